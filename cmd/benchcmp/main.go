@@ -1,0 +1,122 @@
+// Command benchcmp compares two Go benchmark result files and exits 1 when
+// the current results regressed against the baseline.
+//
+// Usage:
+//
+//	benchcmp -baseline=base.txt -current=current.txt [-output=file] [-json]
+//	         [-format=text|markdown|json] [-throughput-threshold=10]
+//	         [-latency-threshold=20] [-memory-threshold=15]
+//	         [-improvement-threshold=10] [-alpha=0.05] [-correction=none]
+//
+// Exit status: 0 no regression, 1 regression, 2 usage or input error.
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/benchgate/benchgate/internal/atomicfile"
+	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/verdict"
+)
+
+// Exit codes.
+const (
+	exitOK         = 0
+	exitRegression = 1
+	exitUsage      = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("benchcmp", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	def := verdict.DefaultOptions
+	baseline := fs.String("baseline", "", "baseline results `file` (Go benchmark format)")
+	current := fs.String("current", "", "current results `file` (Go benchmark format)")
+	output := fs.String("output", "", "write the report to `file` instead of standard output")
+	asJSON := fs.Bool("json", false, "same as -format=json")
+	format := fs.String("format", "text", "report `format`: text, markdown or json")
+	tp := fs.Float64("throughput-threshold", def.Thresholds.Throughput, "allowed throughput decrease, `percent`")
+	lat := fs.Float64("latency-threshold", def.Thresholds.Latency, "allowed latency increase, `percent`")
+	mem := fs.Float64("memory-threshold", def.Thresholds.Memory, "allowed B/op and allocs/op increase, `percent`")
+	imp := fs.Float64("improvement-threshold", def.Thresholds.Improvement, "smallest change reported as an improvement, `percent`")
+	alpha := fs.Float64("alpha", def.Alpha, "significance `level` of the Mann-Whitney U test")
+	correction := fs.String("correction", string(def.Correction), "multiple-comparison `control`: none, holm or bh")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: benchcmp -baseline=base.txt -current=current.txt [flags]")
+		fs.PrintDefaults()
+		fmt.Fprintln(stderr, "exit status: 0 no regression, 1 regression, 2 usage or input error")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "benchcmp: %v\n", err)
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		return fail(fmt.Errorf("unexpected argument %q: name the files with -baseline and -current", fs.Arg(0)))
+	}
+	if *baseline == "" || *current == "" {
+		return fail(errors.New("both -baseline and -current are required"))
+	}
+	if *asJSON {
+		*format = "json"
+	}
+	render, ok := renderers[*format]
+	if !ok {
+		return fail(fmt.Errorf("unknown -format %q: use text, markdown or json", *format))
+	}
+	opts := def
+	opts.Thresholds = verdict.Thresholds{Throughput: *tp, Latency: *lat, Memory: *mem, Improvement: *imp}
+	opts.Alpha = *alpha
+	opts.Correction = verdict.Correction(*correction)
+
+	base, err := verdict.ReadFile(*baseline)
+	if err != nil {
+		return fail(err)
+	}
+	cur, err := verdict.ReadFile(*current)
+	if err != nil {
+		return fail(err)
+	}
+	cmp, err := verdict.Compare(base, cur, opts)
+	if err != nil {
+		return fail(err)
+	}
+	var buf bytes.Buffer
+	if err := render(&buf, cmp); err != nil {
+		return fail(err)
+	}
+	if *output != "" {
+		err = atomicfile.WriteBytes(*output, buf.Bytes())
+	} else {
+		_, err = stdout.Write(buf.Bytes())
+	}
+	if err != nil {
+		return fail(err)
+	}
+	if cmp.Regressed() {
+		return exitRegression
+	}
+	return exitOK
+}
+
+var renderers = map[string]func(io.Writer, *verdict.Comparison) error{
+	"text": report.Text,
+	"json": report.JSON,
+	"markdown": func(w io.Writer, c *verdict.Comparison) error {
+		return report.Markdown(w, c, report.DefaultMarkdownOptions)
+	},
+}

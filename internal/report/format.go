@@ -1,0 +1,167 @@
+// Package report renders a verdict.Comparison as text for the console,
+// Markdown for pull requests, HTML for people and JSON for machines. Every
+// renderer reads the comparison; none re-parses another's output.
+package report
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/benchgate/benchgate/internal/verdict"
+)
+
+// Value formats a measurement with about four significant digits and no
+// exponent: 1234567, 1234, 12.35, 0.1235.
+func Value(v float64) string {
+	a := math.Abs(v)
+	switch {
+	case math.IsNaN(v):
+		return "?"
+	case math.IsInf(v, 0):
+		return "∞"
+	case a >= 1000 || v == math.Trunc(v):
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case a >= 100:
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	case a >= 1:
+		return strconv.FormatFloat(v, 'f', 2, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
+}
+
+// Delta formats a percent change: "+18.00%", "-8.24%", "+∞%".
+func Delta(d verdict.Number) string {
+	f := float64(d)
+	switch {
+	case math.IsNaN(f):
+		return "?"
+	case math.IsInf(f, 1):
+		return "+∞%"
+	case math.IsInf(f, -1):
+		return "-∞%"
+	}
+	return fmt.Sprintf("%+.2f%%", f)
+}
+
+// Range formats a confidence interval as benchstat does: "±2%", "±∞".
+func Range(s *verdict.Stats) string {
+	r := s.RangePct()
+	if math.IsNaN(r) {
+		if !s.Lo.Finite() || !s.Hi.Finite() {
+			return "±∞"
+		}
+		return "±?"
+	}
+	return fmt.Sprintf("±%.0f%%", r)
+}
+
+// Evidence says how sure a row's verdict is: "p=0.002 n=6", "n=6+5",
+// "unverified n=1".
+func Evidence(r *verdict.Row) string {
+	n := ""
+	switch {
+	case r.Base == nil && r.Current == nil:
+	case r.Base == nil:
+		n = fmt.Sprintf("n=%d", r.Current.N)
+	case r.Current == nil:
+		n = fmt.Sprintf("n=%d", r.Base.N)
+	case r.Base.N == r.Current.N:
+		n = fmt.Sprintf("n=%d", r.Base.N)
+	default:
+		n = fmt.Sprintf("n=%d+%d", r.Base.N, r.Current.N)
+	}
+	switch {
+	case r.Unverified:
+		return "unverified " + n
+	case r.P.Finite():
+		return fmt.Sprintf("p=%.3f %s", float64(r.P), n)
+	}
+	return n
+}
+
+// Metric names a row's metric: "Latency (ns/op)".
+func Metric(r *verdict.Row) string {
+	return fmt.Sprintf("%s (%s)", r.Class.Label(), r.Unit)
+}
+
+// StatusLabel is a status as reports show it: "🔴 Regression".
+func StatusLabel(s verdict.Status) string {
+	switch s {
+	case verdict.StatusRegression:
+		return "🔴 Regression"
+	case verdict.StatusImprovement:
+		return "🟢 Improvement"
+	case verdict.StatusUndecided:
+		return "🟡 Undecided"
+	case verdict.StatusMissing:
+		return "⚠️ Missing"
+	case verdict.StatusNew:
+		return "🆕 New"
+	}
+	return "✅ OK"
+}
+
+// rowStatus is StatusLabel with the row's qualifiers.
+func rowStatus(r *verdict.Row) string {
+	s := StatusLabel(r.Status)
+	if r.Unverified && (r.Status == verdict.StatusRegression || r.Status == verdict.StatusImprovement) {
+		s += " (unverified)"
+	}
+	if r.Noisy {
+		s += " (noisy)"
+	}
+	return s
+}
+
+// ShortCommit abbreviates a commit hash to 7 characters.
+func ShortCommit(c string) string {
+	if len(c) > 7 && strings.Trim(c, "0123456789abcdef") == "" {
+		return c[:7]
+	}
+	return c
+}
+
+// sideName describes one side: "main (a1b2c3d)".
+func sideName(s verdict.Side) string {
+	var parts []string
+	if s.Ref != "" {
+		parts = append(parts, s.Ref)
+	}
+	if s.Commit != "" {
+		parts = append(parts, "("+ShortCommit(s.Commit)+")")
+	}
+	if len(parts) == 0 {
+		return s.File
+	}
+	return strings.Join(parts, " ")
+}
+
+// benchmarks groups a comparison's rows by benchmark, in row order.
+func benchmarks(c *verdict.Comparison) [][]*verdict.Row {
+	idx := map[[2]string]int{}
+	var groups [][]*verdict.Row
+	for i := range c.Rows {
+		r := &c.Rows[i]
+		k := [2]string{r.Pkg, r.Benchmark}
+		j, ok := idx[k]
+		if !ok {
+			j = len(groups)
+			idx[k] = j
+			groups = append(groups, nil)
+		}
+		groups[j] = append(groups[j], r)
+	}
+	return groups
+}
+
+func worst(rows []*verdict.Row) verdict.Status {
+	s := verdict.StatusOK
+	for _, r := range rows {
+		if r.Status.Rank() < s.Rank() {
+			s = r.Status
+		}
+	}
+	return s
+}

@@ -1,0 +1,235 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/benchgate/benchgate/internal/verdict"
+)
+
+// MarkdownLimit is GitHub's limit on the size of a comment body, in
+// characters.
+const MarkdownLimit = 65536
+
+// MarkdownOptions configure Markdown.
+type MarkdownOptions struct {
+	// Limit is the largest output size in bytes; tables are folded and
+	// truncated (at row boundaries, with a note) to fit. Default
+	// MarkdownLimit minus room for a marker an alert may add.
+	Limit int
+	// DetailsLink, when set, is where the note on truncated rows sends the
+	// reader (a CI run or artifact URL). Default: none.
+	DetailsLink string
+}
+
+// DefaultMarkdownOptions leave 1 KiB of GitHub's comment limit for a marker.
+var DefaultMarkdownOptions = MarkdownOptions{Limit: MarkdownLimit - 1024}
+
+const mdHeader = "| Benchmark | Metric | Baseline | Current | Change | Status |\n|-----------|--------|----------|---------|--------|--------|\n"
+
+// Markdown writes the pull-request report: the verdict, the summary, the
+// table with regressions first, then improvements, the rest folded, and
+// the settings the verdict was reached with.
+func Markdown(w io.Writer, c *verdict.Comparison, opts MarkdownOptions) error {
+	if opts.Limit <= 0 {
+		opts.Limit = DefaultMarkdownOptions.Limit
+	}
+	var head, tail strings.Builder
+	s := c.Summary
+	head.WriteString("## 📊 Performance Regression Test Results\n\n")
+	switch {
+	case c.Regressed():
+		fmt.Fprintf(&head, "**🔴 Performance regressions detected: %s**\n\n", plural(s.Regressions, "benchmark regressed", "benchmarks regressed"))
+	default:
+		head.WriteString("**✅ No performance regressions detected**\n\n")
+	}
+	fmt.Fprintf(&head, "%d benchmarks: %d regressions, %d improvements, %d unchanged", s.Benchmarks, s.Regressions, s.Improvements, s.Unchanged)
+	if s.Undecided > 0 {
+		fmt.Fprintf(&head, ", %d undecided", s.Undecided)
+	}
+	fmt.Fprintf(&head, ", %d missing, %d new.\n\n", s.Missing, s.New)
+
+	rows := make([]*verdict.Row, len(c.Rows))
+	for i := range c.Rows {
+		rows[i] = &c.Rows[i]
+	}
+	slices.SortStableFunc(rows, func(a, b *verdict.Row) int { return a.Status.Rank() - b.Status.Rank() })
+	var top, rest []string
+	for _, r := range rows {
+		line := mdRow(r)
+		if r.Status == verdict.StatusRegression || r.Status == verdict.StatusImprovement {
+			top = append(top, line)
+		} else {
+			rest = append(rest, line)
+		}
+	}
+
+	if c.Regressed() {
+		tail.WriteString("\n### ⚠️ Action Required\n\n")
+		tail.WriteString("Performance regressions have been detected. Please review and optimize.\n")
+		tail.WriteString("Reproduce locally with `BENCH_BASE=")
+		ref := c.Base.Commit
+		if ref == "" {
+			ref = c.Base.Ref
+		}
+		if ref == "" {
+			ref = "<base ref>"
+		}
+		tail.WriteString(mdCode(ShortCommit(ref)))
+		tail.WriteString(" go tool mage bench:regression`.\n")
+	}
+	tail.WriteString("\n<details><summary>Settings</summary>\n\n")
+	fmt.Fprintf(&tail, "- Base: %s\n", mdSide(c.Base))
+	fmt.Fprintf(&tail, "- Current: %s\n", mdSide(c.Current))
+	t := c.Settings.Thresholds
+	fmt.Fprintf(&tail, "- Thresholds: throughput -%g%%, latency +%g%%, memory +%g%%, improvement %g%%; alpha %g, correction %s\n",
+		t.Throughput, t.Latency, t.Memory, t.Improvement, c.Settings.Alpha, c.Settings.Correction)
+	if m := machine(c.Current); m != "" {
+		fmt.Fprintf(&tail, "- Machine: %s\n", mdEscape(m))
+	}
+	for i, w := range c.Warnings {
+		if i == 10 {
+			fmt.Fprintf(&tail, "- … and %d more warnings (see comparison.json)\n", len(c.Warnings)-10)
+			break
+		}
+		fmt.Fprintf(&tail, "- ⚠️ %s\n", mdEscape(w))
+	}
+	tail.WriteString("\n</details>\n")
+
+	// Fit the tables in what the head and tail leave, whole rows only.
+	budget := opts.Limit - head.Len() - tail.Len()
+	var body strings.Builder
+	shownTop, budget := fitRows(top, budget-len(mdHeader)-200)
+	if len(top) > 0 {
+		body.WriteString(mdHeader)
+		for _, l := range top[:shownTop] {
+			body.WriteString(l)
+		}
+	}
+	var foldedNote string
+	shownRest := 0
+	if len(rest) > 0 {
+		foldedHead := fmt.Sprintf("\n<details><summary>%s</summary>\n\n", plural(len(rest), "other row", "other rows"))
+		shownRest, _ = fitRows(rest, budget-len(foldedHead)-len(mdHeader)-300)
+		if shownRest > 0 {
+			body.WriteString(foldedHead)
+			body.WriteString(mdHeader)
+			for _, l := range rest[:shownRest] {
+				body.WriteString(l)
+			}
+			body.WriteString("\n</details>\n")
+		}
+	}
+	if cut := len(top) - shownTop + len(rest) - shownRest; cut > 0 {
+		foldedNote = fmt.Sprintf("\n_%s not shown to stay within GitHub's comment size limit: see report.html or comparison.json", plural(cut, "row", "rows"))
+		if opts.DetailsLink != "" {
+			foldedNote += " in [the run's artifacts](" + opts.DetailsLink + ")"
+		}
+		foldedNote += "._\n"
+	}
+	for _, part := range []string{head.String(), body.String(), foldedNote, tail.String()} {
+		if _, err := io.WriteString(w, part); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fitRows returns how many of lines fit in budget bytes, and what is left.
+func fitRows(lines []string, budget int) (int, int) {
+	for i, l := range lines {
+		if len(l) > budget {
+			return i, budget
+		}
+		budget -= len(l)
+	}
+	return len(lines), budget
+}
+
+func mdRow(r *verdict.Row) string {
+	base, cur, change := "—", "—", "—"
+	if r.Base != nil {
+		base = Value(float64(r.Base.Center)) + " " + Range(r.Base)
+	}
+	if r.Current != nil {
+		cur = Value(float64(r.Current.Center)) + " " + Range(r.Current)
+	}
+	if r.Base != nil && r.Current != nil {
+		change = Delta(r.DeltaPct) + " (" + Evidence(r) + ")"
+	}
+	name := r.Benchmark
+	if r.Suite != "" {
+		name = r.Suite + ": " + name
+	}
+	return "| " + mdEscape(name) + " | " + mdEscape(Metric(r)) + " | " + base + " | " + cur + " | " + change + " | " + rowStatus(r) + " |\n"
+}
+
+// mdEscape makes text from a benchmark name or config safe inside a
+// Markdown table cell: nothing in it can end the cell, start markup or
+// inject HTML.
+func mdEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '\\', '`', '*', '_', '[', ']', '|', '~':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '&':
+			b.WriteString("&amp;")
+		case '\n', '\r':
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// mdCode is s safe inside a `code span`.
+func mdCode(s string) string {
+	return strings.NewReplacer("`", "'", "\n", " ").Replace(s)
+}
+
+func mdSide(s verdict.Side) string {
+	var parts []string
+	if s.Ref != "" {
+		parts = append(parts, "ref `"+mdCode(s.Ref)+"`")
+	}
+	if s.Commit != "" {
+		parts = append(parts, "commit `"+mdCode(ShortCommit(s.Commit))+"`")
+	}
+	if s.File != "" {
+		parts = append(parts, "file `"+mdCode(s.File)+"`")
+	}
+	if len(parts) == 0 {
+		return "unknown"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func machine(s verdict.Side) string {
+	m := s.GOOS
+	if s.GOARCH != "" {
+		m += "/" + s.GOARCH
+	}
+	if s.CPU != "" {
+		m += ", " + s.CPU
+	}
+	if s.Go != "" {
+		m += ", " + s.Go
+	}
+	return strings.TrimPrefix(m, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -1,0 +1,92 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/benchgate/benchgate/internal/verdict"
+)
+
+const rule = "========================================"
+
+// Text writes the console report of the original benchcmp tool: a block
+// per benchmark with its status and every metric's before -> after value,
+// then the summary.
+func Text(w io.Writer, c *verdict.Comparison) error {
+	b := bufio.NewWriter(w)
+	fmt.Fprintln(b, "Performance Comparison Report")
+	fmt.Fprintln(b, rule)
+	fmt.Fprintf(b, "Base:    %s\n", sideName(c.Base))
+	fmt.Fprintf(b, "Current: %s\n", sideName(c.Current))
+	t := c.Settings.Thresholds
+	fmt.Fprintf(b, "Thresholds: throughput -%g%%, latency +%g%%, memory +%g%%, improvement %g%%; alpha %g",
+		t.Throughput, t.Latency, t.Memory, t.Improvement, c.Settings.Alpha)
+	if c.Settings.Correction != verdict.CorrectionNone {
+		fmt.Fprintf(b, " (%s)", c.Settings.Correction)
+	}
+	fmt.Fprintln(b)
+	for _, rows := range benchmarks(c) {
+		fmt.Fprintln(b)
+		fmt.Fprintf(b, "Benchmark: %s\n", rows[0].Benchmark)
+		if rows[0].Pkg != "" {
+			fmt.Fprintf(b, "Package: %s\n", rows[0].Pkg)
+		}
+		fmt.Fprintf(b, "Status: %s\n", strings.ToUpper(StatusLabel(worst(rows))))
+		for _, r := range rows {
+			fmt.Fprintf(b, "  %s: %s\n", r.Class.Label(), textChange(r))
+		}
+	}
+	fmt.Fprintln(b)
+	fmt.Fprintln(b, rule)
+	s := c.Summary
+	fmt.Fprintln(b, "Summary:")
+	fmt.Fprintf(b, "  Total Benchmarks: %d\n", s.Benchmarks)
+	fmt.Fprintf(b, "  Regressions: %d\n", s.Regressions)
+	fmt.Fprintf(b, "  Improvements: %d\n", s.Improvements)
+	fmt.Fprintf(b, "  Unchanged: %d\n", s.Unchanged)
+	for _, x := range []struct {
+		name string
+		n    int
+	}{{"Undecided", s.Undecided}, {"Missing", s.Missing}, {"New", s.New}} {
+		if x.n > 0 {
+			fmt.Fprintf(b, "  %s: %d\n", x.name, x.n)
+		}
+	}
+	if len(c.Warnings) > 0 {
+		fmt.Fprintln(b, "Warnings:")
+		for _, w := range c.Warnings {
+			fmt.Fprintf(b, "  %s\n", w)
+		}
+	}
+	fmt.Fprintln(b)
+	if c.Regressed() {
+		fmt.Fprintln(b, "⚠️  Performance regressions detected!")
+	} else {
+		fmt.Fprintln(b, "✅ No performance regressions detected.")
+	}
+	return b.Flush()
+}
+
+func textChange(r *verdict.Row) string {
+	var s string
+	switch {
+	case r.Base == nil:
+		s = fmt.Sprintf("%s %s (new, %s)", Value(float64(r.Current.Center)), r.Unit, Evidence(r))
+	case r.Current == nil:
+		s = fmt.Sprintf("%s %s (missing in current)", Value(float64(r.Base.Center)), r.Unit)
+	default:
+		s = fmt.Sprintf("%s %s → %s %s (%s, %s)", Value(float64(r.Base.Center)), r.Unit,
+			Value(float64(r.Current.Center)), r.Unit, Delta(r.DeltaPct), Evidence(r))
+	}
+	switch r.Status {
+	case verdict.StatusRegression, verdict.StatusImprovement, verdict.StatusUndecided:
+		s += " " + rowStatus(r)
+	default:
+		if r.Noisy {
+			s += " (noisy)"
+		}
+	}
+	return s
+}

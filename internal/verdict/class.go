@@ -1,0 +1,64 @@
+package verdict
+
+import (
+	"regexp"
+	"strings"
+)
+
+// A Class groups units that share a threshold: throughput, latency, memory,
+// other units with a declared direction, and informational units that have
+// no direction and are never gated.
+type Class string
+
+// The metric classes.
+const (
+	Throughput Class = "throughput" // B/s and any unit ending in /s; higher is better
+	Latency    Class = "latency"    // sec/op and other time units, such as p99-ns/op; lower is better
+	Memory     Class = "memory"     // B/op, allocs/op; lower is better
+	Other      Class = "other"      // a custom unit with a declared better= direction
+	Info       Class = "info"       // a custom unit with no direction: shown, never gated
+)
+
+// timeUnit matches a numerator that measures time: sec, ns, us, µs, ms or s,
+// alone or as the last dash-separated word (p99-ns, wait-sec).
+var timeUnit = regexp.MustCompile(`(^|-)(sec|ns|us|µs|ms|s)$`)
+
+// Classify returns the class of a tidied unit and its direction (+1 higher
+// is better, -1 lower is better, 0 unknown). better is the direction the
+// results file declared through benchfmt's unit metadata (0 when none).
+func Classify(unit string, better int) (Class, int) {
+	num, den, hasDen := strings.Cut(unit, "/")
+	switch {
+	case unit == "B/op" || unit == "allocs/op" || strings.HasSuffix(unit, "-B/op") || strings.HasSuffix(unit, "-allocs/op"):
+		return Memory, dir(better, -1)
+	case hasDen && den == "s":
+		return Throughput, dir(better, 1)
+	case hasDen && den == "op" && timeUnit.MatchString(num):
+		return Latency, dir(better, -1)
+	case better != 0:
+		return Other, better
+	}
+	return Info, 0
+}
+
+func dir(declared, implied int) int {
+	if declared != 0 {
+		return declared
+	}
+	return implied
+}
+
+// Label is the class as a report names it: "Latency", "Throughput", ...
+func (c Class) Label() string {
+	switch c {
+	case Throughput:
+		return "Throughput"
+	case Latency:
+		return "Latency"
+	case Memory:
+		return "Memory"
+	case Other:
+		return "Metric"
+	}
+	return "Info"
+}

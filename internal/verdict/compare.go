@@ -1,0 +1,297 @@
+package verdict
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/aclements/go-moremath/stats"
+	"golang.org/x/perf/benchmath"
+)
+
+// ErrNothingInCommon is returned when base and current share no benchmark.
+var ErrNothingInCommon = errors.New("base and current have no benchmark in common")
+
+// Compare decides, for every benchmark metric in base and current, whether
+// it regressed, improved or stayed within noise. A regression needs both a
+// significant Mann-Whitney U test (p < alpha) and a change of the median
+// beyond the class threshold in the bad direction.
+func Compare(base, current *Set, opts Options) (*Comparison, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	c := &Comparison{
+		Schema:    Schema,
+		Generated: time.Now().UTC(),
+		Base:      sideOf(base),
+		Current:   sideOf(current),
+		Settings: Settings{
+			Thresholds: opts.Thresholds,
+			Overrides:  opts.Overrides,
+			Alpha:      opts.Alpha,
+			Confidence: opts.Confidence,
+			Correction: opts.Correction,
+		},
+	}
+	c.Warnings = append(c.Warnings, base.Warnings...)
+	c.Warnings = append(c.Warnings, current.Warnings...)
+	c.Warnings = append(c.Warnings, environmentWarnings(c.Base, c.Current)...)
+
+	pairs, common := pair(base, current, &c.Warnings)
+	if common == 0 {
+		return nil, fmt.Errorf("comparing %s with %s: %w: check that both files come from the same packages and benchmarks", base.File, current.File, ErrNothingInCommon)
+	}
+	th := &benchmath.Thresholds{CompareAlpha: opts.Alpha}
+	for _, p := range pairs {
+		c.Rows = append(c.Rows, row(p, base, current, &opts, th))
+	}
+	correct(c.Rows, opts.Correction)
+	for i := range c.Rows {
+		decide(&c.Rows[i], &opts)
+	}
+	c.count()
+	return c, nil
+}
+
+type seriesPair struct{ base, cur *Series }
+
+// pair matches base and current series by key. A benchmark that ran with
+// a different GOMAXPROCS on the two sides (BenchmarkX-8 vs BenchmarkX-4) is
+// still paired when each side has only one, with a warning.
+func pair(base, current *Set, warnings *[]string) ([]seriesPair, int) {
+	type loose struct{ pkg, name, unit string }
+	byLoose := func(s *Set) map[loose][]*Series {
+		m := map[loose][]*Series{}
+		for _, ser := range s.Series {
+			k := loose{ser.Pkg, ser.Name, ser.Unit}
+			m[k] = append(m[k], ser)
+		}
+		return m
+	}
+	bl, cl := byLoose(base), byLoose(current)
+	used := map[*Series]bool{}
+	var pairs []seriesPair
+	common := 0
+	for _, cs := range current.Series {
+		bs := base.Lookup(cs.Key)
+		if bs == nil {
+			k := loose{cs.Pkg, cs.Name, cs.Unit}
+			if b, c := bl[k], cl[k]; len(b) == 1 && len(c) == 1 {
+				bs = b[0]
+				if w := fmt.Sprintf("%s: compared across GOMAXPROCS %d (base) and %d (current)", cs.Name, bs.Procs, cs.Procs); !slices.Contains(*warnings, w) {
+					*warnings = append(*warnings, w)
+				}
+			}
+		}
+		if bs != nil {
+			used[bs] = true
+			common++
+		}
+		pairs = append(pairs, seriesPair{bs, cs})
+	}
+	for _, bs := range base.Series {
+		if !used[bs] {
+			pairs = append(pairs, seriesPair{bs, nil})
+		}
+	}
+	return pairs, common
+}
+
+func sideOf(s *Set) Side {
+	return Side{
+		File:   s.File,
+		Ref:    s.Config["ref"],
+		Commit: s.Config["commit"],
+		Date:   s.Config["date"],
+		Go:     s.Config["go"],
+		GOOS:   s.Config["goos"],
+		GOARCH: s.Config["goarch"],
+		CPU:    s.Config["cpu"],
+	}
+}
+
+// environmentWarnings says when the two sides ran on different machines or
+// toolchains: their difference then measures the machines, not the code.
+func environmentWarnings(b, c Side) []string {
+	var ws []string
+	for _, f := range []struct{ name, b, c string }{
+		{"goos", b.GOOS, c.GOOS}, {"goarch", b.GOARCH, c.GOARCH}, {"cpu", b.CPU, c.CPU}, {"go", b.Go, c.Go},
+	} {
+		if f.b != "" && f.c != "" && f.b != f.c {
+			ws = append(ws, fmt.Sprintf("base and current differ in %s (%q vs %q): the comparison measures the environment too", f.name, f.b, f.c))
+		}
+	}
+	return ws
+}
+
+func row(p seriesPair, base, current *Set, opts *Options, th *benchmath.Thresholds) Row {
+	ref, units := p.cur, current.Units
+	if ref == nil {
+		ref, units = p.base, base.Units
+	}
+	class, better := Classify(ref.Unit, units.GetBetter(ref.Unit))
+	suite := ref.Suite
+	if suite == "" && p.base != nil {
+		suite = p.base.Suite
+	}
+	full := ref.Name
+	if ref.Procs > 0 {
+		full = fmt.Sprintf("%s-%d", ref.Name, ref.Procs)
+	}
+	t := opts.thresholdsFor(suite, ref.Name)
+	r := Row{
+		Suite:          suite,
+		Pkg:            ref.Pkg,
+		Benchmark:      full,
+		Unit:           ref.DisplayUnit,
+		Class:          class,
+		Better:         better,
+		DeltaPct:       Number(math.NaN()),
+		P:              Number(math.NaN()),
+		ThresholdPct:   t.For(class, better),
+		ImprovementPct: t.Improvement,
+		Noisy:          opts.Noisy[ref.Pkg+" "+ref.Name],
+		name:           ref.Name,
+	}
+	assume := units.GetAssumption(ref.Unit)
+	var bs, cs *benchmath.Sample
+	if p.base != nil {
+		bs = benchmath.NewSample(slices.Clone(p.base.Values), th)
+		r.Base = summarize(bs, p.base, assume, opts.Confidence, &r.Warnings)
+	}
+	if p.cur != nil {
+		cs = benchmath.NewSample(slices.Clone(p.cur.Values), th)
+		r.Current = summarize(cs, p.cur, assume, opts.Confidence, &r.Warnings)
+	}
+	if bs == nil || cs == nil {
+		return r
+	}
+	b, cur := float64(r.Base.Center), float64(r.Current.Center)
+	switch {
+	case b == cur:
+		r.DeltaPct = 0
+	case b != 0:
+		r.DeltaPct = Number((cur/b - 1) * 100)
+	default:
+		r.DeltaPct = Number(math.Inf(sign(cur - b)))
+	}
+	if underpowered(len(bs.Values), len(cs.Values), opts.Alpha) {
+		r.Unverified = true
+		return r
+	}
+	cmp := assume.Compare(bs, cs)
+	r.P = Number(cmp.P)
+	for _, w := range cmp.Warnings {
+		if !errors.Is(w, stats.ErrSamplesEqual) {
+			addWarning(&r.Warnings, w.Error())
+		}
+	}
+	return r
+}
+
+func summarize(s *benchmath.Sample, ser *Series, assume benchmath.Assumption, confidence float64, warnings *[]string) *Stats {
+	sum := assume.Summary(s, confidence)
+	f := ser.DisplayFactor
+	st := &Stats{Center: Number(sum.Center * f), Lo: Number(sum.Lo * f), Hi: Number(sum.Hi * f), N: len(s.Values)}
+	st.Samples = make([]float64, len(ser.Values))
+	for i, v := range ser.Values {
+		st.Samples[i] = v * f
+	}
+	for _, w := range sum.Warnings {
+		addWarning(warnings, w.Error())
+	}
+	return st
+}
+
+func addWarning(ws *[]string, w string) {
+	if !slices.Contains(*ws, w) {
+		*ws = append(*ws, w)
+	}
+}
+
+// underpowered reports whether the U test cannot reach alpha with samples
+// of n1 and n2 values however far apart they are: its smallest two-sided
+// p-value, 2/C(n1+n2, n1), is not below alpha.
+func underpowered(n1, n2 int, alpha float64) bool {
+	if n1 < 1 || n2 < 1 {
+		return true
+	}
+	lc, _ := math.Lgamma(float64(n1 + n2 + 1))
+	l1, _ := math.Lgamma(float64(n1 + 1))
+	l2, _ := math.Lgamma(float64(n2 + 1))
+	minP := 2 / math.Exp(lc-l1-l2)
+	return minP >= alpha
+}
+
+// decide sets the row's status from its change, p-value and thresholds.
+func decide(r *Row, opts *Options) {
+	switch {
+	case r.Base == nil:
+		r.Status = StatusNew
+		return
+	case r.Current == nil:
+		r.Status = StatusMissing
+		return
+	}
+	r.Status = StatusOK
+	if r.Class == Info || r.Better == 0 || math.IsNaN(float64(r.DeltaPct)) {
+		return
+	}
+	change := float64(r.DeltaPct) * float64(r.Better) // > 0 is good
+	significant := r.Unverified || float64(r.P) < opts.Alpha
+	switch {
+	case -change > r.ThresholdPct && significant:
+		r.Status = StatusRegression
+	case -change > r.ThresholdPct:
+		r.Status = StatusUndecided
+	case change > r.ImprovementPct && significant:
+		r.Status = StatusImprovement
+	}
+}
+
+// correct adjusts the p-values of the tested rows for multiple comparisons.
+func correct(rows []Row, c Correction) {
+	if c == CorrectionNone {
+		return
+	}
+	var idx []int
+	for i, r := range rows {
+		if r.P.Finite() && r.Class != Info {
+			idx = append(idx, i)
+		}
+	}
+	m := float64(len(idx))
+	slices.SortStableFunc(idx, func(a, b int) int {
+		return cmpFloat(float64(rows[a].P), float64(rows[b].P))
+	})
+	adj := make([]float64, len(idx))
+	switch c {
+	case CorrectionHolm:
+		running := 0.0
+		for k, i := range idx {
+			running = max(running, min(1, (m-float64(k))*float64(rows[i].P)))
+			adj[k] = running
+		}
+	case CorrectionBH:
+		running := 1.0
+		for k := len(idx) - 1; k >= 0; k-- {
+			running = min(running, m/float64(k+1)*float64(rows[idx[k]].P))
+			adj[k] = running
+		}
+	}
+	for k, i := range idx {
+		rows[i].P = Number(adj[k])
+	}
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,170 @@
+package verdict
+
+import (
+	"math"
+	"time"
+)
+
+// Schema is the version of the comparison.json format. It changes when a
+// field is removed or changes meaning; added fields keep it.
+const Schema = 1
+
+// A Status is the verdict on one benchmark metric.
+type Status string
+
+// The statuses, from most to least urgent.
+const (
+	StatusRegression  Status = "regression"  // significant (or unverified) change beyond the threshold, bad direction
+	StatusUndecided   Status = "undecided"   // beyond the threshold but not significant: more samples needed
+	StatusMissing     Status = "missing"     // only in the base results
+	StatusImprovement Status = "improvement" // significant change beyond the improvement threshold, good direction
+	StatusNew         Status = "new"         // only in the current results
+	StatusOK          Status = "ok"          // within the threshold or within noise
+)
+
+// Rank orders statuses for reports: regressions first.
+func (s Status) Rank() int {
+	switch s {
+	case StatusRegression:
+		return 0
+	case StatusImprovement:
+		return 1
+	case StatusUndecided:
+		return 2
+	case StatusMissing:
+		return 3
+	case StatusNew:
+		return 4
+	}
+	return 5
+}
+
+// A Comparison is everything known about base versus current: the single
+// input of every report and alert, serialized as comparison.json.
+type Comparison struct {
+	Schema    int        `json:"schema"`
+	Generated time.Time  `json:"generated"`
+	Base      Side       `json:"base"`
+	Current   Side       `json:"current"`
+	Settings  Settings   `json:"settings"`
+	Summary   Summary    `json:"summary"`
+	Suites    []SuiteSum `json:"suites"`
+	Rows      []Row      `json:"rows"`
+	Warnings  []string   `json:"warnings,omitempty"`
+}
+
+// A Side identifies one side of a comparison.
+type Side struct {
+	File   string `json:"file,omitempty"`
+	Ref    string `json:"ref,omitempty"`
+	Commit string `json:"commit,omitempty"`
+	Date   string `json:"date,omitempty"`
+	Go     string `json:"go,omitempty"`
+	GOOS   string `json:"goos,omitempty"`
+	GOARCH string `json:"goarch,omitempty"`
+	CPU    string `json:"cpu,omitempty"`
+}
+
+// Settings are the statistical settings a comparison was made with.
+type Settings struct {
+	Thresholds Thresholds `json:"thresholds"`
+	Overrides  []Override `json:"overrides,omitempty"`
+	Alpha      float64    `json:"alpha"`
+	Confidence float64    `json:"confidence"`
+	Correction Correction `json:"correction"`
+}
+
+// Stats summarize the samples of one side of a row, in the display unit.
+type Stats struct {
+	Center  Number    `json:"center"`
+	Lo      Number    `json:"lo"`
+	Hi      Number    `json:"hi"`
+	N       int       `json:"n"`
+	Samples []float64 `json:"samples"`
+}
+
+// RangePct is the half-width of the confidence interval as a percentage of
+// the center, as benchstat prints it after "±"; NaN when unbounded.
+func (s *Stats) RangePct() float64 {
+	if !s.Lo.Finite() || !s.Hi.Finite() {
+		return math.NaN()
+	}
+	c, lo, hi := float64(s.Center), float64(s.Lo), float64(s.Hi)
+	if sign(c) != sign(lo) || sign(c) != sign(hi) {
+		return math.NaN()
+	}
+	if c == 0 {
+		return 0
+	}
+	return 100 * max(hi/c-1, 1-lo/c)
+}
+
+func sign(f float64) int {
+	switch {
+	case f > 0:
+		return 1
+	case f < 0:
+		return -1
+	}
+	return 0
+}
+
+// A Row is the verdict on one benchmark metric.
+type Row struct {
+	Suite     string `json:"suite,omitempty"`
+	Pkg       string `json:"pkg,omitempty"`
+	Benchmark string `json:"benchmark"` // full name with its -N suffix, as go test prints it
+	Unit      string `json:"unit"`      // display unit (ns/op, MB/s, ...)
+	Class     Class  `json:"class"`
+	Better    int    `json:"better"` // +1 higher is better, -1 lower is better, 0 unknown
+	Base      *Stats `json:"base,omitempty"`
+	Current   *Stats `json:"current,omitempty"`
+	// DeltaPct is the change of the centers, current/base-1, in percent;
+	// null when base is zero.
+	DeltaPct Number `json:"delta_pct"`
+	// P is the p-value of the Mann-Whitney U test (after Correction);
+	// null when the test could not run.
+	P Number `json:"p"`
+	// ThresholdPct is the regression threshold that applied.
+	ThresholdPct float64 `json:"threshold_pct"`
+	// ImprovementPct is the improvement threshold that applied.
+	ImprovementPct float64 `json:"improvement_pct"`
+	Status         Status  `json:"status"`
+	// Unverified is set when the samples are too few for the test to ever
+	// reach alpha: the threshold alone decided the status.
+	Unverified bool `json:"unverified,omitempty"`
+	// Noisy is set when a calibration marked this benchmark too noisy
+	// to gate on.
+	Noisy    bool     `json:"noisy,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
+
+	name string // without -N, for overrides and calibration
+}
+
+// Summary counts benchmarks and rows. A benchmark takes the most urgent
+// status of its metrics.
+type Summary struct {
+	Benchmarks   int `json:"benchmarks"`
+	Rows         int `json:"rows"`
+	Regressions  int `json:"regressions"`
+	Improvements int `json:"improvements"`
+	Unchanged    int `json:"unchanged"`
+	Undecided    int `json:"undecided"`
+	Missing      int `json:"missing"`
+	New          int `json:"new"`
+	// RegressedRows counts rows with status regression.
+	RegressedRows int `json:"regressed_rows"`
+}
+
+// A SuiteSum summarizes one suite: its counts and, per unit, the geometric
+// mean of the current/base ratios of its rows, as a percent change.
+type SuiteSum struct {
+	Name         string            `json:"name"`
+	Rows         int               `json:"rows"`
+	Regressions  int               `json:"regressions"`
+	Improvements int               `json:"improvements"`
+	GeomeanPct   map[string]Number `json:"geomean_pct"`
+}
+
+// Regressed reports whether any row regressed.
+func (c *Comparison) Regressed() bool { return c.Summary.RegressedRows > 0 }

@@ -1,0 +1,137 @@
+package verdict
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchunit"
+)
+
+// A Key identifies one series of measurements: a benchmark of a package
+// in one unit. Name is the full name without its -N GOMAXPROCS suffix.
+type Key struct {
+	Pkg   string
+	Name  string
+	Procs int
+	Unit  string // tidied: sec/op, B/s, B/op, ...
+}
+
+// A Series holds every sample of one Key in one results file.
+type Series struct {
+	Key
+	// Suite is the value of the "suite:" config line, if any.
+	Suite string
+	// Values are the tidied values, in file order.
+	Values []float64
+	// DisplayUnit is the unit as written (ns/op, MB/s); DisplayFactor
+	// converts a tidied value to it.
+	DisplayUnit   string
+	DisplayFactor float64
+}
+
+// A Set is the content of one results file.
+type Set struct {
+	// File is the name the set was read from.
+	File string
+	// Config holds the first value of each file-level config key
+	// (commit, ref, date, go, goos, goarch, cpu, ...).
+	Config map[string]string
+	// Units is the unit metadata the file declared (better=, assume=).
+	Units benchfmt.UnitMetadataMap
+	// Series are in order of first appearance.
+	Series []*Series
+	// Warnings are file:line messages for lines that were skipped.
+	Warnings []string
+
+	index map[Key]*Series
+}
+
+// ReadFile reads a results file in the Go benchmark format.
+func ReadFile(path string) (*Set, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading results: %w", err)
+	}
+	defer f.Close()
+	return Read(f, path)
+}
+
+// ErrNoBenchmarks is returned for input that holds no benchmark result.
+var ErrNoBenchmarks = errors.New("no benchmark results")
+
+// Read reads results in the Go benchmark format from r; name is used in
+// messages. Malformed lines become warnings; input without a single
+// benchmark result is an error.
+func Read(r io.Reader, name string) (*Set, error) {
+	s := &Set{File: name, Config: map[string]string{}, index: map[Key]*Series{}}
+	br := benchfmt.NewReader(r, name)
+	for br.Scan() {
+		switch rec := br.Result().(type) {
+		case *benchfmt.SyntaxError:
+			s.Warnings = append(s.Warnings, rec.Error())
+		case *benchfmt.Result:
+			s.add(rec)
+		}
+	}
+	if err := br.Err(); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", name, err)
+	}
+	s.Units = br.Units()
+	if len(s.Series) == 0 {
+		return nil, fmt.Errorf("%s: %w (is it the output of go test -bench?)", name, ErrNoBenchmarks)
+	}
+	return s, nil
+}
+
+func (s *Set) add(res *benchfmt.Result) {
+	for _, c := range res.Config {
+		if c.File {
+			if _, ok := s.Config[c.Key]; !ok {
+				s.Config[c.Key] = string(c.Value)
+			}
+		}
+	}
+	name, procs := SplitProcs(res.Name.Full())
+	name = "Benchmark" + name
+	pkg := res.GetConfig("pkg")
+	suite := res.GetConfig("suite")
+	for _, v := range res.Values {
+		k := Key{Pkg: pkg, Name: name, Procs: procs, Unit: v.Unit}
+		ser := s.index[k]
+		if ser == nil {
+			ser = &Series{Key: k, Suite: suite, DisplayUnit: v.Unit, DisplayFactor: 1}
+			if v.OrigUnit != "" {
+				if f, _ := benchunit.Tidy(1, v.OrigUnit); f != 0 {
+					ser.DisplayUnit = v.OrigUnit
+					ser.DisplayFactor = 1 / f
+				}
+			}
+			s.index[k] = ser
+			s.Series = append(s.Series, ser)
+		}
+		ser.Values = append(ser.Values, v.Value)
+	}
+}
+
+// SplitProcs splits a full benchmark name (as benchfmt reads it, without
+// the "Benchmark" prefix) into the name without its -N
+// GOMAXPROCS suffix and N (0 when there is none).
+func SplitProcs(full []byte) (string, int) {
+	i := bytes.LastIndexByte(full, '-')
+	if i < 0 || i == len(full)-1 || bytes.IndexByte(full[i:], '/') >= 0 {
+		return string(full), 0
+	}
+	n, err := strconv.Atoi(string(full[i+1:]))
+	if err != nil || n <= 0 {
+		return string(full), 0
+	}
+	return string(full[:i]), n
+}
+
+// Lookup returns the series of k, or nil.
+func (s *Set) Lookup(k Key) *Series { return s.index[k] }
