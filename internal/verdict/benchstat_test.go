@@ -134,4 +134,3 @@ func find(c *verdict.Comparison, name, tidyUnit string) *verdict.Row {
 	}
 	return nil
 }
-
