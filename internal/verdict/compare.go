@@ -136,15 +136,11 @@ func row(p seriesPair, base, current *Set, opts *Options, th *benchmath.Threshol
 	if suite == "" && p.base != nil {
 		suite = p.base.Suite
 	}
-	full := ref.Name
-	if ref.Procs > 0 {
-		full = fmt.Sprintf("%s-%d", ref.Name, ref.Procs)
-	}
 	t := opts.thresholdsFor(suite, ref.Name)
 	r := Row{
 		Suite:          suite,
 		Pkg:            ref.Pkg,
-		Benchmark:      full,
+		Benchmark:      fullName(ref),
 		Unit:           ref.DisplayUnit,
 		Class:          class,
 		Better:         better,
@@ -294,4 +290,12 @@ func cmpFloat(a, b float64) int {
 		return 1
 	}
 	return 0
+}
+
+// fullName is the benchmark name as go test prints it, with its -N suffix.
+func fullName(s *Series) string {
+	if s.Procs > 0 {
+		return fmt.Sprintf("%s-%d", s.Name, s.Procs)
+	}
+	return s.Name
 }

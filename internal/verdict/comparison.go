@@ -42,15 +42,17 @@ func (s Status) Rank() int {
 // A Comparison is everything known about base versus current: the single
 // input of every report and alert, serialized as comparison.json.
 type Comparison struct {
-	Schema    int        `json:"schema"`
-	Generated time.Time  `json:"generated"`
-	Base      Side       `json:"base"`
-	Current   Side       `json:"current"`
-	Settings  Settings   `json:"settings"`
-	Summary   Summary    `json:"summary"`
-	Suites    []SuiteSum `json:"suites"`
-	Rows      []Row      `json:"rows"`
-	Warnings  []string   `json:"warnings,omitempty"`
+	Schema    int       `json:"schema"`
+	Generated time.Time `json:"generated"`
+	// ResultsOnly is set when there is no base: rows have Current only.
+	ResultsOnly bool       `json:"results_only,omitempty"`
+	Base        Side       `json:"base"`
+	Current     Side       `json:"current"`
+	Settings    Settings   `json:"settings"`
+	Summary     Summary    `json:"summary"`
+	Suites      []SuiteSum `json:"suites"`
+	Rows        []Row      `json:"rows"`
+	Warnings    []string   `json:"warnings,omitempty"`
 }
 
 // A Side identifies one side of a comparison.

@@ -1,0 +1,67 @@
+package gate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/runner"
+	"github.com/benchgate/benchgate/internal/verdict"
+)
+
+// SaveBaseline benchmarks the current tree and saves the results as the
+// baseline, atomically, plus a dated copy under history/.
+func SaveBaseline(ctx context.Context, cfg Config) error {
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	// The run writes current.txt; the baseline is replaced only once the
+	// whole run succeeded, so an interrupted run never leaves a partial
+	// baseline behind.
+	if err := cfg.run(ctx, cfg.path(CurrentFile), nil); err != nil {
+		return err
+	}
+	cur := cfg.path(CurrentFile)
+	baseline := cfg.path(BaselineFile)
+	if err := copyFile(cur, baseline); err != nil {
+		return err
+	}
+	short := "nogit"
+	if t := cfg.currentTree(""); t.Commit != "" {
+		short = report.ShortCommit(t.Commit)
+	}
+	hist := filepath.Join(cfg.ResultsDir, HistoryDir, fmt.Sprintf("%s-%s.txt", time.Now().UTC().Format("2006-01-02"), short))
+	if err := copyFile(cur, hist); err != nil {
+		return err
+	}
+	fmt.Fprintf(cfg.Stderr, "saved %s and %s\n", baseline, hist)
+	return nil
+}
+
+// QuickOptions are the runner settings of Quick: one short round.
+var QuickOptions = runner.Options{Bench: ".", Time: "20ms", Count: 1}
+
+// Quick runs the current tree once, briefly, writes quick.txt and prints a
+// table of the results. It gives no verdict.
+func Quick(ctx context.Context, cfg Config) error {
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	out := cfg.path(QuickFile)
+	runErr := cfg.run(ctx, out, nil)
+	if runErr != nil && !errors.Is(runErr, runner.ErrBenchmarkFailed) {
+		return runErr
+	}
+	set, err := verdict.ReadFile(out)
+	if err != nil {
+		return errors.Join(runErr, err)
+	}
+	c, err := verdict.Describe(set, cfg.Verdict)
+	if err != nil {
+		return errors.Join(runErr, err)
+	}
+	return errors.Join(runErr, report.Results(cfg.Stdout, c))
+}

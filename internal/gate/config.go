@@ -1,0 +1,174 @@
+// Package gate runs benchgate's flows: the regression gate, saving a
+// baseline, a quick look and reports. It ties gitref, runner, verdict and
+// report together; the Mage targets are thin calls into it.
+package gate
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/benchgate/benchgate/internal/runner"
+	"github.com/benchgate/benchgate/internal/verdict"
+)
+
+// A Suite is a named group of packages with optional threshold overrides.
+type Suite struct {
+	// Name is how BENCH_SUITES and CI shards select the suite.
+	Name string
+	// Packages are go list patterns relative to the module root.
+	Packages []string
+	// Thresholds override the defaults for the whole suite; zero fields
+	// inherit.
+	Thresholds verdict.Thresholds
+	// Overrides adjust thresholds for benchmarks matching a pattern;
+	// their Suite field is filled in with this suite's name.
+	Overrides []verdict.Override
+}
+
+// Config is what every flow needs. Start from DefaultConfig.
+type Config struct {
+	// Dir is the root of the Go module to benchmark (BENCH_DIR).
+	// Default ".".
+	Dir string
+	// ResultsDir receives every output file (BENCH_RESULTS_DIR).
+	// Default "benchmark_results".
+	ResultsDir string
+	// Base is the git revision to compare with (BENCH_BASE). Default "":
+	// the saved baseline if there is one, else the merge base of HEAD
+	// and the main branch.
+	Base string
+	// Suites are the suites to run (already selected by BENCH_SUITES).
+	Suites []Suite
+	// Packages, when set, replace the suites' packages with one suite
+	// named "custom" (BENCH_PACKAGES).
+	Packages []string
+	// Run are the runner options (BENCH_FILTER, BENCH_TIME, BENCH_COUNT).
+	Run runner.Options
+	// Verdict are the statistical options and thresholds.
+	Verdict verdict.Options
+	// MainBranches are tried in order for the default merge base.
+	// Default main, origin/main, master, origin/master.
+	MainBranches []string
+	// StepSummary, when set, is a file the Markdown report is appended
+	// to ($GITHUB_STEP_SUMMARY). Default "".
+	StepSummary string
+	// Stdout receives reports, Stderr progress and notes.
+	// Default os.Stdout and os.Stderr.
+	Stdout, Stderr io.Writer
+	// TempDir is where scratch trees and binaries go. Default os.TempDir().
+	TempDir string
+}
+
+// DefaultConfig is the configuration without any env var set.
+func DefaultConfig() Config {
+	return Config{
+		Dir:          ".",
+		ResultsDir:   "benchmark_results",
+		Run:          runner.DefaultOptions,
+		Verdict:      verdict.DefaultOptions,
+		MainBranches: []string{"main", "origin/main", "master", "origin/master"},
+		Stdout:       os.Stdout,
+		Stderr:       os.Stderr,
+	}
+}
+
+// The files a flow writes in ResultsDir.
+const (
+	BaselineFile   = "baseline.txt"
+	BaseFile       = "base.txt"
+	CurrentFile    = "current.txt"
+	QuickFile      = "quick.txt"
+	ComparisonFile = "comparison.json"
+	MarkdownFile   = "report.md"
+	HTMLFile       = "report.html"
+	HistoryDir     = "history"
+)
+
+func (c *Config) path(name string) string { return filepath.Join(c.ResultsDir, name) }
+
+// suites returns the runner suites and the verdict overrides.
+func (c *Config) suites() ([]runner.Suite, []verdict.Override) {
+	if len(c.Packages) > 0 {
+		return []runner.Suite{{Name: "custom", Patterns: c.Packages}}, nil
+	}
+	var rs []runner.Suite
+	var ovs []verdict.Override
+	for _, s := range c.Suites {
+		rs = append(rs, runner.Suite{Name: s.Name, Patterns: s.Packages})
+		if s.Thresholds != (verdict.Thresholds{}) {
+			ovs = append(ovs, verdict.Override{Suite: s.Name, Thresholds: s.Thresholds})
+		}
+		for _, o := range s.Overrides {
+			o.Suite = s.Name
+			ovs = append(ovs, o)
+		}
+	}
+	return rs, ovs
+}
+
+func (c *Config) verdictOptions() verdict.Options {
+	o := c.Verdict
+	_, ovs := c.suites()
+	o.Overrides = append(ovs, o.Overrides...)
+	return o
+}
+
+func (c *Config) validate() error {
+	if c.Stdout == nil {
+		c.Stdout = os.Stdout
+	}
+	if c.Stderr == nil {
+		c.Stderr = os.Stderr
+	}
+	if c.Dir == "" {
+		c.Dir = "."
+	}
+	if c.ResultsDir == "" {
+		c.ResultsDir = "benchmark_results"
+	}
+	abs, err := filepath.Abs(c.Dir)
+	if err != nil {
+		return fmt.Errorf("BENCH_DIR %s: %w", c.Dir, err)
+	}
+	if _, err := os.Stat(filepath.Join(abs, "go.mod")); err != nil {
+		return fmt.Errorf("BENCH_DIR %s has no go.mod: point it at the root of a Go module", abs)
+	}
+	c.Dir = abs
+	if len(c.Suites) == 0 && len(c.Packages) == 0 {
+		return fmt.Errorf("no suites selected: set BENCH_SUITES or BENCH_PACKAGES")
+	}
+	return nil
+}
+
+// SelectSuites returns the suites named in names (all when names is
+// empty), or an error naming the unknown ones and the choices.
+func SelectSuites(all []Suite, names []string) ([]Suite, error) {
+	if len(names) == 0 {
+		return all, nil
+	}
+	var out []Suite
+	var unknown []string
+	for _, n := range names {
+		found := false
+		for _, s := range all {
+			if s.Name == n {
+				out = append(out, s)
+				found = true
+			}
+		}
+		if !found {
+			unknown = append(unknown, n)
+		}
+	}
+	if len(unknown) > 0 {
+		var known []string
+		for _, s := range all {
+			known = append(known, s.Name)
+		}
+		return nil, fmt.Errorf("unknown suite %s in BENCH_SUITES: choose from %s", strings.Join(unknown, ", "), strings.Join(known, ", "))
+	}
+	return out, nil
+}

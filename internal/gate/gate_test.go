@@ -1,0 +1,216 @@
+package gate_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/testrepo"
+	"github.com/benchgate/benchgate/internal/verdict"
+)
+
+// module returns the files of a small module whose benchmark costs are
+// set by loop counts: slowed's cost and allocations are parameters.
+func module(slowedLoops int, slowedAlloc bool) map[string]string {
+	alloc := ""
+	if slowedAlloc {
+		alloc = "\t\tkeep = make([]byte, 64)\n"
+	}
+	return map[string]string{
+		"go.mod": "module example.com/fixture\n\ngo 1.21\n",
+		"work/work.go": `package work
+
+// Work costs n rounds of FNV-style mixing.
+func Work(n int) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < n; i++ {
+		h ^= uint64(i)
+		h *= 1099511628211
+	}
+	return h
+}
+`,
+		"work/work_test.go": fmt.Sprintf(`package work
+
+import "testing"
+
+var sink uint64
+var keep []byte
+
+func BenchmarkSteady(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		sink = Work(1000)
+	}
+}
+
+func BenchmarkSlowed(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		sink = Work(%d)
+%s	}
+}
+`, slowedLoops, alloc),
+	}
+}
+
+func config(t *testing.T, dir string) (gate.Config, *bytes.Buffer) {
+	cfg := gate.DefaultConfig()
+	cfg.Dir = dir
+	cfg.ResultsDir = filepath.Join(t.TempDir(), "results")
+	cfg.TempDir = t.TempDir()
+	cfg.Packages = []string{"./..."}
+	cfg.Run.Time = "20ms"
+	cfg.Run.Count = 6
+	var out bytes.Buffer
+	cfg.Stdout = &out
+	cfg.Stderr = &lockedBuffer{}
+	return cfg, &out
+}
+
+func TestRegressionEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs benchmarks")
+	}
+	r := testrepo.New(t)
+	c1 := r.Commit("first", module(1000, false))
+	r.Commit("slow down Slowed 3.5x and allocate", module(3500, true))
+	before := r.State()
+
+	cfg, out := config(t, r.Dir)
+	cfg.Base = c1
+	err := gate.Regression(context.Background(), cfg)
+	if !errors.Is(err, gate.ErrRegression) {
+		t.Fatalf("err = %v, want a regression\n%s", err, out)
+	}
+	cmp, rerr := report.ReadJSON(filepath.Join(cfg.ResultsDir, gate.ComparisonFile))
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	var flagged []string
+	for _, row := range cmp.Rows {
+		if row.Status == verdict.StatusRegression {
+			flagged = append(flagged, strings.TrimSuffix(row.Benchmark, suffix(row.Benchmark))+" "+row.Unit)
+		}
+	}
+	want := "BenchmarkSlowed B/op,BenchmarkSlowed allocs/op,BenchmarkSlowed ns/op"
+	if got := strings.Join(slices.Sorted(slices.Values(flagged)), ","); got != want {
+		t.Errorf("regressions: %s\nwant: %s\n%s", got, want, out)
+	}
+	if cmp.Base.Commit != c1 {
+		t.Errorf("base commit %s, want %s", cmp.Base.Commit, c1)
+	}
+	for _, f := range []string{gate.BaseFile, gate.CurrentFile, gate.MarkdownFile, gate.BaselineFile} {
+		if _, err := os.Stat(filepath.Join(cfg.ResultsDir, f)); err != nil {
+			t.Errorf("missing output: %v", err)
+		}
+	}
+	if !strings.Contains(out.String(), "Performance regressions detected!") {
+		t.Errorf("text report lacks the verdict:\n%s", out)
+	}
+	if after := r.State(); after != before {
+		t.Errorf("the fixture repository changed:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	assertNoScratch(t, cfg.TempDir)
+
+	// Commit 1 against itself, from a linked worktree: nothing is flagged.
+	wt := filepath.Join(t.TempDir(), "wt")
+	r.Git("worktree", "add", "-q", "--detach", wt, c1)
+	cfg2, out2 := config(t, wt)
+	cfg2.Base = c1
+	if err := gate.Regression(context.Background(), cfg2); err != nil {
+		t.Fatalf("A/A comparison: %v\n%s", err, out2)
+	}
+	if !strings.Contains(out2.String(), "No performance regressions detected.") {
+		t.Errorf("A/A report:\n%s", out2)
+	}
+}
+
+func TestInterruptLeavesNothingBehind(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs benchmarks")
+	}
+	r := testrepo.New(t)
+	c1 := r.Commit("first", module(1000, false))
+	for _, flow := range []struct {
+		name string
+		run  func(context.Context, gate.Config) error
+	}{
+		{"regression", gate.Regression},
+		{"saveBaseline", gate.SaveBaseline},
+	} {
+		t.Run(flow.name, func(t *testing.T) {
+			cfg, _ := config(t, r.Dir)
+			cfg.Base = c1
+			cfg.Run.Count = 50
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			// Cancel as round 2 starts: after the base was materialized,
+			// binaries built and round 1 measured on every side.
+			cfg.Stderr = &cancelOn{needle: "round 2/50", n: 1, cancel: cancel}
+			err := flow.run(ctx, cfg)
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v, want context.Canceled", err)
+			}
+			assertNoScratch(t, cfg.TempDir)
+			if _, err := os.Stat(filepath.Join(cfg.ResultsDir, gate.BaselineFile)); !os.IsNotExist(err) {
+				t.Errorf("baseline.txt exists after an interrupted run")
+			}
+			partial, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, gate.CurrentFile+".partial"))
+			if !bytes.Contains(partial, []byte("pkg: example.com/fixture/work")) {
+				t.Errorf("what was measured before the interrupt is not kept in current.txt.partial:\n%s", partial)
+			}
+		})
+	}
+}
+
+func assertNoScratch(t *testing.T, dir string) {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		t.Errorf("left behind in the temp dir: %s", e.Name())
+	}
+}
+
+func suffix(name string) string {
+	if i := strings.LastIndex(name, "-"); i >= 0 {
+		return name[i:]
+	}
+	return ""
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// cancelOn cancels when needle has been written n times.
+type cancelOn struct {
+	needle string
+	n      int
+	cancel context.CancelFunc
+	seen   int
+}
+
+func (c *cancelOn) Write(p []byte) (int, error) {
+	c.seen += strings.Count(string(p), c.needle)
+	if c.seen >= c.n {
+		c.cancel()
+	}
+	return len(p), nil
+}

@@ -1,0 +1,50 @@
+package gate
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/benchgate/benchgate/internal/atomicfile"
+	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/verdict"
+)
+
+// publish writes comparison.json and report.md, prints the text report,
+// and appends the Markdown to the CI step summary when there is one.
+func (c *Config) publish(cmp *verdict.Comparison) error {
+	if err := atomicfile.Write(c.path(ComparisonFile), func(w io.Writer) error { return report.JSON(w, cmp) }); err != nil {
+		return err
+	}
+	var md bytes.Buffer
+	if err := report.Markdown(&md, cmp, report.DefaultMarkdownOptions); err != nil {
+		return err
+	}
+	if err := atomicfile.WriteBytes(c.path(MarkdownFile), md.Bytes()); err != nil {
+		return err
+	}
+	if err := report.Text(c.Stdout, cmp); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.Stderr, "wrote %s and %s\n", c.path(ComparisonFile), c.path(MarkdownFile))
+	if c.StepSummary != "" {
+		f, err := os.OpenFile(c.StepSummary, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			return fmt.Errorf("writing the step summary: %w", err)
+		}
+		defer f.Close()
+		if _, err := f.Write(md.Bytes()); err != nil {
+			return fmt.Errorf("writing the step summary: %w", err)
+		}
+	}
+	return nil
+}
+
+func copyFile(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return fmt.Errorf("copying %s: %w", src, err)
+	}
+	return atomicfile.WriteBytes(dst, b)
+}

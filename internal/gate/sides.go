@@ -1,0 +1,63 @@
+package gate
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/benchgate/benchgate/internal/gitref"
+	"github.com/benchgate/benchgate/internal/runner"
+)
+
+// currentTree describes the working tree, uncommitted changes included.
+// Outside a git checkout it has no ref or commit.
+func (c *Config) currentTree(out string) *runner.Tree {
+	t := &runner.Tree{Name: "current", Dir: c.Dir, Out: out}
+	if repo, err := gitref.Open(c.Dir); err == nil {
+		if head, branch, err := repo.Head(); err == nil {
+			t.Commit = head.Hash.String()
+			t.Ref = branch
+			if t.Ref == "" {
+				t.Ref = "HEAD"
+			}
+		}
+	}
+	return t
+}
+
+// baseCommit decides what to compare with when no baseline file is used:
+// Base when set, else the merge base of HEAD and the main branch, else HEAD
+// (which compares the uncommitted changes).
+func (c *Config) baseCommit(repo *gitref.Repo) (gitref.Commit, error) {
+	if c.Base != "" {
+		return repo.Resolve(c.Base)
+	}
+	if mainRef := repo.FirstExisting(c.MainBranches...); mainRef != "" {
+		if mb, err := repo.MergeBase("HEAD", mainRef); err == nil {
+			return mb, nil
+		}
+	}
+	return repo.Resolve("HEAD")
+}
+
+// materializeBase writes the base commit's tree under scratch and returns
+// the base side, whose module root sits where Dir sits in the checkout.
+func (c *Config) materializeBase(ctx context.Context, repo *gitref.Repo, base gitref.Commit, scratch, out string) (*runner.Tree, error) {
+	root := filepath.Join(scratch, "base")
+	if err := os.Mkdir(root, 0o755); err != nil {
+		return nil, fmt.Errorf("materializing base: %w", err)
+	}
+	warnings, err := repo.Materialize(ctx, base, root)
+	for _, w := range warnings {
+		fmt.Fprintf(c.Stderr, "warning: %s\n", w)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rel, err := filepath.Rel(repo.Root(), c.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("locating BENCH_DIR in the repository: %w", err)
+	}
+	return &runner.Tree{Name: "base", Dir: filepath.Join(root, rel), Ref: base.Rev, Commit: base.Hash.String(), Out: out}, nil
+}

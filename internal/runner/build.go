@@ -1,0 +1,68 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// build compiles one test binary per package with go test -c into dir. It
+// tries all packages in one go command (shared work, fastest) and falls
+// back to one command per package to find the ones that fail.
+func build(ctx context.Context, moduleDir string, pkgs []string, dir string) (bins map[string]string, failed map[string]string, err error) {
+	bins, failed = map[string]string{}, map[string]string{}
+	if len(pkgs) == 0 {
+		return bins, failed, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, nil, fmt.Errorf("creating binary directory: %w", err)
+	}
+	names := map[string]bool{}
+	unique := true
+	for _, p := range pkgs {
+		n := binName(p)
+		unique = unique && !names[n]
+		names[n] = true
+	}
+	if unique {
+		args := append([]string{"test", "-c", "-o", dir + string(filepath.Separator)}, pkgs...)
+		if _, err := goCmd(ctx, moduleDir, args...); err == nil {
+			for _, p := range pkgs {
+				bins[p] = filepath.Join(dir, binName(p))
+			}
+			return bins, failed, nil
+		} else if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+	}
+	for i, p := range pkgs {
+		bin := filepath.Join(dir, fmt.Sprintf("%d-%s", i, binName(p)))
+		if out, err := goCmd(ctx, moduleDir, "test", "-c", "-o", bin, p); err != nil {
+			if ctx.Err() != nil {
+				return nil, nil, ctx.Err()
+			}
+			failed[p] = out
+			continue
+		}
+		bins[p] = bin
+	}
+	return bins, failed, nil
+}
+
+// binName is the file name go test -c -o dir/ gives a package's binary.
+func binName(importPath string) string {
+	return importPath[strings.LastIndex(importPath, "/")+1:] + ".test"
+}
+
+func goCmd(ctx context.Context, dir string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}

@@ -1,0 +1,186 @@
+// Package runner builds the test binaries of both sides once and runs them
+// interleaved, round by round, writing Go benchmark format result files.
+package runner
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// A Suite names a group of packages, given as go list patterns relative to
+// the module root ("./benchmarks/storage/...").
+type Suite struct {
+	Name     string
+	Patterns []string
+}
+
+// A Tree is one side of a comparison: a module root and its identity.
+type Tree struct {
+	// Name is "base" or "current".
+	Name string
+	// Dir is the module root of this side's source tree.
+	Dir string
+	// Ref and Commit identify the tree in the results' config lines.
+	Ref, Commit string
+	// Out is the results file this side writes.
+	Out string
+}
+
+// A Package is a package to benchmark.
+type Package struct {
+	ImportPath string
+	Suite      string
+	// Rel is the package directory relative to the module root.
+	Rel string
+}
+
+// listed is one line of go list output.
+type listed struct {
+	importPath, dir string
+	tests           int
+	err             string
+}
+
+// list runs go list -e in dir over patterns.
+func list(ctx context.Context, dir string, patterns []string) ([]listed, error) {
+	args := append([]string{"list", "-e", "-f", "{{.ImportPath}}\t{{.Dir}}\t{{len .TestGoFiles}}\t{{len .XTestGoFiles}}\t{{with .Error}}{{.Err}}{{end}}"}, patterns...)
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("listing packages %s in %s: %w\n%s", strings.Join(patterns, " "), dir, err, strings.TrimSpace(stderr.String()))
+	}
+	var ps []listed
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		f := strings.SplitN(sc.Text(), "\t", 5)
+		if len(f) < 5 {
+			continue
+		}
+		var t, x int
+		fmt.Sscan(f[2], &t)
+		fmt.Sscan(f[3], &x)
+		ps = append(ps, listed{importPath: f[0], dir: f[1], tests: t + x, err: f[4]})
+	}
+	return ps, nil
+}
+
+// A Plan is the packages to run on each side, with their built binaries.
+type Plan struct {
+	Trees    []*Tree
+	Packages []Package
+	// Notes say what was skipped and why.
+	Notes []string
+
+	bins map[string]map[string]string // tree name -> import path -> binary
+	goVersion string
+}
+
+// Prepare lists the suites' packages in every tree and builds one test
+// binary per package and tree into binDir. A package that does not exist
+// or does not build on one side is run on the other only (its benchmarks
+// become new or missing); a package with no tests is skipped with a note.
+func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, prog Progress) (*Plan, error) {
+	p := &Plan{Trees: trees, bins: map[string]map[string]string{}}
+	seen := map[string]bool{}
+	present := map[string]map[string]string{} // tree -> import path -> dir
+	for _, tr := range trees {
+		present[tr.Name] = map[string]string{}
+		for _, s := range suites {
+			ls, err := list(ctx, tr.Dir, s.Patterns)
+			if err != nil {
+				return nil, err
+			}
+			for _, l := range ls {
+				switch {
+				case l.err != "" && strings.Contains(l.err, "no Go files"):
+					p.note(tr, fmt.Sprintf("%s: no Go files", l.importPath))
+				case l.err != "":
+					p.note(tr, fmt.Sprintf("%s: %s", l.importPath, firstLine(l.err)))
+				case l.tests == 0:
+					p.note(tr, fmt.Sprintf("%s: no test files, skipped", l.importPath))
+				default:
+					present[tr.Name][l.importPath] = l.dir
+					if !seen[l.importPath] {
+						seen[l.importPath] = true
+						rel, err := filepath.Rel(tr.Dir, l.dir)
+						if err != nil {
+							return nil, fmt.Errorf("package %s: %w", l.importPath, err)
+						}
+						p.Packages = append(p.Packages, Package{ImportPath: l.importPath, Suite: s.Name, Rel: rel})
+					}
+				}
+			}
+		}
+	}
+	if len(p.Packages) == 0 {
+		return nil, fmt.Errorf("no package with tests in suites %s: check BENCH_SUITES and BENCH_PACKAGES", suiteNames(suites))
+	}
+	for _, tr := range trees {
+		var pkgs []string
+		for _, pk := range p.Packages {
+			if _, ok := present[tr.Name][pk.ImportPath]; ok {
+				pkgs = append(pkgs, pk.ImportPath)
+			}
+		}
+		prog.Note(fmt.Sprintf("building %d test binaries of %s", len(pkgs), tr.Name))
+		bins, failed, err := build(ctx, tr.Dir, pkgs, filepath.Join(binDir, tr.Name))
+		if err != nil {
+			return nil, err
+		}
+		for pkg, msg := range failed {
+			p.Notes = append(p.Notes, fmt.Sprintf("%s: %s does not build, so it runs on the other side only:\n%s", tr.Name, pkg, indent(msg)))
+		}
+		p.bins[tr.Name] = bins
+	}
+	v, err := exec.CommandContext(ctx, "go", "env", "GOVERSION").Output()
+	if err == nil {
+		p.goVersion = strings.TrimSpace(string(v))
+	}
+	return p, nil
+}
+
+func (p *Plan) note(tr *Tree, msg string) {
+	if len(p.Trees) > 1 {
+		msg = tr.Name + ": " + msg
+	}
+	for _, n := range p.Notes {
+		if n == msg {
+			return
+		}
+	}
+	p.Notes = append(p.Notes, msg)
+}
+
+func suiteNames(ss []Suite) string {
+	var n []string
+	for _, s := range ss {
+		n = append(n, s.Name)
+	}
+	return strings.Join(n, ", ")
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}
+
+func indent(s string) string {
+	s = strings.TrimSpace(s)
+	lines := strings.Split(s, "\n")
+	if len(lines) > 15 {
+		lines = append(lines[:15], "...")
+	}
+	return "    " + strings.Join(lines, "\n    ")
+}
+

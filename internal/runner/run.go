@@ -1,0 +1,207 @@
+package runner
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/benchgate/benchgate/internal/atomicfile"
+)
+
+// Options configure Run. Start from DefaultOptions.
+type Options struct {
+	// Bench is the -test.bench regular expression. Default ".".
+	Bench string
+	// Time is the -test.benchtime per benchmark and run. Default "100ms".
+	Time string
+	// Count is the number of rounds; each round runs every benchmark once
+	// per side. Default 6, the fewest at which the U test can reach
+	// p < 0.05 with room to spare.
+	Count int
+	// Date is written as the date: config line. Default: the start time.
+	Date time.Time
+}
+
+// DefaultOptions are the defaults of BENCH_FILTER, BENCH_TIME and BENCH_COUNT.
+var DefaultOptions = Options{Bench: ".", Time: "100ms", Count: 6}
+
+// A Result says what a run produced.
+type Result struct {
+	// Failures name benchmarks or binaries that failed, per side.
+	Failures []string
+}
+
+// ErrBenchmarkFailed is wrapped by Run's error when a benchmark failed or a
+// binary crashed; the results of the others were still written.
+var ErrBenchmarkFailed = errors.New("benchmarks failed")
+
+// Run runs opts.Count rounds. In each round every package runs its binary
+// of each side back to back, the order alternating from round to round
+// (ABBA), so that drift of the machine hits both sides alike. Each side's
+// results are written to its Out file at the end; when ctx is cancelled,
+// what was measured is kept in Out+".partial" and Out is not touched.
+func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, error) {
+	if opts.Bench == "" {
+		opts.Bench = DefaultOptions.Bench
+	}
+	if opts.Time == "" {
+		opts.Time = DefaultOptions.Time
+	}
+	if opts.Count <= 0 {
+		opts.Count = DefaultOptions.Count
+	}
+	if opts.Date.IsZero() {
+		opts.Date = time.Now()
+	}
+	bufs := map[string]*bytes.Buffer{}
+	for _, tr := range p.Trees {
+		b := &bytes.Buffer{}
+		for _, kv := range [][2]string{{"commit", tr.Commit}, {"ref", tr.Ref}, {"date", opts.Date.UTC().Format(time.RFC3339)}, {"go", p.goVersion}, {"benchtime", opts.Time}} {
+			if kv[1] != "" {
+				fmt.Fprintf(b, "%s: %s\n", kv[0], oneLine(kv[1]))
+			}
+		}
+		bufs[tr.Name] = b
+	}
+	steps := 0
+	for _, pk := range p.Packages {
+		for _, tr := range p.Trees {
+			if p.bins[tr.Name][pk.ImportPath] != "" {
+				steps++
+			}
+		}
+	}
+	prog.Start(steps * opts.Count)
+	res := &Result{}
+	var err error
+rounds:
+	for round := 0; round < opts.Count; round++ {
+		for i, pk := range p.Packages {
+			order := slices.Clone(p.Trees)
+			if (round+i)%2 == 1 {
+				slices.Reverse(order)
+			}
+			for _, tr := range order {
+				bin := p.bins[tr.Name][pk.ImportPath]
+				if bin == "" {
+					continue
+				}
+				prog.Step(fmt.Sprintf("round %d/%d %s %s", round+1, opts.Count, shortPkg(pk.ImportPath), tr.Name))
+				if err = ctx.Err(); err != nil {
+					break rounds
+				}
+				fails, rerr := runBinary(ctx, bin, filepath.Join(tr.Dir, pk.Rel), opts, pk.Suite, bufs[tr.Name])
+				if err = ctx.Err(); err != nil {
+					break rounds
+				}
+				for _, f := range fails {
+					msg := fmt.Sprintf("%s: %s: %s", tr.Name, pk.ImportPath, f)
+					if !slices.Contains(res.Failures, msg) {
+						res.Failures = append(res.Failures, msg)
+						prog.Note("FAIL " + msg)
+					}
+				}
+				if rerr != nil {
+					return nil, rerr
+				}
+			}
+		}
+	}
+	prog.Finish()
+	if err != nil {
+		var kept []string
+		for _, tr := range p.Trees {
+			partial := tr.Out + ".partial"
+			if werr := atomicfile.WriteBytes(partial, bufs[tr.Name].Bytes()); werr == nil {
+				kept = append(kept, partial)
+			}
+		}
+		return nil, fmt.Errorf("benchmark run interrupted: %w (what was measured is in %s)", err, strings.Join(kept, ", "))
+	}
+	for _, tr := range p.Trees {
+		if err := atomicfile.WriteBytes(tr.Out, bufs[tr.Name].Bytes()); err != nil {
+			return nil, err
+		}
+		os.Remove(tr.Out + ".partial")
+	}
+	if len(res.Failures) > 0 {
+		return res, fmt.Errorf("%w: %s", ErrBenchmarkFailed, strings.Join(res.Failures, "; "))
+	}
+	return res, nil
+}
+
+var (
+	configLine = regexp.MustCompile(`^[a-z][^\s:]*: `)
+	resultLine = regexp.MustCompile(`^Benchmark\S*\s+\d+\s`)
+	failLine   = regexp.MustCompile(`^\s*--- FAIL: (\S+)`)
+)
+
+// runBinary runs one test binary once and appends its config and result
+// lines to out. It returns what failed; the error is for a binary that
+// could not be started at all.
+func runBinary(ctx context.Context, bin, dir string, opts Options, suite string, out *bytes.Buffer) ([]string, error) {
+	cmd := exec.CommandContext(ctx, bin,
+		"-test.run=^$", "-test.bench="+opts.Bench, "-test.benchmem", "-test.count=1",
+		"-test.benchtime="+opts.Time, "-test.timeout=10m")
+	cmd.Dir = dir
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 3 * time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	runErr := cmd.Run()
+	var exitErr *exec.ExitError
+	if runErr != nil && !errors.As(runErr, &exitErr) {
+		return nil, fmt.Errorf("running %s: %w", bin, runErr)
+	}
+	fmt.Fprintf(out, "suite: %s\n", suite)
+	var fails []string
+	sc := bufio.NewScanner(&stdout)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case resultLine.MatchString(line), configLine.MatchString(line):
+			out.WriteString(line)
+			out.WriteByte('\n')
+		default:
+			if m := failLine.FindStringSubmatch(line); m != nil {
+				fails = append(fails, m[1]+" failed")
+			}
+		}
+	}
+	if runErr != nil && len(fails) == 0 {
+		msg := strings.TrimSpace(stderr.String())
+		if i := strings.Index(msg, "panic:"); i >= 0 {
+			msg = msg[i:]
+		}
+		fails = append(fails, fmt.Sprintf("test binary exited with %v: %s", runErr, firstLines(msg, 3)))
+	}
+	return fails, nil
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, " | ")
+}
+
+func shortPkg(importPath string) string {
+	parts := strings.Split(importPath, "/")
+	if len(parts) > 2 {
+		parts = parts[len(parts)-2:]
+	}
+	return strings.Join(parts, "/")
+}
+
+func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }

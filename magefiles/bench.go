@@ -1,0 +1,47 @@
+//go:build mage
+
+package main
+
+import (
+	"context"
+
+	"github.com/magefile/mage/mg"
+
+	"github.com/benchgate/benchgate/internal/gate"
+)
+
+// Bench holds the benchmarking targets. They run serially: benchmarks that
+// run in parallel measure each other.
+type Bench mg.Namespace
+
+// Regression benchmarks the baseline and the current tree interleaved on this machine and fails on a significant regression.
+//
+// The baseline is BENCH_BASE (any git revision), else
+// benchmark_results/baseline.txt, else the merge base of HEAD and main.
+// Writes base.txt, current.txt, comparison.json and report.md in
+// benchmark_results.
+func (Bench) Regression(ctx context.Context) error {
+	cfg, err := config()
+	if err != nil {
+		return err
+	}
+	return gate.Regression(ctx, cfg)
+}
+
+// SaveBaseline benchmarks the current tree and saves benchmark_results/baseline.txt (plus a dated copy in history/).
+func (Bench) SaveBaseline(ctx context.Context) error {
+	cfg, err := config()
+	if err != nil {
+		return err
+	}
+	return gate.SaveBaseline(ctx, cfg)
+}
+
+// Quick runs every benchmark of the current tree once, briefly, and prints a table: a quick look, no verdict.
+func (Bench) Quick(ctx context.Context) error {
+	cfg, err := config()
+	if err != nil {
+		return err
+	}
+	return gate.Quick(ctx, quick(cfg))
+}

@@ -1,0 +1,17 @@
+//go:build mage
+
+package main
+
+import "github.com/benchgate/benchgate/internal/gate"
+
+// suites are the default suites: what bench:regression measures and what
+// CI shards across runners (one job per suite). Packages are go list
+// patterns relative to BENCH_DIR; Thresholds and Overrides may tighten or
+// loosen the defaults per suite or benchmark pattern.
+var suites = []gate.Suite{
+	{Name: "storage", Packages: []string{"./benchmarks/storage/log", "./benchmarks/storage/topic"}},
+	{Name: "kafka", Packages: []string{"./benchmarks/kafka/handler"}},
+	{Name: "grpc", Packages: []string{"./benchmarks/grpcapi"}},
+	{Name: "throttle", Packages: []string{"./benchmarks/throttle"}},
+	{Name: "mempool", Packages: []string{"./benchmarks/mempool"}},
+}
