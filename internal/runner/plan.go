@@ -82,7 +82,7 @@ type Plan struct {
 	// Notes say what was skipped and why.
 	Notes []string
 
-	bins map[string]map[string]string // tree name -> import path -> binary
+	bins      map[string]map[string]string // tree name -> import path -> binary
 	goVersion string
 }
 
@@ -183,4 +183,3 @@ func indent(s string) string {
 	}
 	return "    " + strings.Join(lines, "\n    ")
 }
-
