@@ -219,4 +219,3 @@ func (m *InMemory) Close() error {
 
 // errEOF is what RecvMsg returns at the clean end of a stream.
 var errEOF = io.EOF
-
