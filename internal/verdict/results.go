@@ -48,7 +48,45 @@ type Set struct {
 	// Warnings are file:line messages for lines that were skipped.
 	Warnings []string
 
-	index map[Key]*Series
+	index   map[Key]*Series
+	names   nameCache
+	strings map[string]string
+}
+
+// config returns a result's config value without allocating for values
+// seen before.
+func (s *Set) config(res *benchfmt.Result, key string) string {
+	i, ok := res.ConfigIndex(key)
+	if !ok {
+		return ""
+	}
+	v := res.Config[i].Value
+	if str, ok := s.strings[string(v)]; ok {
+		return str
+	}
+	str := string(v)
+	s.strings[str] = str
+	return str
+}
+
+// A nameCache remembers split names: result files repeat each benchmark
+// name once per sample.
+type nameCache map[string]struct {
+	name  string
+	procs int
+}
+
+func (c nameCache) split(full []byte) (string, int) {
+	if e, ok := c[string(full)]; ok {
+		return e.name, e.procs
+	}
+	name, procs := SplitProcs(full)
+	name = "Benchmark" + name
+	c[string(full)] = struct {
+		name  string
+		procs int
+	}{name, procs}
+	return name, procs
 }
 
 // ReadFile reads a results file in the Go benchmark format.
@@ -68,7 +106,7 @@ var ErrNoBenchmarks = errors.New("no benchmark results")
 // messages. Malformed lines become warnings; input without a single
 // benchmark result is an error.
 func Read(r io.Reader, name string) (*Set, error) {
-	s := &Set{File: name, Config: map[string]string{}, index: map[Key]*Series{}}
+	s := &Set{File: name, Config: map[string]string{}, index: map[Key]*Series{}, names: nameCache{}, strings: map[string]string{}}
 	br := benchfmt.NewReader(r, name)
 	for br.Scan() {
 		switch rec := br.Result().(type) {
@@ -96,10 +134,9 @@ func (s *Set) add(res *benchfmt.Result) {
 			}
 		}
 	}
-	name, procs := SplitProcs(res.Name.Full())
-	name = "Benchmark" + name
-	pkg := res.GetConfig("pkg")
-	suite := res.GetConfig("suite")
+	name, procs := s.names.split(res.Name.Full())
+	pkg := s.config(res, "pkg")
+	suite := s.config(res, "suite")
 	for _, v := range res.Values {
 		k := Key{Pkg: pkg, Name: name, Procs: procs, Unit: v.Unit}
 		ser := s.index[k]
