@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // A Suite names a group of packages, given as go list patterns relative to
@@ -82,8 +83,33 @@ type Plan struct {
 	// Notes say what was skipped and why.
 	Notes []string
 
+	// Stats accumulate where the time went.
+	Stats Stats
+
 	bins      map[string]map[string]string // tree name -> import path -> binary
 	goVersion string
+}
+
+// Stats say where a run's time went, to tell the runner's own overhead
+// from the benchmarks' work.
+type Stats struct {
+	// Build is the time spent listing packages and building binaries.
+	Build time.Duration
+	// Exec is the wall time of the test binaries, start to exit.
+	Exec time.Duration
+	// Timed is the time the benchmarks' timed loops took, as their
+	// results report it (iterations x ns/op of the final runs).
+	Timed time.Duration
+	// Total is the wall time of Prepare and Run together.
+	Total time.Duration
+}
+
+// String summarizes the stats as fractions of the total.
+func (s Stats) String() string {
+	pct := func(d time.Duration) float64 { return 100 * d.Seconds() / max(s.Total.Seconds(), 1e-9) }
+	return fmt.Sprintf("%s total: building %s (%.0f%%), running binaries %s (%.0f%%), of which timed benchmark loops %s (%.0f%%); the rest is process starts, b.N calibration runs and parsing",
+		s.Total.Round(100*time.Millisecond), s.Build.Round(100*time.Millisecond), pct(s.Build),
+		s.Exec.Round(100*time.Millisecond), pct(s.Exec), s.Timed.Round(100*time.Millisecond), pct(s.Timed))
 }
 
 // Prepare lists the suites' packages in every tree and builds one test
@@ -91,7 +117,9 @@ type Plan struct {
 // or does not build on one side is run on the other only (its benchmarks
 // become new or missing); a package with no tests is skipped with a note.
 func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, prog Progress) (*Plan, error) {
+	start := time.Now()
 	p := &Plan{Trees: trees, bins: map[string]map[string]string{}}
+	defer func() { p.Stats.Build = time.Since(start); p.Stats.Total = p.Stats.Build }()
 	seen := map[string]bool{}
 	present := map[string]map[string]string{} // tree -> import path -> dir
 	for _, tr := range trees {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -81,6 +82,8 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 		}
 	}
 	prog.Start(steps * opts.Count)
+	start := time.Now()
+	defer func() { p.Stats.Total = p.Stats.Build + time.Since(start) }()
 	res := &Result{}
 	var err error
 rounds:
@@ -99,7 +102,7 @@ rounds:
 				if err = ctx.Err(); err != nil {
 					break rounds
 				}
-				fails, rerr := runBinary(ctx, bin, filepath.Join(tr.Dir, pk.Rel), opts, pk.Suite, bufs[tr.Name])
+				fails, rerr := runBinary(ctx, bin, filepath.Join(tr.Dir, pk.Rel), opts, pk.Suite, bufs[tr.Name], &p.Stats)
 				if err = ctx.Err(); err != nil {
 					break rounds
 				}
@@ -148,7 +151,7 @@ var (
 // runBinary runs one test binary once and appends its config and result
 // lines to out. It returns what failed; the error is for a binary that
 // could not be started at all.
-func runBinary(ctx context.Context, bin, dir string, opts Options, suite string, out *bytes.Buffer) ([]string, error) {
+func runBinary(ctx context.Context, bin, dir string, opts Options, suite string, out *bytes.Buffer, stats *Stats) ([]string, error) {
 	cmd := exec.CommandContext(ctx, bin,
 		"-test.run=^$", "-test.bench="+opts.Bench, "-test.benchmem", "-test.count=1",
 		"-test.benchtime="+opts.Time, "-test.timeout=10m")
@@ -157,7 +160,9 @@ func runBinary(ctx context.Context, bin, dir string, opts Options, suite string,
 	cmd.WaitDelay = 3 * time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
 	runErr := cmd.Run()
+	stats.Exec += time.Since(start)
 	var exitErr *exec.ExitError
 	if runErr != nil && !errors.As(runErr, &exitErr) {
 		return nil, fmt.Errorf("running %s: %w", bin, runErr)
@@ -169,7 +174,11 @@ func runBinary(ctx context.Context, bin, dir string, opts Options, suite string,
 	for sc.Scan() {
 		line := sc.Text()
 		switch {
-		case resultLine.MatchString(line), configLine.MatchString(line):
+		case resultLine.MatchString(line):
+			stats.Timed += timed(line)
+			out.WriteString(line)
+			out.WriteByte('\n')
+		case configLine.MatchString(line):
 			out.WriteString(line)
 			out.WriteByte('\n')
 		default:
@@ -205,3 +214,21 @@ func shortPkg(importPath string) string {
 }
 
 func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }
+
+// timed returns iterations x ns/op of a result line.
+func timed(line string) time.Duration {
+	f := strings.Fields(line)
+	if len(f) < 4 {
+		return 0
+	}
+	n, err1 := strconv.ParseFloat(f[1], 64)
+	for i := 2; i+1 < len(f); i += 2 {
+		if f[i+1] == "ns/op" {
+			ns, err2 := strconv.ParseFloat(f[i], 64)
+			if err1 == nil && err2 == nil {
+				return time.Duration(n * ns)
+			}
+		}
+	}
+	return 0
+}

@@ -1,0 +1,156 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const benchFile = `package %s
+
+import "testing"
+
+var sink int
+
+func Benchmark%s(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		for j := 0; j < 100; j++ {
+			sink += j
+		}
+	}
+}
+`
+
+func pkgFiles(name, bench string) string {
+	return strings.Replace(strings.Replace(benchFile, "%s", name, 1), "%s", bench, 1)
+}
+
+// TestFailuresAreReportedNotFatal runs a current tree with a failing
+// benchmark, a crashing package, a package without tests, and a package
+// that the base side lacks or cannot build.
+func TestFailuresAreReportedNotFatal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs test binaries")
+	}
+	common := map[string]string{
+		"go.mod":             "module example.com/m\n\ngo 1.21\n",
+		"ok/ok_test.go":      pkgFiles("ok", "Steady"),
+		"notests/notests.go": "package notests\n",
+		"fails/fails_test.go": `package fails
+
+import "testing"
+
+func BenchmarkBoom(b *testing.B) { b.Fatal("boom") }
+func BenchmarkFine(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+	}
+}
+`,
+		"crash/crash_test.go": `package crash
+
+import "testing"
+
+func BenchmarkCrash(b *testing.B) { panic("kaboom") }
+`,
+	}
+	current := map[string]string{"fresh/fresh_test.go": pkgFiles("fresh", "Fresh"), "broken/broken_test.go": pkgFiles("broken", "Fixed")}
+	base := map[string]string{"broken/broken_test.go": "package broken\n\nthis does not compile\n"}
+	for k, v := range common {
+		current[k], base[k] = v, v
+	}
+	out := t.TempDir()
+	trees := []*Tree{
+		{Name: "base", Dir: writeTree(t, base), Out: filepath.Join(out, "base.txt")},
+		{Name: "current", Dir: writeTree(t, current), Out: filepath.Join(out, "current.txt")},
+	}
+	var log bytes.Buffer
+	prog := NewProgress(&log)
+	plan, err := Prepare(context.Background(), trees, []Suite{{Name: "all", Patterns: []string{"./..."}}}, t.TempDir(), prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(plan.Notes, "\n")
+	for _, want := range []string{"example.com/m/notests: no test files, skipped", "base: example.com/m/broken does not build"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
+	}
+	res, err := plan.Run(context.Background(), Options{Bench: ".", Time: "10ms", Count: 2}, prog)
+	if !errors.Is(err, ErrBenchmarkFailed) {
+		t.Fatalf("err = %v, want ErrBenchmarkFailed", err)
+	}
+	failures := strings.Join(res.Failures, "\n")
+	for _, want := range []string{"base: example.com/m/fails: BenchmarkBoom failed", "current: example.com/m/fails: BenchmarkBoom failed", "example.com/m/crash: test binary exited with exit status 2: panic: kaboom"} {
+		if !strings.Contains(failures, want) {
+			t.Errorf("failures lack %q:\n%s", want, failures)
+		}
+	}
+	cur, _ := os.ReadFile(trees[1].Out)
+	bas, _ := os.ReadFile(trees[0].Out)
+	for _, want := range []string{"BenchmarkSteady", "BenchmarkFine", "BenchmarkFresh", "BenchmarkFixed", "suite: all", "pkg: example.com/m/ok"} {
+		if !bytes.Contains(cur, []byte(want)) {
+			t.Errorf("current results lack %s:\n%s", want, cur)
+		}
+	}
+	if bytes.Contains(bas, []byte("BenchmarkFresh")) || bytes.Contains(bas, []byte("BenchmarkFixed")) || !bytes.Contains(bas, []byte("BenchmarkSteady")) {
+		t.Errorf("base results:\n%s", bas)
+	}
+	if n := bytes.Count(cur, []byte("BenchmarkSteady-")); n != 2 {
+		t.Errorf("%d samples of BenchmarkSteady in current, want 2 (one per round)", n)
+	}
+}
+
+func TestPrepareWithoutPackages(t *testing.T) {
+	dir := writeTree(t, map[string]string{"go.mod": "module example.com/m\n", "a/a.go": "package a\n"})
+	_, err := Prepare(context.Background(), []*Tree{{Name: "current", Dir: dir}}, []Suite{{Name: "s", Patterns: []string{"./..."}}}, t.TempDir(), NewProgress(nil))
+	if err == nil || !strings.Contains(err.Error(), "no package with tests in suites s") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestABBAOrder(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs test binaries")
+	}
+	files := map[string]string{"go.mod": "module example.com/m\n\ngo 1.21\n", "ok/ok_test.go": pkgFiles("ok", "Steady")}
+	trees := []*Tree{
+		{Name: "base", Dir: writeTree(t, files), Out: filepath.Join(t.TempDir(), "b.txt")},
+		{Name: "current", Dir: writeTree(t, files), Out: filepath.Join(t.TempDir(), "c.txt")},
+	}
+	var log bytes.Buffer
+	plan, err := Prepare(context.Background(), trees, []Suite{{Name: "s", Patterns: []string{"./..."}}}, t.TempDir(), NewProgress(&log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plan.Run(context.Background(), Options{Time: "1x", Count: 4}, NewProgress(&log)); err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, line := range strings.Split(log.String(), "\n") {
+		if i := strings.Index(line, "ok "); i >= 0 && strings.Contains(line, "round") {
+			order = append(order, strings.TrimSuffix(strings.Fields(line[i+3:])[0], ","))
+		}
+	}
+	want := "base current current base base current current base"
+	if got := strings.Join(order, " "); got != want {
+		t.Errorf("order %q, want %q", got, want)
+	}
+}
