@@ -98,6 +98,9 @@ func (c *Config) run(ctx context.Context, out string, makeBase func(context.Cont
 		prog.Note("note: " + n)
 	}
 	_, err = plan.Run(ctx, c.Run, prog)
+	if err == nil || errors.Is(err, runner.ErrBenchmarkFailed) {
+		prog.Note(plan.Stats.String())
+	}
 	return err
 }
 

@@ -29,7 +29,11 @@ func Results(w io.Writer, c *verdict.Comparison) error {
 			if st == nil {
 				st = r.Base
 			}
-			fmt.Fprintf(tw, "%s %s %s\t", Value(float64(st.Center)), r.Unit, Range(st))
+			if rg := Range(st); rg != "±∞" {
+				fmt.Fprintf(tw, "%s %s %s\t", Value(float64(st.Center)), r.Unit, rg)
+			} else {
+				fmt.Fprintf(tw, "%s %s\t", Value(float64(st.Center)), r.Unit)
+			}
 		}
 		fmt.Fprintln(tw)
 	}
