@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"os"
 
 	"github.com/magefile/mage/mg"
 
@@ -44,4 +45,16 @@ func (Bench) Quick(ctx context.Context) error {
 		return err
 	}
 	return gate.Quick(ctx, quick(cfg))
+}
+
+// Report writes benchmark_results/report.html and report.md from the last comparison, or from the current results alone.
+//
+// Runs the current benchmarks first when benchmark_results/current.txt is
+// missing. BENCH_OPEN=1 opens the HTML in the desktop browser.
+func (Bench) Report(ctx context.Context) error {
+	cfg, err := config()
+	if err != nil {
+		return err
+	}
+	return gate.Report(ctx, cfg, gate.ReportOptions{Open: os.Getenv(EnvOpen) == "1"})
 }

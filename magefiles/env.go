@@ -30,6 +30,7 @@ const (
 	EnvAlpha       = "BENCH_ALPHA"
 	EnvCorrection  = "BENCH_CORRECTION"
 	EnvStepSummary = "GITHUB_STEP_SUMMARY"
+	EnvOpen        = "BENCH_OPEN" // 1: bench:report opens the HTML in the browser
 )
 
 // config builds the gate configuration from the environment.

@@ -4,7 +4,7 @@
 // Usage:
 //
 //	benchcmp -baseline=base.txt -current=current.txt [-output=file] [-json]
-//	         [-format=text|markdown|json] [-throughput-threshold=10]
+//	         [-format=text|markdown|json|html] [-throughput-threshold=10]
 //	         [-latency-threshold=20] [-memory-threshold=15]
 //	         [-improvement-threshold=10] [-alpha=0.05] [-correction=none]
 //
@@ -43,7 +43,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	current := fs.String("current", "", "current results `file` (Go benchmark format)")
 	output := fs.String("output", "", "write the report to `file` instead of standard output")
 	asJSON := fs.Bool("json", false, "same as -format=json")
-	format := fs.String("format", "text", "report `format`: text, markdown or json")
+	format := fs.String("format", "text", "report `format`: text, markdown, json or html")
 	tp := fs.Float64("throughput-threshold", def.Thresholds.Throughput, "allowed throughput decrease, `percent`")
 	lat := fs.Float64("latency-threshold", def.Thresholds.Latency, "allowed latency increase, `percent`")
 	mem := fs.Float64("memory-threshold", def.Thresholds.Memory, "allowed B/op and allocs/op increase, `percent`")
@@ -76,7 +76,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	render, ok := renderers[*format]
 	if !ok {
-		return fail(fmt.Errorf("unknown -format %q: use text, markdown or json", *format))
+		return fail(fmt.Errorf("unknown -format %q: use text, markdown, json or html", *format))
 	}
 	opts := def
 	opts.Thresholds = verdict.Thresholds{Throughput: *tp, Latency: *lat, Memory: *mem, Improvement: *imp}
@@ -118,5 +118,8 @@ var renderers = map[string]func(io.Writer, *verdict.Comparison) error{
 	"json": report.JSON,
 	"markdown": func(w io.Writer, c *verdict.Comparison) error {
 		return report.Markdown(w, c, report.DefaultMarkdownOptions)
+	},
+	"html": func(w io.Writer, c *verdict.Comparison) error {
+		return report.HTML(w, c, report.DefaultHTMLOptions)
 	},
 }

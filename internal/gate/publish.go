@@ -11,7 +11,8 @@ import (
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
-// publish writes comparison.json and report.md, prints the text report,
+// publish writes comparison.json, report.md and report.html, prints the
+// text report,
 // and appends the Markdown to the CI step summary when there is one.
 func (c *Config) publish(cmp *verdict.Comparison) error {
 	if err := atomicfile.Write(c.path(ComparisonFile), func(w io.Writer) error { return report.JSON(w, cmp) }); err != nil {
@@ -24,10 +25,13 @@ func (c *Config) publish(cmp *verdict.Comparison) error {
 	if err := atomicfile.WriteBytes(c.path(MarkdownFile), md.Bytes()); err != nil {
 		return err
 	}
+	if err := atomicfile.Write(c.path(HTMLFile), func(w io.Writer) error { return report.HTML(w, cmp, report.DefaultHTMLOptions) }); err != nil {
+		return err
+	}
 	if err := report.Text(c.Stdout, cmp); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.Stderr, "wrote %s and %s\n", c.path(ComparisonFile), c.path(MarkdownFile))
+	fmt.Fprintf(c.Stderr, "wrote %s, %s and %s\n", c.path(ComparisonFile), c.path(MarkdownFile), c.path(HTMLFile))
 	if c.StepSummary != "" {
 		f, err := os.OpenFile(c.StepSummary, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 		if err != nil {

@@ -36,6 +36,9 @@ func Markdown(w io.Writer, c *verdict.Comparison, opts MarkdownOptions) error {
 	if opts.Limit <= 0 {
 		opts.Limit = DefaultMarkdownOptions.Limit
 	}
+	if c.ResultsOnly {
+		return markdownResults(w, c, opts)
+	}
 	var head, tail strings.Builder
 	s := c.Summary
 	head.WriteString("## 📊 Performance Regression Test Results\n\n")
@@ -232,4 +235,35 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+const mdResultsHeader = "| Benchmark | Metric | Current | n |\n|-----------|--------|---------|---|\n"
+
+// markdownResults writes results without a baseline.
+func markdownResults(w io.Writer, c *verdict.Comparison, opts MarkdownOptions) error {
+	var b strings.Builder
+	b.WriteString("## 📊 Benchmark Results\n\n")
+	fmt.Fprintf(&b, "%d benchmarks, %d metrics, no baseline to compare with", c.Summary.Benchmarks, c.Summary.Rows)
+	if m := machine(c.Current); m != "" {
+		fmt.Fprintf(&b, " (%s)", mdEscape(m))
+	}
+	b.WriteString(".\n\n")
+	b.WriteString(mdResultsHeader)
+	budget := opts.Limit - b.Len() - 300
+	shown := 0
+	for i := range c.Rows {
+		r := &c.Rows[i]
+		line := "| " + mdEscape(r.Benchmark) + " | " + mdEscape(Metric(r)) + " | " + Value(float64(r.Current.Center)) + " " + Range(r.Current) + " | " + fmt.Sprint(r.Current.N) + " |\n"
+		if len(line) > budget {
+			break
+		}
+		budget -= len(line)
+		b.WriteString(line)
+		shown++
+	}
+	if cut := len(c.Rows) - shown; cut > 0 {
+		fmt.Fprintf(&b, "\n_%s not shown to stay within GitHub's comment size limit._\n", plural(cut, "row", "rows"))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

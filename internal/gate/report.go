@@ -1,0 +1,101 @@
+package gate
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+
+	"github.com/benchgate/benchgate/internal/atomicfile"
+	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/runner"
+	"github.com/benchgate/benchgate/internal/verdict"
+)
+
+// ReportOptions configure Report.
+type ReportOptions struct {
+	// Open opens the HTML in the desktop browser when there is one
+	// (BENCH_OPEN=1). Default false.
+	Open bool
+}
+
+// Report writes report.html and report.md. It renders comparison.json when
+// it is at least as new as current.txt; otherwise it renders the current
+// results alone, running the current benchmarks first if current.txt is
+// missing.
+func Report(ctx context.Context, cfg Config, opts ReportOptions) error {
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	cmp, err := cfg.reportInput(ctx)
+	if err != nil {
+		return err
+	}
+	return cfg.writeReports(cmp, opts)
+}
+
+func (c *Config) reportInput(ctx context.Context) (*verdict.Comparison, error) {
+	curPath, cmpPath := c.path(CurrentFile), c.path(ComparisonFile)
+	curInfo, curErr := os.Stat(curPath)
+	if cmpInfo, err := os.Stat(cmpPath); err == nil && (curErr != nil || !cmpInfo.ModTime().Before(curInfo.ModTime())) {
+		fmt.Fprintf(c.Stderr, "rendering %s\n", cmpPath)
+		return report.ReadJSON(cmpPath)
+	}
+	if errors.Is(curErr, os.ErrNotExist) {
+		fmt.Fprintf(c.Stderr, "%s is missing: running the current benchmarks first\n", curPath)
+		if err := c.run(ctx, curPath, nil); err != nil && !errors.Is(err, runner.ErrBenchmarkFailed) {
+			return nil, err
+		}
+	}
+	fmt.Fprintf(c.Stderr, "no comparison newer than %s: rendering its results alone\n", curPath)
+	set, err := verdict.ReadFile(curPath)
+	if err != nil {
+		return nil, err
+	}
+	return verdict.Describe(set, c.Verdict)
+}
+
+// writeReports writes report.html and report.md and prints their paths.
+func (c *Config) writeReports(cmp *verdict.Comparison, opts ReportOptions) error {
+	htmlPath, mdPath := c.path(HTMLFile), c.path(MarkdownFile)
+	if err := atomicfile.Write(htmlPath, func(w io.Writer) error { return report.HTML(w, cmp, report.DefaultHTMLOptions) }); err != nil {
+		return err
+	}
+	var md bytes.Buffer
+	if err := report.Markdown(&md, cmp, report.DefaultMarkdownOptions); err != nil {
+		return err
+	}
+	if err := atomicfile.WriteBytes(mdPath, md.Bytes()); err != nil {
+		return err
+	}
+	abs, _ := filepath.Abs(htmlPath)
+	fmt.Fprintf(c.Stdout, "%s\n%s\n", abs, mdPath)
+	if opts.Open {
+		if err := openBrowser(abs); err != nil {
+			fmt.Fprintf(c.Stderr, "not opening the report: %v\n", err)
+		}
+	}
+	return nil
+}
+
+// openBrowser opens path in the desktop browser, if there is a desktop.
+func openBrowser(path string) error {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "darwin":
+		cmd = exec.Command("open", path)
+	case "windows":
+		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", path)
+	default:
+		if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+			return errors.New("no desktop session (DISPLAY is not set)")
+		}
+		cmd = exec.Command("xdg-open", path)
+	}
+	return cmd.Start()
+}

@@ -1,0 +1,104 @@
+package report
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/benchgate/benchgate/internal/verdict"
+)
+
+// A chart is the change chart: one bar per benchmark metric, the change of
+// its median in the bad (right) or good (left) direction, a whisker for
+// the interval the two medians' confidence intervals allow, and the
+// row's threshold as a tick.
+type chart struct {
+	SVG     template.HTML
+	Shown   int
+	Omitted int
+}
+
+func newChart(c *verdict.Comparison, maxRows int) *chart {
+	type bar struct {
+		r              *verdict.Row
+		v, lo, hi, thr float64
+	}
+	var bars []bar
+	for i := range c.Rows {
+		r := &c.Rows[i]
+		if r.Base == nil || r.Current == nil || r.Better == 0 || !r.DeltaPct.Finite() {
+			continue
+		}
+		// Oriented so that positive is worse.
+		sign := -float64(r.Better)
+		b := bar{r: r, v: sign * float64(r.DeltaPct), thr: r.ThresholdPct}
+		b.lo, b.hi = b.v, b.v
+		if r.Base.Lo.Finite() && r.Base.Hi.Finite() && r.Current.Lo.Finite() && r.Current.Hi.Finite() && r.Base.Lo > 0 && r.Base.Hi > 0 {
+			a := sign * (float64(r.Current.Lo)/float64(r.Base.Hi) - 1) * 100
+			z := sign * (float64(r.Current.Hi)/float64(r.Base.Lo) - 1) * 100
+			b.lo, b.hi = math.Min(a, z), math.Max(a, z)
+		}
+		bars = append(bars, b)
+	}
+	if len(bars) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(bars, func(a, b bar) int {
+		if d := a.r.Status.Rank() - b.r.Status.Rank(); d != 0 {
+			return d
+		}
+		return cmpF(math.Abs(b.v), math.Abs(a.v))
+	})
+	ch := &chart{}
+	if len(bars) > maxRows {
+		ch.Omitted = len(bars) - maxRows
+		bars = bars[:maxRows]
+	}
+	ch.Shown = len(bars)
+	scale := 10.0
+	for _, b := range bars {
+		scale = math.Max(scale, math.Max(math.Abs(b.lo), math.Abs(b.hi)))
+		scale = math.Max(scale, b.thr)
+	}
+	scale = math.Min(scale*1.1, 1000)
+	const labelW, plotW, rowH, top = 330.0, 420.0, 18.0, 24.0
+	width, height := labelW+plotW+70, top+rowH*float64(len(bars))+8
+	mid := labelW + plotW/2
+	x := func(v float64) float64 {
+		v = math.Max(-scale, math.Min(scale, v))
+		return mid + v/scale*plotW/2
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, `<svg class="chart" viewBox="0 0 %g %g" width="100%%" role="img" aria-label="change per benchmark metric, worse to the right">`, width, height)
+	fmt.Fprintf(&sb, `<text x="%g" y="14" class="axis">better ←</text><text x="%g" y="14" class="axis" text-anchor="end">→ worse</text>`, labelW, labelW+plotW)
+	fmt.Fprintf(&sb, `<line x1="%g" y1="%g" x2="%g" y2="%g" class="zero"/>`, mid, top-4, mid, height-4)
+	for i, b := range bars {
+		y := top + float64(i)*rowH
+		name := b.r.Benchmark + " " + b.r.Unit
+		if len(name) > 52 {
+			name = "…" + name[len(name)-51:]
+		}
+		fmt.Fprintf(&sb, `<text x="%g" y="%g" class="label" text-anchor="end">%s</text>`, labelW-6, y+12, template.HTMLEscapeString(name))
+		x0, x1 := x(0), x(b.v)
+		fmt.Fprintf(&sb, `<rect x="%.1f" y="%g" width="%.1f" height="10" class="bar %s"><title>%s: %s (%s)</title></rect>`,
+			math.Min(x0, x1), y+3, math.Max(math.Abs(x1-x0), 1), b.r.Status, template.HTMLEscapeString(b.r.Benchmark+" "+b.r.Unit), Delta(b.r.DeltaPct), Evidence(b.r))
+		fmt.Fprintf(&sb, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" class="whisker"/>`, x(b.lo), y+8, x(b.hi), y+8)
+		fmt.Fprintf(&sb, `<line x1="%.1f" y1="%g" x2="%.1f" y2="%g" class="threshold"/>`, x(b.thr), y+1, x(b.thr), y+15)
+		fmt.Fprintf(&sb, `<text x="%g" y="%g" class="value">%s</text>`, labelW+plotW+6, y+12, Delta(b.r.DeltaPct))
+	}
+	sb.WriteString(`</svg>`)
+	ch.SVG = template.HTML(sb.String())
+	return ch
+}
+
+func cmpF(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
