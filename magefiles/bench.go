@@ -58,3 +58,19 @@ func (Bench) Report(ctx context.Context) error {
 	}
 	return gate.Report(ctx, cfg, gate.ReportOptions{Open: os.Getenv(EnvOpen) == "1"})
 }
+
+// Alert sends the last comparison to Slack, the pull request and, for scheduled or main-branch runs, a GitHub issue.
+//
+// Every channel whose settings are present is used; each prints one line.
+// Alert failures do not fail the target unless BENCH_ALERT_STRICT=1.
+func (Bench) Alert(ctx context.Context) error {
+	cfg, err := config()
+	if err != nil {
+		return err
+	}
+	opts, err := alertOptions()
+	if err != nil {
+		return err
+	}
+	return gate.Alert(ctx, cfg, opts)
+}

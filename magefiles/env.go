@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/benchgate/benchgate/internal/alert"
 	"github.com/benchgate/benchgate/internal/gate"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
@@ -31,6 +32,25 @@ const (
 	EnvCorrection  = "BENCH_CORRECTION"
 	EnvStepSummary = "GITHUB_STEP_SUMMARY"
 	EnvOpen        = "BENCH_OPEN" // 1: bench:report opens the HTML in the browser
+
+	// bench:alert
+	EnvSlackWebhook    = "SLACK_WEBHOOK_URL"
+	EnvSlackToken      = "SLACK_BOT_TOKEN"
+	EnvSlackChannel    = "SLACK_CHANNEL"
+	EnvGitHubToken     = "GITHUB_TOKEN"
+	EnvGitHubAPI       = "GITHUB_API_URL"
+	EnvGitHubServer    = "GITHUB_SERVER_URL"
+	EnvGitHubRepo      = "GITHUB_REPOSITORY"
+	EnvGitHubRunID     = "GITHUB_RUN_ID"
+	EnvGitHubEvent     = "GITHUB_EVENT_NAME"
+	EnvGitHubEventPath = "GITHUB_EVENT_PATH"
+	EnvGitHubRef       = "GITHUB_REF"
+	EnvPR              = "BENCH_PR"              // PR number when not in a pull_request event
+	EnvIssue           = "BENCH_ISSUE"           // 1: open the regression issue whatever the event
+	EnvIssueLabels     = "BENCH_ISSUE_LABELS"    // default performance,regression,P1
+	EnvIssueAssignees  = "BENCH_ISSUE_ASSIGNEES" // comma list of logins
+	EnvAlertAlways     = "BENCH_ALERT_ALWAYS"    // 1: send an all-clear too
+	EnvAlertStrict     = "BENCH_ALERT_STRICT"    // 1: a failed channel fails bench:alert
 )
 
 // config builds the gate configuration from the environment.
@@ -102,4 +122,29 @@ func quick(c gate.Config) gate.Config {
 		c.Run.Count = gate.QuickOptions.Count
 	}
 	return c
+}
+
+// alertOptions builds the alert configuration from the environment.
+func alertOptions() (gate.AlertOptions, error) {
+	var o gate.AlertOptions
+	o.Slack = alert.SlackConfig{WebhookURL: os.Getenv(EnvSlackWebhook), Token: os.Getenv(EnvSlackToken), Channel: os.Getenv(EnvSlackChannel)}
+	o.GitHub = alert.GitHubConfig{Token: os.Getenv(EnvGitHubToken), APIURL: os.Getenv(EnvGitHubAPI),
+		Labels: list(os.Getenv(EnvIssueLabels)), Assignees: list(os.Getenv(EnvIssueAssignees))}
+	repo := os.Getenv(EnvGitHubRepo)
+	o.Run = alert.RunInfo{Repo: repo, URL: alert.RunURL(os.Getenv(EnvGitHubServer), repo, os.Getenv(EnvGitHubRunID)),
+		Event: os.Getenv(EnvGitHubEvent), Ref: os.Getenv(EnvGitHubRef)}
+	o.GitHub.OpenIssue = os.Getenv(EnvIssue) == "1" || alert.OpensIssue(o.Run.Event, o.Run.Ref, "main")
+	pr, err := alert.PRFromEvent(os.Getenv(EnvGitHubEventPath))
+	if err != nil {
+		return o, err
+	}
+	if v := os.Getenv(EnvPR); v != "" {
+		if pr, err = strconv.Atoi(v); err != nil || pr <= 0 {
+			return o, fmt.Errorf("%s=%q is not a pull request number", EnvPR, v)
+		}
+	}
+	o.GitHub.PR = pr
+	o.Always = os.Getenv(EnvAlertAlways) == "1"
+	o.Strict = os.Getenv(EnvAlertStrict) == "1"
+	return o, nil
 }

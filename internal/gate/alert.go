@@ -1,0 +1,43 @@
+package gate
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/benchgate/benchgate/internal/alert"
+	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/verdict"
+)
+
+// AlertOptions configure Alert.
+type AlertOptions struct {
+	alert.Config
+	// Strict makes a failed channel fail the target (BENCH_ALERT_STRICT=1).
+	// Default false: failures are printed, the exit status is unchanged.
+	Strict bool
+}
+
+// Alert sends the comparison in comparison.json to every configured
+// channel and prints one line per channel.
+func Alert(ctx context.Context, cfg Config, opts AlertOptions) error {
+	cmp, err := report.ReadJSON(cfg.path(ComparisonFile))
+	if err != nil {
+		return fmt.Errorf("%w: run bench:regression (or bench:merge) first", err)
+	}
+	md := func(c *verdict.Comparison, link string) (string, error) {
+		var b bytes.Buffer
+		o := report.DefaultMarkdownOptions
+		o.DetailsLink = link
+		err := report.Markdown(&b, c, o)
+		return b.String(), err
+	}
+	_, err = alert.Send(ctx, cmp, md, opts.Config, cfg.Stdout)
+	if err != nil && opts.Strict {
+		return fmt.Errorf("alerts failed (BENCH_ALERT_STRICT=1): %w", err)
+	}
+	if err != nil {
+		fmt.Fprintln(cfg.Stderr, "alerts failed; the verdict stands (set BENCH_ALERT_STRICT=1 to fail on this)")
+	}
+	return nil
+}
