@@ -74,3 +74,12 @@ func (Bench) Alert(ctx context.Context) error {
 	}
 	return gate.Alert(ctx, cfg, opts)
 }
+
+// Merge merges the CI shards' comparisons (benchmark_results/shards/*/comparison.json) into one report and fails on any regression.
+func (Bench) Merge() error {
+	cfg, err := config()
+	if err != nil {
+		return err
+	}
+	return gate.Merge(cfg, os.Getenv(EnvShardsDir))
+}

@@ -31,7 +31,8 @@ const (
 	EnvAlpha       = "BENCH_ALPHA"
 	EnvCorrection  = "BENCH_CORRECTION"
 	EnvStepSummary = "GITHUB_STEP_SUMMARY"
-	EnvOpen        = "BENCH_OPEN" // 1: bench:report opens the HTML in the browser
+	EnvOpen        = "BENCH_OPEN"       // 1: bench:report opens the HTML in the browser
+	EnvShardsDir   = "BENCH_SHARDS_DIR" // bench:merge input; default $BENCH_RESULTS_DIR/shards
 
 	// bench:alert
 	EnvSlackWebhook    = "SLACK_WEBHOOK_URL"

@@ -1,0 +1,242 @@
+package workflow
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+const root = "../.."
+
+type step struct {
+	Name string            `yaml:"name"`
+	Run  string            `yaml:"run"`
+	Uses string            `yaml:"uses"`
+	Env  map[string]string `yaml:"env"`
+	With map[string]any    `yaml:"with"`
+}
+
+type job struct {
+	Permissions map[string]string `yaml:"permissions"`
+	Env         map[string]string `yaml:"env"`
+	Strategy    struct {
+		Matrix map[string]any `yaml:"matrix"`
+	} `yaml:"strategy"`
+	Steps []step `yaml:"steps"`
+}
+
+type workflow struct {
+	Permissions map[string]string `yaml:"permissions"`
+	Env         map[string]string `yaml:"env"`
+	Jobs        map[string]job    `yaml:"jobs"`
+}
+
+func load(t *testing.T) *workflow {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(root, ".github/workflows/performance-regression.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w workflow
+	if err := yaml.Unmarshal(b, &w); err != nil {
+		t.Fatal(err)
+	}
+	return &w
+}
+
+// mageTargets runs go tool mage -l in the repository and returns the
+// targets with their descriptions.
+func mageTargets(t *testing.T) map[string]string {
+	t.Helper()
+	cmd := exec.Command("go", "tool", "mage", "-l")
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go tool mage -l: %v\n%s", err, out)
+	}
+	targets := map[string]string{}
+	for _, line := range strings.Split(string(out), "\n")[1:] {
+		f := strings.Fields(line)
+		if len(f) > 0 {
+			targets[f[0]] = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), f[0]))
+		}
+	}
+	return targets
+}
+
+// TestMageListsEveryTarget checks that go tool mage -l works on this
+// checkout and gives every target a helpful line.
+func TestMageListsEveryTarget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles the magefiles")
+	}
+	targets := mageTargets(t)
+	for _, want := range []string{"bench:regression", "bench:saveBaseline", "bench:report", "bench:quick", "bench:alert", "bench:merge"} {
+		desc, ok := targets[want]
+		if !ok {
+			t.Errorf("go tool mage -l does not list %s", want)
+			continue
+		}
+		if len(desc) < 30 || !strings.HasSuffix(desc, ".") {
+			t.Errorf("%s: description %q is not a helpful sentence", want, desc)
+		}
+	}
+}
+
+func TestWorkflowCallsExistingTargets(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles the magefiles")
+	}
+	w := load(t)
+	targets := mageTargets(t)
+	re := regexp.MustCompile(`go tool mage ([A-Za-z:]+)`)
+	calls := 0
+	for name, j := range w.Jobs {
+		for _, s := range j.Steps {
+			for _, m := range re.FindAllStringSubmatch(s.Run, -1) {
+				calls++
+				if _, ok := targets[m[1]]; !ok {
+					t.Errorf("job %s step %q calls %s, which go tool mage -l does not list", name, s.Name, m[1])
+				}
+			}
+		}
+	}
+	if calls < 4 {
+		t.Errorf("only %d mage calls found in the workflow", calls)
+	}
+}
+
+// envNames returns the string constants of magefiles/env.go: the
+// variables the tool reads.
+func envNames(t *testing.T) map[string]bool {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(root, "magefiles/env.go"), nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if vs, ok := n.(*ast.ValueSpec); ok {
+			for i, id := range vs.Names {
+				if strings.HasPrefix(id.Name, "Env") && i < len(vs.Values) {
+					if lit, ok := vs.Values[i].(*ast.BasicLit); ok {
+						s, _ := strconv.Unquote(lit.Value)
+						names[s] = true
+					}
+				}
+			}
+		}
+		return true
+	})
+	if len(names) < 10 {
+		t.Fatalf("found only %d env names in magefiles/env.go", len(names))
+	}
+	return names
+}
+
+func TestWorkflowSetsOnlyVariablesTheToolReads(t *testing.T) {
+	w := load(t)
+	known := envNames(t)
+	check := func(where string, env map[string]string) {
+		for k := range env {
+			if (strings.HasPrefix(k, "BENCH_") || strings.HasSuffix(k, "_THRESHOLD") || strings.HasPrefix(k, "SLACK_")) && !known[k] {
+				t.Errorf("%s sets %s, which benchgate does not read", where, k)
+			}
+		}
+	}
+	check("the workflow", w.Env)
+	for name, j := range w.Jobs {
+		check("job "+name, j.Env)
+		for _, s := range j.Steps {
+			check("job "+name+" step "+s.Name, s.Env)
+		}
+	}
+}
+
+// suiteNames returns the Name fields of the suite table in magefiles.
+func suiteNames(t *testing.T) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(root, "magefiles/suites.go"), nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	ast.Inspect(f, func(n ast.Node) bool {
+		if kv, ok := n.(*ast.KeyValueExpr); ok {
+			if id, ok := kv.Key.(*ast.Ident); ok && id.Name == "Name" {
+				if lit, ok := kv.Value.(*ast.BasicLit); ok {
+					s, _ := strconv.Unquote(lit.Value)
+					names = append(names, s)
+				}
+			}
+		}
+		return true
+	})
+	return names
+}
+
+func TestMatrixIsTheSuiteTable(t *testing.T) {
+	w := load(t)
+	raw, ok := w.Jobs["benchmark"].Strategy.Matrix["suite"].([]any)
+	if !ok {
+		t.Fatal("the benchmark job has no suite matrix")
+	}
+	var matrix []string
+	for _, s := range raw {
+		matrix = append(matrix, s.(string))
+	}
+	want := suiteNames(t)
+	slices.Sort(matrix)
+	slices.Sort(want)
+	if !reflect.DeepEqual(matrix, want) || len(want) == 0 {
+		t.Errorf("matrix %v, suites in magefiles %v", matrix, want)
+	}
+}
+
+func TestLeastPrivilege(t *testing.T) {
+	w := load(t)
+	if !reflect.DeepEqual(w.Permissions, map[string]string{"contents": "read"}) {
+		t.Errorf("top-level permissions %v, want contents: read only", w.Permissions)
+	}
+	want := map[string]map[string]string{
+		"compare-and-report":  {"contents": "read", "pull-requests": "write"},
+		"alert-on-regression": {"contents": "read", "issues": "write"},
+	}
+	for name, j := range w.Jobs {
+		if exp, ok := want[name]; ok {
+			if !reflect.DeepEqual(j.Permissions, exp) {
+				t.Errorf("job %s permissions %v, want %v", name, j.Permissions, exp)
+			}
+			continue
+		}
+		for k, v := range j.Permissions {
+			if v == "write" {
+				t.Errorf("job %s has %s: write; only the commenting and alerting jobs may write", name, k)
+			}
+		}
+	}
+	for name, j := range w.Jobs {
+		for _, s := range j.Steps {
+			for k, v := range s.Env {
+				if strings.Contains(v, "secrets.") && name == "benchmark" {
+					t.Errorf("the benchmark job, which runs pull-request code, gets secret %s", k)
+				}
+			}
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(root, ".github/workflows/performance-regression.yml"))
+	if strings.Contains(string(b), "pull_request_target") {
+		t.Errorf("the workflow uses pull_request_target")
+	}
+}
