@@ -8,6 +8,7 @@ import (
 
 	"github.com/magefile/mage/mg"
 
+	"github.com/benchgate/benchgate/internal/calibrate"
 	"github.com/benchgate/benchgate/internal/gate"
 )
 
@@ -82,4 +83,15 @@ func (Bench) Merge() error {
 		return err
 	}
 	return gate.Merge(cfg, os.Getenv(EnvShardsDir))
+}
+
+// Calibrate runs the suites A/A to measure this machine's noise, recommends BENCH_COUNT and thresholds, and writes calibration.json.
+//
+// bench:regression then marks the verdicts of metrics too noisy to gate on.
+func (Bench) Calibrate(ctx context.Context) error {
+	cfg, err := config()
+	if err != nil {
+		return err
+	}
+	return gate.Calibrate(ctx, cfg, calibrate.DefaultOptions)
 }

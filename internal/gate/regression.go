@@ -26,6 +26,9 @@ func Regression(ctx context.Context, cfg Config) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
+	if err := cfg.loadCalibration(); err != nil {
+		return err
+	}
 	baseline := cfg.path(BaselineFile)
 	_, statErr := os.Stat(baseline)
 	haveBaseline := statErr == nil

@@ -148,7 +148,7 @@ func row(p seriesPair, base, current *Set, opts *Options, th *benchmath.Threshol
 		P:              Number(math.NaN()),
 		ThresholdPct:   t.For(class, better),
 		ImprovementPct: t.Improvement,
-		Noisy:          opts.Noisy[ref.Pkg+" "+ref.Name],
+		Noisy:          opts.Noisy[MetricKey(ref.Pkg, ref.Name, ref.DisplayUnit)],
 		name:           ref.Name,
 	}
 	assume := units.GetAssumption(ref.Unit)
@@ -206,6 +206,10 @@ func addWarning(ws *[]string, w string) {
 		*ws = append(*ws, w)
 	}
 }
+
+// CanReach reports whether a Mann-Whitney U test of n1 and n2 samples
+// can give p < alpha at all (when the samples are fully separated).
+func CanReach(n1, n2 int, alpha float64) bool { return !underpowered(n1, n2, alpha) }
 
 // underpowered reports whether the U test cannot reach alpha with samples
 // of n1 and n2 values however far apart they are: its smallest two-sided

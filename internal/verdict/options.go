@@ -117,9 +117,8 @@ type Options struct {
 	Confidence float64
 	// Correction is the multiple-comparison control. Default CorrectionNone.
 	Correction Correction
-	// Noisy names benchmarks (package + " " + name without -N) known to be
-	// too noisy to gate on, for example from a calibration; their rows are
-	// marked noisy. Default none.
+	// Noisy holds the MetricKey of metrics known to be too noisy to gate
+	// on, from a calibration; their rows are marked noisy. Default none.
 	Noisy map[string]bool
 }
 

@@ -172,3 +172,10 @@ func SplitProcs(full []byte) (string, int) {
 
 // Lookup returns the series of k, or nil.
 func (s *Set) Lookup(k Key) *Series { return s.index[k] }
+
+// MetricKey identifies a benchmark metric across runs and machines,
+// whatever the -N suffix of the benchmark name: "pkg name unit".
+func MetricKey(pkg, benchmark, unit string) string {
+	name, _ := SplitProcs([]byte(benchmark))
+	return pkg + " " + name + " " + unit
+}
