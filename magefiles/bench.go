@@ -5,9 +5,11 @@ package main
 import (
 	"context"
 	"os"
+	"path/filepath"
 
 	"github.com/magefile/mage/mg"
 
+	"github.com/benchgate/benchgate/internal/accuracy"
 	"github.com/benchgate/benchgate/internal/calibrate"
 	"github.com/benchgate/benchgate/internal/gate"
 )
@@ -94,4 +96,26 @@ func (Bench) Calibrate(ctx context.Context) error {
 		return err
 	}
 	return gate.Calibrate(ctx, cfg, calibrate.DefaultOptions)
+}
+
+// Accuracy measures false alarms, detection and time of benchgate against the naive and benchstat methods on a generated repository.
+//
+// Writes benchmark_results/accuracy.txt. BENCH_ACCURACY_REPS (default 3)
+// and BENCH_ACCURACY_METHODS select repetitions and methods; it takes
+// several minutes per repetition.
+func (Bench) Accuracy(ctx context.Context) error {
+	cfg, err := config()
+	if err != nil {
+		return err
+	}
+	opts, err := accuracyOptions(cfg)
+	if err != nil {
+		return err
+	}
+	rep, err := accuracy.Run(ctx, opts)
+	if err != nil {
+		return err
+	}
+	rep.Print(os.Stdout)
+	return rep.WriteFile(filepath.Join(cfg.ResultsDir, "accuracy.txt"))
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/benchgate/benchgate/internal/accuracy"
 	"github.com/benchgate/benchgate/internal/alert"
 	"github.com/benchgate/benchgate/internal/gate"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -31,8 +32,10 @@ const (
 	EnvAlpha       = "BENCH_ALPHA"
 	EnvCorrection  = "BENCH_CORRECTION"
 	EnvStepSummary = "GITHUB_STEP_SUMMARY"
-	EnvOpen        = "BENCH_OPEN"       // 1: bench:report opens the HTML in the browser
-	EnvShardsDir   = "BENCH_SHARDS_DIR" // bench:merge input; default $BENCH_RESULTS_DIR/shards
+	EnvOpen        = "BENCH_OPEN"             // 1: bench:report opens the HTML in the browser
+	EnvShardsDir   = "BENCH_SHARDS_DIR"       // bench:merge input; default $BENCH_RESULTS_DIR/shards
+	EnvAccReps     = "BENCH_ACCURACY_REPS"    // bench:accuracy repetitions; default 3
+	EnvAccMethods  = "BENCH_ACCURACY_METHODS" // bench:accuracy methods; default all
 
 	// bench:alert
 	EnvSlackWebhook    = "SLACK_WEBHOOK_URL"
@@ -147,5 +150,22 @@ func alertOptions() (gate.AlertOptions, error) {
 	o.GitHub.PR = pr
 	o.Always = os.Getenv(EnvAlertAlways) == "1"
 	o.Strict = os.Getenv(EnvAlertStrict) == "1"
+	return o, nil
+}
+
+// accuracyOptions builds the accuracy benchmark's options from the
+// environment: BENCH_COUNT and BENCH_TIME set benchgate's side of it.
+func accuracyOptions(c gate.Config) (accuracy.Options, error) {
+	o := accuracy.DefaultOptions
+	o.Count, o.Time = c.Run.Count, c.Run.Time
+	if v := os.Getenv(EnvAccReps); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return o, fmt.Errorf("%s=%q: use a whole number of repetitions, 1 or more", EnvAccReps, v)
+		}
+		o.Reps = n
+	}
+	o.Methods = list(os.Getenv(EnvAccMethods))
+	o.Progress = os.Stderr
 	return o, nil
 }

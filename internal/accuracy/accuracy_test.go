@@ -1,0 +1,49 @@
+package accuracy
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+// TestRunSmoke runs every method once at tiny benchtimes on the fixture:
+// the gross effects (+100%, an allocation) must be caught by the gate, and
+// the report must account for every comparison. Accuracy itself is
+// measured by bench:accuracy, not asserted here.
+func TestRunSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs benchmarks")
+	}
+	opts := DefaultOptions
+	opts.Reps = 1
+	opts.Time, opts.BenchstatTime, opts.NaiveTime = "20ms", "10ms", "10ms"
+	opts.BenchstatCount = 6
+	opts.TempDir = t.TempDir()
+	rep, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gate *Tally
+	for _, v := range rep.Variants {
+		if v.Name == "benchgate" {
+			gate = v
+		}
+		if v.AARows == 0 || v.UnchangedRows == 0 || len(v.Wall) != 2 {
+			t.Errorf("%s: %d A/A rows, %d unchanged rows, %d wall times", v.Name, v.AARows, v.UnchangedRows, len(v.Wall))
+		}
+	}
+	if len(rep.Variants) != 6 || gate == nil {
+		t.Fatalf("%d variants", len(rep.Variants))
+	}
+	for _, e := range rep.Effects {
+		if (e.Benchmark == "BenchmarkSlow100" || e.Unit == "allocs/op") && gate.Detected[e] != 1 {
+			t.Errorf("benchgate missed %s %s %+.0f%%", e.Benchmark, e.Unit, e.Pct)
+		}
+	}
+	var out bytes.Buffer
+	rep.Print(&out)
+	if !strings.Contains(out.String(), "Slow100 ns/op +100%") || !strings.Contains(out.String(), "benchstat, alternating 10 rounds") {
+		t.Errorf("report:\n%s", out.String())
+	}
+}

@@ -1,0 +1,179 @@
+// Package accuracy measures how well benchgate and the usual alternatives
+// tell real regressions from noise. It builds a throwaway git repository
+// whose benchmarks cost exactly what their loop counts say, a commit that
+// changes nothing measurable (A/A) and a commit that injects known
+// effects, and runs each method on both comparisons several times.
+package accuracy
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// An Effect is a change injected into one benchmark.
+type Effect struct {
+	// Benchmark is the benchmark's name without the -N suffix.
+	Benchmark string
+	// Unit is the metric the effect shows in: ns/op, MB/s or allocs/op.
+	Unit string
+	// Pct is the injected change in the bad direction, in percent
+	// (negative for an improvement; 0 for none; 100 for 0 -> 1 allocs).
+	Pct float64
+}
+
+type spec struct {
+	name        string
+	loops, next int  // loop count at the base and at the effect commit
+	alloc       bool // the effect commit allocates once per op
+	bytes       int  // SetBytes, for MB/s
+}
+
+const baseLoops = 2000
+
+// specs are the fixture's benchmarks: steady ones, slowdowns from below to
+// far above the 20% latency threshold, an allocation, a throughput drop
+// twice the 10% threshold, and two improvements.
+var specs = []spec{
+	{name: "Steady1", loops: baseLoops, next: baseLoops},
+	{name: "Steady2", loops: baseLoops, next: baseLoops},
+	{name: "Steady3", loops: baseLoops, next: baseLoops},
+	{name: "Steady4", loops: baseLoops, next: baseLoops},
+	{name: "Slow5", loops: baseLoops, next: baseLoops * 105 / 100},
+	{name: "Slow10", loops: baseLoops, next: baseLoops * 110 / 100},
+	{name: "Slow15", loops: baseLoops, next: baseLoops * 115 / 100},
+	{name: "Slow20", loops: baseLoops, next: baseLoops * 120 / 100},
+	{name: "Slow30", loops: baseLoops, next: baseLoops * 130 / 100},
+	{name: "Slow50", loops: baseLoops, next: baseLoops * 150 / 100},
+	{name: "Slow100", loops: baseLoops, next: baseLoops * 2},
+	{name: "Alloc", loops: baseLoops, next: baseLoops, alloc: true},
+	{name: "Throughput", loops: baseLoops, next: baseLoops * 125 / 100, bytes: 4096},
+	{name: "Fast30", loops: baseLoops, next: baseLoops * 70 / 100},
+	{name: "Fast50", loops: baseLoops, next: baseLoops / 2},
+}
+
+// Effects lists what the effect commit injects, per benchmark metric.
+func Effects() []Effect {
+	var out []Effect
+	for _, s := range specs {
+		name := "Benchmark" + s.name
+		switch {
+		case s.alloc:
+			out = append(out, Effect{name, "allocs/op", 100})
+		case s.bytes > 0:
+			out = append(out, Effect{name, "MB/s", 100 * (1 - float64(s.loops)/float64(s.next))})
+			out = append(out, Effect{name, "ns/op", 100 * (float64(s.next)/float64(s.loops) - 1)})
+		case s.next != s.loops:
+			out = append(out, Effect{name, "ns/op", 100 * (float64(s.next)/float64(s.loops) - 1)})
+		}
+	}
+	return out
+}
+
+func source(effect bool, comment string) map[string]string {
+	var b strings.Builder
+	b.WriteString("package acc\n\nimport \"testing\"\n\nvar sink uint64\nvar keep []byte\n\n// " + comment + "\n")
+	for _, s := range specs {
+		loops, alloc := s.loops, ""
+		if effect {
+			loops = s.next
+			if s.alloc {
+				alloc = "\t\tkeep = make([]byte, 64)\n"
+			}
+		}
+		setBytes := ""
+		if s.bytes > 0 {
+			setBytes = fmt.Sprintf("\tb.SetBytes(%d)\n", s.bytes)
+		}
+		fmt.Fprintf(&b, "func Benchmark%s(b *testing.B) {\n\tb.ReportAllocs()\n%s\tfor i := 0; i < b.N; i++ {\n\t\tsink += Spin(%d)\n%s\t}\n}\n\n", s.name, setBytes, loops, alloc)
+	}
+	return map[string]string{
+		"go.mod": "module example.com/acc\n\ngo 1.21\n",
+		"spin.go": `package acc
+
+// Spin costs n rounds of integer mixing that the compiler cannot remove.
+//
+//go:noinline
+func Spin(n int) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < n; i++ {
+		h ^= uint64(i)
+		h *= 1099511628211
+	}
+	return h
+}
+`,
+		"acc_test.go": b.String(),
+	}
+}
+
+// A fixture is the throwaway repository: base, an A/A commit and an effect
+// commit, each also checked out in a worktree.
+type fixture struct {
+	dir                string
+	base, same, effect string // commit hashes
+	sameDir, effectDir string // worktrees
+	baseDir            string
+}
+
+func git(dir string, args ...string) (string, error) {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=accuracy", "GIT_AUTHOR_EMAIL=a@example.com",
+		"GIT_COMMITTER_NAME=accuracy", "GIT_COMMITTER_EMAIL=a@example.com", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("git %s: %w\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+func commit(dir string, files map[string]string, msg string) (string, error) {
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			return "", err
+		}
+	}
+	if _, err := git(dir, "add", "-A"); err != nil {
+		return "", err
+	}
+	if _, err := git(dir, "commit", "-q", "-m", msg); err != nil {
+		return "", err
+	}
+	return git(dir, "rev-parse", "HEAD")
+}
+
+func newFixture(root string) (*fixture, error) {
+	f := &fixture{dir: filepath.Join(root, "repo")}
+	if err := os.MkdirAll(f.dir, 0o755); err != nil {
+		return nil, err
+	}
+	if _, err := git(f.dir, "init", "-q", "-b", "main"); err != nil {
+		return nil, err
+	}
+	var err error
+	if f.base, err = commit(f.dir, source(false, "base"), "base"); err != nil {
+		return nil, err
+	}
+	if f.same, err = commit(f.dir, source(false, "a comment changes, nothing else"), "A/A: no measurable change"); err != nil {
+		return nil, err
+	}
+	if _, err = git(f.dir, "checkout", "-q", "-b", "effects", f.base); err != nil {
+		return nil, err
+	}
+	if f.effect, err = commit(f.dir, source(true, "effects"), "inject effects"); err != nil {
+		return nil, err
+	}
+	for _, wt := range []struct {
+		dir *string
+		rev string
+	}{{&f.baseDir, f.base}, {&f.sameDir, f.same}, {&f.effectDir, f.effect}} {
+		*wt.dir = filepath.Join(root, "wt-"+wt.rev[:7])
+		if _, err := git(f.dir, "worktree", "add", "-q", "--detach", *wt.dir, wt.rev); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}

@@ -1,0 +1,201 @@
+package accuracy
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/benchgate/benchgate/internal/atomicfile"
+	"github.com/benchgate/benchgate/internal/verdict"
+)
+
+// A Variant is how one method's raw results are judged.
+type Variant struct {
+	Name   string
+	Method string
+	// Gate judges with benchgate's rule (significance and threshold);
+	// otherwise a row is flagged on p < 0.05 alone (benchstat) or, for
+	// n=1, on the threshold alone (naive).
+	Gate       bool
+	Thresholds verdict.Thresholds
+}
+
+// A Tally is the record of one variant.
+type Tally struct {
+	Variant
+	// AARows and AAFlagged count benchmark-metric comparisons on the A/A
+	// runs and how many were flagged as regressions, over all reps.
+	AARows, AAFlagged int
+	// AATimeRows and AATimeFlagged are the same for time and throughput
+	// metrics only (memory metrics are constant and never flagged).
+	AATimeRows, AATimeFlagged int
+	// UnchangedRows and UnchangedFlagged count the metrics the effect
+	// commit did not change, on the effect runs.
+	UnchangedRows, UnchangedFlagged int
+	// Detected counts, per effect, the reps that flagged it (a
+	// regression, or an improvement for negative effects).
+	Detected map[Effect]int
+	// Wall are the wall times of each comparison.
+	Wall []time.Duration
+}
+
+// A Report is the outcome of Run.
+type Report struct {
+	Reps     int
+	Options  Options
+	Effects  []Effect
+	Variants []*Tally
+}
+
+func newReport(opts Options, methods []string) *Report {
+	r := &Report{Reps: opts.Reps, Options: opts, Effects: Effects()}
+	def := verdict.DefaultThresholds
+	at := func(p float64) verdict.Thresholds {
+		return verdict.Thresholds{Throughput: p, Latency: p, Memory: p, Improvement: p}
+	}
+	for _, m := range methods {
+		switch m {
+		case MethodBenchgate:
+			r.Variants = append(r.Variants,
+				&Tally{Variant: Variant{Name: "benchgate", Method: m, Gate: true, Thresholds: def}},
+				&Tally{Variant: Variant{Name: "benchgate, thresholds 5%", Method: m, Gate: true, Thresholds: at(5)}},
+				&Tally{Variant: Variant{Name: "benchgate, sensitive 3%", Method: m, Gate: true, Thresholds: at(3)}})
+		case MethodNaive:
+			r.Variants = append(r.Variants, &Tally{Variant: Variant{Name: "naive (1 run a side, threshold)", Method: m, Gate: true, Thresholds: def}})
+		case MethodBenchstatSeq:
+			r.Variants = append(r.Variants, &Tally{Variant: Variant{Name: "benchstat, sequential 10+10", Method: m, Thresholds: def}})
+		case MethodBenchstatAlt:
+			r.Variants = append(r.Variants, &Tally{Variant: Variant{Name: "benchstat, alternating 10 rounds", Method: m, Thresholds: def}})
+		}
+	}
+	for _, t := range r.Variants {
+		t.Detected = map[Effect]int{}
+	}
+	return r
+}
+
+// add judges one run of a method under each of its variants.
+func (r *Report) add(method string, aa bool, s sample) error {
+	effects := map[[2]string]Effect{}
+	for _, e := range r.Effects {
+		effects[[2]string{e.Benchmark, e.Unit}] = e
+	}
+	for _, t := range r.Variants {
+		if t.Method != method {
+			continue
+		}
+		t.Wall = append(t.Wall, s.wall)
+		opts := verdict.DefaultOptions
+		opts.Thresholds = t.Thresholds
+		c, err := verdict.Compare(s.base, s.cur, opts)
+		if err != nil {
+			return err
+		}
+		for _, row := range c.Rows {
+			if row.Class == verdict.Info || row.Base == nil || row.Current == nil {
+				continue
+			}
+			name, _ := verdict.SplitProcs([]byte(row.Benchmark))
+			regressed, improved := judge(t.Variant, row)
+			e, isEffect := effects[[2]string{name, row.Unit}]
+			if name == "BenchmarkAlloc" && row.Unit == "B/op" {
+				isEffect, e = true, Effect{}
+			}
+			timing := row.Class == verdict.Latency || row.Class == verdict.Throughput
+			switch {
+			case aa:
+				t.AARows++
+				if timing {
+					t.AATimeRows++
+				}
+				if regressed {
+					t.AAFlagged++
+					if timing {
+						t.AATimeFlagged++
+					}
+				}
+			case !isEffect:
+				t.UnchangedRows++
+				if regressed {
+					t.UnchangedFlagged++
+				}
+			case e.Benchmark != "" && ((e.Pct > 0 && regressed) || (e.Pct < 0 && improved)):
+				t.Detected[e]++
+			}
+		}
+	}
+	return nil
+}
+
+// judge applies a variant's rule to a row.
+func judge(v Variant, r verdict.Row) (regressed, improved bool) {
+	if v.Gate {
+		return r.Status == verdict.StatusRegression, r.Status == verdict.StatusImprovement
+	}
+	if !r.P.Finite() || float64(r.P) >= 0.05 || math.IsNaN(float64(r.DeltaPct)) {
+		return false, false
+	}
+	bad := float64(r.DeltaPct) * float64(-r.Better)
+	return bad > 0, bad < 0
+}
+
+// Print writes the report as tables.
+func (r *Report) Print(w io.Writer) {
+	fmt.Fprintf(w, "Accuracy over %d repetitions of each comparison (benchgate: BENCH_COUNT=%d, BENCH_TIME=%s; benchstat: count %d, %s; naive: 1 run of %s a side)\n\n",
+		r.Reps, r.Options.Count, r.Options.Time, r.Options.BenchstatCount, r.Options.BenchstatTime, r.Options.NaiveTime)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "method\tA/A false alarms\t(time metrics)\tfalse alarms on unchanged metrics, effect runs\twall time per comparison\t")
+	for _, t := range r.Variants {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", t.Name, rate(t.AAFlagged, t.AARows), rate(t.AATimeFlagged, t.AATimeRows),
+			rate(t.UnchangedFlagged, t.UnchangedRows), meanWall(t.Wall))
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nDetection: repetitions (of", r.Reps, ") that flagged each injected effect")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	head := []string{"effect"}
+	for _, t := range r.Variants {
+		head = append(head, t.Name)
+	}
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	effects := slices.Clone(r.Effects)
+	for _, e := range effects {
+		cells := []string{fmt.Sprintf("%s %s %+.0f%%", strings.TrimPrefix(e.Benchmark, "Benchmark"), e.Unit, e.Pct)}
+		if e.Unit == "allocs/op" {
+			cells[0] = fmt.Sprintf("%s %s 0 -> 1", strings.TrimPrefix(e.Benchmark, "Benchmark"), e.Unit)
+		}
+		for _, t := range r.Variants {
+			cells = append(cells, fmt.Sprintf("%d/%d", t.Detected[e], r.Reps))
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
+	}
+	tw.Flush()
+}
+
+func rate(n, of int) string {
+	if of == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%d/%d (%.1f%%)", n, of, 100*float64(n)/float64(of))
+}
+
+func meanWall(ds []time.Duration) string {
+	if len(ds) == 0 {
+		return "-"
+	}
+	var sum time.Duration
+	for _, d := range ds {
+		sum += d
+	}
+	return (sum / time.Duration(len(ds))).Round(100 * time.Millisecond).String()
+}
+
+// WriteFile writes the printed report to path, atomically.
+func (r *Report) WriteFile(path string) error {
+	var b strings.Builder
+	r.Print(&b)
+	return atomicfile.WriteBytes(path, []byte(b.String()))
+}

@@ -1,0 +1,209 @@
+package accuracy
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/runner"
+	"github.com/benchgate/benchgate/internal/verdict"
+)
+
+// Options configure Run. Start from DefaultOptions.
+type Options struct {
+	// Reps is how many times every method runs each comparison. Default 3.
+	Reps int
+	// Count and Time are benchgate's settings (its defaults).
+	Count int
+	Time  string
+	// BenchstatCount and BenchstatTime are the settings of the benchstat
+	// methods: 10 samples of 200ms, as most people use it.
+	BenchstatCount int
+	BenchstatTime  string
+	// NaiveTime is the benchtime of the naive method's single runs.
+	// Default 1s, like go test -bench's default.
+	NaiveTime string
+	// Methods selects methods by name; default all.
+	Methods []string
+	// Progress receives a line per run. Default io.Discard.
+	Progress io.Writer
+	// TempDir holds the fixture. Default os.TempDir().
+	TempDir string
+}
+
+// DefaultOptions are the defaults of Options.
+var DefaultOptions = Options{Reps: 3, Count: runner.DefaultOptions.Count, Time: runner.DefaultOptions.Time,
+	BenchstatCount: 10, BenchstatTime: "200ms", NaiveTime: "1s"}
+
+// The methods.
+const (
+	MethodBenchgate    = "benchgate"
+	MethodNaive        = "naive"
+	MethodBenchstatSeq = "benchstat-sequential"
+	MethodBenchstatAlt = "benchstat-alternating"
+)
+
+// A sample is one run of one method on one comparison: the raw results of
+// both sides and the wall time to a verdict.
+type sample struct {
+	base, cur *verdict.Set
+	wall      time.Duration
+}
+
+type harness struct {
+	opts Options
+	fx   *fixture
+	bins map[string]string // worktree dir -> test binary
+	// buildTime is what building one side's test binary took, added to
+	// the wall time of the methods that run prebuilt binaries, as their
+	// users would have to build too.
+	buildTime time.Duration
+}
+
+// Run builds the fixture, runs every method Reps times on the A/A and the
+// effect comparison, and returns the report.
+func Run(ctx context.Context, opts Options) (*Report, error) {
+	if opts.Reps <= 0 {
+		opts.Reps = DefaultOptions.Reps
+	}
+	if opts.Progress == nil {
+		opts.Progress = io.Discard
+	}
+	root, err := os.MkdirTemp(opts.TempDir, "benchgate-accuracy-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(root)
+	fx, err := newFixture(root)
+	if err != nil {
+		return nil, fmt.Errorf("building the fixture repository: %w", err)
+	}
+	h := &harness{opts: opts, fx: fx, bins: map[string]string{}}
+	for _, dir := range []string{fx.baseDir, fx.sameDir, fx.effectDir} {
+		start := time.Now()
+		bin := filepath.Join(root, filepath.Base(dir)+".test")
+		cmd := exec.CommandContext(ctx, "go", "test", "-c", "-o", bin, ".")
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("building %s: %w\n%s", dir, err, out)
+		}
+		h.bins[dir] = bin
+		h.buildTime = time.Since(start)
+	}
+	methods := map[string]func(context.Context, string, string) (sample, error){
+		MethodBenchgate:    h.benchgate,
+		MethodNaive:        h.naive,
+		MethodBenchstatSeq: h.sequential,
+		MethodBenchstatAlt: h.alternating,
+	}
+	names := opts.Methods
+	if len(names) == 0 {
+		names = []string{MethodBenchgate, MethodNaive, MethodBenchstatSeq, MethodBenchstatAlt}
+	}
+	rep := newReport(opts, names)
+	for r := 1; r <= opts.Reps; r++ {
+		for _, name := range names {
+			run, ok := methods[name]
+			if !ok {
+				return nil, fmt.Errorf("unknown method %q: choose from benchgate, naive, benchstat-sequential, benchstat-alternating", name)
+			}
+			for _, cmp := range []struct {
+				kind   string
+				target string
+			}{{"A/A", fx.sameDir}, {"effects", fx.effectDir}} {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+				fmt.Fprintf(opts.Progress, "rep %d/%d %s %s...\n", r, opts.Reps, name, cmp.kind)
+				s, err := run(ctx, fx.baseDir, cmp.target)
+				if err != nil {
+					return nil, fmt.Errorf("%s on %s: %w", name, cmp.kind, err)
+				}
+				if err := rep.add(name, cmp.kind == "A/A", s); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return rep, nil
+}
+
+// benchgate runs the real gate: materialize the base from git, build both
+// sides, interleave.
+func (h *harness) benchgate(ctx context.Context, baseDir, target string) (sample, error) {
+	cfg := gate.DefaultConfig()
+	cfg.Dir = target
+	cfg.Base = h.fx.base
+	cfg.Packages = []string{"./..."}
+	cfg.ResultsDir = filepath.Join(filepath.Dir(target), "results-"+filepath.Base(target))
+	os.RemoveAll(cfg.ResultsDir)
+	cfg.Run.Count, cfg.Run.Time = h.opts.Count, h.opts.Time
+	cfg.Stdout, cfg.Stderr = io.Discard, io.Discard
+	cfg.TempDir = filepath.Dir(target)
+	start := time.Now()
+	err := gate.Regression(ctx, cfg)
+	wall := time.Since(start)
+	if err != nil && !errors.Is(err, gate.ErrRegression) {
+		return sample{}, err
+	}
+	base, err := verdict.ReadFile(filepath.Join(cfg.ResultsDir, gate.BaseFile))
+	if err != nil {
+		return sample{}, err
+	}
+	cur, err := verdict.ReadFile(filepath.Join(cfg.ResultsDir, gate.CurrentFile))
+	if err != nil {
+		return sample{}, err
+	}
+	return sample{base, cur, wall}, nil
+}
+
+// naive runs each side once, base then current.
+func (h *harness) naive(ctx context.Context, baseDir, target string) (sample, error) {
+	return h.blocks(ctx, baseDir, target, 1, h.opts.NaiveTime, 1)
+}
+
+// sequential is benchstat as most people use it: all samples of the base,
+// then all of the current (go test -count=10 on each side).
+func (h *harness) sequential(ctx context.Context, baseDir, target string) (sample, error) {
+	return h.blocks(ctx, baseDir, target, h.opts.BenchstatCount, h.opts.BenchstatTime, 1)
+}
+
+// alternating is benchstat fed by alternating runs: 10 rounds of count 1,
+// base then current in each.
+func (h *harness) alternating(ctx context.Context, baseDir, target string) (sample, error) {
+	return h.blocks(ctx, baseDir, target, 1, h.opts.BenchstatTime, h.opts.BenchstatCount)
+}
+
+// blocks runs rounds rounds of (base with -count=count, then current).
+func (h *harness) blocks(ctx context.Context, baseDir, target string, count int, benchtime string, rounds int) (sample, error) {
+	var outs [2]bytes.Buffer
+	start := time.Now()
+	for r := 0; r < rounds; r++ {
+		for i, dir := range []string{baseDir, target} {
+			cmd := exec.CommandContext(ctx, h.bins[dir], "-test.run=^$", "-test.bench=.", "-test.benchmem",
+				fmt.Sprintf("-test.count=%d", count), "-test.benchtime="+benchtime)
+			cmd.Dir = dir
+			cmd.Stdout = &outs[i]
+			if err := cmd.Run(); err != nil {
+				return sample{}, fmt.Errorf("running %s: %w", h.bins[dir], err)
+			}
+		}
+	}
+	wall := time.Since(start) + 2*h.buildTime
+	base, err := verdict.Read(&outs[0], "base")
+	if err != nil {
+		return sample{}, err
+	}
+	cur, err := verdict.Read(&outs[1], "current")
+	if err != nil {
+		return sample{}, err
+	}
+	return sample{base, cur, wall}, nil
+}
