@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/benchgate/benchgate/internal/accuracy"
 	"github.com/benchgate/benchgate/internal/alert"
@@ -34,6 +35,8 @@ const (
 	EnvStepSummary = "GITHUB_STEP_SUMMARY"
 	EnvOpen        = "BENCH_OPEN"             // 1: bench:report opens the HTML in the browser
 	EnvShardsDir   = "BENCH_SHARDS_DIR"       // bench:merge input; default $BENCH_RESULTS_DIR/shards
+	EnvAdaptive    = "BENCH_ADAPTIVE"         // 0 or 1: extra rounds for undecided benchmarks
+	EnvBudget      = "BENCH_BUDGET"           // time cap of the adaptive rounds, e.g. 2m
 	EnvAccReps     = "BENCH_ACCURACY_REPS"    // bench:accuracy repetitions; default 3
 	EnvAccMethods  = "BENCH_ACCURACY_METHODS" // bench:accuracy methods; default all
 
@@ -94,6 +97,16 @@ func config() (gate.Config, error) {
 	num(EnvMemory, &t.Memory)
 	num(EnvImprovement, &t.Improvement)
 	num(EnvAlpha, &c.Verdict.Alpha)
+	if v := strings.TrimSpace(os.Getenv(EnvAdaptive)); v != "" {
+		c.Adaptive = v == "1" || v == "true"
+	}
+	if v := strings.TrimSpace(os.Getenv(EnvBudget)); v != "" {
+		d, perr := time.ParseDuration(v)
+		if perr != nil || d <= 0 {
+			return c, fmt.Errorf("%s=%q: use a duration such as 90s or 2m", EnvBudget, v)
+		}
+		c.Budget = d
+	}
 	if v := strings.TrimSpace(os.Getenv(EnvCorrection)); v != "" {
 		c.Verdict.Correction = verdict.Correction(v)
 	}

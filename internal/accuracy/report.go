@@ -64,6 +64,10 @@ func newReport(opts Options, methods []string) *Report {
 				&Tally{Variant: Variant{Name: "benchgate", Method: m, Gate: true, Thresholds: def}},
 				&Tally{Variant: Variant{Name: "benchgate, thresholds 5%", Method: m, Gate: true, Thresholds: at(5)}},
 				&Tally{Variant: Variant{Name: "benchgate, sensitive 3%", Method: m, Gate: true, Thresholds: at(3)}})
+		case MethodAdaptive:
+			// Adaptive rounds are chosen for the thresholds of the run, the
+			// defaults here, so the run is judged at those only.
+			r.Variants = append(r.Variants, &Tally{Variant: Variant{Name: "benchgate adaptive", Method: m, Gate: true, Thresholds: def}})
 		case MethodNaive:
 			r.Variants = append(r.Variants, &Tally{Variant: Variant{Name: "naive (1 run a side, threshold)", Method: m, Gate: true, Thresholds: def}})
 		case MethodBenchstatSeq:

@@ -45,6 +45,7 @@ var DefaultOptions = Options{Reps: 3, Count: runner.DefaultOptions.Count, Time: 
 // The methods.
 const (
 	MethodBenchgate    = "benchgate"
+	MethodAdaptive     = "benchgate-adaptive"
 	MethodNaive        = "naive"
 	MethodBenchstatSeq = "benchstat-sequential"
 	MethodBenchstatAlt = "benchstat-alternating"
@@ -98,7 +99,8 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		h.buildTime = time.Since(start)
 	}
 	methods := map[string]func(context.Context, string, string) (sample, error){
-		MethodBenchgate:    h.benchgate,
+		MethodBenchgate:    func(ctx context.Context, b, t string) (sample, error) { return h.benchgate(ctx, b, t, false) },
+		MethodAdaptive:     func(ctx context.Context, b, t string) (sample, error) { return h.benchgate(ctx, b, t, true) },
 		MethodNaive:        h.naive,
 		MethodBenchstatSeq: h.sequential,
 		MethodBenchstatAlt: h.alternating,
@@ -112,7 +114,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		for _, name := range names {
 			run, ok := methods[name]
 			if !ok {
-				return nil, fmt.Errorf("unknown method %q: choose from benchgate, naive, benchstat-sequential, benchstat-alternating", name)
+				return nil, fmt.Errorf("unknown method %q: choose from benchgate, benchgate-adaptive, naive, benchstat-sequential, benchstat-alternating", name)
 			}
 			for _, cmp := range []struct {
 				kind   string
@@ -137,8 +139,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 
 // benchgate runs the real gate: materialize the base from git, build both
 // sides, interleave.
-func (h *harness) benchgate(ctx context.Context, baseDir, target string) (sample, error) {
+func (h *harness) benchgate(ctx context.Context, baseDir, target string, adaptive bool) (sample, error) {
 	cfg := gate.DefaultConfig()
+	cfg.Adaptive = adaptive
 	cfg.Dir = target
 	cfg.Base = h.fx.base
 	cfg.Packages = []string{"./..."}

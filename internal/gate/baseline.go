@@ -2,14 +2,11 @@ package gate
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
 
 	"github.com/benchgate/benchgate/internal/report"
-	"github.com/benchgate/benchgate/internal/runner"
-	"github.com/benchgate/benchgate/internal/verdict"
 )
 
 // SaveBaseline benchmarks the current tree and saves the results as the
@@ -39,29 +36,4 @@ func SaveBaseline(ctx context.Context, cfg Config) error {
 	}
 	fmt.Fprintf(cfg.Stderr, "saved %s and %s\n", baseline, hist)
 	return nil
-}
-
-// QuickOptions are the runner settings of Quick: one short round.
-var QuickOptions = runner.Options{Bench: ".", Time: "20ms", Count: 1}
-
-// Quick runs the current tree once, briefly, writes quick.txt and prints a
-// table of the results. It gives no verdict.
-func Quick(ctx context.Context, cfg Config) error {
-	if err := cfg.validate(); err != nil {
-		return err
-	}
-	out := cfg.path(QuickFile)
-	runErr := cfg.run(ctx, out, nil)
-	if runErr != nil && !errors.Is(runErr, runner.ErrBenchmarkFailed) {
-		return runErr
-	}
-	set, err := verdict.ReadFile(out)
-	if err != nil {
-		return errors.Join(runErr, err)
-	}
-	c, err := verdict.Describe(set, cfg.Verdict)
-	if err != nil {
-		return errors.Join(runErr, err)
-	}
-	return errors.Join(runErr, report.Results(cfg.Stdout, c))
 }

@@ -26,6 +26,7 @@ func Calibrate(ctx context.Context, cfg Config, opts calibrate.Options) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
+	cfg.Adaptive = false // calibration measures the noise at exactly Run.Count samples
 	aPath, bPath := cfg.path("calibrate-a.txt"), cfg.path("calibrate-b.txt")
 	fmt.Fprintln(cfg.Stderr, "calibrating: the current tree against itself, interleaved")
 	err := cfg.run(ctx, bPath, func(context.Context, string) (*runner.Tree, error) {

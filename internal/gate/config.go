@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -49,6 +50,12 @@ type Config struct {
 	Run runner.Options
 	// Verdict are the statistical options and thresholds.
 	Verdict verdict.Options
+	// Adaptive spends extra rounds, after Run.Count, on the benchmarks
+	// whose verdict is not settled (BENCH_ADAPTIVE). Default false.
+	Adaptive bool
+	// Budget caps the time of the adaptive rounds (BENCH_BUDGET).
+	// Default 0: as long as the first Run.Count rounds took.
+	Budget time.Duration
 	// MainBranches are tried in order for the default merge base.
 	// Default main, origin/main, master, origin/master.
 	MainBranches []string

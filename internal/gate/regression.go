@@ -100,7 +100,11 @@ func (c *Config) run(ctx context.Context, out string, makeBase func(context.Cont
 	for _, n := range plan.Notes {
 		prog.Note("note: " + n)
 	}
-	_, err = plan.Run(ctx, c.Run, prog)
+	opts := c.Run
+	if len(trees) > 1 {
+		opts.Adaptive = c.adaptive()
+	}
+	_, err = plan.Run(ctx, opts, prog)
 	if err == nil || errors.Is(err, runner.ErrBenchmarkFailed) {
 		prog.Note(plan.Stats.String())
 	}

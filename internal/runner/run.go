@@ -30,6 +30,10 @@ type Options struct {
 	Count int
 	// Date is written as the date: config line. Default: the start time.
 	Date time.Time
+	// Adaptive, when set, spends extra rounds on the benchmarks whose
+	// verdict is not settled after Count rounds. Default nil: exactly
+	// Count rounds.
+	Adaptive *Adaptive
 }
 
 // DefaultOptions are the defaults of BENCH_FILTER, BENCH_TIME and BENCH_COUNT.
@@ -39,6 +43,53 @@ var DefaultOptions = Options{Bench: ".", Time: "100ms", Count: 6}
 type Result struct {
 	// Failures name benchmarks or binaries that failed, per side.
 	Failures []string
+}
+
+// round runs every package of the plan once per side, in ABBA order. With
+// a filter, only the packages in it run, with its -test.bench pattern.
+// It returns the context's error when interrupted, and a fatal error when
+// a binary could not be started.
+func (p *Plan) round(ctx context.Context, round int, label string, filter map[string]string, opts Options, bufs map[string]*bytes.Buffer, res *Result, prog Progress) (interrupted, fatal error) {
+	for i, pk := range p.Packages {
+		bench := opts.Bench
+		if filter != nil {
+			var ok bool
+			if bench, ok = filter[pk.ImportPath]; !ok {
+				continue
+			}
+		}
+		order := slices.Clone(p.Trees)
+		if (round+i)%2 == 1 {
+			slices.Reverse(order)
+		}
+		for _, tr := range order {
+			bin := p.bins[tr.Name][pk.ImportPath]
+			if bin == "" {
+				continue
+			}
+			prog.Step(fmt.Sprintf("%s %s %s", label, shortPkg(pk.ImportPath), tr.Name))
+			if err := ctx.Err(); err != nil {
+				return err, nil
+			}
+			o := opts
+			o.Bench = bench
+			fails, rerr := runBinary(ctx, bin, filepath.Join(tr.Dir, pk.Rel), o, pk.Suite, bufs[tr.Name], &p.Stats)
+			if err := ctx.Err(); err != nil {
+				return err, nil
+			}
+			for _, f := range fails {
+				msg := fmt.Sprintf("%s: %s: %s", tr.Name, pk.ImportPath, f)
+				if !slices.Contains(res.Failures, msg) {
+					res.Failures = append(res.Failures, msg)
+					prog.Note("FAIL " + msg)
+				}
+			}
+			if rerr != nil {
+				return nil, rerr
+			}
+		}
+	}
+	return nil, nil
 }
 
 // ErrBenchmarkFailed is wrapped by Run's error when a benchmark failed or a
@@ -86,37 +137,16 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	defer func() { p.Stats.Total = p.Stats.Build + time.Since(start) }()
 	res := &Result{}
 	var err error
-rounds:
-	for round := 0; round < opts.Count; round++ {
-		for i, pk := range p.Packages {
-			order := slices.Clone(p.Trees)
-			if (round+i)%2 == 1 {
-				slices.Reverse(order)
-			}
-			for _, tr := range order {
-				bin := p.bins[tr.Name][pk.ImportPath]
-				if bin == "" {
-					continue
-				}
-				prog.Step(fmt.Sprintf("round %d/%d %s %s", round+1, opts.Count, shortPkg(pk.ImportPath), tr.Name))
-				if err = ctx.Err(); err != nil {
-					break rounds
-				}
-				fails, rerr := runBinary(ctx, bin, filepath.Join(tr.Dir, pk.Rel), opts, pk.Suite, bufs[tr.Name], &p.Stats)
-				if err = ctx.Err(); err != nil {
-					break rounds
-				}
-				for _, f := range fails {
-					msg := fmt.Sprintf("%s: %s: %s", tr.Name, pk.ImportPath, f)
-					if !slices.Contains(res.Failures, msg) {
-						res.Failures = append(res.Failures, msg)
-						prog.Note("FAIL " + msg)
-					}
-				}
-				if rerr != nil {
-					return nil, rerr
-				}
-			}
+	for round := 0; round < opts.Count && err == nil; round++ {
+		var fatal error
+		if err, fatal = p.round(ctx, round, fmt.Sprintf("round %d/%d", round+1, opts.Count), nil, opts, bufs, res, prog); fatal != nil {
+			return nil, fatal
+		}
+	}
+	if err == nil && opts.Adaptive != nil && opts.Adaptive.Undecided != nil && len(p.Trees) > 1 {
+		var fatal error
+		if err, fatal = p.adapt(ctx, opts, time.Since(start), bufs, res, prog); fatal != nil {
+			return nil, fatal
 		}
 	}
 	prog.Finish()

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func writeTree(t *testing.T, files map[string]string) string {
@@ -152,5 +153,54 @@ func TestABBAOrder(t *testing.T) {
 	want := "base current current base base current current base"
 	if got := strings.Join(order, " "); got != want {
 		t.Errorf("order %q, want %q", got, want)
+	}
+}
+
+func TestAdaptiveRunsOnlyUndecided(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs test binaries")
+	}
+	files := map[string]string{
+		"go.mod":        "module example.com/m\n\ngo 1.21\n",
+		"ok/ok_test.go": pkgFiles("ok", "Settled") + strings.Replace(strings.Replace(benchFile, "package %s\n\nimport \"testing\"\n\nvar sink int\n", "", 1), "%s", "Wobbly", 1),
+	}
+	trees := []*Tree{
+		{Name: "base", Dir: writeTree(t, files), Out: filepath.Join(t.TempDir(), "b.txt")},
+		{Name: "current", Dir: writeTree(t, files), Out: filepath.Join(t.TempDir(), "c.txt")},
+	}
+	plan, err := Prepare(context.Background(), trees, []Suite{{Name: "s", Patterns: []string{"./..."}}}, t.TempDir(), NewProgress(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	undecided := func(results map[string][]byte) (map[string][]string, error) {
+		calls++
+		if n := bytes.Count(results["current"], []byte("BenchmarkWobbly-")); n != 2+calls-1 {
+			t.Errorf("call %d saw %d Wobbly samples", calls, n)
+		}
+		if calls > 2 {
+			return nil, nil // settled after two extra rounds
+		}
+		return map[string][]string{"example.com/m/ok": {"BenchmarkWobbly"}}, nil
+	}
+	opts := Options{Bench: ".", Time: "1x", Count: 2, Adaptive: &Adaptive{Undecided: undecided, Budget: time.Hour}}
+	if _, err := plan.Run(context.Background(), opts, NewProgress(nil)); err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range trees {
+		out, _ := os.ReadFile(tr.Out)
+		if s, w := bytes.Count(out, []byte("BenchmarkSettled-")), bytes.Count(out, []byte("BenchmarkWobbly-")); s != 2 || w != 4 {
+			t.Errorf("%s: %d Settled and %d Wobbly samples, want 2 and 4", tr.Name, s, w)
+		}
+	}
+	if calls != 3 {
+		t.Errorf("Undecided called %d times, want 3", calls)
+	}
+}
+
+func TestPattern(t *testing.T) {
+	got := Pattern([]string{"BenchmarkRead/size=1KiB", "BenchmarkRead/size=16KiB", "BenchmarkA.b"})
+	if want := `^(BenchmarkA\.b|BenchmarkRead)$`; got != want {
+		t.Errorf("Pattern = %q, want %q", got, want)
 	}
 }

@@ -149,7 +149,6 @@ func row(p seriesPair, base, current *Set, opts *Options, th *benchmath.Threshol
 		ThresholdPct:   t.For(class, better),
 		ImprovementPct: t.Improvement,
 		Noisy:          opts.Noisy[MetricKey(ref.Pkg, ref.Name, ref.DisplayUnit)],
-		name:           ref.Name,
 	}
 	assume := units.GetAssumption(ref.Unit)
 	var bs, cs *benchmath.Sample

@@ -139,8 +139,6 @@ type Row struct {
 	// to gate on.
 	Noisy    bool     `json:"noisy,omitempty"`
 	Warnings []string `json:"warnings,omitempty"`
-
-	name string // without -N, for overrides and calibration
 }
 
 // Summary counts benchmarks and rows. A benchmark takes the most urgent

@@ -29,7 +29,7 @@ func Describe(current *Set, opts Options) (*Comparison, error) {
 		r := Row{
 			Suite: ser.Suite, Pkg: ser.Pkg, Benchmark: fullName(ser), Unit: ser.DisplayUnit,
 			Class: class, Better: better, DeltaPct: Number(math.NaN()), P: Number(math.NaN()),
-			Status: StatusOK, name: ser.Name,
+			Status: StatusOK,
 		}
 		s := benchmath.NewSample(slices.Clone(ser.Values), th)
 		r.Current = summarize(s, ser, current.Units.GetAssumption(ser.Unit), opts.Confidence, &r.Warnings)

@@ -1,0 +1,69 @@
+package gate
+
+import (
+	"bytes"
+	"math"
+	"slices"
+
+	"github.com/benchgate/benchgate/internal/runner"
+	"github.com/benchgate/benchgate/internal/verdict"
+)
+
+// adaptive returns the runner's adaptive sampling, judged by this
+// configuration's verdict options; nil when switched off.
+func (c *Config) adaptive() *runner.Adaptive {
+	if !c.Adaptive {
+		return nil
+	}
+	return &runner.Adaptive{Undecided: c.undecided, Budget: c.Budget}
+}
+
+// undecided compares the results so far and names, per package, the
+// benchmarks with a metric whose verdict is not settled.
+func (c *Config) undecided(results map[string][]byte) (map[string][]string, error) {
+	base, err := verdict.Read(bytes.NewReader(results["base"]), "base")
+	if err != nil {
+		return nil, err
+	}
+	cur, err := verdict.Read(bytes.NewReader(results["current"]), "current")
+	if err != nil {
+		return nil, err
+	}
+	cmp, err := verdict.Compare(base, cur, c.verdictOptions())
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, r := range cmp.Rows {
+		if Settled(&r) {
+			continue
+		}
+		name, _ := verdict.SplitProcs([]byte(r.Benchmark))
+		if !slices.Contains(out[r.Pkg], name) {
+			out[r.Pkg] = append(out[r.Pkg], name)
+		}
+	}
+	return out, nil
+}
+
+// Settled reports whether more samples cannot change a row's verdict much:
+// it has no verdict to reach (one side only, no direction), it is already
+// a significant regression or improvement, or the interval its two
+// medians' confidence intervals allow for the change lies entirely inside
+// the threshold in the bad direction.
+func Settled(r *verdict.Row) bool {
+	if r.Base == nil || r.Current == nil || r.Better == 0 {
+		return true
+	}
+	if (r.Status == verdict.StatusRegression || r.Status == verdict.StatusImprovement) && !r.Unverified {
+		return true
+	}
+	b, cur := r.Base, r.Current
+	if !b.Lo.Finite() || !b.Hi.Finite() || !cur.Lo.Finite() || !cur.Hi.Finite() || b.Lo <= 0 || b.Hi <= 0 {
+		return b.Lo == b.Hi && cur.Lo == cur.Hi && b.Lo.Finite() && cur.Lo.Finite() // constant sides
+	}
+	lo := (float64(cur.Lo)/float64(b.Hi) - 1) * 100
+	hi := (float64(cur.Hi)/float64(b.Lo) - 1) * 100
+	worst := math.Max(lo*float64(-r.Better), hi*float64(-r.Better)) // the change in the bad direction at its worst
+	return worst < r.ThresholdPct
+}
