@@ -58,12 +58,11 @@ func Settled(r *verdict.Row) bool {
 	if (r.Status == verdict.StatusRegression || r.Status == verdict.StatusImprovement) && !r.Unverified {
 		return true
 	}
-	b, cur := r.Base, r.Current
-	if !b.Lo.Finite() || !b.Hi.Finite() || !cur.Lo.Finite() || !cur.Hi.Finite() || b.Lo <= 0 || b.Hi <= 0 {
+	lo, hi, ok := r.ChangeInterval()
+	if !ok {
+		b, cur := r.Base, r.Current
 		return b.Lo == b.Hi && cur.Lo == cur.Hi && b.Lo.Finite() && cur.Lo.Finite() // constant sides
 	}
-	lo := (float64(cur.Lo)/float64(b.Hi) - 1) * 100
-	hi := (float64(cur.Hi)/float64(b.Lo) - 1) * 100
 	worst := math.Max(lo*float64(-r.Better), hi*float64(-r.Better)) // the change in the bad direction at its worst
 	return worst < r.ThresholdPct
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"math"
@@ -35,10 +36,8 @@ func newChart(c *verdict.Comparison, maxRows int) *chart {
 		sign := -float64(r.Better)
 		b := bar{r: r, v: sign * float64(r.DeltaPct), thr: r.ThresholdPct}
 		b.lo, b.hi = b.v, b.v
-		if r.Base.Lo.Finite() && r.Base.Hi.Finite() && r.Current.Lo.Finite() && r.Current.Hi.Finite() && r.Base.Lo > 0 && r.Base.Hi > 0 {
-			a := sign * (float64(r.Current.Lo)/float64(r.Base.Hi) - 1) * 100
-			z := sign * (float64(r.Current.Hi)/float64(r.Base.Lo) - 1) * 100
-			b.lo, b.hi = math.Min(a, z), math.Max(a, z)
+		if a, z, ok := r.ChangeInterval(); ok {
+			b.lo, b.hi = math.Min(sign*a, sign*z), math.Max(sign*a, sign*z)
 		}
 		bars = append(bars, b)
 	}
@@ -49,7 +48,7 @@ func newChart(c *verdict.Comparison, maxRows int) *chart {
 		if d := a.r.Status.Rank() - b.r.Status.Rank(); d != 0 {
 			return d
 		}
-		return cmpF(math.Abs(b.v), math.Abs(a.v))
+		return cmp.Compare(math.Abs(b.v), math.Abs(a.v))
 	})
 	ch := &chart{}
 	if len(bars) > maxRows {
@@ -91,14 +90,4 @@ func newChart(c *verdict.Comparison, maxRows int) *chart {
 	sb.WriteString(`</svg>`)
 	ch.SVG = template.HTML(sb.String())
 	return ch
-}
-
-func cmpF(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

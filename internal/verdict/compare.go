@@ -1,6 +1,7 @@
 package verdict
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -263,7 +264,7 @@ func correct(rows []Row, c Correction) {
 	}
 	m := float64(len(idx))
 	slices.SortStableFunc(idx, func(a, b int) int {
-		return cmpFloat(float64(rows[a].P), float64(rows[b].P))
+		return cmp.Compare(float64(rows[a].P), float64(rows[b].P))
 	})
 	adj := make([]float64, len(idx))
 	switch c {
@@ -283,16 +284,6 @@ func correct(rows []Row, c Correction) {
 	for k, i := range idx {
 		rows[i].P = Number(adj[k])
 	}
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // fullName is the benchmark name as go test prints it, with its -N suffix.

@@ -168,3 +168,15 @@ type SuiteSum struct {
 
 // Regressed reports whether any row regressed.
 func (c *Comparison) Regressed() bool { return c.Summary.RegressedRows > 0 }
+
+// ChangeInterval is the range of the change, in percent, that the two
+// sides' confidence intervals allow: from current.Lo/base.Hi-1 to
+// current.Hi/base.Lo-1. ok is false when a side is missing or an interval
+// is unbounded or not positive.
+func (r *Row) ChangeInterval() (lo, hi float64, ok bool) {
+	b, c := r.Base, r.Current
+	if b == nil || c == nil || !b.Lo.Finite() || !b.Hi.Finite() || !c.Lo.Finite() || !c.Hi.Finite() || b.Lo <= 0 || b.Hi <= 0 {
+		return 0, 0, false
+	}
+	return (float64(c.Lo)/float64(b.Hi) - 1) * 100, (float64(c.Hi)/float64(b.Lo) - 1) * 100, true
+}
