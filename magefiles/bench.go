@@ -95,7 +95,7 @@ func (Bench) Calibrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return gate.Calibrate(ctx, cfg, calibrate.DefaultOptions)
+	return gate.Calibrate(ctx, cfg, gate.CalibrateOptions{Options: calibrate.DefaultOptions, Times: list(os.Getenv(EnvCalibrateTimes))})
 }
 
 // Accuracy measures false alarms, detection and time of benchgate against the naive and benchstat methods on a generated repository.

@@ -18,27 +18,28 @@ import (
 // The environment variables benchgate reads. Each is listed, with its
 // default, in README.md.
 const (
-	EnvBase        = "BENCH_BASE"        // git revision to compare with; default: baseline file, else merge base with main
-	EnvSuites      = "BENCH_SUITES"      // comma list of suites; default: all
-	EnvPackages    = "BENCH_PACKAGES"    // package patterns replacing the suites, e.g. ./...
-	EnvFilter      = "BENCH_FILTER"      // -bench regular expression; default "."
-	EnvTime        = "BENCH_TIME"        // -benchtime per run; default 100ms
-	EnvCount       = "BENCH_COUNT"       // rounds (samples per side); default 6
-	EnvDir         = "BENCH_DIR"         // root of the Go module to benchmark; default "."
-	EnvResultsDir  = "BENCH_RESULTS_DIR" // output directory; default benchmark_results
-	EnvThroughput  = "THROUGHPUT_THRESHOLD"
-	EnvLatency     = "LATENCY_THRESHOLD"
-	EnvMemory      = "MEMORY_THRESHOLD"
-	EnvImprovement = "BENCH_IMPROVEMENT_THRESHOLD"
-	EnvAlpha       = "BENCH_ALPHA"
-	EnvCorrection  = "BENCH_CORRECTION"
-	EnvStepSummary = "GITHUB_STEP_SUMMARY"
-	EnvOpen        = "BENCH_OPEN"             // 1: bench:report opens the HTML in the browser
-	EnvShardsDir   = "BENCH_SHARDS_DIR"       // bench:merge input; default $BENCH_RESULTS_DIR/shards
-	EnvAdaptive    = "BENCH_ADAPTIVE"         // 0 or 1: extra rounds for undecided benchmarks
-	EnvBudget      = "BENCH_BUDGET"           // time cap of the adaptive rounds, e.g. 2m
-	EnvAccReps     = "BENCH_ACCURACY_REPS"    // bench:accuracy repetitions; default 3
-	EnvAccMethods  = "BENCH_ACCURACY_METHODS" // bench:accuracy methods; default all
+	EnvBase           = "BENCH_BASE"        // git revision to compare with; default: baseline file, else merge base with main
+	EnvSuites         = "BENCH_SUITES"      // comma list of suites; default: all
+	EnvPackages       = "BENCH_PACKAGES"    // package patterns replacing the suites, e.g. ./...
+	EnvFilter         = "BENCH_FILTER"      // -bench regular expression; default "."
+	EnvTime           = "BENCH_TIME"        // -benchtime per run; default 100ms
+	EnvCount          = "BENCH_COUNT"       // rounds (samples per side); default 6
+	EnvDir            = "BENCH_DIR"         // root of the Go module to benchmark; default "."
+	EnvResultsDir     = "BENCH_RESULTS_DIR" // output directory; default benchmark_results
+	EnvThroughput     = "THROUGHPUT_THRESHOLD"
+	EnvLatency        = "LATENCY_THRESHOLD"
+	EnvMemory         = "MEMORY_THRESHOLD"
+	EnvImprovement    = "BENCH_IMPROVEMENT_THRESHOLD"
+	EnvAlpha          = "BENCH_ALPHA"
+	EnvCorrection     = "BENCH_CORRECTION"
+	EnvStepSummary    = "GITHUB_STEP_SUMMARY"
+	EnvOpen           = "BENCH_OPEN"             // 1: bench:report opens the HTML in the browser
+	EnvShardsDir      = "BENCH_SHARDS_DIR"       // bench:merge input; default $BENCH_RESULTS_DIR/shards
+	EnvAdaptive       = "BENCH_ADAPTIVE"         // 0 or 1: extra rounds for undecided benchmarks
+	EnvBudget         = "BENCH_BUDGET"           // time cap of the adaptive rounds, e.g. 2m
+	EnvCalibrateTimes = "BENCH_CALIBRATE_TIMES"  // bench:calibrate benchtimes; default BENCH_TIME and twice it
+	EnvAccReps        = "BENCH_ACCURACY_REPS"    // bench:accuracy repetitions; default 3
+	EnvAccMethods     = "BENCH_ACCURACY_METHODS" // bench:accuracy methods; default all
 
 	// bench:alert
 	EnvSlackWebhook    = "SLACK_WEBHOOK_URL"

@@ -74,6 +74,9 @@ type Row struct {
 
 // A Recommendation is what calibration suggests for this machine.
 type Recommendation struct {
+	// Benchtime is the recommended BENCH_TIME, when several were
+	// calibrated (see ByBenchtime).
+	Benchtime string `json:"benchtime,omitempty"`
 	// Count is the smallest candidate count at which at least 90% of the
 	// gated metrics detect a change of their threshold.
 	Count int `json:"count"`
@@ -95,6 +98,8 @@ type Calibration struct {
 	Machine        verdict.Side   `json:"machine"`
 	Rows           []Row          `json:"rows"`
 	Recommendation Recommendation `json:"recommendation"`
+	// ByBenchtime compares the benchtimes calibrated, shortest first.
+	ByBenchtime []TimeTrial `json:"by_benchtime,omitempty"`
 }
 
 // Calibrate computes the calibration from an A/A comparison made with

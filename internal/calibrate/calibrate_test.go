@@ -80,3 +80,27 @@ func TestNoisyRowsAreMarked(t *testing.T) {
 		t.Errorf("a calibrated-noisy metric is not marked on another machine's -N")
 	}
 }
+
+func TestRecommendTime(t *testing.T) {
+	trial := func(bt string, mde float64) TimeTrial {
+		return TimeTrial{Time: bt, MedianMDEPct: verdict.Number(mde)}
+	}
+	tests := []struct {
+		trials []TimeTrial
+		want   string
+	}{
+		{[]TimeTrial{trial("100ms", 20), trial("200ms", 10)}, "200ms"},  // twice as long buys twice the sensitivity
+		{[]TimeTrial{trial("100ms", 10.5), trial("200ms", 10)}, "100ms"}, // within 10%: the shorter
+		{[]TimeTrial{trial("100ms", 10), trial("200ms", 12)}, "100ms"},
+	}
+	for _, tt := range tests {
+		if got, note := RecommendTime(tt.trials); got != tt.want || !strings.Contains(note, "BENCH_TIME="+tt.want) {
+			t.Errorf("RecommendTime(%v) = %s (%s), want %s", tt.trials, got, note, tt.want)
+		}
+	}
+	for in, want := range map[string]string{"100ms": "200ms", "1s": "2s", "50x": "100x", "junk": ""} {
+		if got := Double(in); got != want {
+			t.Errorf("Double(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"text/tabwriter"
+	"time"
 
 	"github.com/benchgate/benchgate/internal/atomicfile"
 	"github.com/benchgate/benchgate/internal/calibrate"
@@ -19,47 +20,89 @@ import (
 // CalibrationFile is written by Calibrate and read by Regression.
 const CalibrationFile = "calibration.json"
 
+// CalibrateOptions configure Calibrate.
+type CalibrateOptions struct {
+	calibrate.Options
+	// Times are the benchtimes to calibrate, shortest first
+	// (BENCH_CALIBRATE_TIMES). Default: Run.Time and twice Run.Time.
+	Times []string
+}
+
 // Calibrate runs the current tree A/A (the same tree on both sides, the
-// usual interleaved runner), measures each benchmark metric's noise,
-// prints a table and recommendations, and writes calibration.json.
-func Calibrate(ctx context.Context, cfg Config, opts calibrate.Options) error {
+// usual interleaved runner) at each benchtime, measures each benchmark
+// metric's noise, prints a table and recommendations (count, benchtime,
+// thresholds), and writes calibration.json. The noisy metrics it records
+// are those at Run.Time, the benchtime bench:regression uses.
+func Calibrate(ctx context.Context, cfg Config, opts CalibrateOptions) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
 	cfg.Adaptive = false // calibration measures the noise at exactly Run.Count samples
-	aPath, bPath := cfg.path("calibrate-a.txt"), cfg.path("calibrate-b.txt")
-	fmt.Fprintln(cfg.Stderr, "calibrating: the current tree against itself, interleaved")
-	err := cfg.run(ctx, bPath, func(context.Context, string) (*runner.Tree, error) {
-		t := cfg.currentTree(aPath)
+	times := opts.Times
+	if len(times) == 0 {
+		times = []string{cfg.Run.Time}
+		if d := calibrate.Double(cfg.Run.Time); d != "" {
+			times = append(times, d)
+		}
+	}
+	var main *calibrate.Calibration
+	var trials []calibrate.TimeTrial
+	for _, bt := range times {
+		start := time.Now()
+		c := cfg
+		c.Run.Time = bt
+		cal, err := c.calibrateAt(ctx, opts.Options)
+		if err != nil {
+			return err
+		}
+		trials = append(trials, cal.Trial(time.Since(start)))
+		if bt == cfg.Run.Time || main == nil {
+			main = cal
+		}
+	}
+	main.ByBenchtime = trials
+	if len(trials) > 1 {
+		bt, note := calibrate.RecommendTime(trials)
+		main.Recommendation.Benchtime = bt
+		main.Recommendation.Notes = append(main.Recommendation.Notes, note)
+	}
+	if err := atomicfile.Write(cfg.path(CalibrationFile), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(main)
+	}); err != nil {
+		return err
+	}
+	printCalibration(cfg.Stdout, main)
+	fmt.Fprintf(cfg.Stderr, "wrote %s: bench:regression marks the noisy metrics' verdicts while it is there\n", cfg.path(CalibrationFile))
+	return nil
+}
+
+// calibrateAt runs one A/A comparison at c.Run.Time and calibrates it.
+func (c *Config) calibrateAt(ctx context.Context, opts calibrate.Options) (*calibrate.Calibration, error) {
+	aPath, bPath := c.path("calibrate-a-"+c.Run.Time+".txt"), c.path("calibrate-b-"+c.Run.Time+".txt")
+	fmt.Fprintf(c.Stderr, "calibrating at BENCH_TIME=%s: the current tree against itself, interleaved\n", c.Run.Time)
+	err := c.run(ctx, bPath, func(context.Context, string) (*runner.Tree, error) {
+		t := c.currentTree(aPath)
 		t.Name = "base"
 		return t, nil
 	})
 	if err != nil && !errors.Is(err, runner.ErrBenchmarkFailed) {
-		return err
+		return nil, err
 	}
 	a, err := verdict.ReadFile(aPath)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	b, err := verdict.ReadFile(bPath)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	aa, err := verdict.Compare(a, b, cfg.verdictOptions())
+	aa, err := verdict.Compare(a, b, c.verdictOptions())
 	if err != nil {
-		return err
+		return nil, err
 	}
-	cal := calibrate.Calibrate(aa, cfg.Run.Count, cfg.Run.Time, opts)
-	if err := atomicfile.Write(cfg.path(CalibrationFile), func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(cal)
-	}); err != nil {
-		return err
-	}
-	printCalibration(cfg.Stdout, cal)
-	fmt.Fprintf(cfg.Stderr, "wrote %s: bench:regression marks the noisy metrics' verdicts while it is there\n", cfg.path(CalibrationFile))
-	return nil
+	return calibrate.Calibrate(aa, c.Run.Count, c.Run.Time, opts), nil
 }
 
 func printCalibration(w io.Writer, cal *calibrate.Calibration) {
@@ -84,6 +127,9 @@ func printCalibration(w io.Writer, cal *calibrate.Calibration) {
 	tw.Flush()
 	rec := cal.Recommendation
 	fmt.Fprintf(w, "\nRecommended for this machine: BENCH_COUNT=%d", rec.Count)
+	if rec.Benchtime != "" {
+		fmt.Fprintf(w, ", BENCH_TIME=%s", rec.Benchtime)
+	}
 	sep := "; thresholds no lower than"
 	for _, t := range []struct {
 		name string
