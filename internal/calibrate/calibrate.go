@@ -169,7 +169,7 @@ func mde(pooled []float64, n int, alpha float64, opts Options, rng *rand.Rand) f
 	}
 	th := &benchmath.Thresholds{CompareAlpha: alpha}
 	a, b := make([]float64, n), make([]float64, n)
-	for _, e := range effects {
+	detects := func(e float64) bool {
 		hits := 0
 		for t := 0; t < opts.Trials; t++ {
 			for i := range n {
@@ -181,9 +181,21 @@ func mde(pooled []float64, n int, alpha float64, opts Options, rng *rand.Rand) f
 				hits++
 			}
 		}
-		if float64(hits) >= opts.Power*float64(opts.Trials) {
-			return e
+		return float64(hits) >= opts.Power*float64(opts.Trials)
+	}
+	// Power grows with the effect: binary search for the smallest effect
+	// of the grid that is detected.
+	lo, hi := 0, len(effects)
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if detects(effects[mid]) {
+			hi = mid
+		} else {
+			lo = mid + 1
 		}
+	}
+	if lo < len(effects) {
+		return effects[lo]
 	}
 	return math.Inf(1)
 }
@@ -243,7 +255,7 @@ func recommend(cal *Calibration, opts Options) Recommendation {
 	rec.Notes = append(rec.Notes,
 		fmt.Sprintf("BENCH_COUNT=%d detects a change of its threshold in at least 90%% of the %d metrics that vary", rec.Count, gated),
 		fmt.Sprintf("%d of %d metrics are too noisy to gate on at BENCH_COUNT=%d; their verdicts are marked (noisy)", noisy, len(cal.Rows), cal.Count),
-		fmt.Sprintf("calibrated at BENCH_TIME=%s: rerun with another BENCH_TIME to compare its noise", cal.Time))
+	)
 	return rec
 }
 

@@ -89,7 +89,7 @@ func TestRecommendTime(t *testing.T) {
 		trials []TimeTrial
 		want   string
 	}{
-		{[]TimeTrial{trial("100ms", 20), trial("200ms", 10)}, "200ms"},  // twice as long buys twice the sensitivity
+		{[]TimeTrial{trial("100ms", 20), trial("200ms", 10)}, "200ms"},   // twice as long buys twice the sensitivity
 		{[]TimeTrial{trial("100ms", 10.5), trial("200ms", 10)}, "100ms"}, // within 10%: the shorter
 		{[]TimeTrial{trial("100ms", 10), trial("200ms", 12)}, "100ms"},
 	}

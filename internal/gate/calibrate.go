@@ -48,14 +48,13 @@ func Calibrate(ctx context.Context, cfg Config, opts CalibrateOptions) error {
 	var main *calibrate.Calibration
 	var trials []calibrate.TimeTrial
 	for _, bt := range times {
-		start := time.Now()
 		c := cfg
 		c.Run.Time = bt
-		cal, err := c.calibrateAt(ctx, opts.Options)
+		cal, wall, err := c.calibrateAt(ctx, opts.Options)
 		if err != nil {
 			return err
 		}
-		trials = append(trials, cal.Trial(time.Since(start)))
+		trials = append(trials, cal.Trial(wall))
 		if bt == cfg.Run.Time || main == nil {
 			main = cal
 		}
@@ -78,8 +77,10 @@ func Calibrate(ctx context.Context, cfg Config, opts CalibrateOptions) error {
 	return nil
 }
 
-// calibrateAt runs one A/A comparison at c.Run.Time and calibrates it.
-func (c *Config) calibrateAt(ctx context.Context, opts calibrate.Options) (*calibrate.Calibration, error) {
+// calibrateAt runs one A/A comparison at c.Run.Time and calibrates it; it
+// returns the run's wall time too.
+func (c *Config) calibrateAt(ctx context.Context, opts calibrate.Options) (*calibrate.Calibration, time.Duration, error) {
+	start := time.Now()
 	aPath, bPath := c.path("calibrate-a-"+c.Run.Time+".txt"), c.path("calibrate-b-"+c.Run.Time+".txt")
 	fmt.Fprintf(c.Stderr, "calibrating at BENCH_TIME=%s: the current tree against itself, interleaved\n", c.Run.Time)
 	err := c.run(ctx, bPath, func(context.Context, string) (*runner.Tree, error) {
@@ -88,21 +89,22 @@ func (c *Config) calibrateAt(ctx context.Context, opts calibrate.Options) (*cali
 		return t, nil
 	})
 	if err != nil && !errors.Is(err, runner.ErrBenchmarkFailed) {
-		return nil, err
+		return nil, 0, err
 	}
+	wall := time.Since(start)
 	a, err := verdict.ReadFile(aPath)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	b, err := verdict.ReadFile(bPath)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	aa, err := verdict.Compare(a, b, c.verdictOptions())
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return calibrate.Calibrate(aa, c.Run.Count, c.Run.Time, opts), nil
+	return calibrate.Calibrate(aa, c.Run.Count, c.Run.Time, opts), wall, nil
 }
 
 func printCalibration(w io.Writer, cal *calibrate.Calibration) {
