@@ -39,16 +39,20 @@ const (
 	IssueMarker   = "<!-- benchgate:regression-issue -->"
 )
 
-func (g GitHubConfig) client(hc *http.Client) (*github.Client, error) {
-	c := github.NewClient(hc).WithAuthToken(g.Token)
+// client returns an API client and the owner and name of repo ("owner/name").
+func (g GitHubConfig) client(hc *http.Client, repo string) (c *github.Client, owner, name string, err error) {
+	if owner, name, err = splitRepo(repo); err != nil {
+		return nil, "", "", err
+	}
+	c = github.NewClient(hc).WithAuthToken(g.Token)
 	if g.APIURL != "" && g.APIURL != "https://api.github.com" {
 		u, err := url.Parse(strings.TrimSuffix(g.APIURL, "/") + "/")
 		if err != nil {
-			return nil, fmt.Errorf("GITHUB_API_URL %q: %w", g.APIURL, err)
+			return nil, "", "", fmt.Errorf("GITHUB_API_URL %q: %w", g.APIURL, err)
 		}
 		c.BaseURL = u
 	}
-	return c, nil
+	return c, owner, name, nil
 }
 
 func splitRepo(repo string) (string, string, error) {
@@ -71,11 +75,7 @@ func sendPRComment(ctx context.Context, c *verdict.Comparison, md Markdown, cfg 
 	case g.Token == "":
 		return skipped(ch, "GITHUB_TOKEN is not set")
 	}
-	owner, repo, err := splitRepo(cfg.Run.Repo)
-	if err != nil {
-		return failed(ch, err)
-	}
-	client, err := g.client(hc)
+	client, owner, repo, err := g.client(hc, cfg.Run.Repo)
 	if err != nil {
 		return failed(ch, err)
 	}
@@ -136,11 +136,7 @@ func sendIssue(ctx context.Context, c *verdict.Comparison, md Markdown, cfg Conf
 	case !c.Regressed():
 		return skipped(ch, "no regression")
 	}
-	owner, repo, err := splitRepo(cfg.Run.Repo)
-	if err != nil {
-		return failed(ch, err)
-	}
-	client, err := g.client(hc)
+	client, owner, repo, err := g.client(hc, cfg.Run.Repo)
 	if err != nil {
 		return failed(ch, err)
 	}
