@@ -78,9 +78,9 @@ func SlackMessage(c *verdict.Comparison, run RunInfo) ([]slack.Block, string) {
 		fmt.Fprintf(&where, "*Ref:* %s", slackCode(truncate(ref, 100)))
 	}
 	if commit := c.Current.Commit; commit != "" {
-		fmt.Fprintf(&where, "  *Commit:* %s", slackCode(short(commit)))
+		fmt.Fprintf(&where, "  *Commit:* %s", slackCode(verdict.ShortCommit(commit)))
 	}
-	if base := c.Base.Ref + " " + short(c.Base.Commit); strings.TrimSpace(base) != "" {
+	if base := c.Base.Ref + " " + verdict.ShortCommit(c.Base.Commit); strings.TrimSpace(base) != "" {
 		fmt.Fprintf(&where, "  *Base:* %s", slackCode(truncate(strings.TrimSpace(base), 100)))
 	}
 	fmt.Fprintf(&where, "\n*%d* regressions, *%d* improvements, *%d* unchanged, %d undecided, %d missing, %d new (of %d benchmarks)",
@@ -122,13 +122,6 @@ func SlackMessage(c *verdict.Comparison, run RunInfo) ([]slack.Block, string) {
 		blocks = blocks[:slackBlocksMax]
 	}
 	return blocks, text
-}
-
-func short(c string) string {
-	if len(c) > 7 {
-		return c[:7]
-	}
-	return c
 }
 
 func deltaText(d verdict.Number) string {

@@ -12,20 +12,14 @@ import (
 )
 
 // publish writes comparison.json, report.md and report.html, prints the
-// text report,
-// and appends the Markdown to the CI step summary when there is one.
+// text report, and appends the Markdown to the CI step summary when there
+// is one.
 func (c *Config) publish(cmp *verdict.Comparison) error {
 	if err := atomicfile.Write(c.path(ComparisonFile), func(w io.Writer) error { return report.JSON(w, cmp) }); err != nil {
 		return err
 	}
-	var md bytes.Buffer
-	if err := report.Markdown(&md, cmp, report.DefaultMarkdownOptions); err != nil {
-		return err
-	}
-	if err := atomicfile.WriteBytes(c.path(MarkdownFile), md.Bytes()); err != nil {
-		return err
-	}
-	if err := atomicfile.Write(c.path(HTMLFile), func(w io.Writer) error { return report.HTML(w, cmp, report.DefaultHTMLOptions) }); err != nil {
+	md, err := c.writeMarkdownHTML(cmp)
+	if err != nil {
 		return err
 	}
 	if err := report.Text(c.Stdout, cmp); err != nil {
@@ -38,11 +32,27 @@ func (c *Config) publish(cmp *verdict.Comparison) error {
 			return fmt.Errorf("writing the step summary: %w", err)
 		}
 		defer f.Close()
-		if _, err := f.Write(md.Bytes()); err != nil {
+		if _, err := f.Write(md); err != nil {
 			return fmt.Errorf("writing the step summary: %w", err)
 		}
 	}
 	return nil
+}
+
+// writeMarkdownHTML writes report.md and report.html and returns the
+// Markdown.
+func (c *Config) writeMarkdownHTML(cmp *verdict.Comparison) ([]byte, error) {
+	var md bytes.Buffer
+	if err := report.Markdown(&md, cmp, report.DefaultMarkdownOptions); err != nil {
+		return nil, err
+	}
+	if err := atomicfile.WriteBytes(c.path(MarkdownFile), md.Bytes()); err != nil {
+		return nil, err
+	}
+	if err := atomicfile.Write(c.path(HTMLFile), func(w io.Writer) error { return report.HTML(w, cmp, report.DefaultHTMLOptions) }); err != nil {
+		return nil, err
+	}
+	return md.Bytes(), nil
 }
 
 func copyFile(src, dst string) error {

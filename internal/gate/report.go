@@ -1,17 +1,14 @@
 package gate
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 
-	"github.com/benchgate/benchgate/internal/atomicfile"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -62,17 +59,10 @@ func (c *Config) reportInput(ctx context.Context) (*verdict.Comparison, error) {
 
 // writeReports writes report.html and report.md and prints their paths.
 func (c *Config) writeReports(cmp *verdict.Comparison, opts ReportOptions) error {
+	if _, err := c.writeMarkdownHTML(cmp); err != nil {
+		return err
+	}
 	htmlPath, mdPath := c.path(HTMLFile), c.path(MarkdownFile)
-	if err := atomicfile.Write(htmlPath, func(w io.Writer) error { return report.HTML(w, cmp, report.DefaultHTMLOptions) }); err != nil {
-		return err
-	}
-	var md bytes.Buffer
-	if err := report.Markdown(&md, cmp, report.DefaultMarkdownOptions); err != nil {
-		return err
-	}
-	if err := atomicfile.WriteBytes(mdPath, md.Bytes()); err != nil {
-		return err
-	}
 	abs, _ := filepath.Abs(htmlPath)
 	fmt.Fprintf(c.Stdout, "%s\n%s\n", abs, mdPath)
 	if opts.Open {

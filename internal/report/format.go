@@ -115,13 +115,8 @@ func rowStatus(r *verdict.Row) string {
 	return s
 }
 
-// ShortCommit abbreviates a commit hash to 7 characters.
-func ShortCommit(c string) string {
-	if len(c) > 7 && strings.Trim(c, "0123456789abcdef") == "" {
-		return c[:7]
-	}
-	return c
-}
+// ShortCommit abbreviates a commit hash (see verdict.ShortCommit).
+var ShortCommit = verdict.ShortCommit
 
 // sideName describes one side: "main (a1b2c3d)".
 func sideName(s verdict.Side) string {

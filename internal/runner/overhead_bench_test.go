@@ -2,7 +2,6 @@ package runner
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -18,7 +17,7 @@ func BenchmarkRunnerOverhead(b *testing.B) {
 	for _, p := range []string{"a", "b", "c"} {
 		files[p+"/"+p+"_test.go"] = pkgFiles(p, "Loop")
 	}
-	base, cur := writeTreeB(b, files), writeTreeB(b, files)
+	base, cur := writeTree(b, files), writeTree(b, files)
 	var total Stats
 	for i := 0; i < b.N; i++ {
 		out := b.TempDir()
@@ -39,17 +38,4 @@ func BenchmarkRunnerOverhead(b *testing.B) {
 	b.ReportMetric(pct(total.Build.Seconds()), "build-%")
 	b.ReportMetric(pct(total.Exec.Seconds()), "exec-%")
 	b.ReportMetric(pct(total.Timed.Seconds()), "timed-%")
-}
-
-func writeTreeB(b *testing.B, files map[string]string) string {
-	b.Helper()
-	dir := b.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
-	return dir
 }

@@ -2,6 +2,7 @@ package verdict
 
 import (
 	"math"
+	"strings"
 	"time"
 )
 
@@ -179,4 +180,13 @@ func (r *Row) ChangeInterval() (lo, hi float64, ok bool) {
 		return 0, 0, false
 	}
 	return (float64(c.Lo)/float64(b.Hi) - 1) * 100, (float64(c.Hi)/float64(b.Lo) - 1) * 100, true
+}
+
+// ShortCommit abbreviates a commit hash to 7 characters; anything that is
+// not a hex hash stays as it is.
+func ShortCommit(c string) string {
+	if len(c) > 7 && strings.Trim(c, "0123456789abcdef") == "" {
+		return c[:7]
+	}
+	return c
 }

@@ -36,7 +36,7 @@ func Merge(shards ...*Comparison) (*Comparison, error) {
 		}
 		if i > 0 {
 			if s.Base.Commit != first.Base.Commit || s.Current.Commit != first.Current.Commit {
-				m.Warnings = append(m.Warnings, fmt.Sprintf("shard %d compared %s..%s, shard 1 %s..%s", i+1, short(s.Base.Commit), short(s.Current.Commit), short(first.Base.Commit), short(first.Current.Commit)))
+				m.Warnings = append(m.Warnings, fmt.Sprintf("shard %d compared %s..%s, shard 1 %s..%s", i+1, ShortCommit(s.Base.Commit), ShortCommit(s.Current.Commit), ShortCommit(first.Base.Commit), ShortCommit(first.Current.Commit)))
 			}
 			if s.Settings.Thresholds != first.Settings.Thresholds || s.Settings.Alpha != first.Settings.Alpha || s.Settings.Correction != first.Settings.Correction {
 				m.Warnings = append(m.Warnings, fmt.Sprintf("shard %d used other thresholds or alpha than shard 1", i+1))
@@ -54,11 +54,4 @@ func Merge(shards ...*Comparison) (*Comparison, error) {
 	}
 	m.count()
 	return m, nil
-}
-
-func short(c string) string {
-	if len(c) > 7 {
-		return c[:7]
-	}
-	return c
 }
