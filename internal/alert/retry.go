@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -31,7 +32,6 @@ var DefaultRetryPolicy = RetryPolicy{Attempts: 3, Backoff: time.Second, MaxWait:
 type retryTransport struct {
 	base   http.RoundTripper
 	policy RetryPolicy
-	sleep  func(ctx interface{ Done() <-chan struct{} }, d time.Duration) error
 }
 
 func newRetryTransport(p RetryPolicy) *retryTransport {
@@ -44,10 +44,10 @@ func newRetryTransport(p RetryPolicy) *retryTransport {
 	if p.MaxWait <= 0 {
 		p.MaxWait = DefaultRetryPolicy.MaxWait
 	}
-	return &retryTransport{base: http.DefaultTransport, policy: p, sleep: sleepCtx}
+	return &retryTransport{base: http.DefaultTransport, policy: p}
 }
 
-func sleepCtx(ctx interface{ Done() <-chan struct{} }, d time.Duration) error {
+func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -106,7 +106,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 			resp.Body.Close()
 		}
-		if serr := t.sleep(req.Context(), delay); serr != nil {
+		if serr := sleepCtx(req.Context(), delay); serr != nil {
 			if err == nil {
 				err = serr
 			}
