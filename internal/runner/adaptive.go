@@ -52,15 +52,18 @@ func (p *Plan) adapt(ctx context.Context, opts Options, minTime time.Duration, b
 			prog.Note(fmt.Sprintf("adaptive: every verdict settled after %d rounds", round))
 			return nil, nil
 		}
+		n := 0
+		for _, names := range undecided {
+			n += len(names)
+		}
 		if time.Now().After(deadline) {
-			prog.Note(fmt.Sprintf("adaptive: budget of %s spent after %d rounds; %d packages still have undecided benchmarks", budget.Round(time.Second), round, len(undecided)))
+			prog.Note(fmt.Sprintf("adaptive: budget of %s spent after %d rounds; %d benchmarks still undecided", budget.Round(time.Second), round, n))
 			return nil, nil
 		}
 		filter := map[string]string{}
-		n, steps := 0, 0
+		steps := 0
 		for pkg, names := range undecided {
 			filter[pkg] = Pattern(names)
-			n += len(names)
 			for _, tr := range p.Trees {
 				if p.bins[tr.Name][pkg] != "" {
 					steps++
