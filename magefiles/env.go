@@ -37,6 +37,7 @@ const (
 	EnvShardsDir      = "BENCH_SHARDS_DIR"       // bench:merge input; default $BENCH_RESULTS_DIR/shards
 	EnvAdaptive       = "BENCH_ADAPTIVE"         // 0 or 1: extra rounds for undecided benchmarks
 	EnvBudget         = "BENCH_BUDGET"           // time cap of the adaptive rounds, e.g. 2m
+	EnvSensitive      = "BENCH_SENSITIVE"        // 1: every threshold 3% and adaptive sampling; explicit thresholds and BENCH_ADAPTIVE still win
 	EnvCalibrateTimes = "BENCH_CALIBRATE_TIMES"  // bench:calibrate benchtimes; default BENCH_TIME and twice it
 	EnvAccReps        = "BENCH_ACCURACY_REPS"    // bench:accuracy repetitions; default 3
 	EnvAccMethods     = "BENCH_ACCURACY_METHODS" // bench:accuracy methods; default all
@@ -92,14 +93,28 @@ func config() (gate.Config, error) {
 		}
 		c.Run.Count = n
 	}
+	sensitive, err := flag(EnvSensitive)
+	if err != nil {
+		return c, err
+	}
+	if sensitive != nil && *sensitive {
+		c.Sensitive() // first, so that the variables below override it
+	}
 	t := &c.Verdict.Thresholds
 	num(EnvThroughput, &t.Throughput)
 	num(EnvLatency, &t.Latency)
 	num(EnvMemory, &t.Memory)
 	num(EnvImprovement, &t.Improvement)
 	num(EnvAlpha, &c.Verdict.Alpha)
-	if v := strings.TrimSpace(os.Getenv(EnvAdaptive)); v != "" {
-		c.Adaptive = v == "1" || v == "true"
+	if err != nil {
+		return c, err
+	}
+	adaptive, err := flag(EnvAdaptive)
+	if err != nil {
+		return c, err
+	}
+	if adaptive != nil {
+		c.Adaptive = *adaptive
 	}
 	if v := strings.TrimSpace(os.Getenv(EnvBudget)); v != "" {
 		d, perr := time.ParseDuration(v)
@@ -120,6 +135,22 @@ func config() (gate.Config, error) {
 	}
 	c.Packages = list(os.Getenv(EnvPackages))
 	return c, nil
+}
+
+// flag reads an on/off variable: nil when unset.
+func flag(name string) (*bool, error) {
+	switch v := strings.TrimSpace(os.Getenv(name)); strings.ToLower(v) {
+	case "":
+		return nil, nil
+	case "1", "true":
+		on := true
+		return &on, nil
+	case "0", "false":
+		off := false
+		return &off, nil
+	default:
+		return nil, fmt.Errorf("%s=%q: use 1 (on) or 0 (off)", name, v)
+	}
 }
 
 func list(s string) []string {

@@ -24,21 +24,23 @@ func TestRunSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var gate *Tally
+	gates := map[string]*Tally{}
 	for _, v := range rep.Variants {
-		if v.Name == "benchgate" {
-			gate = v
+		if v.Method == MethodBenchgate && v.Name == "benchgate" || v.Method == MethodSensitive {
+			gates[v.Name] = v
 		}
 		if v.AARows == 0 || v.UnchangedRows == 0 || len(v.Wall) != 2 {
 			t.Errorf("%s: %d A/A rows, %d unchanged rows, %d wall times", v.Name, v.AARows, v.UnchangedRows, len(v.Wall))
 		}
 	}
-	if len(rep.Variants) != 6 || gate == nil {
-		t.Fatalf("%d variants", len(rep.Variants))
+	if len(rep.Variants) != 7 || len(gates) != 2 {
+		t.Fatalf("%d variants, gates %v", len(rep.Variants), gates)
 	}
-	for _, e := range rep.Effects {
-		if (e.Benchmark == "BenchmarkSlow100" || e.Unit == "allocs/op") && gate.Detected[e] != 1 {
-			t.Errorf("benchgate missed %s %s %+.0f%%", e.Benchmark, e.Unit, e.Pct)
+	for name, gate := range gates {
+		for _, e := range rep.Effects {
+			if (e.Benchmark == "BenchmarkSlow100" || e.Unit == "allocs/op") && gate.Detected[e] != 1 {
+				t.Errorf("%s missed %s %s %+.0f%%", name, e.Benchmark, e.Unit, e.Pct)
+			}
 		}
 	}
 	var out bytes.Buffer

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/atomicfile"
+	"github.com/benchgate/benchgate/internal/gate"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
@@ -41,6 +42,9 @@ type Tally struct {
 	Detected map[Effect]int
 	// Wall are the wall times of each comparison.
 	Wall []time.Duration
+	// Notes name every miss and false alarm with its numbers, so a
+	// report says why, not only how often.
+	Notes []string
 }
 
 // A Report is the outcome of Run.
@@ -54,20 +58,19 @@ type Report struct {
 func newReport(opts Options, methods []string) *Report {
 	r := &Report{Reps: opts.Reps, Options: opts, Effects: Effects()}
 	def := verdict.DefaultThresholds
-	at := func(p float64) verdict.Thresholds {
-		return verdict.Thresholds{Throughput: p, Latency: p, Memory: p, Improvement: p}
-	}
 	for _, m := range methods {
 		switch m {
 		case MethodBenchgate:
 			r.Variants = append(r.Variants,
 				&Tally{Variant: Variant{Name: "benchgate", Method: m, Gate: true, Thresholds: def}},
-				&Tally{Variant: Variant{Name: "benchgate, thresholds 5%", Method: m, Gate: true, Thresholds: at(5)}},
-				&Tally{Variant: Variant{Name: "benchgate, sensitive 3%", Method: m, Gate: true, Thresholds: at(3)}})
+				&Tally{Variant: Variant{Name: "benchgate, thresholds 5%", Method: m, Gate: true, Thresholds: allAt(5)}},
+				&Tally{Variant: Variant{Name: "benchgate, fixed rounds judged at 3%", Method: m, Gate: true, Thresholds: allAt(gate.SensitivePct)}})
 		case MethodAdaptive:
 			// Adaptive rounds are chosen for the thresholds of the run, the
 			// defaults here, so the run is judged at those only.
 			r.Variants = append(r.Variants, &Tally{Variant: Variant{Name: "benchgate adaptive", Method: m, Gate: true, Thresholds: def}})
+		case MethodSensitive:
+			r.Variants = append(r.Variants, &Tally{Variant: Variant{Name: "benchgate sensitive (3%, adaptive)", Method: m, Gate: true, Thresholds: allAt(gate.SensitivePct)}})
 		case MethodNaive:
 			r.Variants = append(r.Variants, &Tally{Variant: Variant{Name: "naive (1 run a side, threshold)", Method: m, Gate: true, Thresholds: def}})
 		case MethodBenchstatSeq:
@@ -82,8 +85,14 @@ func newReport(opts Options, methods []string) *Report {
 	return r
 }
 
-// add judges one run of a method under each of its variants.
-func (r *Report) add(method string, aa bool, s sample) error {
+// allAt is every threshold at pct percent.
+func allAt(pct float64) verdict.Thresholds {
+	return verdict.Thresholds{Throughput: pct, Latency: pct, Memory: pct, Improvement: pct}
+}
+
+// add judges one run (repetition rep) of a method under each of its
+// variants.
+func (r *Report) add(method string, rep int, aa bool, s sample) error {
 	effects := map[[2]string]Effect{}
 	for _, e := range r.Effects {
 		effects[[2]string{e.Benchmark, e.Unit}] = e
@@ -106,7 +115,10 @@ func (r *Report) add(method string, aa bool, s sample) error {
 			name, _ := verdict.SplitProcs([]byte(row.Benchmark))
 			regressed, improved := judge(t.Variant, row)
 			e, isEffect := effects[[2]string{name, row.Unit}]
-			if name == "BenchmarkAlloc" && row.Unit == "B/op" {
+			if name == "BenchmarkAlloc" && row.Unit != "allocs/op" {
+				// The allocation also costs bytes and time (about 3% of
+				// its ns/op here): real changes of no set size, neither
+				// unchanged metrics nor effects to detect.
 				isEffect, e = true, Effect{}
 			}
 			timing := row.Class == verdict.Latency || row.Class == verdict.Throughput
@@ -121,18 +133,37 @@ func (r *Report) add(method string, aa bool, s sample) error {
 					if timing {
 						t.AATimeFlagged++
 					}
+					t.note(rep, "false alarm on A/A", row)
 				}
 			case !isEffect:
 				t.UnchangedRows++
 				if regressed {
 					t.UnchangedFlagged++
+					t.note(rep, "false alarm on an unchanged metric", row)
 				}
-			case e.Benchmark != "" && ((e.Pct > 0 && regressed) || (e.Pct < 0 && improved)):
+			case e.Benchmark == "":
+			case (e.Pct > 0 && regressed) || (e.Pct < 0 && improved):
 				t.Detected[e]++
+			case math.Abs(e.Pct) >= t.Thresholds.For(row.Class, row.Better):
+				t.note(rep, fmt.Sprintf("missed %+.0f%%", e.Pct), row)
 			}
 		}
 	}
 	return nil
+}
+
+// note records a miss or a false alarm with the row's numbers.
+func (t *Tally) note(rep int, what string, row verdict.Row) {
+	p := "-"
+	if row.P.Finite() {
+		p = fmt.Sprintf("%.3f", float64(row.P))
+	}
+	status := "" // only the gate's rule gives a row a status
+	if t.Gate {
+		status = " " + string(row.Status)
+	}
+	t.Notes = append(t.Notes, fmt.Sprintf("rep %d: %s: %s %s%s, change %+.1f%%, p=%s, n=%d+%d",
+		rep, what, strings.TrimPrefix(row.Benchmark, "Benchmark"), row.Unit, status, float64(row.DeltaPct), p, row.Base.N, row.Current.N))
 }
 
 // judge applies a variant's rule to a row.
@@ -177,6 +208,15 @@ func (r *Report) Print(w io.Writer) {
 		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
 	}
 	tw.Flush()
+	for _, t := range r.Variants {
+		if len(t.Notes) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s: misses of effects at or beyond its threshold, and false alarms\n", t.Name)
+		for _, n := range t.Notes {
+			fmt.Fprintln(w, "  "+n)
+		}
+	}
 }
 
 func rate(n, of int) string {

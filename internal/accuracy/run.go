@@ -46,6 +46,7 @@ var DefaultOptions = Options{Reps: 3, Count: runner.DefaultOptions.Count, Time: 
 const (
 	MethodBenchgate    = "benchgate"
 	MethodAdaptive     = "benchgate-adaptive"
+	MethodSensitive    = "benchgate-sensitive"
 	MethodNaive        = "naive"
 	MethodBenchstatSeq = "benchstat-sequential"
 	MethodBenchstatAlt = "benchstat-alternating"
@@ -99,22 +100,27 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		h.buildTime = time.Since(start)
 	}
 	methods := map[string]func(context.Context, string, string) (sample, error){
-		MethodBenchgate:    func(ctx context.Context, b, t string) (sample, error) { return h.benchgate(ctx, b, t, false) },
-		MethodAdaptive:     func(ctx context.Context, b, t string) (sample, error) { return h.benchgate(ctx, b, t, true) },
+		MethodBenchgate: func(ctx context.Context, b, t string) (sample, error) { return h.benchgate(ctx, b, t, gateMode{}) },
+		MethodAdaptive: func(ctx context.Context, b, t string) (sample, error) {
+			return h.benchgate(ctx, b, t, gateMode{adaptive: true})
+		},
+		MethodSensitive: func(ctx context.Context, b, t string) (sample, error) {
+			return h.benchgate(ctx, b, t, gateMode{sensitive: true})
+		},
 		MethodNaive:        h.naive,
 		MethodBenchstatSeq: h.sequential,
 		MethodBenchstatAlt: h.alternating,
 	}
 	names := opts.Methods
 	if len(names) == 0 {
-		names = []string{MethodBenchgate, MethodNaive, MethodBenchstatSeq, MethodBenchstatAlt}
+		names = []string{MethodBenchgate, MethodSensitive, MethodNaive, MethodBenchstatSeq, MethodBenchstatAlt}
 	}
 	rep := newReport(opts, names)
 	for r := 1; r <= opts.Reps; r++ {
 		for _, name := range names {
 			run, ok := methods[name]
 			if !ok {
-				return nil, fmt.Errorf("unknown method %q: choose from benchgate, benchgate-adaptive, naive, benchstat-sequential, benchstat-alternating", name)
+				return nil, fmt.Errorf("unknown method %q: choose from benchgate, benchgate-adaptive, benchgate-sensitive, naive, benchstat-sequential, benchstat-alternating", name)
 			}
 			for _, cmp := range []struct {
 				kind   string
@@ -128,7 +134,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 				if err != nil {
 					return nil, fmt.Errorf("%s on %s: %w", name, cmp.kind, err)
 				}
-				if err := rep.add(name, cmp.kind == "A/A", s); err != nil {
+				if err := rep.add(name, r, cmp.kind == "A/A", s); err != nil {
 					return nil, err
 				}
 			}
@@ -137,11 +143,21 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	return rep, nil
 }
 
+// A gateMode is how the harness configures the gate: as shipped, with
+// adaptive sampling, or in sensitive mode (gate.Config.Sensitive, what
+// BENCH_SENSITIVE=1 sets).
+type gateMode struct {
+	adaptive, sensitive bool
+}
+
 // benchgate runs the real gate: materialize the base from git, build both
 // sides, interleave.
-func (h *harness) benchgate(ctx context.Context, baseDir, target string, adaptive bool) (sample, error) {
+func (h *harness) benchgate(ctx context.Context, baseDir, target string, mode gateMode) (sample, error) {
 	cfg := gate.DefaultConfig()
-	cfg.Adaptive = adaptive
+	cfg.Adaptive = mode.adaptive
+	if mode.sensitive {
+		cfg.Sensitive()
+	}
 	cfg.Dir = target
 	cfg.Base = h.fx.base
 	cfg.Packages = []string{"./..."}

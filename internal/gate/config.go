@@ -51,7 +51,8 @@ type Config struct {
 	// Verdict are the statistical options and thresholds.
 	Verdict verdict.Options
 	// Adaptive spends extra rounds, after Run.Count, on the benchmarks
-	// whose verdict is not settled (BENCH_ADAPTIVE). Default false.
+	// whose verdict is not settled (BENCH_ADAPTIVE). Default false;
+	// Sensitive turns it on.
 	Adaptive bool
 	// Budget caps the time of the adaptive rounds (BENCH_BUDGET).
 	// Default 0: as long as the first Run.Count rounds took.

@@ -57,6 +57,8 @@ func Regression(ctx context.Context, cfg Config) error {
 	if runErr != nil && !errors.Is(runErr, runner.ErrBenchmarkFailed) {
 		return runErr
 	}
+	t := cfg.Verdict.Thresholds
+	fmt.Fprintf(cfg.Stderr, "judging at thresholds throughput %g%%, latency %g%%, memory %g%% (alpha %g)\n", t.Throughput, t.Latency, t.Memory, cfg.Verdict.Alpha)
 	cmp, err := cfg.compare(basePath, cfg.path(CurrentFile))
 	if err != nil {
 		return errors.Join(runErr, err)

@@ -1,0 +1,17 @@
+package gate
+
+import "github.com/benchgate/benchgate/internal/verdict"
+
+// SensitivePct is every threshold of sensitive mode, in percent.
+const SensitivePct = 3
+
+// Sensitive switches c to sensitive mode (BENCH_SENSITIVE=1): every
+// threshold (throughput, latency, memory, improvement) at SensitivePct and
+// adaptive sampling on, so that the benchmarks whose change is still
+// undecided at 3% after Run.Count rounds get extra rounds instead of a
+// coin-flip verdict. Suite overrides still apply on top. bench:accuracy
+// measures the mode (README, "Accuracy").
+func (c *Config) Sensitive() {
+	c.Verdict.Thresholds = verdict.Thresholds{Throughput: SensitivePct, Latency: SensitivePct, Memory: SensitivePct, Improvement: SensitivePct}
+	c.Adaptive = true
+}
