@@ -135,6 +135,55 @@ func TestRegressionEndToEnd(t *testing.T) {
 	}
 }
 
+// TestSensitiveEndToEnd runs the gate in sensitive mode on a 2x slowdown:
+// it is flagged, the run says the thresholds it judged at, and a later run
+// against the saved baseline says that adaptive sampling cannot apply.
+func TestSensitiveEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs benchmarks")
+	}
+	r := testrepo.New(t)
+	c1 := r.Commit("first", module(1000, false))
+	r.Commit("slow down Slowed 2x", module(2000, false))
+
+	cfg, out := config(t, r.Dir)
+	cfg.Sensitive()
+	cfg.Base = c1
+	err := gate.Regression(context.Background(), cfg)
+	if !errors.Is(err, gate.ErrRegression) {
+		t.Fatalf("err = %v, want a regression\n%s", err, out)
+	}
+	cmp, rerr := report.ReadJSON(filepath.Join(cfg.ResultsDir, gate.ComparisonFile))
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	for _, row := range cmp.Rows {
+		name := strings.TrimSuffix(row.Benchmark, suffix(row.Benchmark))
+		if name == "BenchmarkSlowed" && row.Unit == "ns/op" && row.Status != verdict.StatusRegression {
+			t.Errorf("Slowed ns/op: %s (%+.1f%%, p=%v), want a regression", row.Status, float64(row.DeltaPct), row.P)
+		}
+		if row.ThresholdPct != gate.SensitivePct && row.Better != 0 {
+			t.Errorf("%s %s judged at %v%%, want %d%%", row.Benchmark, row.Unit, row.ThresholdPct, gate.SensitivePct)
+		}
+	}
+	stderr := cfg.Stderr.(*lockedBuffer).String()
+	if !strings.Contains(stderr, "judging at thresholds throughput 3%, latency 3%, memory 3%") {
+		t.Errorf("stderr does not say the thresholds:\n%s", stderr)
+	}
+
+	// Against the saved baseline (the current results, saved by the run
+	// above) only one side runs: the note says so. The verdict of this
+	// A/A at 3% on a noisy machine is not asserted.
+	cfg.Base = ""
+	cfg.Stderr = &lockedBuffer{}
+	if err := gate.Regression(context.Background(), cfg); err != nil && !errors.Is(err, gate.ErrRegression) {
+		t.Fatal(err)
+	}
+	if stderr := cfg.Stderr.(*lockedBuffer).String(); !strings.Contains(stderr, "adaptive sampling needs both sides in one run") {
+		t.Errorf("no note on adaptive sampling against a saved baseline:\n%s", stderr)
+	}
+}
+
 func TestInterruptLeavesNothingBehind(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs benchmarks")
@@ -197,6 +246,12 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // cancelOn cancels when needle has been written n times.

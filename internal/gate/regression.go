@@ -37,6 +37,9 @@ func Regression(ctx context.Context, cfg Config) error {
 	var runErr error
 	if cfg.Base == "" && haveBaseline {
 		fmt.Fprintf(cfg.Stderr, "comparing with the saved baseline %s (set BENCH_BASE to compare with a git revision instead)\n", baseline)
+		if cfg.Adaptive {
+			fmt.Fprintf(cfg.Stderr, "note: adaptive sampling needs both sides in one run; against a saved baseline only the current side runs, so it runs exactly %d rounds (set BENCH_BASE to a git revision to use it)\n", cfg.Run.Count)
+		}
 		basePath = baseline
 		runErr = cfg.run(ctx, cfg.path(CurrentFile), nil)
 	} else {

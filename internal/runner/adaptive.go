@@ -57,7 +57,7 @@ func (p *Plan) adapt(ctx context.Context, opts Options, minTime time.Duration, b
 			n += len(names)
 		}
 		if time.Now().After(deadline) {
-			prog.Note(fmt.Sprintf("adaptive: budget of %s spent after %d rounds; %d benchmarks still undecided", budget.Round(time.Second), round, n))
+			prog.Note(fmt.Sprintf("adaptive: budget of %s spent after %d rounds; %s left", budget.Round(time.Second), round, undecidedCount(n)))
 			return nil, nil
 		}
 		filter := map[string]string{}
@@ -70,7 +70,7 @@ func (p *Plan) adapt(ctx context.Context, opts Options, minTime time.Duration, b
 				}
 			}
 		}
-		prog.Note(fmt.Sprintf("adaptive: round %d for %d undecided benchmarks", round+1, n))
+		prog.Note(fmt.Sprintf("adaptive: round %d for %s", round+1, undecidedCount(n)))
 		prog.Start(steps)
 		if interrupted, fatal = p.round(ctx, round, fmt.Sprintf("extra round %d", round+1), filter, opts, bufs, res, prog); interrupted != nil || fatal != nil {
 			return interrupted, fatal
@@ -92,4 +92,12 @@ func Pattern(names []string) string {
 	}
 	slices.Sort(tops)
 	return "^(" + strings.Join(tops, "|") + ")$"
+}
+
+// undecidedCount is "1 undecided benchmark" or "n undecided benchmarks".
+func undecidedCount(n int) string {
+	if n == 1 {
+		return "1 undecided benchmark"
+	}
+	return fmt.Sprintf("%d undecided benchmarks", n)
 }
