@@ -77,6 +77,20 @@ func config(t *testing.T, dir string) (gate.Config, *bytes.Buffer) {
 	return cfg, &out
 }
 
+// mustRegress runs the gate, which must find a regression, and returns
+// the comparison it wrote.
+func mustRegress(t *testing.T, cfg gate.Config, out *bytes.Buffer) *verdict.Comparison {
+	t.Helper()
+	if err := gate.Regression(context.Background(), cfg); !errors.Is(err, gate.ErrRegression) {
+		t.Fatalf("err = %v, want a regression\n%s", err, out)
+	}
+	cmp, err := report.ReadJSON(filepath.Join(cfg.ResultsDir, gate.ComparisonFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cmp
+}
+
 func TestRegressionEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs benchmarks")
@@ -88,14 +102,7 @@ func TestRegressionEndToEnd(t *testing.T) {
 
 	cfg, out := config(t, r.Dir)
 	cfg.Base = c1
-	err := gate.Regression(context.Background(), cfg)
-	if !errors.Is(err, gate.ErrRegression) {
-		t.Fatalf("err = %v, want a regression\n%s", err, out)
-	}
-	cmp, rerr := report.ReadJSON(filepath.Join(cfg.ResultsDir, gate.ComparisonFile))
-	if rerr != nil {
-		t.Fatal(rerr)
-	}
+	cmp := mustRegress(t, cfg, out)
 	var flagged []string
 	for _, row := range cmp.Rows {
 		if row.Status == verdict.StatusRegression {
@@ -149,14 +156,7 @@ func TestSensitiveEndToEnd(t *testing.T) {
 	cfg, out := config(t, r.Dir)
 	cfg.Sensitive()
 	cfg.Base = c1
-	err := gate.Regression(context.Background(), cfg)
-	if !errors.Is(err, gate.ErrRegression) {
-		t.Fatalf("err = %v, want a regression\n%s", err, out)
-	}
-	cmp, rerr := report.ReadJSON(filepath.Join(cfg.ResultsDir, gate.ComparisonFile))
-	if rerr != nil {
-		t.Fatal(rerr)
-	}
+	cmp := mustRegress(t, cfg, out)
 	for _, row := range cmp.Rows {
 		name := strings.TrimSuffix(row.Benchmark, suffix(row.Benchmark))
 		if name == "BenchmarkSlowed" && row.Unit == "ns/op" && row.Status != verdict.StatusRegression {
