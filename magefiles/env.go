@@ -93,11 +93,11 @@ func config() (gate.Config, error) {
 		}
 		c.Run.Count = n
 	}
-	sensitive, err := flag(EnvSensitive)
-	if err != nil {
+	var sensitive bool
+	if err := flag(EnvSensitive, &sensitive); err != nil {
 		return c, err
 	}
-	if sensitive != nil && *sensitive {
+	if sensitive {
 		c.Sensitive() // first, so that the variables below override it
 	}
 	t := &c.Verdict.Thresholds
@@ -109,12 +109,8 @@ func config() (gate.Config, error) {
 	if err != nil {
 		return c, err
 	}
-	adaptive, err := flag(EnvAdaptive)
-	if err != nil {
+	if err := flag(EnvAdaptive, &c.Adaptive); err != nil {
 		return c, err
-	}
-	if adaptive != nil {
-		c.Adaptive = *adaptive
 	}
 	if v := strings.TrimSpace(os.Getenv(EnvBudget)); v != "" {
 		d, perr := time.ParseDuration(v)
@@ -137,20 +133,19 @@ func config() (gate.Config, error) {
 	return c, nil
 }
 
-// flag reads an on/off variable: nil when unset.
-func flag(name string) (*bool, error) {
+// flag reads an on/off variable into dst, which it leaves alone when the
+// variable is unset.
+func flag(name string, dst *bool) error {
 	switch v := strings.TrimSpace(os.Getenv(name)); strings.ToLower(v) {
 	case "":
-		return nil, nil
 	case "1", "true":
-		on := true
-		return &on, nil
+		*dst = true
 	case "0", "false":
-		off := false
-		return &off, nil
+		*dst = false
 	default:
-		return nil, fmt.Errorf("%s=%q: use 1 (on) or 0 (off)", name, v)
+		return fmt.Errorf("%s=%q: use 1 (on) or 0 (off)", name, v)
 	}
+	return nil
 }
 
 func list(s string) []string {

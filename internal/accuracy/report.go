@@ -63,14 +63,14 @@ func newReport(opts Options, methods []string) *Report {
 		case MethodBenchgate:
 			r.Variants = append(r.Variants,
 				&Tally{Variant: Variant{Name: "benchgate", Method: m, Gate: true, Thresholds: def}},
-				&Tally{Variant: Variant{Name: "benchgate, thresholds 5%", Method: m, Gate: true, Thresholds: allAt(5)}},
-				&Tally{Variant: Variant{Name: "benchgate, fixed rounds judged at 3%", Method: m, Gate: true, Thresholds: allAt(gate.SensitivePct)}})
+				&Tally{Variant: Variant{Name: "benchgate, thresholds 5%", Method: m, Gate: true, Thresholds: verdict.AllAt(5)}},
+				&Tally{Variant: Variant{Name: "benchgate, fixed rounds judged at 3%", Method: m, Gate: true, Thresholds: verdict.AllAt(gate.SensitivePct)}})
 		case MethodAdaptive:
 			// Adaptive rounds are chosen for the thresholds of the run, the
 			// defaults here, so the run is judged at those only.
 			r.Variants = append(r.Variants, &Tally{Variant: Variant{Name: "benchgate adaptive", Method: m, Gate: true, Thresholds: def}})
 		case MethodSensitive:
-			r.Variants = append(r.Variants, &Tally{Variant: Variant{Name: "benchgate sensitive (3%, adaptive)", Method: m, Gate: true, Thresholds: allAt(gate.SensitivePct)}})
+			r.Variants = append(r.Variants, &Tally{Variant: Variant{Name: "benchgate sensitive (3%, adaptive)", Method: m, Gate: true, Thresholds: verdict.AllAt(gate.SensitivePct)}})
 		case MethodNaive:
 			r.Variants = append(r.Variants, &Tally{Variant: Variant{Name: "naive (1 run a side, threshold)", Method: m, Gate: true, Thresholds: def}})
 		case MethodBenchstatSeq:
@@ -83,11 +83,6 @@ func newReport(opts Options, methods []string) *Report {
 		t.Detected = map[Effect]int{}
 	}
 	return r
-}
-
-// allAt is every threshold at pct percent.
-func allAt(pct float64) verdict.Thresholds {
-	return verdict.Thresholds{Throughput: pct, Latency: pct, Memory: pct, Improvement: pct}
 }
 
 // add judges one run (repetition rep) of a method under each of its

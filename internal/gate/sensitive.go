@@ -12,6 +12,6 @@ const SensitivePct = 3
 // coin-flip verdict. Suite overrides still apply on top. bench:accuracy
 // measures the mode (README, "Accuracy").
 func (c *Config) Sensitive() {
-	c.Verdict.Thresholds = verdict.Thresholds{Throughput: SensitivePct, Latency: SensitivePct, Memory: SensitivePct, Improvement: SensitivePct}
+	c.Verdict.Thresholds = verdict.AllAt(SensitivePct)
 	c.Adaptive = true
 }

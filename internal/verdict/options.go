@@ -21,6 +21,12 @@ type Thresholds struct {
 	Improvement float64 `json:"improvement_pct"`
 }
 
+// AllAt returns thresholds with every field, improvement included, at pct
+// percent.
+func AllAt(pct float64) Thresholds {
+	return Thresholds{Throughput: pct, Latency: pct, Memory: pct, Improvement: pct}
+}
+
 // DefaultThresholds are the thresholds of the original Taskfile version.
 var DefaultThresholds = Thresholds{Throughput: 10, Latency: 20, Memory: 15, Improvement: 10}
 
