@@ -83,15 +83,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	opts.Alpha = *alpha
 	opts.Correction = verdict.Correction(*correction)
 
-	base, err := verdict.ReadFile(*baseline)
-	if err != nil {
-		return fail(err)
-	}
-	cur, err := verdict.ReadFile(*current)
-	if err != nil {
-		return fail(err)
-	}
-	cmp, err := verdict.Compare(base, cur, opts)
+	cmp, err := verdict.CompareFiles(*baseline, *current, opts)
 	if err != nil {
 		return fail(err)
 	}

@@ -92,15 +92,7 @@ func (c *Config) calibrateAt(ctx context.Context, opts calibrate.Options) (*cali
 		return nil, 0, err
 	}
 	wall := time.Since(start)
-	a, err := verdict.ReadFile(aPath)
-	if err != nil {
-		return nil, 0, err
-	}
-	b, err := verdict.ReadFile(bPath)
-	if err != nil {
-		return nil, 0, err
-	}
-	aa, err := verdict.Compare(a, b, c.verdictOptions())
+	aa, err := verdict.CompareFiles(aPath, bPath, c.verdictOptions())
 	if err != nil {
 		return nil, 0, err
 	}

@@ -120,15 +120,7 @@ func (c *Config) run(ctx context.Context, out string, makeBase func(context.Cont
 // report.md, prints the text report and appends the Markdown to the step
 // summary when configured.
 func (c *Config) compare(basePath, currentPath string) (*verdict.Comparison, error) {
-	base, err := verdict.ReadFile(basePath)
-	if err != nil {
-		return nil, err
-	}
-	cur, err := verdict.ReadFile(currentPath)
-	if err != nil {
-		return nil, err
-	}
-	cmp, err := verdict.Compare(base, cur, c.verdictOptions())
+	cmp, err := verdict.CompareFiles(basePath, currentPath, c.verdictOptions())
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,19 @@ import (
 // ErrNothingInCommon is returned when base and current share no benchmark.
 var ErrNothingInCommon = errors.New("base and current have no benchmark in common")
 
+// CompareFiles reads two results files and compares them (Compare).
+func CompareFiles(basePath, currentPath string, opts Options) (*Comparison, error) {
+	base, err := ReadFile(basePath)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := ReadFile(currentPath)
+	if err != nil {
+		return nil, err
+	}
+	return Compare(base, cur, opts)
+}
+
 // Compare decides, for every benchmark metric in base and current, whether
 // it regressed, improved or stayed within noise. A regression needs both a
 // significant Mann-Whitney U test (p < alpha) and a change of the median
