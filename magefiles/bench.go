@@ -20,34 +20,35 @@ type Bench mg.Namespace
 
 // Regression benchmarks the baseline and the current tree interleaved on this machine and fails on a significant regression.
 //
-// The baseline is BENCH_BASE (any git revision), else
-// benchmark_results/baseline.txt, else the merge base of HEAD and main.
-// Writes base.txt, current.txt, comparison.json and report.md in
-// benchmark_results.
+// The baseline is BENCH_BASE (a git revision, or file:path for saved
+// results), else the merge base of HEAD and main. Writes base.txt,
+// current.txt, comparison.json, report.md, report.html and status.json in
+// benchmark_results. Exit status 0 pass, 1 regression or missing
+// benchmark, 2 no verdict.
 func (Bench) Regression(ctx context.Context) error {
 	cfg, err := config()
 	if err != nil {
-		return err
+		return gate.Exit(err)
 	}
-	return gate.Regression(ctx, cfg)
+	return gate.Exit(gate.Regression(ctx, cfg))
 }
 
 // SaveBaseline benchmarks the current tree and saves benchmark_results/baseline.txt (plus a dated copy in history/).
 func (Bench) SaveBaseline(ctx context.Context) error {
 	cfg, err := config()
 	if err != nil {
-		return err
+		return gate.Exit(err)
 	}
-	return gate.SaveBaseline(ctx, cfg)
+	return gate.Exit(gate.SaveBaseline(ctx, cfg))
 }
 
 // Quick runs every benchmark of the current tree once, briefly, and prints a table: a quick look, no verdict.
 func (Bench) Quick(ctx context.Context) error {
 	cfg, err := config()
 	if err != nil {
-		return err
+		return gate.Exit(err)
 	}
-	return gate.Quick(ctx, quick(cfg))
+	return gate.Exit(gate.Quick(ctx, quick(cfg)))
 }
 
 // Report writes benchmark_results/report.html and report.md from the last comparison, or from the current results alone.
@@ -57,9 +58,9 @@ func (Bench) Quick(ctx context.Context) error {
 func (Bench) Report(ctx context.Context) error {
 	cfg, err := config()
 	if err != nil {
-		return err
+		return gate.Exit(err)
 	}
-	return gate.Report(ctx, cfg, gate.ReportOptions{Open: os.Getenv(EnvOpen) == "1"})
+	return gate.Exit(gate.Report(ctx, cfg, gate.ReportOptions{Open: os.Getenv(EnvOpen) == "1"}))
 }
 
 // Alert sends the last comparison to Slack, the pull request and, for scheduled or main-branch runs, a GitHub issue.
@@ -69,22 +70,22 @@ func (Bench) Report(ctx context.Context) error {
 func (Bench) Alert(ctx context.Context) error {
 	cfg, err := config()
 	if err != nil {
-		return err
+		return gate.Exit(err)
 	}
 	opts, err := alertOptions()
 	if err != nil {
-		return err
+		return gate.Exit(err)
 	}
-	return gate.Alert(ctx, cfg, opts)
+	return gate.Exit(gate.Alert(ctx, cfg, opts))
 }
 
-// Merge merges the CI shards' comparisons (benchmark_results/shards/*/comparison.json) into one report and fails on any regression.
+// Merge merges the CI shards' comparisons (benchmark_results/shards/*/) into one report; fails on any regression, absent or failed shard.
 func (Bench) Merge() error {
 	cfg, err := config()
 	if err != nil {
-		return err
+		return gate.Exit(err)
 	}
-	return gate.Merge(cfg, os.Getenv(EnvShardsDir))
+	return gate.Exit(gate.Merge(cfg, os.Getenv(EnvShardsDir)))
 }
 
 // Calibrate runs the suites A/A to measure this machine's noise, recommends BENCH_COUNT and thresholds, and writes calibration.json.
@@ -93,9 +94,9 @@ func (Bench) Merge() error {
 func (Bench) Calibrate(ctx context.Context) error {
 	cfg, err := config()
 	if err != nil {
-		return err
+		return gate.Exit(err)
 	}
-	return gate.Calibrate(ctx, cfg, gate.CalibrateOptions{Options: calibrate.DefaultOptions, Times: list(os.Getenv(EnvCalibrateTimes))})
+	return gate.Exit(gate.Calibrate(ctx, cfg, gate.CalibrateOptions{Options: calibrate.DefaultOptions, Times: list(os.Getenv(EnvCalibrateTimes))}))
 }
 
 // Accuracy measures false alarms, detection and time of benchgate against the naive and benchstat methods on a generated repository.
@@ -106,16 +107,16 @@ func (Bench) Calibrate(ctx context.Context) error {
 func (Bench) Accuracy(ctx context.Context) error {
 	cfg, err := config()
 	if err != nil {
-		return err
+		return gate.Exit(err)
 	}
 	opts, err := accuracyOptions(cfg)
 	if err != nil {
-		return err
+		return gate.Exit(err)
 	}
 	rep, err := accuracy.Run(ctx, opts)
 	if err != nil {
-		return err
+		return gate.Exit(err)
 	}
 	rep.Print(os.Stdout)
-	return rep.WriteFile(filepath.Join(cfg.ResultsDir, "accuracy.txt"))
+	return gate.Exit(rep.WriteFile(filepath.Join(cfg.ResultsDir, "accuracy.txt")))
 }

@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -18,7 +19,7 @@ import (
 // The environment variables benchgate reads. Each is listed, with its
 // default, in README.md.
 const (
-	EnvBase           = "BENCH_BASE"        // git revision to compare with; default: baseline file, else merge base with main
+	EnvBase           = "BENCH_BASE"        // git revision, or file:path of saved results, to compare with; default: the merge base with main
 	EnvSuites         = "BENCH_SUITES"      // comma list of suites; default: all
 	EnvPackages       = "BENCH_PACKAGES"    // package patterns replacing the suites, e.g. ./...
 	EnvFilter         = "BENCH_FILTER"      // -bench regular expression; default "."
@@ -32,6 +33,7 @@ const (
 	EnvImprovement    = "BENCH_IMPROVEMENT_THRESHOLD"
 	EnvAlpha          = "BENCH_ALPHA"
 	EnvCorrection     = "BENCH_CORRECTION"
+	EnvAllowMissing   = "BENCH_ALLOW_MISSING" // regexp of benchmarks that may be missing on the current side
 	EnvStepSummary    = "GITHUB_STEP_SUMMARY"
 	EnvOpen           = "BENCH_OPEN"             // 1: bench:report opens the HTML in the browser
 	EnvShardsDir      = "BENCH_SHARDS_DIR"       // bench:merge input; default $BENCH_RESULTS_DIR/shards
@@ -86,6 +88,10 @@ func config() (gate.Config, error) {
 	str(EnvFilter, &c.Run.Bench)
 	str(EnvTime, &c.Run.Time)
 	str(EnvStepSummary, &c.StepSummary)
+	str(EnvAllowMissing, &c.Verdict.AllowMissing)
+	if _, err := regexp.Compile(c.Verdict.AllowMissing); err != nil {
+		return c, fmt.Errorf("%s=%q is not a regular expression: %w (example: ^BenchmarkOld)", EnvAllowMissing, c.Verdict.AllowMissing, err)
+	}
 	if v := strings.TrimSpace(os.Getenv(EnvCount)); v != "" {
 		n, perr := strconv.Atoi(v)
 		if perr != nil || n < 1 {

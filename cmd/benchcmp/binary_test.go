@@ -29,7 +29,7 @@ func TestBinaryExitCodes(t *testing.T) {
 		{[]string{"-baseline=testdata/regression/base.txt", "-current=testdata/regression/current.txt", "-json"}, 1, `"regressed_rows": 1`},
 		{[]string{"-baseline=testdata/regression/base.txt"}, 2, "both -baseline and -current are required"},
 		{[]string{"-baseline=nope.txt", "-current=nope.txt"}, 2, "no such file"},
-		{[]string{"-h"}, 0, "exit status: 0 no regression, 1 regression, 2 usage or input error"},
+		{[]string{"-h"}, 0, "exit status: 0 no regression, 1 regression or a benchmark missing from -current, 2 usage or input error"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

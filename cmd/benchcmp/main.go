@@ -8,7 +8,11 @@
 //	         [-latency-threshold=20] [-memory-threshold=15]
 //	         [-improvement-threshold=10] [-alpha=0.05] [-correction=none]
 //
-// Exit status: 0 no regression, 1 regression, 2 usage or input error.
+//	         [-allow-missing=regexp]
+//
+// Exit status: 0 no regression, 1 regression or a benchmark missing from
+// the current results (unless -allow-missing names it), 2 usage or input
+// error.
 package main
 
 import (
@@ -24,11 +28,10 @@ import (
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
-// Exit codes.
+// Exit codes: 0 and 1 are verdict.Pass and verdict.Fail.
 const (
-	exitOK         = 0
-	exitRegression = 1
-	exitUsage      = 2
+	exitOK    = 0
+	exitUsage = 2
 )
 
 func main() {
@@ -50,10 +53,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	imp := fs.Float64("improvement-threshold", def.Thresholds.Improvement, "smallest change reported as an improvement, `percent`")
 	alpha := fs.Float64("alpha", def.Alpha, "significance `level` of the Mann-Whitney U test")
 	correction := fs.String("correction", string(def.Correction), "multiple-comparison `control`: none, holm or bh")
+	allowMissing := fs.String("allow-missing", "", "benchmarks (a `regexp`) allowed to be missing from the current results")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: benchcmp -baseline=base.txt -current=current.txt [flags]")
 		fs.PrintDefaults()
-		fmt.Fprintln(stderr, "exit status: 0 no regression, 1 regression, 2 usage or input error")
+		fmt.Fprintln(stderr, "exit status: 0 no regression, 1 regression or a benchmark missing from -current, 2 usage or input error")
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -82,6 +86,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	opts.Thresholds = verdict.Thresholds{Throughput: *tp, Latency: *lat, Memory: *mem, Improvement: *imp}
 	opts.Alpha = *alpha
 	opts.Correction = verdict.Correction(*correction)
+	opts.AllowMissing = *allowMissing
 
 	cmp, err := verdict.CompareFiles(*baseline, *current, opts)
 	if err != nil {
@@ -99,10 +104,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
-	if cmp.Regressed() {
-		return exitRegression
-	}
-	return exitOK
+	return int(cmp.Outcome())
 }
 
 var renderers = map[string]func(io.Writer, *verdict.Comparison) error{

@@ -75,23 +75,29 @@ func TestVerdicts(t *testing.T) {
 		name  string
 		exit  int
 		wants []want
+		args  []string // extra flags; the case's files are testdata/<name before any space>/
 	}{
-		{"regression", 1, []want{{"BenchmarkAppend-8", "ns/op", verdict.StatusRegression, false}, {"BenchmarkRead-8", "ns/op", verdict.StatusOK, false}}},
-		{"improvement", 0, []want{{"BenchmarkAppend-8", "ns/op", verdict.StatusImprovement, false}}},
-		{"within_threshold", 0, []want{{"BenchmarkAppend-8", "ns/op", verdict.StatusOK, false}}},
-		{"significant_small", 0, []want{{"BenchmarkAppend-8", "ns/op", verdict.StatusOK, false}}},
-		{"noisy", 0, []want{{"BenchmarkAppend-8", "ns/op", verdict.StatusUndecided, false}}},
-		{"allocs", 1, []want{{"BenchmarkEncode-8", "allocs/op", verdict.StatusRegression, false}, {"BenchmarkEncode-8", "B/op", verdict.StatusOK, false}, {"BenchmarkEncode-8", "ns/op", verdict.StatusOK, false}}},
-		{"throughput", 1, []want{{"BenchmarkWriteThroughput/size=1KiB-8", "MB/s", verdict.StatusRegression, false}, {"BenchmarkWriteThroughput/size=1KiB-8", "ns/op", verdict.StatusRegression, false}}},
-		{"custom_unit", 1, []want{{"BenchmarkProduce/partitions=4-8", "msgs/s", verdict.StatusRegression, false}, {"BenchmarkProduce/partitions=4-8", "ns/op", verdict.StatusOK, false}}},
-		{"missing_new", 0, []want{{"BenchmarkOld-8", "ns/op", verdict.StatusMissing, false}, {"BenchmarkFresh-8", "ns/op", verdict.StatusNew, false}, {"BenchmarkAppend-8", "ns/op", verdict.StatusOK, false}}},
-		{"single_run", 1, []want{{"BenchmarkAppend-8", "ns/op", verdict.StatusRegression, true}, {"BenchmarkRead-8", "ns/op", verdict.StatusOK, true}, {"BenchmarkScan-8", "ns/op", verdict.StatusImprovement, true}}},
-		{"malformed", 0, []want{{"BenchmarkAppend-8", "ns/op", verdict.StatusOK, false}}},
-		{"subbench_procs", 1, []want{{"BenchmarkRead/size=16KiB-4", "ns/op", verdict.StatusRegression, false}, {"BenchmarkRead/size=100B-4", "ns/op", verdict.StatusOK, false}, {"BenchmarkLookup/clients=1000-4", "ns/op", verdict.StatusOK, false}}},
+		{"regression", 1, []want{{"BenchmarkAppend-8", "ns/op", verdict.StatusRegression, false}, {"BenchmarkRead-8", "ns/op", verdict.StatusOK, false}}, nil},
+		{"improvement", 0, []want{{"BenchmarkAppend-8", "ns/op", verdict.StatusImprovement, false}}, nil},
+		{"within_threshold", 0, []want{{"BenchmarkAppend-8", "ns/op", verdict.StatusOK, false}}, nil},
+		{"significant_small", 0, []want{{"BenchmarkAppend-8", "ns/op", verdict.StatusOK, false}}, nil},
+		{"noisy", 0, []want{{"BenchmarkAppend-8", "ns/op", verdict.StatusUndecided, false}}, nil},
+		{"allocs", 1, []want{{"BenchmarkEncode-8", "allocs/op", verdict.StatusRegression, false}, {"BenchmarkEncode-8", "B/op", verdict.StatusOK, false}, {"BenchmarkEncode-8", "ns/op", verdict.StatusOK, false}}, nil},
+		{"throughput", 1, []want{{"BenchmarkWriteThroughput/size=1KiB-8", "MB/s", verdict.StatusRegression, false}, {"BenchmarkWriteThroughput/size=1KiB-8", "ns/op", verdict.StatusRegression, false}}, nil},
+		{"custom_unit", 1, []want{{"BenchmarkProduce/partitions=4-8", "msgs/s", verdict.StatusRegression, false}, {"BenchmarkProduce/partitions=4-8", "ns/op", verdict.StatusOK, false}}, nil},
+		{"missing_new", 1, []want{{"BenchmarkOld-8", "ns/op", verdict.StatusMissing, false}, {"BenchmarkFresh-8", "ns/op", verdict.StatusNew, false}, {"BenchmarkAppend-8", "ns/op", verdict.StatusOK, false}}, nil},
+		{"missing_new allowed", 0, []want{{"BenchmarkOld-8", "ns/op", verdict.StatusMissing, false}}, []string{"-allow-missing=^BenchmarkOld$"}},
+		{"missing_new allowed by package", 0, []want{{"BenchmarkOld-8", "ns/op", verdict.StatusMissing, false}}, []string{"-allow-missing=/log\\.BenchmarkOld$"}},
+		{"missing_new other allowed", 1, []want{{"BenchmarkOld-8", "ns/op", verdict.StatusMissing, false}}, []string{"-allow-missing=^BenchmarkNotThere$"}},
+		{"single_run", 1, []want{{"BenchmarkAppend-8", "ns/op", verdict.StatusRegression, true}, {"BenchmarkRead-8", "ns/op", verdict.StatusOK, true}, {"BenchmarkScan-8", "ns/op", verdict.StatusImprovement, true}}, nil},
+		{"malformed", 0, []want{{"BenchmarkAppend-8", "ns/op", verdict.StatusOK, false}}, nil},
+		{"subbench_procs", 1, []want{{"BenchmarkRead/size=16KiB-4", "ns/op", verdict.StatusRegression, false}, {"BenchmarkRead/size=100B-4", "ns/op", verdict.StatusOK, false}, {"BenchmarkLookup/clients=1000-4", "ns/op", verdict.StatusOK, false}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errOut := runCmd("-json", "-baseline=testdata/"+tt.name+"/base.txt", "-current=testdata/"+tt.name+"/current.txt")
+			dir, _, _ := strings.Cut(tt.name, " ")
+			args := append([]string{"-json", "-baseline=testdata/" + dir + "/base.txt", "-current=testdata/" + dir + "/current.txt"}, tt.args...)
+			code, out, errOut := runCmd(args...)
 			if code != tt.exit {
 				t.Errorf("exit %d, want %d; stderr: %s", code, tt.exit, errOut)
 			}
@@ -177,8 +183,8 @@ func TestUsageAndInputErrors(t *testing.T) {
 func TestOutputFile(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "sub", "comparison.txt")
 	code, stdout, _ := runCmd("-baseline=testdata/regression/base.txt", "-current=testdata/regression/current.txt", "-output="+out)
-	if code != exitRegression {
-		t.Errorf("exit %d, want %d", code, exitRegression)
+	if code != int(verdict.Fail) {
+		t.Errorf("exit %d, want %d", code, int(verdict.Fail))
 	}
 	if stdout != "" {
 		t.Errorf("stdout should be empty with -output, got %q", stdout)

@@ -83,7 +83,7 @@ func sendPRComment(ctx context.Context, c *verdict.Comparison, md Markdown, cfg 
 	if err != nil {
 		return failed(ch, fmt.Errorf("listing comments of #%d: %w", g.PR, err))
 	}
-	if existing == nil && !c.Regressed() && !cfg.Always {
+	if existing == nil && c.Outcome() == verdict.Pass && !cfg.Always {
 		return skipped(ch, "no regression")
 	}
 	body, err := md(c, cfg.Run.URL)
@@ -133,7 +133,7 @@ func sendIssue(ctx context.Context, c *verdict.Comparison, md Markdown, cfg Conf
 		return skipped(ch, "not a scheduled or main-branch run")
 	case g.Token == "":
 		return skipped(ch, "GITHUB_TOKEN is not set")
-	case !c.Regressed():
+	case c.Outcome() != verdict.Fail:
 		return skipped(ch, "no regression")
 	}
 	client, owner, repo, err := g.client(hc, cfg.Run.Repo)

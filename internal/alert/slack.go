@@ -32,7 +32,7 @@ func sendSlack(ctx context.Context, c *verdict.Comparison, cfg Config, hc *http.
 	if s.WebhookURL == "" && !bot {
 		return skipped(ch, "set SLACK_WEBHOOK_URL, or SLACK_BOT_TOKEN and SLACK_CHANNEL")
 	}
-	if !c.Regressed() && !cfg.Always {
+	if c.Outcome() != verdict.Fail && !cfg.Always {
 		return skipped(ch, "no regression")
 	}
 	blocks, text := SlackMessage(c, cfg.Run)
@@ -64,10 +64,14 @@ func SlackMessage(c *verdict.Comparison, run RunInfo) ([]slack.Block, string) {
 	}
 	s := c.Summary
 	var title, text string
-	if c.Regressed() {
+	switch {
+	case c.Regressed():
 		title = "Performance regression detected in " + repo
 		text = fmt.Sprintf("⚠️ Performance regression detected in %s: %d of %d benchmarks regressed", repo, s.Regressions, s.Benchmarks)
-	} else {
+	case c.Outcome() == verdict.Fail:
+		title = "Benchmarks missing in " + repo
+		text = fmt.Sprintf("⚠️ Benchmarks missing in %s: %d metrics of the base are gone", repo, s.MissingRows)
+	default:
 		title = "No performance regression in " + repo
 		text = fmt.Sprintf("✅ No performance regression in %s (%d benchmarks)", repo, s.Benchmarks)
 	}

@@ -18,7 +18,7 @@ func SaveBaseline(ctx context.Context, cfg Config) error {
 	// The run writes current.txt; the baseline is replaced only once the
 	// whole run succeeded, so an interrupted run never leaves a partial
 	// baseline behind.
-	if err := cfg.run(ctx, cfg.path(CurrentFile), nil); err != nil {
+	if _, err := cfg.run(ctx, cfg.path(CurrentFile), nil); err != nil {
 		return err
 	}
 	cur := cfg.path(CurrentFile)

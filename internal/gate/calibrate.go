@@ -83,7 +83,7 @@ func (c *Config) calibrateAt(ctx context.Context, opts calibrate.Options) (*cali
 	start := time.Now()
 	aPath, bPath := c.path("calibrate-a-"+c.Run.Time+".txt"), c.path("calibrate-b-"+c.Run.Time+".txt")
 	fmt.Fprintf(c.Stderr, "calibrating at BENCH_TIME=%s: the current tree against itself, interleaved\n", c.Run.Time)
-	err := c.run(ctx, bPath, func(context.Context, string) (*runner.Tree, error) {
+	_, err := c.run(ctx, bPath, func(context.Context, string) (*runner.Tree, error) {
 		t := c.currentTree(aPath)
 		t.Name = "base"
 		return t, nil

@@ -116,11 +116,12 @@ func TestRegressionEndToEnd(t *testing.T) {
 	if cmp.Base.Commit != c1 {
 		t.Errorf("base commit %s, want %s", cmp.Base.Commit, c1)
 	}
-	for _, f := range []string{gate.BaseFile, gate.CurrentFile, gate.MarkdownFile, gate.BaselineFile} {
+	for _, f := range []string{gate.BaseFile, gate.CurrentFile, gate.MarkdownFile, gate.HTMLFile, gate.StatusFile} {
 		if _, err := os.Stat(filepath.Join(cfg.ResultsDir, f)); err != nil {
 			t.Errorf("missing output: %v", err)
 		}
 	}
+	assertStatus(t, cfg.ResultsDir, gate.StateRegressed, 1)
 	if !strings.Contains(out.String(), "Performance regressions detected!") {
 		t.Errorf("text report lacks the verdict:\n%s", out)
 	}
@@ -171,10 +172,18 @@ func TestSensitiveEndToEnd(t *testing.T) {
 		t.Errorf("stderr does not say the thresholds:\n%s", stderr)
 	}
 
-	// Against the saved baseline (the current results, saved by the run
-	// above) only one side runs: the note says so. The verdict of this
-	// A/A at 3% on a noisy machine is not asserted.
-	cfg.Base = ""
+	// Against saved results (the current results of the run above) only
+	// one side runs: the note says so. The verdict of this A/A at 3% on a
+	// noisy machine is not asserted.
+	saved := filepath.Join(t.TempDir(), "saved.txt")
+	b, err := os.ReadFile(filepath.Join(cfg.ResultsDir, gate.CurrentFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(saved, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Base = gate.FileBasePrefix + saved
 	cfg.Stderr = &lockedBuffer{}
 	if err := gate.Regression(context.Background(), cfg); err != nil && !errors.Is(err, gate.ErrRegression) {
 		t.Fatal(err)

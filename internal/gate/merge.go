@@ -1,62 +1,99 @@
 package gate
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
-// ShardsDir is where Merge looks for shard comparisons by default, under
+// ShardsDir is where Merge looks for shard results by default, under
 // ResultsDir: CI downloads each shard's artifact into its own folder here.
 const ShardsDir = "shards"
 
-// Merge merges every comparison.json found under dir (default
-// ResultsDir/shards) into one, then writes and prints the reports as
-// Regression does. It returns an error wrapping ErrRegression when any
-// shard regressed.
+// Merge merges the shards under dir (default ResultsDir/shards) into one
+// comparison, then writes and prints the reports as Regression does. It
+// expects one shard per suite of cfg.Suites, each a folder with the
+// status.json and comparison.json that Regression writes. A suite without
+// a shard, or whose shard ended in an error or died, is a gap named in the
+// reports: no verdict. The error wraps ErrRegression or ErrMissing when a
+// shard's comparison fails, and ErrNoVerdict when there are gaps and
+// nothing failed.
 func Merge(cfg Config, dir string) error {
 	if dir == "" {
 		dir = cfg.path(ShardsDir)
 	}
-	var paths []string
+	var statuses []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && d.Name() == ComparisonFile {
-			paths = append(paths, p)
+		if !d.IsDir() && d.Name() == StatusFile {
+			statuses = append(statuses, p)
 		}
 		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("finding shard comparisons: %w", err)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("finding the shards: %w", err)
 	}
-	if len(paths) == 0 {
-		return fmt.Errorf("no %s under %s: download the shards' artifacts there, or set BENCH_SHARDS_DIR", ComparisonFile, dir)
-	}
-	slices.Sort(paths)
+	slices.Sort(statuses)
 	var shards []*verdict.Comparison
-	for _, p := range paths {
-		c, err := report.ReadJSON(p)
+	var gaps []string
+	covered := map[string]bool{}
+	for _, p := range statuses {
+		st, err := readStatus(p)
 		if err != nil {
-			return err
+			gaps = append(gaps, fmt.Sprintf("shard %s: %v", filepath.Dir(p), err))
+			continue
+		}
+		name := strings.Join(st.Suites, ",")
+		for _, s := range st.Suites {
+			covered[s] = true
+		}
+		switch {
+		case st.State == StateRunning:
+			gaps = append(gaps, fmt.Sprintf("shard %s died before it finished (killed, timed out or out of memory)", name))
+			continue
+		case st.State == StateError:
+			gaps = append(gaps, fmt.Sprintf("shard %s failed: %s", name, st.Error))
+		}
+		if !st.Compared {
+			continue
+		}
+		c, err := report.ReadJSON(filepath.Join(filepath.Dir(p), ComparisonFile))
+		if err != nil {
+			gaps = append(gaps, fmt.Sprintf("shard %s: %v", name, err))
+			continue
 		}
 		shards = append(shards, c)
 	}
-	merged, err := verdict.Merge(shards...)
-	if err != nil {
+	for _, s := range cfg.Suites {
+		if !covered[s.Name] {
+			gaps = append(gaps, fmt.Sprintf("shard %s is absent: its job left no %s (it failed before starting, timed out or was cancelled)", s.Name, StatusFile))
+		}
+	}
+	var merged *verdict.Comparison
+	if len(shards) == 0 {
+		// Nothing to merge: the reports still name every gap.
+		merged = verdict.Empty(cfg.verdictOptions())
+		gaps = append(gaps, fmt.Sprintf("no shard comparison under %s: download the shards' artifacts there, or set BENCH_SHARDS_DIR", dir))
+	} else if merged, err = verdict.Merge(shards...); err != nil {
 		return err
 	}
-	fmt.Fprintf(cfg.Stderr, "merged %d shard comparisons from %s\n", len(paths), dir)
+	// A failed shard's own gaps are already in its comparison.
+	for _, g := range gaps {
+		if !slices.Contains(merged.Gaps, g) {
+			merged.Gaps = append(merged.Gaps, g)
+		}
+	}
+	fmt.Fprintf(cfg.Stderr, "merged %d shard comparisons from %s\n", len(shards), dir)
 	if err := cfg.publish(merged); err != nil {
 		return err
 	}
-	if merged.Regressed() {
-		return fmt.Errorf("%w: %d benchmark metrics regressed across %d shards (see %s)", ErrRegression, merged.Summary.RegressedRows, len(paths), cfg.path(MarkdownFile))
-	}
-	return nil
+	return outcomeError(merged, cfg.path(MarkdownFile), nil)
 }

@@ -19,7 +19,7 @@ func Quick(ctx context.Context, cfg Config) error {
 		return err
 	}
 	out := cfg.path(QuickFile)
-	runErr := cfg.run(ctx, out, nil)
+	_, runErr := cfg.run(ctx, out, nil)
 	if runErr != nil && !errors.Is(runErr, runner.ErrBenchmarkFailed) {
 		return runErr
 	}

@@ -6,46 +6,56 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/benchgate/benchgate/internal/gitref"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
-// ErrRegression is wrapped by Regression's error when the comparison found
-// a regression.
-var ErrRegression = errors.New("performance regression")
+// FileBasePrefix marks a Base that names a saved results file instead of
+// a git revision: "file:benchmark_results/baseline.txt".
+const FileBasePrefix = "file:"
 
 // Regression benchmarks the base and the current tree, compares them and
-// writes the reports. The base is, in order: Base, the saved baseline
-// file, the merge base of HEAD and the main branch. It returns an error
-// wrapping ErrRegression on a regression, and an error wrapping
-// runner.ErrBenchmarkFailed when a benchmark failed (after comparing the
-// rest).
-func Regression(ctx context.Context, cfg Config) error {
+// writes the reports. The base is Base: a git revision, measured
+// interleaved with the current tree, or a saved results file
+// ("file:path"); when Base is empty, the merge base of HEAD and the main
+// branch. It writes status.json at the start and the end, and never
+// writes the saved baseline. Its error wraps ErrRegression or ErrMissing
+// on a failing comparison and anything else when there is no verdict
+// (ExitCode maps it).
+func Regression(ctx context.Context, cfg Config) (err error) {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
+	if err := cfg.startStatus(); err != nil {
+		return err
+	}
+	defer func() { cfg.endStatus(err) }()
 	if err := cfg.loadCalibration(); err != nil {
 		return err
 	}
-	baseline := cfg.path(BaselineFile)
-	_, statErr := os.Stat(baseline)
-	haveBaseline := statErr == nil
-
 	var basePath string
+	var res *runner.Result
 	var runErr error
-	if cfg.Base == "" && haveBaseline {
-		fmt.Fprintf(cfg.Stderr, "comparing with the saved baseline %s (set BENCH_BASE to compare with a git revision instead)\n", baseline)
-		if cfg.Adaptive {
-			fmt.Fprintf(cfg.Stderr, "note: adaptive sampling needs both sides in one run; against a saved baseline only the current side runs, so it runs exactly %d rounds (set BENCH_BASE to a git revision to use it)\n", cfg.Run.Count)
+	if file, ok := strings.CutPrefix(cfg.Base, FileBasePrefix); ok {
+		if _, err := os.Stat(file); err != nil {
+			return fmt.Errorf("BENCH_BASE=%s: %w: save a baseline with bench:saveBaseline, or set BENCH_BASE to a git revision", cfg.Base, err)
 		}
-		basePath = baseline
-		runErr = cfg.run(ctx, cfg.path(CurrentFile), nil)
+		fmt.Fprintf(cfg.Stderr, "comparing with the saved results %s, measured at another time: only the current side runs\n", file)
+		if cfg.Adaptive {
+			fmt.Fprintf(cfg.Stderr, "note: adaptive sampling needs both sides in one run; against a saved results file only the current side runs, so it runs exactly %d rounds (set BENCH_BASE to a git revision to use it)\n", cfg.Run.Count)
+		}
+		basePath = file
+		res, runErr = cfg.run(ctx, cfg.path(CurrentFile), nil)
 	} else {
+		if _, err := os.Stat(cfg.path(BaselineFile)); err == nil && cfg.Base == "" {
+			fmt.Fprintf(cfg.Stderr, "note: %s is not used unless asked for: BENCH_BASE=%s%s\n", cfg.path(BaselineFile), FileBasePrefix, cfg.path(BaselineFile))
+		}
 		repo, err := gitref.Open(cfg.Dir)
 		if err != nil {
-			return err
+			return fmt.Errorf("%w: benchmark a git checkout, or compare with a saved results file (BENCH_BASE=%spath)", err, FileBasePrefix)
 		}
 		base, err := cfg.baseCommit(repo)
 		if err != nil {
@@ -53,7 +63,7 @@ func Regression(ctx context.Context, cfg Config) error {
 		}
 		fmt.Fprintf(cfg.Stderr, "comparing the working tree with %s (%s), interleaved on this machine\n", base.Rev, base.Short())
 		basePath = cfg.path(BaseFile)
-		runErr = cfg.run(ctx, cfg.path(CurrentFile), func(ctx context.Context, scratch string) (*runner.Tree, error) {
+		res, runErr = cfg.run(ctx, cfg.path(CurrentFile), func(ctx context.Context, scratch string) (*runner.Tree, error) {
 			return cfg.materializeBase(ctx, repo, base, scratch, basePath)
 		})
 	}
@@ -62,29 +72,28 @@ func Regression(ctx context.Context, cfg Config) error {
 	}
 	t := cfg.Verdict.Thresholds
 	fmt.Fprintf(cfg.Stderr, "judging at thresholds throughput %g%%, latency %g%%, memory %g%% (alpha %g)\n", t.Throughput, t.Latency, t.Memory, cfg.Verdict.Alpha)
-	cmp, err := cfg.compare(basePath, cfg.path(CurrentFile))
+	cmp, err := verdict.CompareFiles(basePath, cfg.path(CurrentFile), cfg.verdictOptions())
 	if err != nil {
 		return errors.Join(runErr, err)
 	}
-	if !haveBaseline {
-		if err := copyFile(cfg.path(CurrentFile), baseline); err != nil {
-			return errors.Join(runErr, err)
-		}
-		fmt.Fprintf(cfg.Stderr, "no baseline existed: saved the current results as %s\n", baseline)
+	if res != nil {
+		cmp.Gaps = append(cmp.Gaps, res.Failures...)
 	}
-	if cmp.Regressed() {
-		runErr = errors.Join(fmt.Errorf("%w: %d benchmark metrics regressed (see %s)", ErrRegression, cmp.Summary.RegressedRows, cfg.path(MarkdownFile)), runErr)
+	if err := cfg.publish(cmp); err != nil {
+		return errors.Join(runErr, err)
 	}
-	return runErr
+	return outcomeError(cmp, cfg.path(MarkdownFile), runErr)
 }
 
 // run runs the current tree, writing its results to out, and, when
 // makeBase is not nil, the base tree it materializes, in a scratch
-// directory that is removed afterwards whatever happens.
-func (c *Config) run(ctx context.Context, out string, makeBase func(context.Context, string) (*runner.Tree, error)) (err error) {
+// directory that is removed afterwards whatever happens. Its error wraps
+// runner.ErrBenchmarkFailed when only some benchmarks failed; the result
+// then names them.
+func (c *Config) run(ctx context.Context, out string, makeBase func(context.Context, string) (*runner.Tree, error)) (*runner.Result, error) {
 	scratch, err := newScratch(c.TempDir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer os.RemoveAll(scratch)
 	prog := runner.NewProgress(c.Stderr)
@@ -92,7 +101,7 @@ func (c *Config) run(ctx context.Context, out string, makeBase func(context.Cont
 	if makeBase != nil {
 		base, err := makeBase(ctx, scratch)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		trees = append(trees, base)
 	}
@@ -100,7 +109,7 @@ func (c *Config) run(ctx context.Context, out string, makeBase func(context.Cont
 	suites, _ := c.suites()
 	plan, err := runner.Prepare(ctx, trees, suites, filepath.Join(scratch, "bin"), prog)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, n := range plan.Notes {
 		prog.Note("note: " + n)
@@ -109,20 +118,9 @@ func (c *Config) run(ctx context.Context, out string, makeBase func(context.Cont
 	if len(trees) > 1 {
 		opts.Adaptive = c.adaptive()
 	}
-	_, err = plan.Run(ctx, opts, prog)
+	res, err := plan.Run(ctx, opts, prog)
 	if err == nil || errors.Is(err, runner.ErrBenchmarkFailed) {
 		prog.Note(plan.Stats.String())
 	}
-	return err
-}
-
-// compare compares two results files and writes comparison.json and
-// report.md, prints the text report and appends the Markdown to the step
-// summary when configured.
-func (c *Config) compare(basePath, currentPath string) (*verdict.Comparison, error) {
-	cmp, err := verdict.CompareFiles(basePath, currentPath, c.verdictOptions())
-	if err != nil {
-		return nil, err
-	}
-	return cmp, c.publish(cmp)
+	return res, err
 }

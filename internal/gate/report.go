@@ -45,7 +45,7 @@ func (c *Config) reportInput(ctx context.Context) (*verdict.Comparison, error) {
 	}
 	if errors.Is(curErr, os.ErrNotExist) {
 		fmt.Fprintf(c.Stderr, "%s is missing: running the current benchmarks first\n", curPath)
-		if err := c.run(ctx, curPath, nil); err != nil && !errors.Is(err, runner.ErrBenchmarkFailed) {
+		if _, err := c.run(ctx, curPath, nil); err != nil && !errors.Is(err, runner.ErrBenchmarkFailed) {
 			return nil, err
 		}
 	}

@@ -13,7 +13,7 @@ import (
 // currentTree describes the working tree, uncommitted changes included.
 // Outside a git checkout it has no ref or commit.
 func (c *Config) currentTree(out string) *runner.Tree {
-	t := &runner.Tree{Name: "current", Dir: c.Dir, Out: out}
+	t := &runner.Tree{Name: "current", Dir: c.Dir, Out: out, Strict: true}
 	if repo, err := gitref.Open(c.Dir); err == nil {
 		if head, branch, err := repo.Head(); err == nil {
 			t.Commit = head.Hash.String()

@@ -96,6 +96,10 @@ func newPage(c *verdict.Comparison, opts HTMLOptions) *page {
 		p.Counts = []count{{"benchmarks", "ok", s.Benchmarks}, {"metrics", "ok", s.Rows}}
 	case c.Regressed():
 		p.Title = "Performance regressions detected"
+	case c.Outcome() == verdict.Fail:
+		p.Title = "Benchmarks missing on the current side"
+	case c.Outcome() == verdict.NoVerdict:
+		p.Title = "No verdict: the evidence is incomplete"
 	default:
 		p.Title = "No performance regressions"
 	}

@@ -42,11 +42,38 @@ func Markdown(w io.Writer, c *verdict.Comparison, opts MarkdownOptions) error {
 	var head, tail strings.Builder
 	s := c.Summary
 	head.WriteString("## 📊 Performance Regression Test Results\n\n")
-	switch {
-	case c.Regressed():
+	if c.Regressed() {
 		fmt.Fprintf(&head, "**🔴 Performance regressions detected: %s**\n\n", plural(s.Regressions, "benchmark regressed", "benchmarks regressed"))
-	default:
+	}
+	if missing := MissingBenchmarks(c); len(missing) > 0 {
+		head.WriteString("**🔴 Missing on the current side:** ")
+		for i, m := range missing {
+			if i == 20 {
+				fmt.Fprintf(&head, " and %d more", len(missing)-20)
+				break
+			}
+			if i > 0 {
+				head.WriteString(", ")
+			}
+			head.WriteString("`" + mdCode(m) + "`")
+		}
+		head.WriteString(". A benchmark that disappears fails the gate; `BENCH_ALLOW_MISSING=<regexp>` allows it.\n\n")
+	}
+	switch c.Outcome() {
+	case verdict.NoVerdict:
+		head.WriteString("**⛔ No verdict: the evidence is incomplete**\n\n")
+	case verdict.Pass:
 		head.WriteString("**✅ No performance regressions detected**\n\n")
+	}
+	for i, g := range c.Gaps {
+		if i == 20 {
+			fmt.Fprintf(&head, "- … and %d more gaps (see comparison.json)\n", len(c.Gaps)-20)
+			break
+		}
+		fmt.Fprintf(&head, "- ⛔ %s\n", mdEscape(g))
+	}
+	if len(c.Gaps) > 0 {
+		head.WriteString("\n")
 	}
 	fmt.Fprintf(&head, "%d benchmarks: %d regressions, %d improvements, %d unchanged", s.Benchmarks, s.Regressions, s.Improvements, s.Unchanged)
 	if s.Undecided > 0 {

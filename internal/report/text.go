@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -60,13 +61,45 @@ func Text(w io.Writer, c *verdict.Comparison) error {
 			fmt.Fprintf(b, "  %s\n", w)
 		}
 	}
+	if len(c.Gaps) > 0 {
+		fmt.Fprintln(b, "Gaps in the evidence:")
+		for _, g := range c.Gaps {
+			fmt.Fprintf(b, "  %s\n", g)
+		}
+	}
 	fmt.Fprintln(b)
 	if c.Regressed() {
 		fmt.Fprintln(b, "⚠️  Performance regressions detected!")
-	} else {
+	}
+	if missing := MissingBenchmarks(c); len(missing) > 0 {
+		fmt.Fprintf(b, "⚠️  Missing on the current side: %s (BENCH_ALLOW_MISSING=<regexp> allows a benchmark to go)\n", strings.Join(missing, ", "))
+	}
+	switch c.Outcome() {
+	case verdict.NoVerdict:
+		fmt.Fprintln(b, "⛔ No verdict: the evidence is incomplete (see the gaps above).")
+	case verdict.Pass:
 		fmt.Fprintln(b, "✅ No performance regressions detected.")
 	}
 	return b.Flush()
+}
+
+// MissingBenchmarks names the benchmarks missing on the current side that
+// fail the comparison, each once, as "pkg.Name" when the package is known.
+func MissingBenchmarks(c *verdict.Comparison) []string {
+	var out []string
+	for _, r := range c.Rows {
+		if r.Status != verdict.StatusMissing || r.AllowedMissing {
+			continue
+		}
+		name, _ := verdict.SplitProcs([]byte(r.Benchmark))
+		if r.Pkg != "" {
+			name = r.Pkg + "." + name
+		}
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 func textChange(r *verdict.Row) string {

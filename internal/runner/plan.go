@@ -7,8 +7,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -30,6 +32,11 @@ type Tree struct {
 	Ref, Commit string
 	// Out is the results file this side writes.
 	Out string
+	// Strict makes a package of this side that fails to load or build an
+	// error instead of a note: the current side is strict, since a
+	// benchmark that cannot run there gives no evidence. Default false:
+	// such a package runs on the other side only.
+	Strict bool
 }
 
 // A Package is a package to benchmark.
@@ -133,6 +140,8 @@ func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, 
 				switch {
 				case l.err != "" && strings.Contains(l.err, "no Go files"):
 					p.note(tr, fmt.Sprintf("%s: no Go files", l.importPath))
+				case l.err != "" && tr.Strict:
+					return nil, fmt.Errorf("%s: package %s does not load: %s", tr.Name, l.importPath, strings.TrimSpace(l.err))
 				case l.err != "":
 					p.note(tr, fmt.Sprintf("%s: %s", l.importPath, firstLine(l.err)))
 				case l.tests == 0:
@@ -165,6 +174,13 @@ func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, 
 		bins, failed, err := build(ctx, tr.Dir, pkgs, filepath.Join(binDir, tr.Name))
 		if err != nil {
 			return nil, err
+		}
+		if tr.Strict && len(failed) > 0 {
+			var msgs []string
+			for _, pkg := range slices.Sorted(maps.Keys(failed)) {
+				msgs = append(msgs, fmt.Sprintf("%s does not build:\n%s", pkg, indent(failed[pkg])))
+			}
+			return nil, fmt.Errorf("%s: %s", tr.Name, strings.Join(msgs, "\n"))
 		}
 		for pkg, msg := range failed {
 			p.Notes = append(p.Notes, fmt.Sprintf("%s: %s does not build, so it runs on the other side only:\n%s", tr.Name, pkg, indent(msg)))

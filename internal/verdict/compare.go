@@ -42,11 +42,12 @@ func Compare(base, current *Set, opts Options) (*Comparison, error) {
 		Base:      sideOf(base),
 		Current:   sideOf(current),
 		Settings: Settings{
-			Thresholds: opts.Thresholds,
-			Overrides:  opts.Overrides,
-			Alpha:      opts.Alpha,
-			Confidence: opts.Confidence,
-			Correction: opts.Correction,
+			Thresholds:   opts.Thresholds,
+			Overrides:    opts.Overrides,
+			Alpha:        opts.Alpha,
+			Confidence:   opts.Confidence,
+			Correction:   opts.Correction,
+			AllowMissing: opts.AllowMissing,
 		},
 	}
 	c.Warnings = append(c.Warnings, base.Warnings...)
@@ -67,6 +68,23 @@ func Compare(base, current *Set, opts Options) (*Comparison, error) {
 	}
 	c.count()
 	return c, nil
+}
+
+// Empty is a comparison of nothing, made with opts: what a report shows
+// when there is no evidence at all (its gaps say why).
+func Empty(opts Options) *Comparison {
+	return &Comparison{
+		Schema:    Schema,
+		Generated: time.Now().UTC(),
+		Settings: Settings{
+			Thresholds:   opts.Thresholds,
+			Overrides:    opts.Overrides,
+			Alpha:        opts.Alpha,
+			Confidence:   opts.Confidence,
+			Correction:   opts.Correction,
+			AllowMissing: opts.AllowMissing,
+		},
+	}
 }
 
 type seriesPair struct{ base, cur *Series }
@@ -246,6 +264,8 @@ func decide(r *Row, opts *Options) {
 		return
 	case r.Current == nil:
 		r.Status = StatusMissing
+		name, _ := SplitProcs([]byte(r.Benchmark))
+		r.AllowedMissing = opts.missingAllowed(r.Pkg, name)
 		return
 	}
 	r.Status = StatusOK

@@ -54,6 +54,10 @@ type Comparison struct {
 	Suites      []SuiteSum `json:"suites"`
 	Rows        []Row      `json:"rows"`
 	Warnings    []string   `json:"warnings,omitempty"`
+	// Gaps say what evidence is missing: a benchmark that failed, a CI
+	// shard that is absent or died. A comparison with gaps and no failing
+	// row gives no verdict.
+	Gaps []string `json:"gaps,omitempty"`
 }
 
 // A Side identifies one side of a comparison.
@@ -75,6 +79,9 @@ type Settings struct {
 	Alpha      float64    `json:"alpha"`
 	Confidence float64    `json:"confidence"`
 	Correction Correction `json:"correction"`
+	// AllowMissing is the pattern of benchmarks allowed to be missing on
+	// the current side.
+	AllowMissing string `json:"allow_missing,omitempty"`
 }
 
 // Stats summarize the samples of one side of a row, in the display unit.
@@ -138,8 +145,11 @@ type Row struct {
 	Unverified bool `json:"unverified,omitempty"`
 	// Noisy is set when a calibration marked this benchmark too noisy
 	// to gate on.
-	Noisy    bool     `json:"noisy,omitempty"`
-	Warnings []string `json:"warnings,omitempty"`
+	Noisy bool `json:"noisy,omitempty"`
+	// AllowedMissing is set on a missing row that the allowed-missing
+	// pattern names: it does not fail the comparison.
+	AllowedMissing bool     `json:"allowed_missing,omitempty"`
+	Warnings       []string `json:"warnings,omitempty"`
 }
 
 // Summary counts benchmarks and rows. A benchmark takes the most urgent
@@ -155,6 +165,9 @@ type Summary struct {
 	New          int `json:"new"`
 	// RegressedRows counts rows with status regression.
 	RegressedRows int `json:"regressed_rows"`
+	// MissingRows counts rows missing on the current side that no
+	// allowed-missing pattern names: each fails the comparison.
+	MissingRows int `json:"missing_rows"`
 }
 
 // A SuiteSum summarizes one suite: its counts and, per unit, the geometric
@@ -169,6 +182,33 @@ type SuiteSum struct {
 
 // Regressed reports whether any row regressed.
 func (c *Comparison) Regressed() bool { return c.Summary.RegressedRows > 0 }
+
+// An Outcome is the gate's decision on a comparison. Its value is the
+// exit status every gate command returns.
+type Outcome int
+
+// The outcomes.
+const (
+	// Pass: complete evidence, nothing regressed or went missing.
+	Pass Outcome = 0
+	// Fail: a row regressed, or a benchmark is missing on the current
+	// side without being allowed to. A definite failure wins over gaps.
+	Fail Outcome = 1
+	// NoVerdict: nothing failed, but the evidence has gaps.
+	NoVerdict Outcome = 2
+)
+
+// Outcome decides the comparison: Fail, else NoVerdict when it has gaps,
+// else Pass.
+func (c *Comparison) Outcome() Outcome {
+	switch {
+	case c.Summary.RegressedRows > 0 || c.Summary.MissingRows > 0:
+		return Fail
+	case len(c.Gaps) > 0:
+		return NoVerdict
+	}
+	return Pass
+}
 
 // ChangeInterval is the range of the change, in percent, that the two
 // sides' confidence intervals allow: from current.Lo/base.Hi-1 to

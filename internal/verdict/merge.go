@@ -50,6 +50,7 @@ func Merge(shards ...*Comparison) (*Comparison, error) {
 				m.Warnings = append(m.Warnings, w)
 			}
 		}
+		m.Gaps = append(m.Gaps, s.Gaps...)
 		m.Rows = append(m.Rows, s.Rows...)
 	}
 	m.count()

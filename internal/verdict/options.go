@@ -126,6 +126,14 @@ type Options struct {
 	// Noisy holds the MetricKey of metrics known to be too noisy to gate
 	// on, from a calibration; their rows are marked noisy. Default none.
 	Noisy map[string]bool
+	// AllowMissing is a regular expression naming benchmarks that may be
+	// missing on the current side (BENCH_ALLOW_MISSING), matched as
+	// Override.Benchmark is, and also against "pkg.Name". Any other
+	// benchmark missing on the current side fails the comparison.
+	// Default "": none may be missing.
+	AllowMissing string
+
+	allowMissing *regexp.Regexp
 }
 
 // DefaultOptions are the options benchgate uses unless told otherwise.
@@ -153,6 +161,13 @@ func (o *Options) validate() error {
 	case CorrectionNone, CorrectionHolm, CorrectionBH:
 	default:
 		return fmt.Errorf("unknown correction %q: use none, holm or bh", o.Correction)
+	}
+	if o.AllowMissing != "" {
+		re, err := regexp.Compile(o.AllowMissing)
+		if err != nil {
+			return fmt.Errorf("allowed-missing pattern %q: %w", o.AllowMissing, err)
+		}
+		o.allowMissing = re
 	}
 	ovs := make([]Override, len(o.Overrides))
 	for i, ov := range o.Overrides {
@@ -182,4 +197,10 @@ func (o *Options) thresholdsFor(suite, name string) Thresholds {
 		t = t.merge(ov.Thresholds)
 	}
 	return t
+}
+
+// missingAllowed reports whether a benchmark of pkg may be missing on the
+// current side.
+func (o *Options) missingAllowed(pkg, name string) bool {
+	return o.allowMissing != nil && (o.allowMissing.MatchString(name) || o.allowMissing.MatchString(pkg+"."+name))
 }

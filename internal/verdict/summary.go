@@ -17,8 +17,11 @@ func (c *Comparison) count() {
 	var s Summary
 	for _, r := range c.Rows {
 		s.Rows++
-		if r.Status == StatusRegression {
+		switch {
+		case r.Status == StatusRegression:
 			s.RegressedRows++
+		case r.Status == StatusMissing && !r.AllowedMissing:
+			s.MissingRows++
 		}
 		k := bkey{r.Pkg, r.Benchmark}
 		if w, ok := worst[k]; !ok {

@@ -1,0 +1,147 @@
+package gate_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/testrepo"
+)
+
+// TestSavedResultsNeverHideARegression runs the gate twice on a feature
+// branch 4x slower than main, without BENCH_BASE, in one results
+// directory: both runs compare with the merge base and fail, and neither
+// writes a baseline.
+func TestSavedResultsNeverHideARegression(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs benchmarks")
+	}
+	r := testrepo.New(t)
+	r.Commit("first", module(1000, false))
+	r.Git("checkout", "-q", "-b", "feature")
+	r.Commit("slow down Slowed 4x", module(4000, false))
+
+	cfg, out := config(t, r.Dir)
+	for run := 1; run <= 2; run++ {
+		err := gate.Regression(context.Background(), cfg)
+		if code := gate.ExitCode(err); code != 1 {
+			t.Fatalf("run %d: exit %d (%v), want 1\n%s", run, code, err, out)
+		}
+		if _, err := os.Stat(filepath.Join(cfg.ResultsDir, gate.BaselineFile)); !os.IsNotExist(err) {
+			t.Fatalf("run %d wrote %s", run, gate.BaselineFile)
+		}
+		assertStatus(t, cfg.ResultsDir, gate.StateRegressed, 1)
+	}
+}
+
+// TestMissingBenchmarkFails renames a benchmark away on the current side:
+// the gate fails naming it, unless AllowMissing names it.
+func TestMissingBenchmarkFails(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs benchmarks")
+	}
+	r := testrepo.New(t)
+	c1 := r.Commit("first", module(1000, false))
+	renamed := module(1000, false)
+	renamed["work/work_test.go"] = strings.Replace(renamed["work/work_test.go"], "BenchmarkSlowed", "BenchmarkRenamed", 1)
+	r.Commit("rename Slowed", renamed)
+
+	cfg, out := config(t, r.Dir)
+	cfg.Base = c1
+	err := gate.Regression(context.Background(), cfg)
+	if code := gate.ExitCode(err); code != 1 || !errors.Is(err, gate.ErrMissing) || !strings.Contains(err.Error(), "example.com/fixture/work.BenchmarkSlowed") {
+		t.Fatalf("exit %d, err %v; want 1 naming example.com/fixture/work.BenchmarkSlowed\n%s", code, err, out)
+	}
+	if !strings.Contains(out.String(), "Missing on the current side: example.com/fixture/work.BenchmarkSlowed") {
+		t.Errorf("the text report does not name the missing benchmark:\n%s", out)
+	}
+	md, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, gate.MarkdownFile))
+	if !strings.Contains(string(md), "BenchmarkSlowed") || !strings.Contains(string(md), "Missing on the current side") {
+		t.Errorf("report.md does not name the missing benchmark:\n%s", md)
+	}
+
+	cfg.Verdict.AllowMissing = "^BenchmarkSlowed$"
+	out.Reset()
+	if err := gate.Regression(context.Background(), cfg); err != nil {
+		t.Fatalf("with the benchmark allowed to go: %v\n%s", err, out)
+	}
+}
+
+// TestCurrentThatDoesNotCompileGivesNoVerdict: a current side that does
+// not build is no evidence: exit 2, with the compiler's message.
+func TestCurrentThatDoesNotCompileGivesNoVerdict(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds benchmarks")
+	}
+	r := testrepo.New(t)
+	c1 := r.Commit("first", module(1000, false))
+	r.Write(map[string]string{"work/work.go": "package work\n\nfunc Work(n int) uint64 { return undefinedThing }\n"})
+
+	cfg, out := config(t, r.Dir)
+	cfg.Base = c1
+	err := gate.Regression(context.Background(), cfg)
+	if code := gate.ExitCode(err); code != 2 || !strings.Contains(err.Error(), "undefinedThing") {
+		t.Fatalf("exit %d, err %v; want 2 with the compiler's message\n%s", code, err, out)
+	}
+	st := assertStatus(t, cfg.ResultsDir, gate.StateError, 2)
+	if !strings.Contains(st.Error, "does not build") {
+		t.Errorf("status error %q does not say what failed", st.Error)
+	}
+}
+
+// TestExitCode maps errors to exit statuses, also through joins and
+// wrapping, and gives mage the status through ExitStatus.
+func TestExitCode(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want int
+	}{
+		{"pass", nil, 0},
+		{"regression", gate.ErrRegression, 1},
+		{"missing", gate.ErrMissing, 1},
+		{"regression beside a failed benchmark", errors.Join(gate.ErrRegression, errors.New("benchmarks failed")), 1},
+		{"no verdict", gate.ErrNoVerdict, 2},
+		{"tool error", errors.New("git: reference not found"), 2},
+		{"interrupted", context.Canceled, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := gate.ExitCode(tt.err); got != tt.want {
+				t.Errorf("ExitCode = %d, want %d", got, tt.want)
+			}
+			err := gate.Exit(tt.err)
+			if tt.err == nil {
+				if err != nil {
+					t.Errorf("Exit(nil) = %v", err)
+				}
+				return
+			}
+			es, ok := err.(interface{ ExitStatus() int })
+			if !ok || es.ExitStatus() != tt.want || !errors.Is(err, tt.err) {
+				t.Errorf("Exit(%v) = %#v, want ExitStatus %d wrapping the error", tt.err, err, tt.want)
+			}
+		})
+	}
+}
+
+func assertStatus(t *testing.T, dir, state string, exit int) gate.RunStatus {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, gate.StatusFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st gate.RunStatus
+	if err := json.Unmarshal(b, &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.State != state || st.Exit != exit {
+		t.Errorf("status %s exit %d, want %s exit %d: %s", st.State, st.Exit, state, exit, b)
+	}
+	return st
+}

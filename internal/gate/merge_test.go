@@ -1,0 +1,109 @@
+package gate_test
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/benchgate/benchgate/internal/atomicfile"
+	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/verdict"
+)
+
+var allSuites = []gate.Suite{{Name: "storage"}, {Name: "kafka"}, {Name: "grpc"}, {Name: "throttle"}, {Name: "mempool"}}
+
+// shard writes a shard folder as a CI job leaves it: status.json and,
+// unless the shard died, a comparison of suite's benchmark, slowed by
+// factor on the current side.
+func shard(t *testing.T, dir, suite, state string, exit int, errText string, factor float64) {
+	t.Helper()
+	sd := filepath.Join(dir, "bench-"+suite)
+	compared := state != gate.StateRunning && errText == ""
+	if compared {
+		sides := map[string]float64{"base": 1, "current": factor}
+		for side, f := range sides {
+			var b strings.Builder
+			fmt.Fprintf(&b, "pkg: example.com/%s\nsuite: %s\n", suite, suite)
+			for i := range 6 {
+				fmt.Fprintf(&b, "BenchmarkOp-2\t1000\t%g ns/op\n", (100+float64(i))*f)
+			}
+			if err := os.MkdirAll(sd, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(sd, side+".txt"), []byte(b.String()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c, err := verdict.CompareFiles(filepath.Join(sd, "base.txt"), filepath.Join(sd, "current.txt"), verdict.DefaultOptions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := atomicfile.Write(filepath.Join(sd, gate.ComparisonFile), func(w io.Writer) error { return report.JSON(w, c) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	status := fmt.Sprintf(`{"suites": [%q], "state": %q, "exit": %d, "error": %q, "compared": %v}`, suite, state, exit, errText, compared)
+	if err := os.MkdirAll(sd, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(sd, gate.StatusFile), []byte(status), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMergeFailsClosed(t *testing.T) {
+	type sh struct {
+		suite, state string
+		exit         int
+		err          string
+		factor       float64
+	}
+	ok := func(s string) sh { return sh{s, gate.StateOK, 0, "", 1} }
+	tests := []struct {
+		name   string
+		shards []sh
+		exit   int
+		want   []string // in the error and in report.md
+	}{
+		{"all five pass", []sh{ok("storage"), ok("kafka"), ok("grpc"), ok("throttle"), ok("mempool")}, 0, nil},
+		{"only mempool", []sh{ok("mempool")}, 2, []string{"shard storage is absent", "shard kafka is absent", "shard grpc is absent", "shard throttle is absent"}},
+		{"a shard ended in an error", []sh{ok("storage"), {"kafka", gate.StateError, 2, "base commit 1a2b3c4 is not in this clone", 1}, ok("grpc"), ok("throttle"), ok("mempool")}, 2,
+			[]string{"shard kafka failed: base commit 1a2b3c4 is not in this clone"}},
+		{"a shard died", []sh{ok("storage"), ok("kafka"), {"grpc", gate.StateRunning, 0, "", 1}, ok("throttle"), ok("mempool")}, 2, []string{"shard grpc died before it finished"}},
+		{"a regression wins over an absent shard", []sh{ok("storage"), {"mempool", gate.StateRegressed, 1, "", 3}}, 1, []string{"regressed", "shard kafka is absent"}},
+		{"no shard at all", nil, 2, []string{"shard storage is absent", "no shard comparison"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := gate.DefaultConfig()
+			cfg.ResultsDir = t.TempDir()
+			cfg.Suites = allSuites
+			cfg.Stdout, cfg.Stderr = io.Discard, io.Discard
+			dir := filepath.Join(cfg.ResultsDir, gate.ShardsDir)
+			os.MkdirAll(dir, 0o755)
+			for _, s := range tt.shards {
+				shard(t, dir, s.suite, s.state, s.exit, s.err, s.factor)
+			}
+			err := gate.Merge(cfg, "")
+			if code := gate.ExitCode(err); code != tt.exit {
+				t.Fatalf("exit %d (%v), want %d", code, err, tt.exit)
+			}
+			md, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, gate.MarkdownFile))
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("the error does not say %q: %v", w, err)
+				}
+				if !strings.Contains(string(md), w) && w != "regressed" {
+					t.Errorf("report.md does not say %q:\n%s", w, md)
+				}
+			}
+			if tt.exit == 2 && !strings.Contains(string(md), "No verdict") {
+				t.Errorf("report.md does not say there is no verdict:\n%s", md)
+			}
+		})
+	}
+}

@@ -1,0 +1,125 @@
+package workflow
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+// gate is the part of the workflow that decides runs and alerts.
+type gate struct {
+	Concurrency struct {
+		Group            string `yaml:"group"`
+		CancelInProgress string `yaml:"cancel-in-progress"`
+	} `yaml:"concurrency"`
+	Jobs map[string]struct {
+		If      string            `yaml:"if"`
+		Outputs map[string]string `yaml:"outputs"`
+		Steps   []struct {
+			Name string `yaml:"name"`
+			ID   string `yaml:"id"`
+			If   string `yaml:"if"`
+			Run  string `yaml:"run"`
+		} `yaml:"steps"`
+	} `yaml:"jobs"`
+}
+
+func loadGate(t *testing.T) *gate {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(root, ".github/workflows/performance-regression.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g gate
+	if err := yaml.Unmarshal(b, &g); err != nil {
+		t.Fatal(err)
+	}
+	return &g
+}
+
+// TestConcurrencyPerCommit: a pull request keeps its newest run only; a
+// push, schedule or dispatch run is grouped by its commit, so a newer push
+// never replaces a pending run of an older commit.
+func TestConcurrencyPerCommit(t *testing.T) {
+	c := loadGate(t).Concurrency
+	for _, want := range []string{"github.event.pull_request.number", "github.sha"} {
+		if !strings.Contains(c.Group, want) {
+			t.Errorf("concurrency group %q does not use %s", c.Group, want)
+		}
+	}
+	if strings.Contains(c.Group, "github.ref") {
+		t.Errorf("concurrency group %q groups by ref: pushes to main would replace each other's pending runs", c.Group)
+	}
+	if c.CancelInProgress != "${{ github.event_name == 'pull_request' }}" {
+		t.Errorf("cancel-in-progress %q, want it for pull requests only", c.CancelInProgress)
+	}
+}
+
+// TestAlertsOnlyOnRegression: the merge's exit status (0, 1, 2) is the
+// compare job's output; the alert job runs on 1 only; 2 fails the check
+// with a no-verdict notice; the compare job runs when a shard failed.
+func TestAlertsOnlyOnRegression(t *testing.T) {
+	g := loadGate(t)
+	cr := g.Jobs["compare-and-report"]
+	if cr.If != "${{ !cancelled() }}" {
+		t.Errorf("compare-and-report runs if %q; it must also run when a shard failed or timed out: ${{ !cancelled() }}", cr.If)
+	}
+	if got := cr.Outputs["verdict"]; got != "${{ steps.merge.outputs.exit }}" {
+		t.Errorf("compare-and-report output verdict = %q, want the merge step's exit status", got)
+	}
+	var merge, noVerdict bool
+	for _, s := range cr.Steps {
+		if s.ID == "merge" {
+			merge = strings.Contains(s.Run, "go tool mage bench:merge") && strings.Contains(s.Run, `echo "exit=$?" >> "$GITHUB_OUTPUT"`)
+		}
+		if strings.Contains(s.Run, "could not give a verdict") && strings.Contains(s.If, "steps.merge.outputs.exit != '1'") && strings.Contains(s.Run, "exit 1") {
+			noVerdict = true
+		}
+	}
+	if !merge {
+		t.Error("the merge step does not record bench:merge's exit status")
+	}
+	if !noVerdict {
+		t.Error("no step fails the check with a no-verdict notice when the merge exits 2")
+	}
+	alert := g.Jobs["alert-on-regression"].If
+	if !strings.Contains(alert, "needs.compare-and-report.outputs.verdict == '1'") || strings.Contains(alert, "failure()") || strings.Contains(alert, "outcome") {
+		t.Errorf("alert-on-regression runs if %q; want exit status 1 only", alert)
+	}
+}
+
+// TestMageExitCodes runs real targets through go tool mage: no evidence
+// is exit status 2, not 1 and never 0.
+func TestMageExitCodes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles the magefiles")
+	}
+	tests := []struct {
+		name string
+		env  []string
+		args []string
+		want int
+	}{
+		{"merge without shards", nil, []string{"bench:merge"}, 2},
+		{"unknown suite", []string{"BENCH_SUITES=nope"}, []string{"bench:merge"}, 2},
+		{"bad allowed-missing pattern", []string{"BENCH_ALLOW_MISSING=("}, []string{"bench:regression"}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			cmd := exec.Command("go", append([]string{"tool", "mage"}, tt.args...)...)
+			cmd.Dir = root
+			cmd.Env = append(os.Environ(), append([]string{"BENCH_RESULTS_DIR=" + dir, "BENCH_SHARDS_DIR=" + filepath.Join(dir, "shards")}, tt.env...)...)
+			out, err := cmd.CombinedOutput()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != tt.want {
+				t.Errorf("go tool mage %s: %v, want exit status %d\n%s", strings.Join(tt.args, " "), err, tt.want, out)
+			}
+		})
+	}
+}
