@@ -40,6 +40,8 @@ const (
 	EnvAdaptive       = "BENCH_ADAPTIVE"         // 0 or 1: extra rounds for undecided benchmarks
 	EnvBudget         = "BENCH_BUDGET"           // time cap of the adaptive rounds, e.g. 2m
 	EnvSensitive      = "BENCH_SENSITIVE"        // 1: every threshold 3% and adaptive sampling; explicit thresholds and BENCH_ADAPTIVE still win
+	EnvConfirm        = "BENCH_CONFIRM"          // 0 or 1: measure regressions and improvements again in fresh rounds; default 1
+	EnvConfirmCount   = "BENCH_CONFIRM_COUNT"    // rounds of the confirmation; default BENCH_COUNT
 	EnvCalibrateTimes = "BENCH_CALIBRATE_TIMES"  // bench:calibrate benchtimes; default BENCH_TIME and twice it
 	EnvAccReps        = "BENCH_ACCURACY_REPS"    // bench:accuracy repetitions; default 3
 	EnvAccMethods     = "BENCH_ACCURACY_METHODS" // bench:accuracy methods; default all
@@ -117,6 +119,16 @@ func config() (gate.Config, error) {
 	}
 	if err := flag(EnvAdaptive, &c.Adaptive); err != nil {
 		return c, err
+	}
+	if err := flag(EnvConfirm, &c.Confirm); err != nil {
+		return c, err
+	}
+	if v := strings.TrimSpace(os.Getenv(EnvConfirmCount)); v != "" {
+		n, perr := strconv.Atoi(v)
+		if perr != nil || n < 1 {
+			return c, fmt.Errorf("%s=%q: use a whole number of rounds, 1 or more (6 or more for a confirmation that can reach significance)", EnvConfirmCount, v)
+		}
+		c.ConfirmCount = n
 	}
 	if v := strings.TrimSpace(os.Getenv(EnvBudget)); v != "" {
 		d, perr := time.ParseDuration(v)

@@ -21,6 +21,12 @@ func (c *Config) adaptive() *runner.Adaptive {
 // undecided compares the results so far and names, per package, the
 // benchmarks with a metric whose verdict is not settled.
 func (c *Config) undecided(results map[string][]byte) (map[string][]string, error) {
+	return c.benchmarksWhere(results, func(r *verdict.Row) bool { return !Settled(r) })
+}
+
+// benchmarksWhere compares the runner's results so far and names, per
+// package, the benchmarks (without -N) with a row for which keep is true.
+func (c *Config) benchmarksWhere(results map[string][]byte, keep func(*verdict.Row) bool) (map[string][]string, error) {
 	base, err := verdict.Read(bytes.NewReader(results["base"]), "base")
 	if err != nil {
 		return nil, err
@@ -34,8 +40,9 @@ func (c *Config) undecided(results map[string][]byte) (map[string][]string, erro
 		return nil, err
 	}
 	out := map[string][]string{}
-	for _, r := range cmp.Rows {
-		if Settled(&r) {
+	for i := range cmp.Rows {
+		r := &cmp.Rows[i]
+		if !keep(r) {
 			continue
 		}
 		name, _ := verdict.SplitProcs([]byte(r.Benchmark))

@@ -38,6 +38,7 @@ func Calibrate(ctx context.Context, cfg Config, opts CalibrateOptions) error {
 		return err
 	}
 	cfg.Adaptive = false // calibration measures the noise at exactly Run.Count samples
+	cfg.Confirm = false
 	times := opts.Times
 	if len(times) == 0 {
 		times = []string{cfg.Run.Time}

@@ -57,6 +57,13 @@ type Config struct {
 	// Budget caps the time of the adaptive rounds (BENCH_BUDGET).
 	// Default 0: as long as the first Run.Count rounds took.
 	Budget time.Duration
+	// Confirm measures every regression and improvement found by the
+	// main rounds again, in fresh rounds: it stands only if they reproduce
+	// it (BENCH_CONFIRM). Default true.
+	Confirm bool
+	// ConfirmCount is the number of confirmation rounds
+	// (BENCH_CONFIRM_COUNT). Default 0: Run.Count.
+	ConfirmCount int
 	// MainBranches are tried in order for the default merge base.
 	// Default main, origin/main, master, origin/master.
 	MainBranches []string
@@ -77,6 +84,7 @@ func DefaultConfig() Config {
 		ResultsDir:   "benchmark_results",
 		Run:          runner.DefaultOptions,
 		Verdict:      verdict.DefaultOptions,
+		Confirm:      true,
 		MainBranches: []string{"main", "origin/main", "master", "origin/master"},
 		Stdout:       os.Stdout,
 		Stderr:       os.Stderr,

@@ -107,7 +107,13 @@ func TestRegressionEndToEnd(t *testing.T) {
 	for _, row := range cmp.Rows {
 		if row.Status == verdict.StatusRegression {
 			flagged = append(flagged, strings.TrimSuffix(row.Benchmark, suffix(row.Benchmark))+" "+row.Unit)
+			if row.Confirmed == nil || !*row.Confirmed || row.Confirmation == nil {
+				t.Errorf("%s %s: regression not confirmed by fresh rounds: %+v", row.Benchmark, row.Unit, row.Confirmation)
+			}
 		}
+	}
+	if b, c := iterationCounts(t, filepath.Join(cfg.ResultsDir, gate.BaseFile)), iterationCounts(t, filepath.Join(cfg.ResultsDir, gate.CurrentFile)); b == "" || b != c {
+		t.Errorf("iteration counts differ between the sides:\nbase:    %s\ncurrent: %s", b, c)
 	}
 	want := "BenchmarkSlowed B/op,BenchmarkSlowed allocs/op,BenchmarkSlowed ns/op"
 	if got := strings.Join(slices.Sorted(slices.Values(flagged)), ","); got != want {
@@ -229,6 +235,23 @@ func TestInterruptLeavesNothingBehind(t *testing.T) {
 			}
 		})
 	}
+}
+
+// iterationCounts lists the benchmark names and iteration counts of a
+// results file's result lines, in order.
+func iterationCounts(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) > 2 && strings.HasPrefix(f[0], "Benchmark") {
+			out = append(out, f[0]+" "+f[1])
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func assertNoScratch(t *testing.T, dir string) {

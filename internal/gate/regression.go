@@ -47,6 +47,9 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 		if cfg.Adaptive {
 			fmt.Fprintf(cfg.Stderr, "note: adaptive sampling needs both sides in one run; against a saved results file only the current side runs, so it runs exactly %d rounds (set BENCH_BASE to a git revision to use it)\n", cfg.Run.Count)
 		}
+		if cfg.Confirm {
+			fmt.Fprintln(cfg.Stderr, "note: confirmation needs both sides in one run; against a saved results file nothing is measured again, so a regression counts unconfirmed (set BENCH_BASE to a git revision to confirm)")
+		}
 		basePath = file
 		res, runErr = cfg.run(ctx, cfg.path(CurrentFile), nil)
 	} else {
@@ -74,6 +77,9 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 	fmt.Fprintf(cfg.Stderr, "judging at thresholds throughput %g%%, latency %g%%, memory %g%% (alpha %g)\n", t.Throughput, t.Latency, t.Memory, cfg.Verdict.Alpha)
 	cmp, err := verdict.CompareFiles(basePath, cfg.path(CurrentFile), cfg.verdictOptions())
 	if err != nil {
+		return errors.Join(runErr, err)
+	}
+	if err := cfg.applyConfirmation(cmp, basePath, cfg.path(CurrentFile)); err != nil {
 		return errors.Join(runErr, err)
 	}
 	if res != nil {
@@ -117,6 +123,7 @@ func (c *Config) run(ctx context.Context, out string, makeBase func(context.Cont
 	opts := c.Run
 	if len(trees) > 1 {
 		opts.Adaptive = c.adaptive()
+		opts.Confirm = c.confirmation()
 	}
 	res, err := plan.Run(ctx, opts, prog)
 	if err == nil || errors.Is(err, runner.ErrBenchmarkFailed) {

@@ -112,7 +112,24 @@ func rowStatus(r *verdict.Row) string {
 	if r.Noisy {
 		s += " (noisy)"
 	}
-	return s
+	return s + confirmation(r)
+}
+
+// confirmation says what the fresh rounds of a row that needed
+// confirmation found: " (confirmed: fresh rounds +310.2%, p=0.002 n=6)".
+func confirmation(r *verdict.Row) string {
+	if r.Confirmed == nil {
+		return ""
+	}
+	word := "confirmed"
+	if !*r.Confirmed {
+		word = verdict.ReasonNotReproduced
+	}
+	f := r.Confirmation
+	if f == nil || f.Base == nil || f.Current == nil {
+		return " (" + word + ": not measured again)"
+	}
+	return fmt.Sprintf(" (%s: fresh rounds %s, %s)", word, Delta(f.DeltaPct), Evidence(&verdict.Row{Base: f.Base, Current: f.Current, P: f.P}))
 }
 
 // ShortCommit abbreviates a commit hash (see verdict.ShortCommit).

@@ -28,7 +28,7 @@ type Adaptive struct {
 }
 
 // adapt runs the extra rounds.
-func (p *Plan) adapt(ctx context.Context, opts Options, minTime time.Duration, bufs map[string]*bytes.Buffer, res *Result, prog Progress) (interrupted, fatal error) {
+func (p *Plan) adapt(ctx context.Context, opts Options, units []unit, minTime time.Duration, bufs map[string]*bytes.Buffer, res *Result, prog Progress) (interrupted, fatal error) {
 	a := opts.Adaptive
 	maxRounds := a.MaxRounds
 	if maxRounds <= 0 {
@@ -60,19 +60,10 @@ func (p *Plan) adapt(ctx context.Context, opts Options, minTime time.Duration, b
 			prog.Note(fmt.Sprintf("adaptive: budget of %s spent after %d rounds; %s left", budget.Round(time.Second), round, undecidedCount(n)))
 			return nil, nil
 		}
-		filter := map[string]string{}
-		steps := 0
-		for pkg, names := range undecided {
-			filter[pkg] = Pattern(names)
-			for _, tr := range p.Trees {
-				if p.bins[tr.Name][pkg] != "" {
-					steps++
-				}
-			}
-		}
+		sub := p.subset(units, undecided)
 		prog.Note(fmt.Sprintf("adaptive: round %d for %s", round+1, undecidedCount(n)))
-		prog.Start(steps)
-		if interrupted, fatal = p.round(ctx, round, fmt.Sprintf("extra round %d", round+1), filter, opts, bufs, res, prog); interrupted != nil || fatal != nil {
+		prog.Start(p.steps(sub))
+		if interrupted, fatal = p.round(ctx, round, fmt.Sprintf("extra round %d", round+1), sub, bufs, res, prog); interrupted != nil || fatal != nil {
 			return interrupted, fatal
 		}
 	}

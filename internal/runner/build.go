@@ -12,7 +12,10 @@ import (
 
 // build compiles one test binary per package with go test -c into dir. It
 // tries all packages in one go command (shared work, fastest) and falls
-// back to one command per package to find the ones that fail.
+// back to one command per package to find the ones that fail. With
+// -trimpath a binary does not depend on where its tree is, so a package
+// whose code is the same on both sides comes from Go's build cache the
+// second time.
 func build(ctx context.Context, moduleDir string, pkgs []string, dir string) (bins map[string]string, failed map[string]string, err error) {
 	bins, failed = map[string]string{}, map[string]string{}
 	if len(pkgs) == 0 {
@@ -29,7 +32,7 @@ func build(ctx context.Context, moduleDir string, pkgs []string, dir string) (bi
 		names[n] = true
 	}
 	if unique {
-		args := append([]string{"test", "-c", "-o", dir + string(filepath.Separator)}, pkgs...)
+		args := append([]string{"test", "-c", "-trimpath", "-o", dir + string(filepath.Separator)}, pkgs...)
 		if _, err := goCmd(ctx, moduleDir, args...); err == nil {
 			for _, p := range pkgs {
 				bins[p] = filepath.Join(dir, binName(p))
@@ -41,7 +44,7 @@ func build(ctx context.Context, moduleDir string, pkgs []string, dir string) (bi
 	}
 	for i, p := range pkgs {
 		bin := filepath.Join(dir, fmt.Sprintf("%d-%s", i, binName(p)))
-		if out, err := goCmd(ctx, moduleDir, "test", "-c", "-o", bin, p); err != nil {
+		if out, err := goCmd(ctx, moduleDir, "test", "-c", "-trimpath", "-o", bin, p); err != nil {
 			if ctx.Err() != nil {
 				return nil, nil, ctx.Err()
 			}

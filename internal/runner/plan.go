@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -114,7 +115,7 @@ type Stats struct {
 // String summarizes the stats as fractions of the total.
 func (s Stats) String() string {
 	pct := func(d time.Duration) float64 { return 100 * d.Seconds() / max(s.Total.Seconds(), 1e-9) }
-	return fmt.Sprintf("%s total: building %s (%.0f%%), running binaries %s (%.0f%%), of which timed benchmark loops %s (%.0f%%); the rest is process starts, b.N calibration runs and parsing",
+	return fmt.Sprintf("%s total: building %s (%.0f%%), running binaries %s (%.0f%%), of which timed benchmark loops %s (%.0f%%); the rest is the pilot, process starts, the benchmarks' setup and parsing",
 		s.Total.Round(100*time.Millisecond), s.Build.Round(100*time.Millisecond), pct(s.Build),
 		s.Exec.Round(100*time.Millisecond), pct(s.Exec), s.Timed.Round(100*time.Millisecond), pct(s.Timed))
 }
@@ -163,7 +164,15 @@ func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, 
 	if len(p.Packages) == 0 {
 		return nil, fmt.Errorf("no package with tests in suites %s: check BENCH_SUITES and BENCH_PACKAGES", suiteNames(suites))
 	}
-	for _, tr := range trees {
+	// The sides build at once: nothing is measured yet, and the go
+	// commands share the build cache.
+	type built struct {
+		bins, failed map[string]string
+		err          error
+	}
+	results := make([]built, len(trees))
+	var wg sync.WaitGroup
+	for i, tr := range trees {
 		var pkgs []string
 		for _, pk := range p.Packages {
 			if _, ok := present[tr.Name][pk.ImportPath]; ok {
@@ -171,7 +180,14 @@ func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, 
 			}
 		}
 		prog.Note(fmt.Sprintf("building %d test binaries of %s", len(pkgs), tr.Name))
-		bins, failed, err := build(ctx, tr.Dir, pkgs, filepath.Join(binDir, tr.Name))
+		wg.Go(func() {
+			r := &results[i]
+			r.bins, r.failed, r.err = build(ctx, tr.Dir, pkgs, filepath.Join(binDir, tr.Name))
+		})
+	}
+	wg.Wait()
+	for i, tr := range trees {
+		bins, failed, err := results[i].bins, results[i].failed, results[i].err
 		if err != nil {
 			return nil, err
 		}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -34,6 +33,9 @@ type Options struct {
 	// verdict is not settled after Count rounds. Default nil: exactly
 	// Count rounds.
 	Adaptive *Adaptive
+	// Confirm, when set, measures the benchmarks it selects again in
+	// fresh rounds. Default nil: no confirmation.
+	Confirm *Confirm
 }
 
 // DefaultOptions are the defaults of BENCH_FILTER, BENCH_TIME and BENCH_COUNT.
@@ -45,35 +47,43 @@ type Result struct {
 	Failures []string
 }
 
-// round runs every package of the plan once per side, in ABBA order. With
-// a filter, only the packages in it run, with its -test.bench pattern.
-// It returns the context's error when interrupted, and a fatal error when
-// a binary could not be started.
-func (p *Plan) round(ctx context.Context, round int, label string, filter map[string]string, opts Options, bufs map[string]*bytes.Buffer, res *Result, prog Progress) (interrupted, fatal error) {
-	for i, pk := range p.Packages {
-		bench := opts.Bench
-		if filter != nil {
-			var ok bool
-			if bench, ok = filter[pk.ImportPath]; !ok {
-				continue
-			}
-		}
+// A unit is what one run of a test binary measures: the benchmarks of a
+// package that Bench selects, run for Time.
+type unit struct {
+	pkg int // index in Plan.Packages
+	// leaf is the one benchmark the unit runs, with a fixed iteration
+	// count; "" for a whole package.
+	leaf string
+	// Bench is the -test.bench pattern, Time the -test.benchtime.
+	Bench, Time string
+	// Label names the unit in progress lines.
+	Label string
+	// Trees, when set, are the only sides that run it (a benchmark that
+	// one side lacks).
+	Trees []string
+}
+
+// round runs every unit once per side, base and current back to back, in
+// ABBA order: the order alternates from unit to unit and from round to
+// round. It returns the context's error when interrupted, and a fatal
+// error when a binary could not be started.
+func (p *Plan) round(ctx context.Context, round int, label string, units []unit, bufs map[string]*bytes.Buffer, res *Result, prog Progress) (interrupted, fatal error) {
+	for i, u := range units {
+		pk := p.Packages[u.pkg]
 		order := slices.Clone(p.Trees)
 		if (round+i)%2 == 1 {
 			slices.Reverse(order)
 		}
 		for _, tr := range order {
 			bin := p.bins[tr.Name][pk.ImportPath]
-			if bin == "" {
+			if bin == "" || (u.Trees != nil && !slices.Contains(u.Trees, tr.Name)) {
 				continue
 			}
-			prog.Step(fmt.Sprintf("%s %s %s", label, shortPkg(pk.ImportPath), tr.Name))
+			prog.Step(fmt.Sprintf("%s %s %s", label, u.Label, tr.Name))
 			if err := ctx.Err(); err != nil {
 				return err, nil
 			}
-			o := opts
-			o.Bench = bench
-			fails, rerr := runBinary(ctx, bin, filepath.Join(tr.Dir, pk.Rel), o, pk.Suite, bufs[tr.Name], &p.Stats)
+			fails, rerr := runBinary(ctx, bin, pkgDir(tr, pk), u.Bench, u.Time, pk.Suite, bufs[tr.Name], &p.Stats)
 			if err := ctx.Err(); err != nil {
 				return err, nil
 			}
@@ -92,15 +102,37 @@ func (p *Plan) round(ctx context.Context, round int, label string, filter map[st
 	return nil, nil
 }
 
+// steps counts the binary runs of one round of units.
+func (p *Plan) steps(units []unit) int {
+	n := 0
+	for _, u := range units {
+		for _, tr := range p.Trees {
+			if p.bins[tr.Name][p.Packages[u.pkg].ImportPath] != "" && (u.Trees == nil || slices.Contains(u.Trees, tr.Name)) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // ErrBenchmarkFailed is wrapped by Run's error when a benchmark failed or a
 // binary crashed; the results of the others were still written.
 var ErrBenchmarkFailed = errors.New("benchmarks failed")
 
-// Run runs opts.Count rounds. In each round every package runs its binary
-// of each side back to back, the order alternating from round to round
-// (ABBA), so that drift of the machine hits both sides alike. Each side's
-// results are written to its Out file at the end; when ctx is cancelled,
-// what was measured is kept in Out+".partial" and Out is not touched.
+// Run runs opts.Count rounds. With two sides and a -benchtime given as a
+// duration, a short pilot run first measures every benchmark on both
+// sides, and every round then runs each benchmark on its own with one
+// fixed iteration count (-test.benchtime=Nx) shared by both sides, N
+// chosen so that a run takes about opts.Time: b.N cannot differ between
+// the sides, and Go's b.N ramp-up is paid once instead of every round.
+// Base and current run back to back per benchmark, the order alternating
+// (ABBA), so that drift of the machine hits both sides alike. With one
+// side, or a -benchtime of Nx, each round runs each package once.
+//
+// Each side's results are written to its Out file at the end; when ctx is
+// cancelled, what was measured is kept in Out+".partial" and Out is not
+// touched. Confirmation rounds, if any, run after Out is written, into
+// ConfirmFile(Out).
 func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, error) {
 	if opts.Bench == "" {
 		opts.Bench = DefaultOptions.Bench
@@ -114,6 +146,49 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	if opts.Date.IsZero() {
 		opts.Date = time.Now()
 	}
+	for _, tr := range p.Trees {
+		os.Remove(ConfirmFile(tr.Out))
+	}
+	bufs := p.buffers(opts)
+	start := time.Now()
+	defer func() { p.Stats.Total = p.Stats.Build + time.Since(start) }()
+	res := &Result{}
+	units, err := p.units(ctx, opts, res, prog)
+	if err != nil {
+		return nil, err
+	}
+	prog.Start(p.steps(units) * opts.Count)
+	var interrupted error
+	for round := 0; round < opts.Count && interrupted == nil; round++ {
+		var fatal error
+		if interrupted, fatal = p.round(ctx, round, fmt.Sprintf("round %d/%d", round+1, opts.Count), units, bufs, res, prog); fatal != nil {
+			return nil, fatal
+		}
+	}
+	if interrupted == nil && opts.Adaptive != nil && opts.Adaptive.Undecided != nil && len(p.Trees) > 1 {
+		var fatal error
+		if interrupted, fatal = p.adapt(ctx, opts, units, time.Since(start), bufs, res, prog); fatal != nil {
+			return nil, fatal
+		}
+	}
+	prog.Finish()
+	if err := p.write(bufs, func(tr *Tree) string { return tr.Out }, interrupted); err != nil {
+		return nil, err
+	}
+	if opts.Confirm != nil && opts.Confirm.Select != nil && len(p.Trees) > 1 {
+		if err := p.confirm(ctx, opts, units, bufs, res, prog); err != nil {
+			return nil, err
+		}
+	}
+	if len(res.Failures) > 0 {
+		return res, fmt.Errorf("%w: %s", ErrBenchmarkFailed, strings.Join(res.Failures, "; "))
+	}
+	return res, nil
+}
+
+// buffers starts each side's results with the config lines that identify
+// it.
+func (p *Plan) buffers(opts Options) map[string]*bytes.Buffer {
 	bufs := map[string]*bytes.Buffer{}
 	for _, tr := range p.Trees {
 		b := &bytes.Buffer{}
@@ -124,52 +199,29 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 		}
 		bufs[tr.Name] = b
 	}
-	steps := 0
-	for _, pk := range p.Packages {
-		for _, tr := range p.Trees {
-			if p.bins[tr.Name][pk.ImportPath] != "" {
-				steps++
-			}
-		}
-	}
-	prog.Start(steps * opts.Count)
-	start := time.Now()
-	defer func() { p.Stats.Total = p.Stats.Build + time.Since(start) }()
-	res := &Result{}
-	var err error
-	for round := 0; round < opts.Count && err == nil; round++ {
-		var fatal error
-		if err, fatal = p.round(ctx, round, fmt.Sprintf("round %d/%d", round+1, opts.Count), nil, opts, bufs, res, prog); fatal != nil {
-			return nil, fatal
-		}
-	}
-	if err == nil && opts.Adaptive != nil && opts.Adaptive.Undecided != nil && len(p.Trees) > 1 {
-		var fatal error
-		if err, fatal = p.adapt(ctx, opts, time.Since(start), bufs, res, prog); fatal != nil {
-			return nil, fatal
-		}
-	}
-	prog.Finish()
-	if err != nil {
+	return bufs
+}
+
+// write writes each side's results to the file out names; after an
+// interrupt, to that file + ".partial", returning the interrupt.
+func (p *Plan) write(bufs map[string]*bytes.Buffer, out func(*Tree) string, interrupted error) error {
+	if interrupted != nil {
 		var kept []string
 		for _, tr := range p.Trees {
-			partial := tr.Out + ".partial"
+			partial := out(tr) + ".partial"
 			if werr := atomicfile.WriteBytes(partial, bufs[tr.Name].Bytes()); werr == nil {
 				kept = append(kept, partial)
 			}
 		}
-		return nil, fmt.Errorf("benchmark run interrupted: %w (what was measured is in %s)", err, strings.Join(kept, ", "))
+		return fmt.Errorf("benchmark run interrupted: %w (what was measured is in %s)", interrupted, strings.Join(kept, ", "))
 	}
 	for _, tr := range p.Trees {
-		if err := atomicfile.WriteBytes(tr.Out, bufs[tr.Name].Bytes()); err != nil {
-			return nil, err
+		if err := atomicfile.WriteBytes(out(tr), bufs[tr.Name].Bytes()); err != nil {
+			return err
 		}
-		os.Remove(tr.Out + ".partial")
+		os.Remove(out(tr) + ".partial")
 	}
-	if len(res.Failures) > 0 {
-		return res, fmt.Errorf("%w: %s", ErrBenchmarkFailed, strings.Join(res.Failures, "; "))
-	}
-	return res, nil
+	return nil
 }
 
 var (
@@ -181,10 +233,10 @@ var (
 // runBinary runs one test binary once and appends its config and result
 // lines to out. It returns what failed; the error is for a binary that
 // could not be started at all.
-func runBinary(ctx context.Context, bin, dir string, opts Options, suite string, out *bytes.Buffer, stats *Stats) ([]string, error) {
+func runBinary(ctx context.Context, bin, dir, bench, benchtime, suite string, out *bytes.Buffer, stats *Stats) ([]string, error) {
 	cmd := exec.CommandContext(ctx, bin,
-		"-test.run=^$", "-test.bench="+opts.Bench, "-test.benchmem", "-test.count=1",
-		"-test.benchtime="+opts.Time, "-test.timeout=10m")
+		"-test.run=^$", "-test.bench="+bench, "-test.benchmem", "-test.count=1",
+		"-test.benchtime="+benchtime, "-test.timeout=10m")
 	cmd.Dir = dir
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 3 * time.Second

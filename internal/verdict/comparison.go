@@ -148,8 +148,15 @@ type Row struct {
 	Noisy bool `json:"noisy,omitempty"`
 	// AllowedMissing is set on a missing row that the allowed-missing
 	// pattern names: it does not fail the comparison.
-	AllowedMissing bool     `json:"allowed_missing,omitempty"`
-	Warnings       []string `json:"warnings,omitempty"`
+	AllowedMissing bool `json:"allowed_missing,omitempty"`
+	// Confirmed is set on a row that needed confirmation: whether fresh
+	// rounds reproduced its status. Confirmation is their verdict.
+	Confirmed    *bool         `json:"confirmed,omitempty"`
+	Confirmation *Confirmation `json:"confirmation,omitempty"`
+	// Reason says why a row has its status when the numbers alone do not
+	// ("did not reproduce").
+	Reason   string   `json:"reason,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Summary counts benchmarks and rows. A benchmark takes the most urgent

@@ -1,0 +1,61 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Confirm measures again, in fresh rounds of their own, the benchmarks
+// whose verdict after the main rounds would fail or praise someone: a
+// finding counts only when an independent measurement reproduces it. The
+// runner does not judge: Select does.
+type Confirm struct {
+	// Select gets each side's results of the main rounds (tree name ->
+	// Go benchmark format) and returns, per import path, the names
+	// (without the -N suffix) of the benchmarks to measure again.
+	Select func(results map[string][]byte) (map[string][]string, error)
+	// Count is the number of fresh rounds. Default: Options.Count.
+	Count int
+}
+
+// ConfirmFile is where the confirmation rounds of the side whose results
+// go to out are written: current.txt -> current.confirm.txt.
+func ConfirmFile(out string) string {
+	return strings.TrimSuffix(out, ".txt") + ".confirm.txt"
+}
+
+// confirm runs the confirmation rounds, with the same units (and so the
+// same iteration counts) as the main rounds, into fresh results written to
+// each side's ConfirmFile. Nothing selected: nothing runs, no file.
+func (p *Plan) confirm(ctx context.Context, opts Options, units []unit, main map[string]*bytes.Buffer, res *Result, prog Progress) error {
+	snap := map[string][]byte{}
+	for name, b := range main {
+		snap[name] = b.Bytes()
+	}
+	names, err := opts.Confirm.Select(snap)
+	if err != nil {
+		return fmt.Errorf("choosing what to confirm: %w", err)
+	}
+	sub := p.subset(units, names)
+	if len(sub) == 0 {
+		return nil
+	}
+	count := opts.Confirm.Count
+	if count <= 0 {
+		count = opts.Count
+	}
+	prog.Note(fmt.Sprintf("confirm: measuring %d benchmarks again in %d fresh rounds", len(sub), count))
+	prog.Start(p.steps(sub) * count)
+	bufs := p.buffers(opts)
+	var interrupted error
+	for round := 0; round < count && interrupted == nil; round++ {
+		var fatal error
+		if interrupted, fatal = p.round(ctx, round, fmt.Sprintf("confirm %d/%d", round+1, count), sub, bufs, res, prog); fatal != nil {
+			return fatal
+		}
+	}
+	prog.Finish()
+	return p.write(bufs, func(tr *Tree) string { return ConfirmFile(tr.Out) }, interrupted)
+}

@@ -1,0 +1,191 @@
+package runner
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// PilotFraction is the share of the benchtime the pilot run gives each
+// benchmark to estimate its cost: 100ms rounds get a 5ms pilot.
+const PilotFraction = 20
+
+// units plans the binary runs of one round. With two sides and a
+// duration benchtime, a pilot run of every package on every side measures
+// each benchmark's cost, and each benchmark becomes a unit of its own with
+// the iteration count that makes a run take about opts.Time on the two
+// sides' average (their geometric mean). Otherwise each package is a unit
+// run for opts.Time.
+func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progress) ([]unit, error) {
+	if len(p.Trees) < 2 || strings.HasSuffix(opts.Time, "x") {
+		return p.packageUnits(opts.Bench, opts.Time, nil), nil
+	}
+	target, err := time.ParseDuration(opts.Time)
+	if err != nil || target <= 0 {
+		return nil, fmt.Errorf("benchtime %q: use a duration such as 100ms, or an iteration count such as 1000x", opts.Time)
+	}
+	pilot := max(target/PilotFraction, time.Millisecond)
+	pkgUnits := p.packageUnits(opts.Bench, pilot.String(), nil)
+	prog.Note(fmt.Sprintf("pilot: measuring each benchmark's cost for %s on each side, to give both sides the same iteration counts", pilot))
+	prog.Start(p.steps(pkgUnits))
+	type cost struct {
+		trees []string
+		nsLog float64 // sum of log(ns/op) over trees
+	}
+	costs := map[int]map[string]*cost{} // package -> benchmark -> cost
+	var order [][2]any                  // (package, benchmark) in first-seen order
+	for _, u := range pkgUnits {
+		pk := p.Packages[u.pkg]
+		costs[u.pkg] = map[string]*cost{}
+		for _, tr := range p.Trees {
+			bin := p.bins[tr.Name][pk.ImportPath]
+			if bin == "" {
+				continue
+			}
+			prog.Step(fmt.Sprintf("pilot %s %s", u.Label, tr.Name))
+			var out bytes.Buffer
+			var discard Stats
+			fails, err := runBinary(ctx, bin, pkgDir(tr, pk), u.Bench, u.Time, pk.Suite, &out, &discard)
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("benchmark run interrupted: %w", ctx.Err())
+			}
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range fails {
+				msg := fmt.Sprintf("%s: %s: %s", tr.Name, pk.ImportPath, f)
+				if !slices.Contains(res.Failures, msg) {
+					res.Failures = append(res.Failures, msg)
+					prog.Note("FAIL " + msg)
+				}
+			}
+			for name, ns := range nsPerOp(out.Bytes()) {
+				c := costs[u.pkg][name]
+				if c == nil {
+					c = &cost{}
+					costs[u.pkg][name] = c
+					order = append(order, [2]any{u.pkg, name})
+				}
+				if !slices.Contains(c.trees, tr.Name) {
+					c.trees = append(c.trees, tr.Name)
+					c.nsLog += math.Log(max(ns, 1e-3))
+				}
+			}
+		}
+	}
+	prog.Finish()
+	var units []unit
+	for _, o := range order {
+		pkg, name := o[0].(int), o[1].(string)
+		c := costs[pkg][name]
+		ns := math.Exp(c.nsLog / float64(len(c.trees)))
+		n := int64(math.Max(1, math.Min(1e9, math.Round(float64(target.Nanoseconds())/ns))))
+		u := unit{pkg: pkg, leaf: name, Bench: LeafPattern(name), Time: fmt.Sprintf("%dx", n), Label: shortPkg(p.Packages[pkg].ImportPath) + " " + name}
+		if len(c.trees) < len(p.Trees) {
+			u.Trees = c.trees
+		}
+		units = append(units, u)
+	}
+	return units, nil
+}
+
+// packageUnits makes one unit per package, running the benchmarks that
+// bench selects for benchtime; with only set, only those packages
+// (import path -> pattern) run, each with its own pattern.
+func (p *Plan) packageUnits(bench, benchtime string, only map[string]string) []unit {
+	var units []unit
+	for i, pk := range p.Packages {
+		b := bench
+		if only != nil {
+			var ok bool
+			if b, ok = only[pk.ImportPath]; !ok {
+				continue
+			}
+		}
+		units = append(units, unit{pkg: i, Bench: b, Time: benchtime, Label: shortPkg(pk.ImportPath)})
+	}
+	return units
+}
+
+// subset returns the units that run the benchmarks of names (import path
+// -> benchmark names without their -N suffix): the benchmark units among
+// units whose benchmark is named, or, when units are whole packages, a
+// unit per package running the named benchmarks.
+func (p *Plan) subset(units []unit, names map[string][]string) []unit {
+	if len(units) == 0 || units[0].leaf == "" {
+		only := map[string]string{}
+		for pkg, ns := range names {
+			only[pkg] = Pattern(ns)
+		}
+		benchtime := ""
+		if len(units) > 0 {
+			benchtime = units[0].Time
+		}
+		return p.packageUnits("", benchtime, only)
+	}
+	var out []unit
+	for _, u := range units {
+		if slices.Contains(names[p.Packages[u.pkg].ImportPath], u.leaf) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// LeafPattern is the -test.bench pattern that runs exactly the benchmark
+// name (a sub-benchmark path such as BenchmarkRead/size=1KiB, without
+// the -N suffix): each /-separated element anchored and quoted.
+func LeafPattern(name string) string {
+	elems := strings.Split(name, "/")
+	for i, e := range elems {
+		elems[i] = "^" + regexp.QuoteMeta(e) + "$"
+	}
+	return strings.Join(elems, "/")
+}
+
+// nsPerOp returns the ns/op of each benchmark (name without its -N
+// suffix) in Go benchmark output; with several lines of one benchmark,
+// the last.
+func nsPerOp(out []byte) map[string]float64 {
+	m := map[string]float64{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if !resultLine.MatchString(line) {
+			continue
+		}
+		f := strings.Fields(line)
+		for i := 2; i+1 < len(f); i += 2 {
+			if f[i+1] == "ns/op" {
+				if ns, err := strconv.ParseFloat(f[i], 64); err == nil {
+					m[trimProcs(f[0])] = ns
+				}
+			}
+		}
+	}
+	return m
+}
+
+// trimProcs removes the -N GOMAXPROCS suffix go test appends to a
+// benchmark's name.
+func trimProcs(name string) string {
+	i := strings.LastIndexByte(name, '-')
+	if i < 0 || strings.Contains(name[i:], "/") {
+		return name
+	}
+	if n, err := strconv.Atoi(name[i+1:]); err != nil || n <= 0 {
+		return name
+	}
+	return name[:i]
+}
+
+func pkgDir(tr *Tree, pk Package) string { return filepath.Join(tr.Dir, pk.Rel) }

@@ -1,0 +1,183 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// twoSides writes a module whose BenchmarkWork has two sub-benchmarks,
+// the current side's 4x as costly, and BenchmarkSteady, alike on both.
+func twoSides(t *testing.T) []*Tree {
+	t.Helper()
+	src := func(loops int) string {
+		return strings.ReplaceAll(`package w
+
+import (
+	"fmt"
+	"testing"
+)
+
+var sink int
+
+func spin(n int) {
+	for j := 0; j < n; j++ {
+		sink += j
+	}
+}
+
+func BenchmarkWork(b *testing.B) {
+	for _, size := range []int{1, 8} {
+		b.Run(fmt.Sprintf("size=%d", size), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				spin(LOOPS * size)
+			}
+		})
+	}
+}
+
+func BenchmarkSteady(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		spin(500)
+	}
+}
+`, "LOOPS", strconv.Itoa(loops))
+	}
+	mod := "module example.com/m\n\ngo 1.21\n"
+	out := t.TempDir()
+	return []*Tree{
+		{Name: "base", Dir: writeTree(t, map[string]string{"go.mod": mod, "w/w_test.go": src(200)}), Out: filepath.Join(out, "base.txt")},
+		{Name: "current", Dir: writeTree(t, map[string]string{"go.mod": mod, "w/w_test.go": src(800)}), Out: filepath.Join(out, "current.txt")},
+	}
+}
+
+// iterations returns, per benchmark line name, the iteration counts of
+// its result lines in order.
+func iterations(t *testing.T, path string) map[string][]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string][]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); resultLine.MatchString(line) {
+			m[f[0]] = append(m[f[0]], f[1])
+		}
+	}
+	return m
+}
+
+// TestSameIterationsOnBothSides: after the pilot, both sides run every
+// benchmark with the same fixed iteration count in every round, although
+// one side is 4x as costly.
+func TestSameIterationsOnBothSides(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs test binaries")
+	}
+	trees := twoSides(t)
+	var log bytes.Buffer
+	plan, err := Prepare(context.Background(), trees, []Suite{{Name: "s", Patterns: []string{"./..."}}}, t.TempDir(), NewProgress(&log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plan.Run(context.Background(), Options{Bench: ".", Time: "20ms", Count: 3}, NewProgress(&log)); err != nil {
+		t.Fatal(err)
+	}
+	base, cur := iterations(t, trees[0].Out), iterations(t, trees[1].Out)
+	if len(base) != 3 {
+		t.Fatalf("base results have %d benchmarks, want 3 (two sub-benchmarks and Steady): %v", len(base), base)
+	}
+	for name, bn := range base {
+		cn := cur[name]
+		if len(bn) != 3 || strings.Join(bn, " ") != strings.Join(cn, " ") {
+			t.Errorf("%s: iterations base %v, current %v; want the same 3 counts", name, bn, cn)
+		}
+		if bn[0] != bn[1] || bn[1] != bn[2] {
+			t.Errorf("%s: iterations %v differ from round to round", name, bn)
+		}
+	}
+	// Each benchmark runs on its own, base and current back to back.
+	if !strings.Contains(log.String(), "round 1/3 m/w BenchmarkWork/size=8 base") || !strings.Contains(log.String(), "pilot") {
+		t.Errorf("progress does not show a pilot and per-benchmark runs:\n%s", log.String())
+	}
+}
+
+// TestConfirmRunsSelectedInFreshRounds: the confirmation measures only
+// what Select names, in rounds of its own, into the confirm files, and
+// leaves the main results as they were.
+func TestConfirmRunsSelectedInFreshRounds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs test binaries")
+	}
+	trees := twoSides(t)
+	plan, err := Prepare(context.Background(), trees, []Suite{{Name: "s", Patterns: []string{"./..."}}}, t.TempDir(), NewProgress(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel := func(results map[string][]byte) (map[string][]string, error) {
+		if n := bytes.Count(results["current"], []byte("BenchmarkSteady-")); n != 2 {
+			t.Errorf("Select saw %d Steady samples, want the 2 of the main rounds", n)
+		}
+		return map[string][]string{"example.com/m/w": {"BenchmarkWork/size=8"}}, nil
+	}
+	opts := Options{Bench: ".", Time: "10ms", Count: 2, Confirm: &Confirm{Select: sel, Count: 3}}
+	if _, err := plan.Run(context.Background(), opts, NewProgress(nil)); err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range trees {
+		main, fresh := iterations(t, tr.Out), iterations(t, ConfirmFile(tr.Out))
+		if len(fresh) != 1 {
+			t.Errorf("%s confirm file has %v, want only BenchmarkWork/size=8", tr.Name, fresh)
+		}
+		for name, its := range fresh {
+			if !strings.HasPrefix(name, "BenchmarkWork/size=8") || len(its) != 3 || its[0] != main[name][0] {
+				t.Errorf("%s: confirm %s %v, main %v; want 3 samples at the main rounds' count", tr.Name, name, its, main[name])
+			}
+		}
+		if n := len(main["BenchmarkWork/size=8-"+procs(main)]); n != 2 {
+			t.Errorf("%s main results have %d samples of size=8, want 2", tr.Name, n)
+		}
+	}
+}
+
+// procs finds the -N suffix the results carry.
+func procs(m map[string][]string) string {
+	for name := range m {
+		if i := strings.LastIndexByte(name, '-'); i >= 0 {
+			return name[i+1:]
+		}
+	}
+	return ""
+}
+
+func TestLeafPattern(t *testing.T) {
+	for in, want := range map[string]string{
+		"BenchmarkRead":              `^BenchmarkRead$`,
+		"BenchmarkRead/size=1KiB":    `^BenchmarkRead$/^size=1KiB$`,
+		"BenchmarkA.b/x(y)/z#01":     `^BenchmarkA\.b$/^x\(y\)$/^z#01$`,
+		"BenchmarkProduce/parts=4-8": `^BenchmarkProduce$/^parts=4-8$`,
+	} {
+		if got := LeafPattern(in); got != want {
+			t.Errorf("LeafPattern(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTrimProcs(t *testing.T) {
+	for in, want := range map[string]string{
+		"BenchmarkX-2":          "BenchmarkX",
+		"BenchmarkX/size=1-16":  "BenchmarkX/size=1",
+		"BenchmarkX":            "BenchmarkX",
+		"BenchmarkX/a-b":        "BenchmarkX/a-b",
+		"BenchmarkX-2/not-proc": "BenchmarkX-2/not-proc",
+	} {
+		if got := trimProcs(in); got != want {
+			t.Errorf("trimProcs(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
