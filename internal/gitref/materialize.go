@@ -6,25 +6,48 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
+	"unicode"
 
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
+// Limits on what a base tree may hold: a crafted commit must not fill the
+// disk or write through a long or escaping symlink.
+const (
+	// MaxSymlinkTarget is the longest symlink target written, in bytes.
+	MaxSymlinkTarget = 4 << 10
+	// MaxBlobSize is the largest file written, in bytes.
+	MaxBlobSize = 512 << 20
+)
+
 // Materialize writes the tree of commit c into dir, which must exist and
 // be empty: directories, regular files, executables (0755) and symlinks.
-// Submodules are skipped; each one skipped is named in the returned
-// warnings. Nothing in the repository changes.
+// Every write goes through an os.Root of dir, so no entry can write
+// outside it, whatever symlinks the tree holds; a symlink whose target is
+// absolute or leaves dir is not created. Submodules are skipped. Each
+// entry skipped is named in the returned warnings. A tree with an entry
+// named .git (in any case), a name with a control character, or a file or
+// symlink target over the limits is refused with an error. Nothing in the
+// repository changes.
 func (r *Repo) Materialize(ctx context.Context, c Commit, dir string) (warnings []string, err error) {
+	what := fmt.Sprintf("materializing %s (%s)", c.Rev, c.Short())
 	commit, err := r.git.CommitObject(c.Hash)
 	if err != nil {
-		return nil, r.explain(fmt.Sprintf("materializing %s (%s)", c.Rev, c.Short()), err)
+		return nil, r.explain(what, err)
 	}
 	tree, err := commit.Tree()
 	if err != nil {
-		return nil, r.explain(fmt.Sprintf("materializing %s (%s)", c.Rev, c.Short()), err)
+		return nil, r.explain(what, err)
 	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer root.Close()
 	w := object.NewTreeWalker(tree, true, nil)
 	defer w.Close()
 	for {
@@ -36,38 +59,73 @@ func (r *Repo) Materialize(ctx context.Context, c Commit, dir string) (warnings 
 			return warnings, nil
 		}
 		if err != nil {
-			return warnings, fmt.Errorf("materializing %s (%s): %w", c.Rev, c.Short(), err)
+			return warnings, fmt.Errorf("%s: %w", what, err)
 		}
-		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := checkName(name); err != nil {
+			return warnings, fmt.Errorf("%s: refusing the tree: %w", what, err)
+		}
+		path := filepath.FromSlash(name)
 		switch entry.Mode {
 		case filemode.Dir:
-			err = os.MkdirAll(path, 0o755)
+			err = root.MkdirAll(path, 0o755)
 		case filemode.Submodule:
 			warnings = append(warnings, fmt.Sprintf("submodule %s skipped: benchgate does not check out submodules of the base", name))
 		case filemode.Symlink:
 			var target []byte
-			if target, err = r.blob(entry); err == nil {
-				err = os.Symlink(string(target), path)
+			if target, err = r.blob(entry, MaxSymlinkTarget); err != nil {
+				break
 			}
+			if !local(name, string(target)) {
+				warnings = append(warnings, fmt.Sprintf("symlink %s -> %q skipped: its target is outside the tree", name, target))
+				break
+			}
+			err = root.Symlink(string(target), path)
 		case filemode.Executable, filemode.Regular, filemode.Deprecated:
 			perm := os.FileMode(0o644)
 			if entry.Mode == filemode.Executable {
 				perm = 0o755
 			}
-			err = r.writeBlob(entry, path, perm)
+			err = r.writeBlob(root, entry, path, perm)
 		default:
 			warnings = append(warnings, fmt.Sprintf("%s skipped: unknown file mode %v", name, entry.Mode))
 		}
 		if err != nil {
-			return warnings, fmt.Errorf("materializing %s (%s): %s: %w", c.Rev, c.Short(), name, err)
+			return warnings, fmt.Errorf("%s: %s: %w", what, name, err)
 		}
 	}
 }
 
-func (r *Repo) blob(e object.TreeEntry) ([]byte, error) {
+// checkName refuses a tree path that git itself would not check out: a
+// .git component in any case, or a control character.
+func checkName(name string) error {
+	for _, el := range strings.Split(name, "/") {
+		if strings.EqualFold(el, ".git") {
+			return fmt.Errorf("entry %q has a .git component", name)
+		}
+	}
+	if i := strings.IndexFunc(name, unicode.IsControl); i >= 0 {
+		return fmt.Errorf("entry %q has a control character", name)
+	}
+	return nil
+}
+
+// local reports whether a symlink at name (slash-separated, relative to
+// the tree's root) with target stays inside the tree.
+func local(name, target string) bool {
+	if target == "" || path.IsAbs(target) || filepath.IsAbs(target) || strings.ContainsRune(target, 0) {
+		return false
+	}
+	return filepath.IsLocal(filepath.FromSlash(path.Join(path.Dir(name), target)))
+}
+
+// blob reads a blob of at most limit bytes.
+func (r *Repo) blob(e object.TreeEntry, limit int64) ([]byte, error) {
 	b, err := r.git.BlobObject(e.Hash)
 	if err != nil {
 		return nil, err
+	}
+	if b.Size > limit {
+		return nil, fmt.Errorf("%d bytes, more than the %d allowed", b.Size, limit)
 	}
 	rd, err := b.Reader()
 	if err != nil {
@@ -77,17 +135,21 @@ func (r *Repo) blob(e object.TreeEntry) ([]byte, error) {
 	return io.ReadAll(rd)
 }
 
-func (r *Repo) writeBlob(e object.TreeEntry, path string, perm os.FileMode) error {
+// writeBlob writes a blob to a new file under root.
+func (r *Repo) writeBlob(root *os.Root, e object.TreeEntry, path string, perm os.FileMode) error {
 	b, err := r.git.BlobObject(e.Hash)
 	if err != nil {
 		return err
+	}
+	if b.Size > MaxBlobSize {
+		return fmt.Errorf("file of %d bytes, more than the %d a base tree may hold", b.Size, MaxBlobSize)
 	}
 	rd, err := b.Reader()
 	if err != nil {
 		return err
 	}
 	defer rd.Close()
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	f, err := root.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
 		return err
 	}
