@@ -15,6 +15,11 @@ func SaveBaseline(ctx context.Context, cfg Config) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
+	unlock, err := cfg.lockResults("bench:saveBaseline")
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	// The run writes current.txt; the baseline is replaced only once the
 	// whole run succeeded, so an interrupted run never leaves a partial
 	// baseline behind.

@@ -37,6 +37,11 @@ func Calibrate(ctx context.Context, cfg Config, opts CalibrateOptions) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
+	unlock, err := cfg.lockResults("bench:calibrate")
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	cfg.Adaptive = false // calibration measures the noise at exactly Run.Count samples
 	cfg.Confirm = false
 	times := opts.Times

@@ -28,8 +28,13 @@ func Merge(cfg Config, dir string) error {
 	if dir == "" {
 		dir = cfg.path(ShardsDir)
 	}
+	unlock, err := cfg.lockResults("bench:merge")
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	var statuses []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}

@@ -18,6 +18,11 @@ func Quick(ctx context.Context, cfg Config) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
+	unlock, err := cfg.lockResults("bench:quick")
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	out := cfg.path(QuickFile)
 	_, runErr := cfg.run(ctx, out, nil)
 	if runErr != nil && !errors.Is(runErr, runner.ErrBenchmarkFailed) {

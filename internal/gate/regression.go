@@ -29,6 +29,11 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
+	unlock, err := cfg.lockResults("bench:regression")
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if err := cfg.startStatus(); err != nil {
 		return err
 	}
@@ -97,11 +102,11 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 // runner.ErrBenchmarkFailed when only some benchmarks failed; the result
 // then names them.
 func (c *Config) run(ctx context.Context, out string, makeBase func(context.Context, string) (*runner.Tree, error)) (*runner.Result, error) {
-	scratch, err := newScratch(c.TempDir)
+	scratch, release, err := newScratch(c.TempDir)
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(scratch)
+	defer release()
 	prog := runner.NewProgress(c.Stderr)
 	trees := []*runner.Tree{}
 	if makeBase != nil {

@@ -29,6 +29,11 @@ func Report(ctx context.Context, cfg Config, opts ReportOptions) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
+	unlock, err := cfg.lockResults("bench:report")
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	cmp, err := cfg.reportInput(ctx)
 	if err != nil {
 		return err

@@ -61,11 +61,21 @@ func binName(importPath string) string {
 	return importPath[strings.LastIndex(importPath, "/")+1:] + ".test"
 }
 
+// goCmd runs the go command in dir with GOWORK=off: a go.work in a
+// parent directory (of the scratch tree, or planted in a shared temporary
+// directory) must not change what either side builds.
 func goCmd(ctx context.Context, dir string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = dir
+	cmd := goCommand(ctx, dir, args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
 	return out.String(), err
+}
+
+// goCommand is the go command in dir with GOWORK=off.
+func goCommand(ctx context.Context, dir string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off")
+	return cmd
 }

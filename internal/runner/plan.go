@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -58,8 +57,7 @@ type listed struct {
 // list runs go list -e in dir over patterns.
 func list(ctx context.Context, dir string, patterns []string) ([]listed, error) {
 	args := append([]string{"list", "-e", "-f", "{{.ImportPath}}\t{{.Dir}}\t{{len .TestGoFiles}}\t{{len .XTestGoFiles}}\t{{with .Error}}{{.Err}}{{end}}"}, patterns...)
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = dir
+	cmd := goCommand(ctx, dir, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -203,7 +201,7 @@ func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, 
 		}
 		p.bins[tr.Name] = bins
 	}
-	v, err := exec.CommandContext(ctx, "go", "env", "GOVERSION").Output()
+	v, err := goCommand(ctx, trees[len(trees)-1].Dir, "env", "GOVERSION").Output()
 	if err == nil {
 		p.goVersion = strings.TrimSpace(string(v))
 	}

@@ -1,0 +1,92 @@
+package gate_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/lock"
+	"github.com/benchgate/benchgate/internal/testrepo"
+)
+
+// TestPlantedGoWorkIsIgnored: a go.work in a parent of the scratch
+// directory (a shared temporary directory) does not reach the builds.
+func TestPlantedGoWorkIsIgnored(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs benchmarks")
+	}
+	r := testrepo.New(t)
+	c1 := r.Commit("first", module(1000, false))
+	cfg, out := config(t, r.Dir)
+	cfg.Base = c1
+	cfg.Run.Count = 2
+	if err := os.WriteFile(filepath.Join(cfg.TempDir, "go.work"), []byte("go 1.21\n\nuse ./does-not-exist\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := gate.Regression(context.Background(), cfg); err != nil {
+		t.Fatalf("with a planted go.work: %v\n%s", err, out)
+	}
+	base, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, gate.BaseFile))
+	if !strings.Contains(string(base), "BenchmarkSteady") {
+		t.Errorf("the base side did not run:\n%s", base)
+	}
+}
+
+// TestResultsDirectoryIsLocked: a second run on a results directory in
+// use gives no verdict at once, naming the holder, and measures nothing.
+func TestResultsDirectoryIsLocked(t *testing.T) {
+	r := testrepo.New(t)
+	r.Commit("first", module(1000, false))
+	cfg, _ := config(t, r.Dir)
+	os.MkdirAll(cfg.ResultsDir, 0o755)
+	held, err := lock.Acquire(filepath.Join(cfg.ResultsDir, ".lock"), "bench:regression of another shell")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Release()
+	for _, flow := range []func(context.Context, gate.Config) error{gate.Regression, gate.SaveBaseline, gate.Quick} {
+		err := flow(context.Background(), cfg)
+		if gate.ExitCode(err) != 2 || !errors.Is(err, lock.ErrHeld) || !strings.Contains(err.Error(), "another shell") {
+			t.Errorf("err = %v; want exit 2 naming the holder", err)
+		}
+	}
+	if entries, _ := os.ReadDir(cfg.ResultsDir); len(entries) != 1 {
+		t.Errorf("the results directory changed: %v", entries)
+	}
+}
+
+// TestStaleScratchIsReapedByLock: a scratch directory whose lock is free
+// (its run is gone) is removed by the next run; one whose lock is held is
+// kept, whatever its name's process ID says.
+func TestStaleScratchIsReapedByLock(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs benchmarks")
+	}
+	r := testrepo.New(t)
+	r.Commit("first", module(1000, false))
+	cfg, out := config(t, r.Dir)
+	cfg.Run.Count = 1
+	stale, live := filepath.Join(cfg.TempDir, "benchgate-1-stale"), filepath.Join(cfg.TempDir, "benchgate-1-live")
+	for _, d := range []string{stale, live} {
+		os.MkdirAll(d, 0o755)
+		os.WriteFile(filepath.Join(d, ".lock"), nil, 0o644)
+	}
+	held, err := lock.Acquire(filepath.Join(live, ".lock"), "a run in another PID namespace")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Release()
+	if err := gate.Quick(context.Background(), cfg); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("the stale scratch directory is still there")
+	}
+	if _, err := os.Stat(live); err != nil {
+		t.Errorf("the live scratch directory was removed: %v", err)
+	}
+}
