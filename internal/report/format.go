@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/benchgate/benchgate/internal/verdict"
 )
@@ -130,6 +131,20 @@ func confirmation(r *verdict.Row) string {
 		return " (" + word + ": not measured again)"
 	}
 	return fmt.Sprintf(" (%s: fresh rounds %s, %s)", word, Delta(f.DeltaPct), Evidence(&verdict.Row{Base: f.Base, Current: f.Current, P: f.P}))
+}
+
+// Clean makes text from data safe to print on a terminal or in a CI log:
+// control characters (ANSI and OSC escapes, carriage returns) are
+// dropped, and "::" is broken up so that no line can become a GitHub
+// Actions workflow command (::error::, ::add-mask::).
+func Clean(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.ReplaceAll(s, "::", ":\u200b:")
 }
 
 // ShortCommit abbreviates a commit hash (see verdict.ShortCommit).

@@ -30,5 +30,10 @@ func ReadJSON(path string) (*verdict.Comparison, error) {
 	if c.Schema != verdict.Schema {
 		return nil, fmt.Errorf("reading comparison %s: schema %d, this benchgate reads schema %d: regenerate it with this version", path, c.Schema, verdict.Schema)
 	}
+	for i, r := range c.Rows {
+		if !r.Status.Valid() {
+			return nil, fmt.Errorf("reading comparison %s: row %d (%s %s) has unknown status %q", path, i+1, Clean(r.Benchmark), Clean(r.Unit), Clean(string(r.Status)))
+		}
+	}
 	return &c, nil
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/benchgate/benchgate/internal/verdict"
 )
@@ -197,23 +198,35 @@ func mdRow(r *verdict.Row) string {
 }
 
 // mdEscape makes text from a benchmark name or config safe inside a
-// Markdown table cell: nothing in it can end the cell, start markup or
-// inject HTML.
+// Markdown table cell: nothing in it can end the cell, start markup, inject
+// HTML, mention a user or team (@name), link an issue (#123) or become a
+// link (a bare URL): a zero-width space breaks those up. Control
+// characters go.
 func mdEscape(s string) string {
+	const zwsp = "\u200b"
 	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '\\', '`', '*', '_', '[', ']', '|', '~':
+	rs := []rune(s)
+	for i, r := range rs {
+		switch {
+		case r == '\\' || r == '`' || r == '*' || r == '_' || r == '[' || r == ']' || r == '|' || r == '~':
 			b.WriteByte('\\')
 			b.WriteRune(r)
-		case '<':
+		case r == '<':
 			b.WriteString("&lt;")
-		case '>':
+		case r == '>':
 			b.WriteString("&gt;")
-		case '&':
+		case r == '&':
 			b.WriteString("&amp;")
-		case '\n', '\r':
+		case r == '\n' || r == '\r' || r == '\t':
 			b.WriteByte(' ')
+		case unicode.IsControl(r):
+		case (r == '@' || r == '#') && i+1 < len(rs) && (unicode.IsLetter(rs[i+1]) || unicode.IsDigit(rs[i+1])):
+			b.WriteRune(r)
+			b.WriteString(zwsp)
+		case r == ':' && i+2 < len(rs) && rs[i+1] == '/' && rs[i+2] == '/':
+			b.WriteString(":" + zwsp)
+		case r == '.' && i >= 3 && strings.EqualFold(string(rs[i-3:i]), "www"):
+			b.WriteString(zwsp + ".")
 		default:
 			b.WriteRune(r)
 		}
@@ -221,9 +234,20 @@ func mdEscape(s string) string {
 	return b.String()
 }
 
-// mdCode is s safe inside a `code span`.
+// mdCode is s safe inside a `code span`: no backtick ends it early, no
+// line break or control character survives.
 func mdCode(s string) string {
-	return strings.NewReplacer("`", "'", "\n", " ").Replace(s)
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '`':
+			return '\''
+		case r == '\n' || r == '\r' || r == '\t':
+			return ' '
+		case unicode.IsControl(r):
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func mdSide(s verdict.Side) string {

@@ -19,8 +19,8 @@ func Text(w io.Writer, c *verdict.Comparison) error {
 	b := bufio.NewWriter(w)
 	fmt.Fprintln(b, "Performance Comparison Report")
 	fmt.Fprintln(b, rule)
-	fmt.Fprintf(b, "Base:    %s\n", sideName(c.Base))
-	fmt.Fprintf(b, "Current: %s\n", sideName(c.Current))
+	fmt.Fprintf(b, "Base:    %s\n", Clean(sideName(c.Base)))
+	fmt.Fprintf(b, "Current: %s\n", Clean(sideName(c.Current)))
 	t := c.Settings.Thresholds
 	fmt.Fprintf(b, "Thresholds: throughput -%g%%, latency +%g%%, memory +%g%%, improvement %g%%; alpha %g",
 		t.Throughput, t.Latency, t.Memory, t.Improvement, c.Settings.Alpha)
@@ -30,13 +30,13 @@ func Text(w io.Writer, c *verdict.Comparison) error {
 	fmt.Fprintln(b)
 	for _, rows := range benchmarks(c) {
 		fmt.Fprintln(b)
-		fmt.Fprintf(b, "Benchmark: %s\n", rows[0].Benchmark)
+		fmt.Fprintf(b, "Benchmark: %s\n", Clean(rows[0].Benchmark))
 		if rows[0].Pkg != "" {
-			fmt.Fprintf(b, "Package: %s\n", rows[0].Pkg)
+			fmt.Fprintf(b, "Package: %s\n", Clean(rows[0].Pkg))
 		}
 		fmt.Fprintf(b, "Status: %s\n", strings.ToUpper(StatusLabel(worst(rows))))
 		for _, r := range rows {
-			fmt.Fprintf(b, "  %s: %s\n", r.Class.Label(), textChange(r))
+			fmt.Fprintf(b, "  %s: %s\n", r.Class.Label(), Clean(textChange(r)))
 		}
 	}
 	fmt.Fprintln(b)
@@ -58,13 +58,13 @@ func Text(w io.Writer, c *verdict.Comparison) error {
 	if len(c.Warnings) > 0 {
 		fmt.Fprintln(b, "Warnings:")
 		for _, w := range c.Warnings {
-			fmt.Fprintf(b, "  %s\n", w)
+			fmt.Fprintf(b, "  %s\n", Clean(w))
 		}
 	}
 	if len(c.Gaps) > 0 {
 		fmt.Fprintln(b, "Gaps in the evidence:")
 		for _, g := range c.Gaps {
-			fmt.Fprintf(b, "  %s\n", g)
+			fmt.Fprintf(b, "  %s\n", Clean(g))
 		}
 	}
 	fmt.Fprintln(b)
@@ -72,7 +72,7 @@ func Text(w io.Writer, c *verdict.Comparison) error {
 		fmt.Fprintln(b, "⚠️  Performance regressions detected!")
 	}
 	if missing := MissingBenchmarks(c); len(missing) > 0 {
-		fmt.Fprintf(b, "⚠️  Missing on the current side: %s (BENCH_ALLOW_MISSING=<regexp> allows a benchmark to go)\n", strings.Join(missing, ", "))
+		fmt.Fprintf(b, "⚠️  Missing on the current side: %s (BENCH_ALLOW_MISSING=<regexp> allows a benchmark to go)\n", Clean(strings.Join(missing, ", ")))
 	}
 	switch c.Outcome() {
 	case verdict.NoVerdict:

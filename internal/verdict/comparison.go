@@ -23,6 +23,15 @@ const (
 	StatusOK          Status = "ok"          // within the threshold or within noise
 )
 
+// Valid reports whether s is one of the statuses.
+func (s Status) Valid() bool {
+	switch s {
+	case StatusRegression, StatusUndecided, StatusMissing, StatusImprovement, StatusNew, StatusOK:
+		return true
+	}
+	return false
+}
+
 // Rank orders statuses for reports: regressions first.
 func (s Status) Rank() int {
 	switch s {
