@@ -73,8 +73,12 @@ type Config struct {
 	// Stdout receives reports, Stderr progress and notes.
 	// Default os.Stdout and os.Stderr.
 	Stdout, Stderr io.Writer
-	// TempDir is where scratch trees and binaries go. Default os.TempDir().
+	// TempDir is where scratch trees and binaries go. Default: benchgate's
+	// folder in the user cache directory.
 	TempDir string
+	// Deadline bounds a whole run (BENCH_DEADLINE); past it the run stops
+	// with no verdict. Default 60 minutes.
+	Deadline time.Duration
 }
 
 // DefaultConfig is the configuration without any env var set.
@@ -85,6 +89,7 @@ func DefaultConfig() Config {
 		Run:          runner.DefaultOptions,
 		Verdict:      verdict.DefaultOptions,
 		Confirm:      true,
+		Deadline:     60 * time.Minute,
 		MainBranches: []string{"main", "origin/main", "master", "origin/master"},
 		Stdout:       os.Stdout,
 		Stderr:       os.Stderr,

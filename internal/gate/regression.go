@@ -101,7 +101,17 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 // directory that is removed afterwards whatever happens. Its error wraps
 // runner.ErrBenchmarkFailed when only some benchmarks failed; the result
 // then names them.
-func (c *Config) run(ctx context.Context, out string, makeBase func(context.Context, string) (*runner.Tree, error)) (*runner.Result, error) {
+func (c *Config) run(ctx context.Context, out string, makeBase func(context.Context, string) (*runner.Tree, error)) (res *runner.Result, err error) {
+	if c.Deadline > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.Deadline)
+		defer cancel()
+		defer func() {
+			if errors.Is(err, context.DeadlineExceeded) {
+				err = fmt.Errorf("the run took longer than its deadline of %s (BENCH_DEADLINE): %w", c.Deadline, err)
+			}
+		}()
+	}
 	scratch, release, err := newScratch(c.TempDir)
 	if err != nil {
 		return nil, err
@@ -130,7 +140,7 @@ func (c *Config) run(ctx context.Context, out string, makeBase func(context.Cont
 		opts.Adaptive = c.adaptive()
 		opts.Confirm = c.confirmation()
 	}
-	res, err := plan.Run(ctx, opts, prog)
+	res, err = plan.Run(ctx, opts, prog)
 	if err == nil || errors.Is(err, runner.ErrBenchmarkFailed) {
 		prog.Note(plan.Stats.String())
 	}

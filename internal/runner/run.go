@@ -58,6 +58,9 @@ type unit struct {
 	Bench, Time string
 	// Label names the unit in progress lines.
 	Label string
+	// Timeout is the -test.timeout of a run: a hanging benchmark fails
+	// after it. Default PackageTimeout.
+	Timeout time.Duration
 	// Trees, when set, are the only sides that run it (a benchmark that
 	// one side lacks).
 	Trees []string
@@ -83,7 +86,7 @@ func (p *Plan) round(ctx context.Context, round int, label string, units []unit,
 			if err := ctx.Err(); err != nil {
 				return err, nil
 			}
-			fails, rerr := runBinary(ctx, bin, pkgDir(tr, pk), u.Bench, u.Time, pk.Suite, bufs[tr.Name], &p.Stats)
+			fails, rerr := runBinary(ctx, bin, pkgDir(tr, pk), u, pk.Suite, bufs[tr.Name], &p.Stats)
 			if err := ctx.Err(); err != nil {
 				return err, nil
 			}
@@ -114,6 +117,14 @@ func (p *Plan) steps(units []unit) int {
 	}
 	return n
 }
+
+// PackageTimeout bounds a run of a whole package's benchmarks (and the
+// pilot); a run of one benchmark gets BenchmarkTimeout times the
+// benchtime, at least a minute.
+const (
+	PackageTimeout   = 10 * time.Minute
+	BenchmarkTimeout = 50
+)
 
 // ErrBenchmarkFailed is wrapped by Run's error when a benchmark failed or a
 // binary crashed; the results of the others were still written.
@@ -168,7 +179,11 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	if interrupted == nil && opts.Adaptive != nil && opts.Adaptive.Undecided != nil && len(p.Trees) > 1 {
 		var fatal error
 		if interrupted, fatal = p.adapt(ctx, opts, units, time.Since(start), bufs, res, prog); fatal != nil {
-			return nil, fatal
+			// What the rounds measured stays.
+			if err := p.write(bufs, func(tr *Tree) string { return tr.Out }, nil); err != nil {
+				return nil, errors.Join(fatal, err)
+			}
+			return nil, fmt.Errorf("%w (what the rounds measured is kept in the results files)", fatal)
 		}
 	}
 	prog.Finish()
@@ -233,10 +248,14 @@ var (
 // runBinary runs one test binary once and appends its config and result
 // lines to out. It returns what failed; the error is for a binary that
 // could not be started at all.
-func runBinary(ctx context.Context, bin, dir, bench, benchtime, suite string, out *bytes.Buffer, stats *Stats) ([]string, error) {
+func runBinary(ctx context.Context, bin, dir string, u unit, suite string, out *bytes.Buffer, stats *Stats) ([]string, error) {
+	timeout := u.Timeout
+	if timeout <= 0 {
+		timeout = PackageTimeout
+	}
 	cmd := exec.CommandContext(ctx, bin,
-		"-test.run=^$", "-test.bench="+bench, "-test.benchmem", "-test.count=1",
-		"-test.benchtime="+benchtime, "-test.timeout=10m")
+		"-test.run=^$", "-test.bench="+u.Bench, "-test.benchmem", "-test.count=1",
+		"-test.benchtime="+u.Time, "-test.timeout="+timeout.String())
 	cmd.Dir = dir
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 3 * time.Second
@@ -268,6 +287,9 @@ func runBinary(ctx context.Context, bin, dir, bench, benchtime, suite string, ou
 				fails = append(fails, m[1]+" failed")
 			}
 		}
+	}
+	if err := sc.Err(); err != nil {
+		fails = append(fails, fmt.Sprintf("output not read to the end: %v (a line over 16 MiB?)", err))
 	}
 	if runErr != nil && len(fails) == 0 {
 		msg := strings.TrimSpace(stderr.String())

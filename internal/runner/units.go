@@ -53,7 +53,7 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 			prog.Step(fmt.Sprintf("pilot %s %s", u.Label, tr.Name))
 			var out bytes.Buffer
 			var discard Stats
-			fails, err := runBinary(ctx, bin, pkgDir(tr, pk), u.Bench, u.Time, pk.Suite, &out, &discard)
+			fails, err := runBinary(ctx, bin, pkgDir(tr, pk), u, pk.Suite, &out, &discard)
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("benchmark run interrupted: %w", ctx.Err())
 			}
@@ -88,7 +88,8 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 		c := costs[pkg][name]
 		ns := math.Exp(c.nsLog / float64(len(c.trees)))
 		n := int64(math.Max(1, math.Min(1e9, math.Round(float64(target.Nanoseconds())/ns))))
-		u := unit{pkg: pkg, leaf: name, Bench: LeafPattern(name), Time: fmt.Sprintf("%dx", n), Label: shortPkg(p.Packages[pkg].ImportPath) + " " + name}
+		u := unit{pkg: pkg, leaf: name, Bench: LeafPattern(name), Time: fmt.Sprintf("%dx", n), Label: shortPkg(p.Packages[pkg].ImportPath) + " " + name,
+			Timeout: max(time.Minute, BenchmarkTimeout*target)}
 		if len(c.trees) < len(p.Trees) {
 			u.Trees = c.trees
 		}
