@@ -10,8 +10,8 @@ import (
 	"github.com/magefile/mage/mg"
 
 	"github.com/benchgate/benchgate/internal/accuracy"
-	"github.com/benchgate/benchgate/internal/calibrate"
 	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/settings"
 )
 
 // Bench holds the benchmarking targets. They run serially: benchmarks that
@@ -26,29 +26,35 @@ type Bench mg.Namespace
 // benchmark_results. Exit status 0 pass, 1 regression or missing
 // benchmark, 2 no verdict.
 func (Bench) Regression(ctx context.Context) error {
-	cfg, err := config()
+	v, err := load(settings.Run | settings.Verdict)
 	if err != nil {
-		return gate.Exit(err)
+		return err
 	}
-	return gate.Exit(gate.Regression(ctx, cfg))
+	return gate.Exit(gate.Regression(ctx, v.Config))
 }
 
 // SaveBaseline benchmarks the current tree and saves benchmark_results/baseline.txt (plus a dated copy in history/).
 func (Bench) SaveBaseline(ctx context.Context) error {
-	cfg, err := config()
+	v, err := load(settings.Run)
 	if err != nil {
-		return gate.Exit(err)
+		return err
 	}
-	return gate.Exit(gate.SaveBaseline(ctx, cfg))
+	return gate.Exit(gate.SaveBaseline(ctx, v.Config))
 }
 
 // Quick runs every benchmark of the current tree once, briefly, and prints a table: a quick look, no verdict.
 func (Bench) Quick(ctx context.Context) error {
-	cfg, err := config()
+	v, err := load(settings.Run)
 	if err != nil {
-		return gate.Exit(err)
+		return err
 	}
-	return gate.Exit(gate.Quick(ctx, quick(cfg)))
+	if !settings.IsSet(settings.Environ, "BENCH_TIME") {
+		v.Config.Run.Time = gate.QuickOptions.Time
+	}
+	if !settings.IsSet(settings.Environ, "BENCH_COUNT") {
+		v.Config.Run.Count = gate.QuickOptions.Count
+	}
+	return gate.Exit(gate.Quick(ctx, v.Config))
 }
 
 // Report writes benchmark_results/report.html and report.md from the last comparison, or from the current results alone.
@@ -56,11 +62,11 @@ func (Bench) Quick(ctx context.Context) error {
 // Runs the current benchmarks first when benchmark_results/current.txt is
 // missing. BENCH_OPEN=1 opens the HTML in the desktop browser.
 func (Bench) Report(ctx context.Context) error {
-	cfg, err := config()
+	v, err := load(settings.Run | settings.Verdict | settings.Report)
 	if err != nil {
-		return gate.Exit(err)
+		return err
 	}
-	return gate.Exit(gate.Report(ctx, cfg, gate.ReportOptions{Open: os.Getenv(EnvOpen) == "1"}))
+	return gate.Exit(gate.Report(ctx, v.Config, v.Report))
 }
 
 // Alert sends the last comparison to Slack, the pull request and, for scheduled or main-branch runs, a GitHub issue.
@@ -68,35 +74,31 @@ func (Bench) Report(ctx context.Context) error {
 // Every channel whose settings are present is used; each prints one line.
 // Alert failures do not fail the target unless BENCH_ALERT_STRICT=1.
 func (Bench) Alert(ctx context.Context) error {
-	cfg, err := config()
+	v, err := load(settings.Alert)
 	if err != nil {
-		return gate.Exit(err)
+		return err
 	}
-	opts, err := alertOptions()
-	if err != nil {
-		return gate.Exit(err)
-	}
-	return gate.Exit(gate.Alert(ctx, cfg, opts))
+	return gate.Exit(gate.Alert(ctx, v.Config, v.Alert))
 }
 
 // Merge merges the CI shards' comparisons (benchmark_results/shards/*/) into one report; fails on any regression, absent or failed shard.
 func (Bench) Merge() error {
-	cfg, err := config()
+	v, err := load(settings.Merge | settings.Verdict)
 	if err != nil {
-		return gate.Exit(err)
+		return err
 	}
-	return gate.Exit(gate.Merge(cfg, os.Getenv(EnvShardsDir)))
+	return gate.Exit(gate.Merge(v.Config, v.ShardsDir))
 }
 
 // Calibrate runs the suites A/A to measure this machine's noise, recommends BENCH_COUNT and thresholds, and writes calibration.json.
 //
 // bench:regression then marks the verdicts of metrics too noisy to gate on.
 func (Bench) Calibrate(ctx context.Context) error {
-	cfg, err := config()
+	v, err := load(settings.Run | settings.Verdict | settings.Calibrate)
 	if err != nil {
-		return gate.Exit(err)
+		return err
 	}
-	return gate.Exit(gate.Calibrate(ctx, cfg, gate.CalibrateOptions{Options: calibrate.DefaultOptions, Times: list(os.Getenv(EnvCalibrateTimes))}))
+	return gate.Exit(gate.Calibrate(ctx, v.Config, v.Calibrate))
 }
 
 // Accuracy measures false alarms, detection and time of benchgate against the naive and benchstat methods on a generated repository.
@@ -105,18 +107,21 @@ func (Bench) Calibrate(ctx context.Context) error {
 // and BENCH_ACCURACY_METHODS select repetitions and methods; it takes
 // several minutes per repetition.
 func (Bench) Accuracy(ctx context.Context) error {
-	cfg, err := config()
+	v, err := load(settings.Run | settings.Accuracy)
 	if err != nil {
-		return gate.Exit(err)
+		return err
 	}
-	opts, err := accuracyOptions(cfg)
-	if err != nil {
-		return gate.Exit(err)
-	}
-	rep, err := accuracy.Run(ctx, opts)
+	rep, err := accuracy.Run(ctx, v.Accuracy)
 	if err != nil {
 		return gate.Exit(err)
 	}
 	rep.Print(os.Stdout)
-	return gate.Exit(rep.WriteFile(filepath.Join(cfg.ResultsDir, "accuracy.txt")))
+	return gate.Exit(rep.WriteFile(filepath.Join(v.Config.ResultsDir, "accuracy.txt")))
+}
+
+// Env prints every setting (environment variable) with the value in force, its default and what it does; exit 2 when one is bad.
+func (Bench) Env() error {
+	settings.Describe(os.Stdout, settings.Environ, settings.All)
+	_, err := settings.Load(settings.Environ, settings.All, suites)
+	return gate.Exit(err)
 }

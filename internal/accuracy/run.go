@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/benchgate/benchgate/internal/gate"
@@ -51,6 +52,9 @@ const (
 	MethodBenchstatSeq = "benchstat-sequential"
 	MethodBenchstatAlt = "benchstat-alternating"
 )
+
+// Methods are every method, in report order.
+var Methods = []string{MethodBenchgate, MethodSensitive, MethodAdaptive, MethodNaive, MethodBenchstatSeq, MethodBenchstatAlt}
 
 // A sample is one run of one method on one comparison: the raw results of
 // both sides and the wall time to a verdict.
@@ -120,7 +124,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		for _, name := range names {
 			run, ok := methods[name]
 			if !ok {
-				return nil, fmt.Errorf("unknown method %q: choose from benchgate, benchgate-adaptive, benchgate-sensitive, naive, benchstat-sequential, benchstat-alternating", name)
+				return nil, fmt.Errorf("unknown method %q: choose from %s", name, strings.Join(Methods, ", "))
 			}
 			for _, cmp := range []struct {
 				kind   string

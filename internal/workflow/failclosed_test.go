@@ -109,6 +109,24 @@ func TestMageExitCodes(t *testing.T) {
 		{"unknown suite", []string{"BENCH_SUITES=nope"}, []string{"bench:merge"}, 2},
 		{"bad allowed-missing pattern", []string{"BENCH_ALLOW_MISSING=("}, []string{"bench:regression"}, 2},
 	}
+	// Bad settings: exit 2, the message names the variable, and nothing
+	// was measured.
+	for _, bad := range []struct{ kv, want string }{
+		{"BENCH_TIME=abc", `BENCH_TIME="abc": use a duration such as 100ms`},
+		{"BENCH_FILTER=(", `BENCH_FILTER="("`},
+		{"LATENCY_THRESHOLD=-1", `LATENCY_THRESHOLD="-1": use a percentage`},
+		{"BENCH_ALPHA=5", `BENCH_ALPHA="5": use a level between 0 and 1`},
+		{"BENCH_CORRECTION=bonferroni", `BENCH_CORRECTION="bonferroni": use none, holm or bh`},
+		{"BENCH_COUNT=100000", `BENCH_COUNT="100000": use a whole number from 1 to 1000`},
+		{"BENCH_CONFIRM=yes", `BENCH_CONFIRM="yes": use 1 (on) or 0 (off)`},
+	} {
+		tests = append(tests, struct {
+			name string
+			env  []string
+			args []string
+			want int
+		}{bad.kv, []string{bad.kv, "WANT=" + bad.want}, []string{"bench:regression"}, 2})
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -119,6 +137,14 @@ func TestMageExitCodes(t *testing.T) {
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) || ee.ExitCode() != tt.want {
 				t.Errorf("go tool mage %s: %v, want exit status %d\n%s", strings.Join(tt.args, " "), err, tt.want, out)
+			}
+			for _, kv := range tt.env {
+				if want, ok := strings.CutPrefix(kv, "WANT="); ok && !strings.Contains(string(out), want) {
+					t.Errorf("output does not say %q:\n%s", want, out)
+				}
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) > 0 && tt.args[0] == "bench:regression" {
+				t.Errorf("a bad setting still wrote results: %v\n%s", entries, out)
 			}
 		})
 	}

@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/benchgate/benchgate/internal/settings"
 )
 
 const root = "../.."
@@ -117,30 +119,12 @@ func TestWorkflowCallsExistingTargets(t *testing.T) {
 	}
 }
 
-// envNames returns the string constants of magefiles/env.go: the
-// variables the tool reads.
+// envNames returns the variables benchgate reads: the settings table.
 func envNames(t *testing.T) map[string]bool {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(root, "magefiles/env.go"), nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
 	names := map[string]bool{}
-	ast.Inspect(f, func(n ast.Node) bool {
-		if vs, ok := n.(*ast.ValueSpec); ok {
-			for i, id := range vs.Names {
-				if strings.HasPrefix(id.Name, "Env") && i < len(vs.Values) {
-					if lit, ok := vs.Values[i].(*ast.BasicLit); ok {
-						s, _ := strconv.Unquote(lit.Value)
-						names[s] = true
-					}
-				}
-			}
-		}
-		return true
-	})
-	if len(names) < 10 {
-		t.Fatalf("found only %d env names in magefiles/env.go", len(names))
+	for _, s := range settings.Table {
+		names[s.Name] = true
 	}
 	return names
 }

@@ -1,0 +1,175 @@
+// Package settings owns every environment variable benchgate reads: one
+// table of name, default, parser and one-line doc. Loading parses and
+// validates the variables a target uses, all of them, before anything
+// runs; the README's table is rendered from the same rows.
+package settings
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/benchgate/benchgate/internal/accuracy"
+	"github.com/benchgate/benchgate/internal/alert"
+	"github.com/benchgate/benchgate/internal/calibrate"
+	"github.com/benchgate/benchgate/internal/gate"
+)
+
+// A Use is a group of settings a target may read.
+type Use uint
+
+// The groups.
+const (
+	// Run: what to measure and how (bench:regression, saveBaseline,
+	// quick, report, calibrate, accuracy).
+	Run Use = 1 << iota
+	// Verdict: thresholds and statistics.
+	Verdict
+	// Alert: the alert channels (bench:alert).
+	Alert
+	// Merge: the CI shards (bench:merge).
+	Merge
+	// Report: bench:report's own settings.
+	Report
+	// Calibrate: bench:calibrate's own settings.
+	Calibrate
+	// Accuracy: bench:accuracy's own settings.
+	Accuracy
+
+	// All is every group.
+	All = Run | Verdict | Alert | Merge | Report | Calibrate | Accuracy
+)
+
+// Values are what the settings set. Load starts from Defaults.
+type Values struct {
+	Config    gate.Config
+	Alert     gate.AlertOptions
+	Accuracy  accuracy.Options
+	Calibrate gate.CalibrateOptions
+	Report    gate.ReportOptions
+	// ShardsDir is where bench:merge finds the shards (BENCH_SHARDS_DIR).
+	ShardsDir string
+
+	// Alert parts that Load combines once all are read.
+	serverURL, runID string
+	issue            bool
+}
+
+// finish derives what several settings make together.
+func (v *Values) finish(uses Use) {
+	if uses&Run != 0 && len(v.Config.Suites) == 0 && len(v.Config.Packages) == 0 {
+		v.Config.Packages = []string{"./..."}
+	}
+	if uses&Alert != 0 {
+		v.Alert.Run.URL = alert.RunURL(v.serverURL, v.Alert.Run.Repo, v.runID)
+		v.Alert.GitHub.OpenIssue = v.issue
+		for _, b := range v.Config.MainBranches {
+			if !strings.Contains(b, "/") && alert.OpensIssue(v.Alert.Run.Event, v.Alert.Run.Ref, b) {
+				v.Alert.GitHub.OpenIssue = true
+			}
+		}
+	}
+	if uses&Accuracy != 0 {
+		v.Accuracy.Count, v.Accuracy.Time = v.Config.Run.Count, v.Config.Run.Time
+	}
+}
+
+// Defaults are the values with no variable set.
+func Defaults() *Values {
+	return &Values{
+		Config:    gate.DefaultConfig(),
+		Alert:     gate.AlertOptions{},
+		Accuracy:  accuracy.DefaultOptions,
+		Calibrate: gate.CalibrateOptions{Options: calibrate.DefaultOptions},
+	}
+}
+
+// A Setting is one environment variable.
+type Setting struct {
+	// Name is the variable.
+	Name string
+	// Default is the value in force when it is unset, as the docs say it.
+	Default string
+	// Doc says what it does, in one line.
+	Doc string
+	// Uses are the groups it belongs to: a target reads a setting only
+	// when it uses one of them.
+	Uses Use
+	// Secret settings are never printed.
+	Secret bool
+	// set parses a non-empty, trimmed value into v; its error says what is
+	// wrong and gives an example of a good value.
+	set func(value string, v *Values) error
+}
+
+// LookupEnv looks a variable up, as os.LookupEnv does.
+type LookupEnv func(string) (string, bool)
+
+// Load reads the settings of the groups in uses from env, starting from
+// Defaults, in table order (so BENCH_SENSITIVE comes before the
+// thresholds it sets and they can override). Every bad value is reported,
+// each with the variable, the value and an example of a good one. suites
+// is the suite table BENCH_SUITES selects from.
+func Load(env LookupEnv, uses Use, suites []gate.Suite) (*Values, error) {
+	v := Defaults()
+	v.Config.Suites = suites
+	var errs []error
+	for _, s := range Table {
+		if s.Uses&uses == 0 {
+			continue
+		}
+		raw, ok := env(s.Name)
+		val := strings.TrimSpace(raw)
+		if !ok || val == "" {
+			continue
+		}
+		if err := s.set(val, v); err != nil {
+			shown := val
+			if s.Secret {
+				shown = "(secret)"
+			}
+			errs = append(errs, fmt.Errorf("%s=%q: %w", s.Name, shown, err))
+		}
+	}
+	v.finish(uses)
+	return v, errors.Join(errs...)
+}
+
+// IsSet reports whether env sets name to something other than blanks.
+func IsSet(env LookupEnv, name string) bool {
+	v, ok := env(name)
+	return ok && strings.TrimSpace(v) != ""
+}
+
+// Lookup returns the setting named name, or nil.
+func Lookup(name string) *Setting {
+	for i := range Table {
+		if Table[i].Name == name {
+			return &Table[i]
+		}
+	}
+	return nil
+}
+
+// Describe writes the settings of uses, one per line, with the value in
+// force from env ("(default)" when unset; secrets as "(set)").
+func Describe(w interface{ Write([]byte) (int, error) }, env LookupEnv, uses Use) {
+	for _, s := range Table {
+		if s.Uses&uses == 0 {
+			continue
+		}
+		val, ok := env(s.Name)
+		shown := strings.TrimSpace(val)
+		switch {
+		case !ok || shown == "":
+			shown = "(default: " + s.Default + ")"
+		case s.Secret:
+			shown = "(set)"
+		}
+		fmt.Fprintf(w, "%-28s %s\n    %s\n", s.Name, shown, s.Doc)
+	}
+}
+
+// Environ is the process environment as a LookupEnv.
+var Environ LookupEnv = os.LookupEnv

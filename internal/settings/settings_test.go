@@ -1,0 +1,180 @@
+package settings
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/verdict"
+)
+
+var update = flag.Bool("update", false, "rewrite README.md's settings table")
+
+var suites = []gate.Suite{{Name: "storage"}, {Name: "kafka"}}
+
+func env(kv ...string) LookupEnv {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+// TestBadValues: every bad value is an error naming the variable, the
+// value and a good example.
+func TestBadValues(t *testing.T) {
+	tests := []struct {
+		name, value, example string
+	}{
+		{"BENCH_TIME", "abc", "100ms"},
+		{"BENCH_TIME", "0s", "1000x"},
+		{"BENCH_TIME", "-3x", "1000x"},
+		{"BENCH_FILTER", "(", "BenchmarkProduce"},
+		{"BENCH_FILTER", "Read/size=(", "Read/size=1KiB"},
+		{"BENCH_COUNT", "0", "6"},
+		{"BENCH_COUNT", "100000", "6"},
+		{"BENCH_COUNT", "six", "6"},
+		{"THROUGHPUT_THRESHOLD", "-5", "15"},
+		{"LATENCY_THRESHOLD", "abc", "15"},
+		{"MEMORY_THRESHOLD", "1000", "15"},
+		{"BENCH_IMPROVEMENT_THRESHOLD", "0", "15"},
+		{"BENCH_ALPHA", "1.5", "0.05"},
+		{"BENCH_CORRECTION", "bonferroni", "holm"},
+		{"BENCH_ALLOW_MISSING", "[", "^BenchmarkOld$"},
+		{"BENCH_SUITES", "storage,nope", "storage, kafka"},
+		{"BENCH_SENSITIVE", "yes", "1 (on)"},
+		{"BENCH_CONFIRM", "on", "1 (on)"},
+		{"BENCH_ADAPTIVE", "2", "1 (on)"},
+		{"BENCH_BUDGET", "soon", "90s"},
+		{"BENCH_DEADLINE", "-1m", "60m"},
+		{"BENCH_CONFIRM_COUNT", "0", "6"},
+		{"BENCH_OPEN", "please", "1 (on)"},
+		{"BENCH_ALERT_STRICT", "yes", "1 (on)"},
+		{"BENCH_ISSUE", "y", "1 (on)"},
+		{"BENCH_PR", "#12", "42"},
+		{"BENCH_CALIBRATE_TIMES", "100ms,fast", "100ms"},
+		{"BENCH_ACCURACY_REPS", "0", "3"},
+		{"BENCH_ACCURACY_METHODS", "benchgate,magic", "benchgate, benchgate-sensitive"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
+			_, err := Load(env(tt.name, tt.value), All, suites)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, want := range []string{tt.name, `"` + tt.value + `"`, tt.example} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not say %q", err, want)
+				}
+			}
+		})
+	}
+}
+
+// TestEveryErrorAtOnce: Load reports all bad values, not the first.
+func TestEveryErrorAtOnce(t *testing.T) {
+	_, err := Load(env("BENCH_TIME", "abc", "BENCH_ALPHA", "2", "BENCH_COUNT", "x"), All, suites)
+	for _, want := range []string{"BENCH_TIME", "BENCH_ALPHA", "BENCH_COUNT"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v does not name %s", err, want)
+		}
+	}
+}
+
+// TestTargetsReadOnlyTheirSettings: a bad run setting does not break a
+// target that does not run benchmarks.
+func TestTargetsReadOnlyTheirSettings(t *testing.T) {
+	bad := env("BENCH_TIME", "abc", "BENCH_FILTER", "(", "SLACK_CHANNEL", "#perf")
+	v, err := Load(bad, Alert, suites)
+	if err != nil {
+		t.Fatalf("bench:alert failed on settings it does not read: %v", err)
+	}
+	if v.Alert.Slack.Channel != "#perf" {
+		t.Errorf("channel %q", v.Alert.Slack.Channel)
+	}
+	if _, err := Load(bad, Run, suites); err == nil {
+		t.Error("bench:regression accepted BENCH_TIME=abc")
+	}
+}
+
+func TestGoodValues(t *testing.T) {
+	v, err := Load(env(
+		"BENCH_SENSITIVE", "true", "LATENCY_THRESHOLD", " 7% ", "BENCH_ADAPTIVE", "0",
+		"BENCH_TIME", "500x", "BENCH_COUNT", "10", "BENCH_FILTER", "Read/size=(1KiB|16KiB)",
+		"BENCH_SUITES", "kafka", "BENCH_CORRECTION", "HOLM", "BENCH_DEADLINE", "5m",
+		"BENCH_CONFIRM", "FALSE", "BENCH_ALLOW_MISSING", "^BenchmarkOld$",
+		"GITHUB_EVENT_NAME", "push", "GITHUB_REF", "refs/heads/master",
+		"GITHUB_SERVER_URL", "https://github.com", "GITHUB_REPOSITORY", "o/r", "GITHUB_RUN_ID", "7",
+		"BENCH_ALERT_ALWAYS", "1",
+	), All, suites)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := v.Config
+	if want := (verdict.Thresholds{Throughput: 3, Latency: 7, Memory: 3, Improvement: 3}); c.Verdict.Thresholds != want {
+		t.Errorf("thresholds %+v, want %+v: sensitive mode, then the explicit latency", c.Verdict.Thresholds, want)
+	}
+	if c.Adaptive || c.Confirm || c.Run.Time != "500x" || c.Run.Count != 10 || c.Verdict.Correction != verdict.CorrectionHolm || c.Deadline != 5*time.Minute {
+		t.Errorf("config %+v", c)
+	}
+	if len(c.Suites) != 1 || c.Suites[0].Name != "kafka" || c.Verdict.AllowMissing != "^BenchmarkOld$" {
+		t.Errorf("suites %v, allow missing %q", c.Suites, c.Verdict.AllowMissing)
+	}
+	if !v.Alert.GitHub.OpenIssue || v.Alert.Run.URL != "https://github.com/o/r/actions/runs/7" || !v.Alert.Always {
+		t.Errorf("alert %+v: a push to master opens the issue, the run URL is built", v.Alert)
+	}
+	if v.Accuracy.Count != 10 || v.Accuracy.Time != "500x" {
+		t.Errorf("accuracy takes benchgate's count and time: %+v", v.Accuracy)
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	v, err := Load(env(), All, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := gate.DefaultConfig()
+	if v.Config.Run != d.Run || v.Config.Verdict.Thresholds != d.Verdict.Thresholds || !v.Config.Confirm || v.Config.Deadline != time.Hour {
+		t.Errorf("defaults %+v", v.Config)
+	}
+	if len(v.Config.Packages) != 1 || v.Config.Packages[0] != "./..." {
+		t.Errorf("without a suite table the packages are %v, want ./...", v.Config.Packages)
+	}
+}
+
+func TestSecretsAreNotPrinted(t *testing.T) {
+	var b bytes.Buffer
+	Describe(&b, env("SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T0/B0/secret"), All)
+	if strings.Contains(b.String(), "secret") || !strings.Contains(b.String(), "SLACK_WEBHOOK_URL") {
+		t.Errorf("Describe:\n%s", b.String())
+	}
+}
+
+// TestREADMETable: README.md's settings table is the one Markdown
+// renders from the table; go test -update rewrites it.
+func TestREADMETable(t *testing.T) {
+	const path, begin, end = "../../README.md", "<!-- settings:begin -->\n", "<!-- settings:end -->"
+	readme, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(readme)
+	i, j := strings.Index(s, begin), strings.Index(s, end)
+	if i < 0 || j < i {
+		t.Fatalf("README.md has no %q ... %q block", begin, end)
+	}
+	var b bytes.Buffer
+	Markdown(&b)
+	got := s[i+len(begin) : j]
+	if *update {
+		os.WriteFile(path, []byte(s[:i+len(begin)]+b.String()+s[j:]), 0o644)
+		return
+	}
+	if got != b.String() {
+		t.Errorf("README.md's settings table differs from the code; run go test ./internal/settings -update\nREADME:\n%s\ncode:\n%s", got, b.String())
+	}
+}

@@ -1,0 +1,228 @@
+package settings
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/benchgate/benchgate/internal/accuracy"
+	"github.com/benchgate/benchgate/internal/alert"
+	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/verdict"
+)
+
+// Table is every environment variable benchgate reads, in the order Load
+// applies them. README.md's settings table is rendered from it
+// (Markdown).
+var Table = []Setting{
+	// What to measure.
+	{Name: "BENCH_BASE", Default: "the merge base with main", Uses: Run,
+		Doc: "what to compare with: a git revision (branch, origin/branch, tag, SHA, HEAD~N), measured interleaved; or file:path, saved results",
+		set: text(func(v *Values) *string { return &v.Config.Base })},
+	{Name: "BENCH_SUITES", Default: "all", Uses: Run | Merge,
+		Doc: "comma list of suites to run (bench:merge: the shards to expect)",
+		set: func(s string, v *Values) (err error) {
+			v.Config.Suites, err = gate.SelectSuites(v.Config.Suites, splitList(s))
+			return err
+		}},
+	{Name: "BENCH_PACKAGES", Default: "the suites' packages", Uses: Run,
+		Doc: "package patterns replacing the suites, e.g. ./...",
+		set: list(func(v *Values) *[]string { return &v.Config.Packages })},
+	{Name: "BENCH_FILTER", Default: ".", Uses: Run,
+		Doc: "-bench regular expression (one per /-separated level)",
+		set: func(s string, v *Values) error {
+			if err := CheckBenchPattern(s); err != nil {
+				return err
+			}
+			v.Config.Run.Bench = s
+			return nil
+		}},
+	{Name: "BENCH_TIME", Default: "100ms", Uses: Run,
+		Doc: "how long one run of a benchmark takes (-benchtime: a duration, or Nx iterations)",
+		set: func(s string, v *Values) error {
+			if err := checkBenchtime(s); err != nil {
+				return err
+			}
+			v.Config.Run.Time = s
+			return nil
+		}},
+	{Name: "BENCH_COUNT", Default: "6", Uses: Run,
+		Doc: "rounds, i.e. samples per side (6 is the least at which the U test can reach p < 0.05 with margin)",
+		set: count(func(v *Values) *int { return &v.Config.Run.Count }, "6")},
+	{Name: "BENCH_DIR", Default: ".", Uses: Run,
+		Doc: "root of the Go module to benchmark",
+		set: text(func(v *Values) *string { return &v.Config.Dir })},
+	{Name: "BENCH_RESULTS_DIR", Default: "benchmark_results", Uses: Run | Alert | Merge | Report | Calibrate | Accuracy,
+		Doc: "where every output goes (one run at a time: it is locked)",
+		set: text(func(v *Values) *string { return &v.Config.ResultsDir })},
+	{Name: "BENCH_DEADLINE", Default: "60m", Uses: Run,
+		Doc: "the longest a whole run may take; then it stops with no verdict (exit 2)",
+		set: duration(func(v *Values) *time.Duration { return &v.Config.Deadline }, "60m")},
+
+	// How to judge. BENCH_SENSITIVE comes first: the variables after it
+	// override what it sets.
+	{Name: "BENCH_SENSITIVE", Default: "0", Uses: Run | Verdict,
+		Doc: "1: sensitive mode, every threshold 3% and BENCH_ADAPTIVE=1; a threshold or BENCH_ADAPTIVE=0 set alongside still wins",
+		set: func(s string, v *Values) error {
+			on, err := parseOnOff(s)
+			if on {
+				v.Config.Sensitive()
+			}
+			return err
+		}},
+	{Name: "THROUGHPUT_THRESHOLD", Default: "10", Uses: Verdict,
+		Doc: "% decrease of a higher-is-better unit (B/s, MB/s, any */s) that counts",
+		set: percent(func(v *Values) *float64 { return &v.Config.Verdict.Thresholds.Throughput })},
+	{Name: "LATENCY_THRESHOLD", Default: "20", Uses: Verdict,
+		Doc: "% increase of a time unit (ns/op, sec/op, p99-ns/op, ...) that counts",
+		set: percent(func(v *Values) *float64 { return &v.Config.Verdict.Thresholds.Latency })},
+	{Name: "MEMORY_THRESHOLD", Default: "15", Uses: Verdict,
+		Doc: "% increase of B/op or allocs/op that counts",
+		set: percent(func(v *Values) *float64 { return &v.Config.Verdict.Thresholds.Memory })},
+	{Name: "BENCH_IMPROVEMENT_THRESHOLD", Default: "10", Uses: Verdict,
+		Doc: "% change in the good direction reported as an improvement",
+		set: percent(func(v *Values) *float64 { return &v.Config.Verdict.Thresholds.Improvement })},
+	{Name: "BENCH_ALPHA", Default: "0.05", Uses: Verdict,
+		Doc: "significance level of the Mann-Whitney U test",
+		set: func(s string, v *Values) error {
+			f, err := strconv.ParseFloat(s, 64)
+			if err != nil || !(f > 0 && f < 1) {
+				return errors.New("use a level between 0 and 1, such as 0.05")
+			}
+			v.Config.Verdict.Alpha = f
+			return nil
+		}},
+	{Name: "BENCH_CORRECTION", Default: "none", Uses: Verdict,
+		Doc: "multiple-comparison control: none, holm (family-wise) or bh (false discovery rate)",
+		set: func(s string, v *Values) error {
+			c := verdict.Correction(strings.ToLower(s))
+			if !slices.Contains([]verdict.Correction{verdict.CorrectionNone, verdict.CorrectionHolm, verdict.CorrectionBH}, c) {
+				return errors.New("use none, holm or bh")
+			}
+			v.Config.Verdict.Correction = c
+			return nil
+		}},
+	{Name: "BENCH_ALLOW_MISSING", Default: "none", Uses: Verdict,
+		Doc: "regular expression naming benchmarks that may be missing on the current side (BenchmarkName or import/path.BenchmarkName)",
+		set: func(s string, v *Values) error {
+			if _, err := compile(s); err != nil {
+				return fmt.Errorf("%w; use a regular expression such as ^BenchmarkOld$", err)
+			}
+			v.Config.Verdict.AllowMissing = s
+			return nil
+		}},
+	{Name: "BENCH_CONFIRM", Default: "1", Uses: Run,
+		Doc: "0: no confirmation rounds (a regression of the main rounds fails at once)",
+		set: onOff(func(v *Values) *bool { return &v.Config.Confirm })},
+	{Name: "BENCH_CONFIRM_COUNT", Default: "BENCH_COUNT", Uses: Run,
+		Doc: "rounds of the confirmation",
+		set: count(func(v *Values) *int { return &v.Config.ConfirmCount }, "6")},
+	{Name: "BENCH_ADAPTIVE", Default: "0", Uses: Run,
+		Doc: "1: after BENCH_COUNT rounds, extra rounds for the benchmarks whose verdict is not settled",
+		set: onOff(func(v *Values) *bool { return &v.Config.Adaptive })},
+	{Name: "BENCH_BUDGET", Default: "as long as the first rounds took", Uses: Run,
+		Doc: "time cap of the adaptive rounds",
+		set: duration(func(v *Values) *time.Duration { return &v.Config.Budget }, "90s or 2m")},
+
+	// Targets' own settings.
+	{Name: "BENCH_OPEN", Default: "0", Uses: Report,
+		Doc: "1: bench:report opens the HTML in the desktop browser",
+		set: onOff(func(v *Values) *bool { return &v.Report.Open })},
+	{Name: "BENCH_SHARDS_DIR", Default: "$BENCH_RESULTS_DIR/shards", Uses: Merge,
+		Doc: "where bench:merge looks for the shards",
+		set: text(func(v *Values) *string { return &v.ShardsDir })},
+	{Name: "BENCH_CALIBRATE_TIMES", Default: "BENCH_TIME and twice it", Uses: Calibrate,
+		Doc: "comma list of benchtimes bench:calibrate compares",
+		set: func(s string, v *Values) error {
+			for _, t := range splitList(s) {
+				if err := checkBenchtime(t); err != nil {
+					return fmt.Errorf("%s: %w", t, err)
+				}
+			}
+			v.Calibrate.Times = splitList(s)
+			return nil
+		}},
+	{Name: "BENCH_ACCURACY_REPS", Default: "3", Uses: Accuracy,
+		Doc: "repetitions of each comparison in bench:accuracy",
+		set: count(func(v *Values) *int { return &v.Accuracy.Reps }, "3")},
+	{Name: "BENCH_ACCURACY_METHODS", Default: "all but benchgate-adaptive", Uses: Accuracy,
+		Doc: "comma list of " + strings.Join(accuracy.Methods, ", "),
+		set: func(s string, v *Values) error {
+			for _, m := range splitList(s) {
+				if !slices.Contains(accuracy.Methods, m) {
+					return fmt.Errorf("unknown method %s: use a comma list of %s", m, strings.Join(accuracy.Methods, ", "))
+				}
+			}
+			v.Accuracy.Methods = splitList(s)
+			return nil
+		}},
+	{Name: "GITHUB_STEP_SUMMARY", Default: "set by GitHub Actions", Uses: Run | Merge,
+		Doc: "the Markdown report is appended to this file",
+		set: text(func(v *Values) *string { return &v.Config.StepSummary })},
+
+	// Alerts.
+	{Name: "SLACK_WEBHOOK_URL", Default: "unset", Uses: Alert, Secret: true,
+		Doc: "Slack incoming webhook",
+		set: text(func(v *Values) *string { return &v.Alert.Slack.WebhookURL })},
+	{Name: "SLACK_BOT_TOKEN", Default: "unset", Uses: Alert, Secret: true,
+		Doc: "or a bot token, with SLACK_CHANNEL (chat.postMessage)",
+		set: text(func(v *Values) *string { return &v.Alert.Slack.Token })},
+	{Name: "SLACK_CHANNEL", Default: "unset", Uses: Alert,
+		Doc: "the bot's channel",
+		set: text(func(v *Values) *string { return &v.Alert.Slack.Channel })},
+	{Name: "GITHUB_TOKEN", Default: "unset", Uses: Alert, Secret: true,
+		Doc: "token for the PR comment and the issue",
+		set: text(func(v *Values) *string { return &v.Alert.GitHub.Token })},
+	{Name: "GITHUB_REPOSITORY", Default: "set by GitHub Actions", Uses: Alert,
+		Doc: "owner/name",
+		set: text(func(v *Values) *string { return &v.Alert.Run.Repo })},
+	{Name: "GITHUB_API_URL", Default: "https://api.github.com", Uses: Alert,
+		Doc: "REST API base; GitHub Enterprise: https://HOST/api/v3",
+		set: text(func(v *Values) *string { return &v.Alert.GitHub.APIURL })},
+	{Name: "GITHUB_SERVER_URL", Default: "set by GitHub Actions", Uses: Alert,
+		Doc: "with GITHUB_RUN_ID, builds the link to the run and its artifacts",
+		set: text(func(v *Values) *string { return &v.serverURL })},
+	{Name: "GITHUB_RUN_ID", Default: "set by GitHub Actions", Uses: Alert,
+		Doc: "the run's ID, for that link",
+		set: text(func(v *Values) *string { return &v.runID })},
+	{Name: "GITHUB_EVENT_NAME", Default: "set by GitHub Actions", Uses: Alert,
+		Doc: "schedule, or push to the main branch, opens the regression issue",
+		set: text(func(v *Values) *string { return &v.Alert.Run.Event })},
+	{Name: "GITHUB_REF", Default: "set by GitHub Actions", Uses: Alert,
+		Doc: "the run's ref (refs/heads/main)",
+		set: text(func(v *Values) *string { return &v.Alert.Run.Ref })},
+	{Name: "GITHUB_EVENT_PATH", Default: "set by GitHub Actions", Uses: Alert,
+		Doc: "the event file: the PR number of a pull_request event",
+		set: func(s string, v *Values) (err error) {
+			v.Alert.GitHub.PR, err = alert.PRFromEvent(s)
+			return err
+		}},
+	{Name: "BENCH_PR", Default: "unset", Uses: Alert,
+		Doc: "PR number to comment on outside a pull_request event",
+		set: func(s string, v *Values) error {
+			n, err := strconv.Atoi(s)
+			if err != nil || n <= 0 {
+				return errors.New("use a pull request number, such as 42")
+			}
+			v.Alert.GitHub.PR = n
+			return nil
+		}},
+	{Name: "BENCH_ISSUE", Default: "0", Uses: Alert,
+		Doc: "1: open the regression issue whatever the event",
+		set: onOff(func(v *Values) *bool { return &v.issue })},
+	{Name: "BENCH_ISSUE_LABELS", Default: strings.Join(alert.DefaultLabels, ","), Uses: Alert,
+		Doc: "labels of the issue",
+		set: list(func(v *Values) *[]string { return &v.Alert.GitHub.Labels })},
+	{Name: "BENCH_ISSUE_ASSIGNEES", Default: "none", Uses: Alert,
+		Doc: "comma list of logins to assign the issue to",
+		set: list(func(v *Values) *[]string { return &v.Alert.GitHub.Assignees })},
+	{Name: "BENCH_ALERT_ALWAYS", Default: "0", Uses: Alert,
+		Doc: "1: also send a short all-clear when nothing regressed",
+		set: onOff(func(v *Values) *bool { return &v.Alert.Always })},
+	{Name: "BENCH_ALERT_STRICT", Default: "0", Uses: Alert,
+		Doc: "1: a failed channel fails bench:alert (by default the exit status is the verdict's alone)",
+		set: onOff(func(v *Values) *bool { return &v.Alert.Strict })},
+}
