@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -219,7 +220,7 @@ type githubFake struct {
 func newGitHubFake(t *testing.T, others int) *githubFake {
 	g := &githubFake{}
 	for i := 0; i < others; i++ {
-		g.comments = append(g.comments, map[string]any{"id": 1000 + i, "body": fmt.Sprintf("looks good %d", i)})
+		g.comments = append(g.comments, map[string]any{"id": 1000 + i, "body": fmt.Sprintf("looks good %d", i), "user": map[string]any{"login": "alice"}})
 	}
 	g.fake = newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		g.mu.Lock()
@@ -239,7 +240,7 @@ func newGitHubFake(t *testing.T, others int) *githubFake {
 			}
 			json.NewEncoder(w).Encode(g.comments[lo:hi])
 		case r.Method == "POST" && r.URL.Path == "/api/v3/repos/acme/streamer/issues/7/comments":
-			c := map[string]any{"id": 5000 + len(g.comments), "body": in["body"]}
+			c := map[string]any{"id": 5000 + len(g.comments), "body": in["body"], "user": map[string]any{"login": "github-actions[bot]"}}
 			g.comments = append(g.comments, c)
 			w.WriteHeader(201)
 			json.NewEncoder(w).Encode(c)
@@ -248,7 +249,7 @@ func newGitHubFake(t *testing.T, others int) *githubFake {
 		case r.Method == "GET" && r.URL.Path == "/api/v3/repos/acme/streamer/issues":
 			json.NewEncoder(w).Encode(g.issues)
 		case r.Method == "POST" && r.URL.Path == "/api/v3/repos/acme/streamer/issues":
-			is := map[string]any{"number": 90 + len(g.issues), "title": in["title"], "body": in["body"], "state": "open"}
+			is := map[string]any{"number": 90 + len(g.issues), "title": in["title"], "body": in["body"], "state": "open", "user": map[string]any{"login": "github-actions[bot]"}}
 			g.issues = append(g.issues, is)
 			w.WriteHeader(201)
 			json.NewEncoder(w).Encode(is)
@@ -389,27 +390,113 @@ func TestRetryAfterThenSuccess(t *testing.T) {
 	}
 }
 
+// TestServerErrorsGiveUpCleanly: a 5xx is retried only where a retry
+// cannot duplicate anything (the GET that lists comments, three tries);
+// the webhook's POST is sent once. Either way the error is a one-liner.
 func TestServerErrorsGiveUpCleanly(t *testing.T) {
 	const secretPath = "/services/T0SECRET/B0SECRET/verysecretwebhookpath"
-	srv := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		w.WriteHeader(500)
-		io.WriteString(w, "internal error")
-	})
+	for _, tt := range []struct {
+		name     string
+		config   func(cfg *Config, url string)
+		attempts int
+		channel  string
+	}{
+		{"webhook POST", func(cfg *Config, url string) { cfg.Slack.WebhookURL = url + secretPath }, 1, "slack: failed"},
+		{"comments GET", func(cfg *Config, url string) {
+			cfg.GitHub = GitHubConfig{Token: "ghs_secrettoken", APIURL: url + "/api/v3", PR: 7}
+		}, 3, "pr-comment: failed"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				w.WriteHeader(500)
+				io.WriteString(w, "internal error")
+			})
+			cfg := baseConfig()
+			tt.config(&cfg, srv.URL)
+			var out bytes.Buffer
+			_, err := Send(context.Background(), comparison(t, true), markdown, cfg, &out)
+			if err == nil {
+				t.Fatal("no error after 500s")
+			}
+			if n := len(srv.requests()); n != tt.attempts {
+				t.Errorf("%d attempts, want %d", n, tt.attempts)
+			}
+			if !strings.Contains(err.Error(), "500") || strings.Count(err.Error(), "\n") > 0 {
+				t.Errorf("error is not a clean one-liner naming the status: %q", err)
+			}
+			if !strings.Contains(out.String(), tt.channel) {
+				t.Errorf("output:\n%s", out.String())
+			}
+		})
+	}
+}
+
+// TestShouldRetry: a request is sent again only when that cannot do
+// twice what it did once.
+func TestShouldRetry(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	_, refused := http.Post("http://"+addr+"/", "text/plain", strings.NewReader("x"))
+	if refused == nil {
+		t.Fatal("a closed port accepted a connection")
+	}
+	status := func(code int, retryAfter string) *http.Response {
+		h := http.Header{}
+		if retryAfter != "" {
+			h.Set("Retry-After", retryAfter)
+		}
+		return &http.Response{StatusCode: code, Header: h}
+	}
+	tests := []struct {
+		name   string
+		method string
+		resp   *http.Response
+		err    error
+		want   bool
+	}{
+		{"GET 502", "GET", status(502, ""), nil, true},
+		{"PATCH 503", "PATCH", status(503, ""), nil, true},
+		{"POST 500", "POST", status(500, ""), nil, false},
+		{"POST timeout", "POST", nil, context.DeadlineExceeded, false},
+		{"POST reset", "POST", nil, errors.New("read: connection reset by peer"), false},
+		{"POST connection refused", "POST", nil, refused, true},
+		{"POST 429 with Retry-After", "POST", status(429, "2"), nil, true},
+		{"POST 429 without Retry-After", "POST", status(429, ""), nil, false},
+		{"GET 404", "GET", status(404, ""), nil, false},
+		{"POST 201", "POST", status(201, ""), nil, false},
+	}
+	for _, tt := range tests {
+		if got := shouldRetry(tt.method, tt.resp, tt.err); got != tt.want {
+			t.Errorf("%s: shouldRetry = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestForgedMarkerIsNotOurs: a comment or issue that another user starts
+// with benchgate's marker is never edited or commented on; benchgate
+// writes its own.
+func TestForgedMarkerIsNotOurs(t *testing.T) {
+	gh := newGitHubFake(t, 0)
+	gh.comments = append(gh.comments, map[string]any{"id": 666, "body": CommentMarker + "\nplease edit me", "user": map[string]any{"login": "mallory"}})
+	gh.issues = append(gh.issues, map[string]any{"number": 13, "body": IssueMarker + "\nforged", "state": "open", "user": map[string]any{"login": "mallory"}})
 	cfg := baseConfig()
-	cfg.Slack.WebhookURL = srv.URL + secretPath
+	cfg.Run.Event = "schedule"
+	cfg.GitHub = GitHubConfig{Token: "ghs_secrettoken", APIURL: gh.URL + "/api/v3", PR: 7, OpenIssue: true}
 	var out bytes.Buffer
-	_, err := Send(context.Background(), comparison(t, true), markdown, cfg, &out)
-	if err == nil {
-		t.Fatal("no error after three 500s")
+	if _, err := Send(context.Background(), comparison(t, true), markdown, cfg, &out); err != nil {
+		t.Fatal(err)
 	}
-	if n := len(srv.requests()); n != 3 {
-		t.Errorf("%d attempts, want 3", n)
+	for _, r := range gh.requests() {
+		if strings.Contains(r.Path, "/comments/666") || strings.Contains(r.Path, "/issues/13") {
+			t.Errorf("touched the forged one: %s %s", r.Method, r.Path)
+		}
 	}
-	if !strings.Contains(err.Error(), "500") || strings.Count(err.Error(), "\n") > 0 {
-		t.Errorf("error is not a clean one-liner naming the status: %q", err)
-	}
-	if !strings.Contains(out.String(), "slack: failed") {
-		t.Errorf("output:\n%s", out.String())
+	if !strings.Contains(out.String(), "pr-comment: sent") || !strings.Contains(out.String(), "issue: sent (issue #") {
+		t.Errorf("benchgate did not write its own comment and issue:\n%s", out.String())
 	}
 }
 
@@ -479,5 +566,27 @@ func TestRedactor(t *testing.T) {
 	}
 	if got := r.String("token=xoxb-123456&x=1"); got != "token=[redacted]&x=1" {
 		t.Errorf("got %q", got)
+	}
+}
+
+// TestRedactorForms: a secret with a trailing newline (as pasted into a
+// CI secret), quoted by Go's URL parse error, escaped in a URL, or a
+// credential benchgate was never told about, is redacted.
+func TestRedactorForms(t *testing.T) {
+	hook := "https://hooks.slack.com/services/T111/B222/NEWLINESECRET\n"
+	r := newRedactor(hook, "ghp_abcdefghijklmnop1234")
+	_, perr := url.Parse(hook)
+	for _, text := range []string{
+		fmt.Sprint(perr),
+		"url " + url.QueryEscape(hook),
+		"other token ghs_0123456789abcdefXYZ and xoxp-9999-8888 and github_pat_11AAAAAAAAAAAAAAAAAAAAAA",
+		"hooks.slack.com/workflows/T9/A9/123/zzz",
+	} {
+		got := r.String(text)
+		for _, secret := range []string{"NEWLINESECRET", "ghs_0123456789", "xoxp-9999", "github_pat_11", "T9/A9"} {
+			if strings.Contains(got, secret) {
+				t.Errorf("%q left in %q", secret, got)
+			}
+		}
 	}
 }

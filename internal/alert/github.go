@@ -28,6 +28,25 @@ type GitHubConfig struct {
 	Labels []string
 	// Assignees of the issue (BENCH_ISSUE_ASSIGNEES).
 	Assignees []string
+	// BotLogin is the login of the token's identity: only a comment or
+	// issue it wrote, starting with benchgate's marker, is benchgate's
+	// (BENCH_BOT_LOGIN). Default DefaultBotLogin, GITHUB_TOKEN's identity
+	// in Actions.
+	BotLogin string
+}
+
+// DefaultBotLogin is the identity of GitHub Actions' GITHUB_TOKEN.
+const DefaultBotLogin = "github-actions[bot]"
+
+// ours reports whether a comment or issue body by login is benchgate's
+// own: written by the configured identity and starting with marker.
+// Anyone can paste the marker; nobody else can write as the bot.
+func (g GitHubConfig) ours(login, body, marker string) bool {
+	bot := g.BotLogin
+	if bot == "" {
+		bot = DefaultBotLogin
+	}
+	return strings.EqualFold(login, bot) && strings.HasPrefix(body, marker)
 }
 
 // DefaultLabels are the labels of a regression issue.
@@ -79,7 +98,7 @@ func sendPRComment(ctx context.Context, c *verdict.Comparison, md Markdown, cfg 
 	if err != nil {
 		return failed(ch, err)
 	}
-	existing, err := findComment(ctx, client, owner, repo, g.PR)
+	existing, err := findComment(ctx, client, owner, repo, g)
 	if err != nil {
 		return failed(ch, fmt.Errorf("listing comments of #%d: %w", g.PR, err))
 	}
@@ -104,15 +123,15 @@ func sendPRComment(ctx context.Context, c *verdict.Comparison, md Markdown, cfg 
 	return Result{Channel: ch, Outcome: "sent", Detail: fmt.Sprintf("comment %d on #%d", created.GetID(), g.PR)}
 }
 
-func findComment(ctx context.Context, client *github.Client, owner, repo string, pr int) (*github.IssueComment, error) {
+func findComment(ctx context.Context, client *github.Client, owner, repo string, g GitHubConfig) (*github.IssueComment, error) {
 	opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
 	for {
-		comments, resp, err := client.Issues.ListComments(ctx, owner, repo, pr, opts)
+		comments, resp, err := client.Issues.ListComments(ctx, owner, repo, g.PR, opts)
 		if err != nil {
 			return nil, err
 		}
 		for _, cm := range comments {
-			if strings.Contains(cm.GetBody(), CommentMarker) {
+			if g.ours(cm.GetUser().GetLogin(), cm.GetBody(), CommentMarker) {
 				return cm, nil
 			}
 		}
@@ -151,7 +170,7 @@ func sendIssue(ctx context.Context, c *verdict.Comparison, md Markdown, cfg Conf
 	if cfg.Run.URL != "" {
 		body = fmt.Sprintf("Found by [this run](%s).\n\n%s", cfg.Run.URL, body)
 	}
-	open, err := findIssue(ctx, client, owner, repo, labels)
+	open, err := findIssue(ctx, client, owner, repo, labels, g)
 	if err != nil {
 		return failed(ch, fmt.Errorf("listing open issues: %w", err))
 	}
@@ -176,7 +195,7 @@ func sendIssue(ctx context.Context, c *verdict.Comparison, md Markdown, cfg Conf
 }
 
 // findIssue returns benchgate's open regression issue, if any.
-func findIssue(ctx context.Context, client *github.Client, owner, repo string, labels []string) (*github.Issue, error) {
+func findIssue(ctx context.Context, client *github.Client, owner, repo string, labels []string, g GitHubConfig) (*github.Issue, error) {
 	opts := &github.IssueListByRepoOptions{State: "open", Labels: labels, ListOptions: github.ListOptions{PerPage: 100}}
 	for {
 		issues, resp, err := client.Issues.ListByRepo(ctx, owner, repo, opts)
@@ -184,7 +203,7 @@ func findIssue(ctx context.Context, client *github.Client, owner, repo string, l
 			return nil, err
 		}
 		for _, is := range issues {
-			if !is.IsPullRequest() && strings.Contains(is.GetBody(), IssueMarker) {
+			if !is.IsPullRequest() && g.ours(is.GetUser().GetLogin(), is.GetBody(), IssueMarker) {
 				return is, nil
 			}
 		}

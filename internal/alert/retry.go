@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -26,9 +28,13 @@ type RetryPolicy struct {
 // DefaultRetryPolicy is the default of RetryPolicy.
 var DefaultRetryPolicy = RetryPolicy{Attempts: 3, Backoff: time.Second, MaxWait: 30 * time.Second}
 
-// retryTransport retries idempotent-enough requests (every request body
-// must be replayable through GetBody) on network errors, 5xx and 429,
-// honoring Retry-After. The request's context bounds everything.
+// retryTransport retries a request when a retry cannot duplicate what it
+// did (every request body must be replayable through GetBody): an
+// idempotent request (GET, PATCH of our own comment, ...) on network
+// errors, 5xx and 429; a POST only when it provably did not reach the
+// server (the connection was refused) or on 429 with Retry-After, so that
+// a timeout or a 5xx never posts a message, comment or issue twice. It
+// honors Retry-After. The request's context bounds everything.
 type retryTransport struct {
 	base   http.RoundTripper
 	policy RetryPolicy
@@ -72,22 +78,14 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			req.Body = body
 		}
 		resp, err := t.base.RoundTrip(req)
-		retry, delay := false, wait
-		switch {
-		case err != nil:
-			if req.Context().Err() != nil {
-				return nil, err
+		if err != nil && req.Context().Err() != nil {
+			return nil, err
+		}
+		retry, delay := shouldRetry(req.Method, resp, err), wait
+		if retry && resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+			if secs, perr := strconv.Atoi(resp.Header.Get("Retry-After")); perr == nil {
+				delay = time.Duration(secs) * time.Second
 			}
-			retry = true
-		case resp.StatusCode == http.StatusTooManyRequests:
-			retry = true
-			if s := resp.Header.Get("Retry-After"); s != "" {
-				if secs, perr := strconv.Atoi(s); perr == nil {
-					delay = time.Duration(secs) * time.Second
-				}
-			}
-		case resp.StatusCode >= 500:
-			retry = true
 		}
 		if !retry || attempt >= t.policy.Attempts {
 			if err == nil && retry {
@@ -114,4 +112,30 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		wait *= 2
 	}
+}
+
+// shouldRetry decides whether a request that got resp or err may be sent
+// again without risk of doing twice what it did once.
+func shouldRetry(method string, resp *http.Response, err error) bool {
+	idempotent := method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions ||
+		method == http.MethodPut || method == http.MethodDelete || method == http.MethodPatch
+	switch {
+	case err != nil:
+		return idempotent || notSent(err)
+	case resp.StatusCode == http.StatusTooManyRequests:
+		return idempotent || resp.Header.Get("Retry-After") != ""
+	case resp.StatusCode >= 500:
+		return idempotent
+	}
+	return false
+}
+
+// notSent reports whether err proves that the request never reached the
+// server: the connection was refused, or could not be made at all.
+func notSent(err error) bool {
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }
