@@ -2,9 +2,11 @@ package workflow
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -147,5 +149,46 @@ func TestMageExitCodes(t *testing.T) {
 				t.Errorf("a bad setting still wrote results: %v\n%s", entries, out)
 			}
 		})
+	}
+}
+
+// TestSupplyChain: every action is pinned to a full commit SHA with its
+// tag in a comment, no checkout leaves the token in .git/config, and no
+// job holding a write token restores a cache.
+func TestSupplyChain(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(root, ".github/workflows/performance-regression.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pinned := regexp.MustCompile(`^\s*(-\s+)?uses:\s+[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*\s*$`)
+	uses := 0
+	for i, line := range strings.Split(string(raw), "\n") {
+		if strings.Contains(line, "uses:") {
+			uses++
+			if !pinned.MatchString(line) {
+				t.Errorf("line %d: %q is not pinned to a commit SHA with its tag in a comment", i+1, strings.TrimSpace(line))
+			}
+		}
+	}
+	if uses < 8 {
+		t.Errorf("only %d uses: lines found", uses)
+	}
+	w := load(t)
+	for name, j := range w.Jobs {
+		writes := false
+		for _, v := range j.Permissions {
+			writes = writes || v == "write"
+		}
+		for _, s := range j.Steps {
+			if strings.HasPrefix(s.Uses, "actions/checkout@") && fmt.Sprint(s.With["persist-credentials"]) != "false" {
+				t.Errorf("job %s: checkout without persist-credentials: false", name)
+			}
+			if strings.HasPrefix(s.Uses, "actions/setup-go@") && writes && fmt.Sprint(s.With["cache"]) != "false" {
+				t.Errorf("job %s holds a write token and restores the Go cache", name)
+			}
+			if strings.HasPrefix(s.Uses, "actions/cache") && writes {
+				t.Errorf("job %s holds a write token and restores a cache", name)
+			}
+		}
 	}
 }
