@@ -168,6 +168,10 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	if err != nil {
 		return nil, err
 	}
+	if d, err := time.ParseDuration(opts.Time); err == nil && len(units) > 0 && units[0].leaf != "" {
+		runs := p.steps(units) * opts.Count
+		prog.Note(fmt.Sprintf("%d rounds of %d benchmark runs of about %s: at least %s", opts.Count, p.steps(units), d, (time.Duration(runs) * d).Round(time.Second)))
+	}
 	prog.Start(p.steps(units) * opts.Count)
 	var interrupted error
 	for round := 0; round < opts.Count && interrupted == nil; round++ {
