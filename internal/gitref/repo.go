@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
+	"time"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -133,4 +135,51 @@ func (r *Repo) explain(what string, err error) error {
 		return fmt.Errorf("%s: %w: check the name, or fetch it (git fetch origin)", what, err)
 	}
 	return fmt.Errorf("%s: %w", what, err)
+}
+
+// Repository is the go-git repository, for packages that write objects of
+// their own (the history branch); they must not touch HEAD, the index or
+// the working tree either.
+func (r *Repo) Repository() *git.Repository { return r.git }
+
+// A Change is a commit on a first-parent line.
+type Change struct {
+	Commit
+	// Parent is the first parent's hash; zero for a root commit.
+	Parent plumbing.Hash
+	// When is the committer date.
+	When time.Time
+	// Subject is the first line of the message.
+	Subject string
+}
+
+// FirstParents returns up to n commits of the first-parent line that ends
+// at from, newest first (n <= 0: all).
+func (r *Repo) FirstParents(from Commit, n int) ([]Change, error) {
+	var out []Change
+	h := from.Hash
+	for n <= 0 || len(out) < n {
+		c, err := r.git.CommitObject(h)
+		if err != nil {
+			if len(out) > 0 && errors.Is(err, plumbing.ErrObjectNotFound) {
+				break // a shallow clone ends here
+			}
+			return out, r.explain(fmt.Sprintf("reading the history of %s", from.Rev), err)
+		}
+		ch := Change{Commit: Commit{Rev: c.Hash.String()[:7], Hash: c.Hash}, When: c.Committer.When, Subject: firstLine(c.Message)}
+		if len(c.ParentHashes) > 0 {
+			ch.Parent = c.ParentHashes[0]
+		}
+		out = append(out, ch)
+		if ch.Parent.IsZero() {
+			break
+		}
+		h = ch.Parent
+	}
+	return out, nil
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
 }
