@@ -313,4 +313,3 @@ func (s *Store) read(h plumbing.Hash) (*Run, error) {
 	}
 	return &r, nil
 }
-
