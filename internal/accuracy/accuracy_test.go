@@ -26,14 +26,14 @@ func TestRunSmoke(t *testing.T) {
 	}
 	gates := map[string]*Tally{}
 	for _, v := range rep.Variants {
-		if v.Method == MethodBenchgate && v.Name == "benchgate" || v.Method == MethodSensitive {
+		if v.Method == MethodBenchgate && v.Name == "benchgate" || v.Method == MethodSensitive && v.Confirmed {
 			gates[v.Name] = v
 		}
 		if v.AARows == 0 || v.UnchangedRows == 0 || len(v.Wall) != 2 {
 			t.Errorf("%s: %d A/A rows, %d unchanged rows, %d wall times", v.Name, v.AARows, v.UnchangedRows, len(v.Wall))
 		}
 	}
-	if len(rep.Variants) != 7 || len(gates) != 2 {
+	if len(rep.Variants) != 9 || len(gates) != 2 {
 		t.Fatalf("%d variants, gates %v", len(rep.Variants), gates)
 	}
 	for name, gate := range gates {
@@ -45,7 +45,7 @@ func TestRunSmoke(t *testing.T) {
 	}
 	var out bytes.Buffer
 	rep.Print(&out)
-	if !strings.Contains(out.String(), "Slow100 ns/op +100%") || !strings.Contains(out.String(), "benchstat, alternating 10 rounds") {
+	if !strings.Contains(out.String(), "Slow100 ns/op +100%") || !strings.Contains(out.String(), "benchstat, alternating 10 rounds") || !strings.Contains(out.String(), "of which confirmation") {
 		t.Errorf("report:\n%s", out.String())
 	}
 }

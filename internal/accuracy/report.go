@@ -23,6 +23,10 @@ type Variant struct {
 	// n=1, on the threshold alone (naive).
 	Gate       bool
 	Thresholds verdict.Thresholds
+	// Confirmed applies the gate's confirmation rounds, as the gate does:
+	// only for the thresholds the gate ran at, since it chose what to
+	// confirm at those.
+	Confirmed bool
 }
 
 // A Tally is the record of one variant.
@@ -40,8 +44,9 @@ type Tally struct {
 	// Detected counts, per effect, the reps that flagged it (a
 	// regression, or an improvement for negative effects).
 	Detected map[Effect]int
-	// Wall are the wall times of each comparison.
-	Wall []time.Duration
+	// Wall are the wall times of each comparison; Confirm the part of
+	// them spent in confirmation rounds.
+	Wall, Confirm []time.Duration
 	// Notes name every miss and false alarm with its numbers, so a
 	// report says why, not only how often.
 	Notes []string
@@ -62,7 +67,8 @@ func newReport(opts Options, methods []string) *Report {
 		switch m {
 		case MethodBenchgate:
 			r.Variants = append(r.Variants,
-				&Tally{Variant: Variant{Name: "benchgate", Method: m, Gate: true, Thresholds: def}},
+				&Tally{Variant: Variant{Name: "benchgate", Method: m, Gate: true, Thresholds: def, Confirmed: true}},
+				&Tally{Variant: Variant{Name: "benchgate, unconfirmed", Method: m, Gate: true, Thresholds: def}},
 				&Tally{Variant: Variant{Name: "benchgate, thresholds 5%", Method: m, Gate: true, Thresholds: verdict.AllAt(5)}},
 				&Tally{Variant: Variant{Name: "benchgate, fixed rounds judged at 3%", Method: m, Gate: true, Thresholds: verdict.AllAt(gate.SensitivePct)}})
 		case MethodAdaptive:
@@ -70,7 +76,9 @@ func newReport(opts Options, methods []string) *Report {
 			// defaults here, so the run is judged at those only.
 			r.Variants = append(r.Variants, &Tally{Variant: Variant{Name: "benchgate adaptive", Method: m, Gate: true, Thresholds: def}})
 		case MethodSensitive:
-			r.Variants = append(r.Variants, &Tally{Variant: Variant{Name: "benchgate sensitive (3%, adaptive)", Method: m, Gate: true, Thresholds: verdict.AllAt(gate.SensitivePct)}})
+			r.Variants = append(r.Variants,
+				&Tally{Variant: Variant{Name: "benchgate sensitive (3%, adaptive, confirmed)", Method: m, Gate: true, Thresholds: verdict.AllAt(gate.SensitivePct), Confirmed: true}},
+				&Tally{Variant: Variant{Name: "benchgate sensitive, unconfirmed", Method: m, Gate: true, Thresholds: verdict.AllAt(gate.SensitivePct)}})
 		case MethodNaive:
 			r.Variants = append(r.Variants, &Tally{Variant: Variant{Name: "naive (1 run a side, threshold)", Method: m, Gate: true, Thresholds: def}})
 		case MethodBenchstatSeq:
@@ -102,6 +110,16 @@ func (r *Report) add(method string, rep int, aa bool, s sample) error {
 		c, err := verdict.Compare(s.base, s.cur, opts)
 		if err != nil {
 			return err
+		}
+		if t.Confirmed {
+			t.Confirm = append(t.Confirm, s.confirm)
+			if s.freshCur != nil {
+				fresh, err := verdict.Compare(s.freshBase, s.freshCur, opts)
+				if err != nil {
+					return err
+				}
+				verdict.Confirm(c, fresh)
+			}
 		}
 		for _, row := range c.Rows {
 			if row.Class == verdict.Info || row.Base == nil || row.Current == nil {
@@ -178,10 +196,10 @@ func (r *Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "Accuracy over %d repetitions of each comparison (benchgate: BENCH_COUNT=%d, BENCH_TIME=%s; benchstat: count %d, %s; naive: 1 run of %s a side)\n\n",
 		r.Reps, r.Options.Count, r.Options.Time, r.Options.BenchstatCount, r.Options.BenchstatTime, r.Options.NaiveTime)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "method\tA/A false alarms\t(time metrics)\tfalse alarms on unchanged metrics, effect runs\twall time per comparison\t")
+	fmt.Fprintln(tw, "method\tA/A false alarms\t(time metrics)\tfalse alarms on unchanged metrics, effect runs\twall time per comparison\tof which confirmation\t")
 	for _, t := range r.Variants {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", t.Name, rate(t.AAFlagged, t.AARows), rate(t.AATimeFlagged, t.AATimeRows),
-			rate(t.UnchangedFlagged, t.UnchangedRows), meanWall(t.Wall))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", t.Name, rate(t.AAFlagged, t.AARows), rate(t.AATimeFlagged, t.AATimeRows),
+			rate(t.UnchangedFlagged, t.UnchangedRows), meanWall(t.Wall), meanWall(t.Confirm))
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "\nDetection: repetitions (of", r.Reps, ") that flagged each injected effect")

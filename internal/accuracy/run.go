@@ -61,6 +61,10 @@ var Methods = []string{MethodBenchgate, MethodSensitive, MethodAdaptive, MethodN
 type sample struct {
 	base, cur *verdict.Set
 	wall      time.Duration
+	// freshBase and freshCur are the gate's confirmation rounds, when it
+	// ran any; confirm is their wall time.
+	freshBase, freshCur *verdict.Set
+	confirm             time.Duration
 }
 
 type harness struct {
@@ -170,21 +174,35 @@ func (h *harness) benchgate(ctx context.Context, baseDir, target string, mode ga
 	cfg.Run.Count, cfg.Run.Time = h.opts.Count, h.opts.Time
 	cfg.Stdout, cfg.Stderr = io.Discard, io.Discard
 	cfg.TempDir = filepath.Dir(target)
+	var stats runner.Stats
+	cfg.Stats = &stats
 	start := time.Now()
 	err := gate.Regression(ctx, cfg)
 	wall := time.Since(start)
 	if err != nil && !errors.Is(err, gate.ErrRegression) {
 		return sample{}, err
 	}
-	base, err := verdict.ReadFile(filepath.Join(cfg.ResultsDir, gate.BaseFile))
-	if err != nil {
+	s := sample{wall: wall, confirm: stats.Confirm}
+	if fc := filepath.Join(cfg.ResultsDir, runner.ConfirmFile(gate.CurrentFile)); fileExists(fc) {
+		if s.freshBase, err = verdict.ReadFile(filepath.Join(cfg.ResultsDir, runner.ConfirmFile(gate.BaseFile))); err != nil {
+			return sample{}, err
+		}
+		if s.freshCur, err = verdict.ReadFile(fc); err != nil {
+			return sample{}, err
+		}
+	}
+	if s.base, err = verdict.ReadFile(filepath.Join(cfg.ResultsDir, gate.BaseFile)); err != nil {
 		return sample{}, err
 	}
-	cur, err := verdict.ReadFile(filepath.Join(cfg.ResultsDir, gate.CurrentFile))
-	if err != nil {
+	if s.cur, err = verdict.ReadFile(filepath.Join(cfg.ResultsDir, gate.CurrentFile)); err != nil {
 		return sample{}, err
 	}
-	return sample{base, cur, wall}, nil
+	return s, nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // naive runs each side once, base then current.
@@ -228,5 +246,5 @@ func (h *harness) blocks(ctx context.Context, baseDir, target string, count int,
 	if err != nil {
 		return sample{}, err
 	}
-	return sample{base, cur, wall}, nil
+	return sample{base: base, cur: cur, wall: wall}, nil
 }

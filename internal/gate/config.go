@@ -79,6 +79,9 @@ type Config struct {
 	// Deadline bounds a whole run (BENCH_DEADLINE); past it the run stops
 	// with no verdict. Default 60 minutes.
 	Deadline time.Duration
+	// Stats, when set, receives the run's time accounting (the accuracy
+	// benchmark reads the confirmation's share from it). Default nil.
+	Stats *runner.Stats
 }
 
 // DefaultConfig is the configuration without any env var set.

@@ -144,5 +144,8 @@ func (c *Config) run(ctx context.Context, out string, makeBase func(context.Cont
 	if err == nil || errors.Is(err, runner.ErrBenchmarkFailed) {
 		prog.Note(plan.Stats.String())
 	}
+	if c.Stats != nil {
+		*c.Stats = plan.Stats
+	}
 	return res, err
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Confirm measures again, in fresh rounds of their own, the benchmarks
@@ -47,6 +48,8 @@ func (p *Plan) confirm(ctx context.Context, opts Options, units []unit, main map
 		count = opts.Count
 	}
 	prog.Note(fmt.Sprintf("confirm: measuring %d benchmarks again in %d fresh rounds", len(sub), count))
+	start := time.Now()
+	defer func() { p.Stats.Confirm += time.Since(start) }()
 	prog.Start(p.steps(sub) * count)
 	bufs := p.buffers(opts)
 	var interrupted error

@@ -106,6 +106,9 @@ type Stats struct {
 	// Timed is the time the benchmarks' timed loops took, as their
 	// results report it (iterations x ns/op of the final runs).
 	Timed time.Duration
+	// Confirm is the wall time of the confirmation rounds (part of
+	// Total).
+	Confirm time.Duration
 	// Total is the wall time of Prepare and Run together.
 	Total time.Duration
 }
@@ -113,9 +116,13 @@ type Stats struct {
 // String summarizes the stats as fractions of the total.
 func (s Stats) String() string {
 	pct := func(d time.Duration) float64 { return 100 * d.Seconds() / max(s.Total.Seconds(), 1e-9) }
+	confirm := ""
+	if s.Confirm > 0 {
+		confirm = fmt.Sprintf("; the confirmation rounds took %s (%.0f%%)", s.Confirm.Round(100*time.Millisecond), pct(s.Confirm))
+	}
 	return fmt.Sprintf("%s total: building %s (%.0f%%), running binaries %s (%.0f%%), of which timed benchmark loops %s (%.0f%%); the rest is the pilot, process starts, the benchmarks' setup and parsing",
 		s.Total.Round(100*time.Millisecond), s.Build.Round(100*time.Millisecond), pct(s.Build),
-		s.Exec.Round(100*time.Millisecond), pct(s.Exec), s.Timed.Round(100*time.Millisecond), pct(s.Timed))
+		s.Exec.Round(100*time.Millisecond), pct(s.Exec), s.Timed.Round(100*time.Millisecond), pct(s.Timed)) + confirm
 }
 
 // Prepare lists the suites' packages in every tree and builds one test
