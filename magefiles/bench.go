@@ -119,6 +119,33 @@ func (Bench) Accuracy(ctx context.Context) error {
 	return gate.Exit(rep.WriteFile(filepath.Join(v.Config.ResultsDir, "accuracy.txt")))
 }
 
+// Record benchmarks the committed HEAD (or reuses current.txt measured there) and stores the run on the history branch.
+func (Bench) Record(ctx context.Context) error {
+	v, err := load(settings.Run | settings.History)
+	if err != nil {
+		return err
+	}
+	return gate.Exit(gate.Record(ctx, v.Config, v.History))
+}
+
+// Backfill records the last BENCH_BACKFILL (20) first-parent commits that the history branch lacks, oldest first; rerun to resume.
+func (Bench) Backfill(ctx context.Context) error {
+	v, err := load(settings.Run | settings.History)
+	if err != nil {
+		return err
+	}
+	return gate.Exit(gate.Backfill(ctx, v.Config, v.History))
+}
+
+// Trend finds change points and drift in the history and writes trend.html, trend.md and changepoints.json; fails on an unacknowledged worsening.
+func (Bench) Trend(ctx context.Context) error {
+	v, err := load(settings.Run | settings.History)
+	if err != nil {
+		return err
+	}
+	return gate.Exit(gate.Trend(ctx, v.Config, v.History))
+}
+
 // Env prints every setting (environment variable) with the value in force, its default and what it does; exit 2 when one is bad.
 func (Bench) Env() error {
 	settings.Describe(os.Stdout, settings.Environ, settings.All)

@@ -101,7 +101,23 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 // directory that is removed afterwards whatever happens. Its error wraps
 // runner.ErrBenchmarkFailed when only some benchmarks failed; the result
 // then names them.
-func (c *Config) run(ctx context.Context, out string, makeBase func(context.Context, string) (*runner.Tree, error)) (res *runner.Result, err error) {
+func (c *Config) run(ctx context.Context, out string, makeBase func(context.Context, string) (*runner.Tree, error)) (*runner.Result, error) {
+	return c.runTrees(ctx, func(ctx context.Context, scratch string) ([]*runner.Tree, error) {
+		var trees []*runner.Tree
+		if makeBase != nil {
+			base, err := makeBase(ctx, scratch)
+			if err != nil {
+				return nil, err
+			}
+			trees = append(trees, base)
+		}
+		return append(trees, c.currentTree(out)), nil
+	})
+}
+
+// runTrees runs the trees makeTrees returns (writing into the scratch
+// directory it is given, removed afterwards whatever happens).
+func (c *Config) runTrees(ctx context.Context, makeTrees func(context.Context, string) ([]*runner.Tree, error)) (res *runner.Result, err error) {
 	if c.Deadline > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.Deadline)
@@ -118,15 +134,10 @@ func (c *Config) run(ctx context.Context, out string, makeBase func(context.Cont
 	}
 	defer release()
 	prog := runner.NewProgress(c.Stderr)
-	trees := []*runner.Tree{}
-	if makeBase != nil {
-		base, err := makeBase(ctx, scratch)
-		if err != nil {
-			return nil, err
-		}
-		trees = append(trees, base)
+	trees, err := makeTrees(ctx, scratch)
+	if err != nil {
+		return nil, err
 	}
-	trees = append(trees, c.currentTree(out))
 	suites, _ := c.suites()
 	plan, err := runner.Prepare(ctx, trees, suites, filepath.Join(scratch, "bin"), prog)
 	if err != nil {

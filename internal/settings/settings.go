@@ -36,9 +36,11 @@ const (
 	Calibrate
 	// Accuracy: bench:accuracy's own settings.
 	Accuracy
+	// History: bench:record, bench:backfill and bench:trend.
+	History
 
 	// All is every group.
-	All = Run | Verdict | Alert | Merge | Report | Calibrate | Accuracy
+	All = Run | Verdict | Alert | Merge | Report | Calibrate | Accuracy | History
 )
 
 // Values are what the settings set. Load starts from Defaults.
@@ -48,6 +50,7 @@ type Values struct {
 	Accuracy  accuracy.Options
 	Calibrate gate.CalibrateOptions
 	Report    gate.ReportOptions
+	History   gate.HistoryOptions
 	// ShardsDir is where bench:merge finds the shards (BENCH_SHARDS_DIR).
 	ShardsDir string
 
@@ -70,6 +73,9 @@ func (v *Values) finish(uses Use) {
 			}
 		}
 	}
+	if uses&History != 0 && v.History.RunID == "" {
+		v.History.RunID = v.runID
+	}
 	if uses&Accuracy != 0 {
 		v.Accuracy.Count, v.Accuracy.Time = v.Config.Run.Count, v.Config.Run.Time
 	}
@@ -82,6 +88,7 @@ func Defaults() *Values {
 		Alert:     gate.AlertOptions{},
 		Accuracy:  accuracy.DefaultOptions,
 		Calibrate: gate.CalibrateOptions{Options: calibrate.DefaultOptions},
+		History:   gate.DefaultHistoryOptions,
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/benchgate/benchgate/internal/accuracy"
 	"github.com/benchgate/benchgate/internal/alert"
 	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/history"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
@@ -55,7 +56,7 @@ var Table = []Setting{
 	{Name: "BENCH_DIR", Default: ".", Uses: Run,
 		Doc: "root of the Go module to benchmark",
 		set: text(func(v *Values) *string { return &v.Config.Dir })},
-	{Name: "BENCH_RESULTS_DIR", Default: "benchmark_results", Uses: Run | Alert | Merge | Report | Calibrate | Accuracy,
+	{Name: "BENCH_RESULTS_DIR", Default: "benchmark_results", Uses: Run | Alert | Merge | Report | Calibrate | Accuracy | History,
 		Doc: "where every output goes (one run at a time: it is locked)",
 		set: text(func(v *Values) *string { return &v.Config.ResultsDir })},
 	{Name: "BENCH_DEADLINE", Default: "60m", Uses: Run,
@@ -159,7 +160,25 @@ var Table = []Setting{
 			v.Accuracy.Methods = splitList(s)
 			return nil
 		}},
-	{Name: "GITHUB_STEP_SUMMARY", Default: "set by GitHub Actions", Uses: Run | Merge,
+	{Name: "BENCH_HISTORY_BRANCH", Default: history.DefaultBranch, Uses: History,
+		Doc: "the branch of the benchmarked repository that keeps one file per recorded run",
+		set: text(func(v *Values) *string { return &v.History.Branch })},
+	{Name: "BENCH_HISTORY_DAYS", Default: "365", Uses: History,
+		Doc: "runs older than this many days are pruned by bench:record",
+		set: count(func(v *Values) *int { return &v.History.Days }, "365")},
+	{Name: "BENCH_BACKFILL", Default: "20", Uses: History,
+		Doc: "how many first-parent commits of HEAD bench:backfill covers",
+		set: count(func(v *Values) *int { return &v.History.Backfill }, "20")},
+	{Name: "BENCH_TREND_MIN_CHANGE", Default: "3", Uses: History,
+		Doc: "% change of a metric's level that a change point needs (smaller steps are noise)",
+		set: percent(func(v *Values) *float64 { return &v.History.Trend.MinChangePct })},
+	{Name: "BENCH_TREND_DRIFT", Default: "5", Uses: History,
+		Doc: "% slide from the best to the latest level reported as drift",
+		set: percent(func(v *Values) *float64 { return &v.History.Trend.DriftPct })},
+	{Name: "BENCH_ACK_FILE", Default: gate.DefaultAckFile, Uses: History,
+		Doc: "file in the repository listing accepted change points: <first bad commit> <benchmark> <unit>, or drift <benchmark> <unit>",
+		set: text(func(v *Values) *string { return &v.History.AckFile })},
+	{Name: "GITHUB_STEP_SUMMARY", Default: "set by GitHub Actions", Uses: Run | Merge | History,
 		Doc: "the Markdown report is appended to this file",
 		set: text(func(v *Values) *string { return &v.Config.StepSummary })},
 
@@ -185,8 +204,8 @@ var Table = []Setting{
 	{Name: "GITHUB_SERVER_URL", Default: "set by GitHub Actions", Uses: Alert,
 		Doc: "with GITHUB_RUN_ID, builds the link to the run and its artifacts",
 		set: text(func(v *Values) *string { return &v.serverURL })},
-	{Name: "GITHUB_RUN_ID", Default: "set by GitHub Actions", Uses: Alert,
-		Doc: "the run's ID, for that link",
+	{Name: "GITHUB_RUN_ID", Default: "set by GitHub Actions", Uses: Alert | History,
+		Doc: "the run's ID, for that link and to name a recorded run",
 		set: text(func(v *Values) *string { return &v.runID })},
 	{Name: "GITHUB_EVENT_NAME", Default: "set by GitHub Actions", Uses: Alert,
 		Doc: "schedule, or push to the main branch, opens the regression issue",

@@ -1,0 +1,345 @@
+package gate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/benchgate/benchgate/internal/atomicfile"
+	"github.com/benchgate/benchgate/internal/gitref"
+	"github.com/benchgate/benchgate/internal/history"
+	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/runner"
+	"github.com/benchgate/benchgate/internal/verdict"
+)
+
+// HistoryOptions configure Record, Backfill and Trend.
+type HistoryOptions struct {
+	// Branch is the history branch (BENCH_HISTORY_BRANCH). Default
+	// history.DefaultBranch.
+	Branch string
+	// Days is how long runs are kept (BENCH_HISTORY_DAYS). Default 365.
+	Days int
+	// Backfill is how many first-parent commits Backfill covers
+	// (BENCH_BACKFILL). Default 20.
+	Backfill int
+	// RunID names a recorded run (GITHUB_RUN_ID). Default: a time stamp.
+	RunID string
+	// Trend are the detection settings. Default history.DefaultTrendOptions.
+	Trend history.TrendOptions
+	// AckFile lists the acknowledged change points, relative to the
+	// repository root (BENCH_ACK_FILE). Default DefaultAckFile.
+	AckFile string
+}
+
+// DefaultAckFile is where Trend reads acknowledgements.
+const DefaultAckFile = ".benchgate-ack"
+
+// DefaultHistoryOptions are the defaults of HistoryOptions.
+var DefaultHistoryOptions = HistoryOptions{Branch: history.DefaultBranch, Days: 365, Backfill: 20, Trend: history.DefaultTrendOptions, AckFile: DefaultAckFile}
+
+// The files Trend writes in ResultsDir.
+const (
+	TrendMarkdownFile = "trend.md"
+	TrendHTMLFile     = "trend.html"
+	ChangePointsFile  = "changepoints.json"
+	recordFile        = "record.txt"
+)
+
+// ErrWorsened is wrapped by Trend's error when a worsening change point or
+// drift is not acknowledged; it counts as a regression (exit status 1).
+var ErrWorsened = fmt.Errorf("%w: the history has a worsening change point or drift", ErrRegression)
+
+// Record stores a run of the committed HEAD on the history branch: the
+// current results when they were measured at HEAD on a clean working
+// tree, else a fresh run of HEAD's tree. Runs older than Days are pruned.
+func Record(ctx context.Context, cfg Config, opts HistoryOptions) error {
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	unlock, err := cfg.lockResults("bench:record")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	repo, err := gitref.Open(cfg.Dir)
+	if err != nil {
+		return err
+	}
+	head, err := repo.Resolve("HEAD")
+	if err != nil {
+		return err
+	}
+	changes, err := repo.FirstParents(head, 1)
+	if err != nil {
+		return err
+	}
+	results := cfg.path(CurrentFile)
+	if !cfg.measuredAtClean(repo, results, head) {
+		fmt.Fprintf(cfg.Stderr, "benchmarking HEAD (%s) to record it\n", head.Short())
+		results = cfg.path(recordFile)
+		if err := cfg.measureCommit(ctx, repo, head, results); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(cfg.Stderr, "recording %s, measured at HEAD (%s)\n", results, head.Short())
+	}
+	return cfg.store(repo, opts, changes[0], results)
+}
+
+// measuredAtClean reports whether the results file was measured at head
+// and the working tree has no change: then it is HEAD's run.
+func (c *Config) measuredAtClean(repo *gitref.Repo, results string, head gitref.Commit) bool {
+	set, err := verdict.ReadFile(results)
+	if err != nil || set.Config["commit"] != head.Hash.String() {
+		return false
+	}
+	wt, err := repo.Repository().Worktree()
+	if err != nil {
+		return false
+	}
+	st, err := wt.Status()
+	return err == nil && st.IsClean()
+}
+
+// measureCommit benchmarks the tree of commit alone, materialized like a
+// base, and writes its results to out.
+func (c *Config) measureCommit(ctx context.Context, repo *gitref.Repo, commit gitref.Commit, out string) error {
+	_, err := c.runTrees(ctx, func(ctx context.Context, scratch string) ([]*runner.Tree, error) {
+		t, err := c.materializeBase(ctx, repo, commit, scratch, out)
+		if err != nil {
+			return nil, err
+		}
+		t.Name, t.Strict = "current", true
+		return []*runner.Tree{t}, nil
+	})
+	return err
+}
+
+// store appends the run in results to the history and prunes old runs.
+func (c *Config) store(repo *gitref.Repo, opts HistoryOptions, ch gitref.Change, results string) error {
+	set, err := verdict.ReadFile(results)
+	if err != nil {
+		return err
+	}
+	var cmp *verdict.Comparison
+	if x, err := report.ReadJSON(c.path(ComparisonFile)); err == nil {
+		cmp = x
+	}
+	run := history.FromResults(set, cmp)
+	run.Commit, run.Date, run.ID = ch.Hash.String(), ch.When.UTC(), opts.RunID
+	if !ch.Parent.IsZero() {
+		run.Parent = ch.Parent.String()
+	}
+	st := history.Open(repo.Repository(), opts.Branch)
+	p, err := st.Append(run)
+	if err != nil {
+		return fmt.Errorf("recording on %s: %w", st.Branch(), err)
+	}
+	fmt.Fprintf(c.Stderr, "recorded %s on %s: %s\n", ch.Short(), st.Branch(), p)
+	if opts.Days > 0 {
+		n, err := st.Prune(time.Now().AddDate(0, 0, -opts.Days))
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			fmt.Fprintf(c.Stderr, "pruned %d runs older than %d days\n", n, opts.Days)
+		}
+	}
+	return nil
+}
+
+// Backfill records the last opts.Backfill first-parent commits of HEAD
+// that the history lacks, oldest first, each materialized and benchmarked
+// on its own. Each run is stored as soon as it is measured, so an
+// interrupted backfill resumes where it stopped. A commit whose benchmarks
+// do not build or run is skipped with a note.
+func Backfill(ctx context.Context, cfg Config, opts HistoryOptions) error {
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	unlock, err := cfg.lockResults("bench:backfill")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	repo, err := gitref.Open(cfg.Dir)
+	if err != nil {
+		return err
+	}
+	head, err := repo.Resolve("HEAD")
+	if err != nil {
+		return err
+	}
+	changes, err := repo.FirstParents(head, opts.Backfill)
+	if err != nil {
+		return err
+	}
+	st := history.Open(repo.Repository(), opts.Branch)
+	runs, err := st.Runs()
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for _, r := range runs {
+		have[r.Commit] = true
+	}
+	var todo []gitref.Change
+	for i := len(changes) - 1; i >= 0; i-- {
+		if !have[changes[i].Hash.String()] {
+			todo = append(todo, changes[i])
+		}
+	}
+	fmt.Fprintf(cfg.Stderr, "backfill: %d of the last %d commits are not on %s yet\n", len(todo), len(changes), st.Branch())
+	start := time.Now()
+	var skipped []string
+	for i, ch := range todo {
+		eta := ""
+		if i > 0 {
+			eta = fmt.Sprintf(", about %s left", (time.Since(start) / time.Duration(i) * time.Duration(len(todo)-i)).Round(time.Second))
+		}
+		fmt.Fprintf(cfg.Stderr, "backfill [%d/%d] %s %s%s\n", i+1, len(todo), ch.Short(), ch.Subject, eta)
+		out := cfg.path(recordFile)
+		err := cfg.measureCommit(ctx, repo, ch.Commit, out)
+		if ctx.Err() != nil {
+			return fmt.Errorf("backfill interrupted after %d of %d commits (run it again to resume): %w", i, len(todo), ctx.Err())
+		}
+		if err != nil && !errors.Is(err, runner.ErrBenchmarkFailed) {
+			fmt.Fprintf(cfg.Stderr, "note: %s skipped: %v\n", ch.Short(), firstLineOf(err))
+			skipped = append(skipped, ch.Short())
+			continue
+		}
+		if err := cfg.store(repo, HistoryOptions{Branch: opts.Branch, RunID: opts.RunID}, ch, out); err != nil {
+			return err
+		}
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(cfg.Stderr, "backfill: skipped %s\n", strings.Join(skipped, ", "))
+	}
+	return nil
+}
+
+func firstLineOf(err error) string {
+	s, _, _ := strings.Cut(err.Error(), "\n")
+	return s
+}
+
+// TrendReport is what Trend finds, as changepoints.json holds it.
+type TrendReport struct {
+	Generated time.Time         `json:"generated"`
+	Branch    string            `json:"branch"`
+	Runs      int               `json:"runs"`
+	Series    []*history.Series `json:"series"`
+	Findings  []history.Finding `json:"findings"`
+}
+
+// Trend reads the history, finds change points and drift per benchmark
+// metric, and writes changepoints.json, trend.md and trend.html. Its error
+// wraps ErrWorsened when a worsening change point or drift is not
+// acknowledged, and ErrNoVerdict when the history is too short to tell.
+func Trend(ctx context.Context, cfg Config, opts HistoryOptions) error {
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	unlock, err := cfg.lockResults("bench:trend")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	repo, err := gitref.Open(cfg.Dir)
+	if err != nil {
+		return err
+	}
+	head, err := repo.Resolve("HEAD")
+	if err != nil {
+		return err
+	}
+	changes, err := repo.FirstParents(head, 0)
+	if err != nil {
+		return err
+	}
+	order := map[string]int{}
+	for i, ch := range changes {
+		order[ch.Hash.String()] = len(changes) - 1 - i
+	}
+	st := history.Open(repo.Repository(), opts.Branch)
+	runs, err := st.Runs()
+	if err != nil {
+		return err
+	}
+	series, findings := history.Analyze(runs, order, opts.Trend)
+	acks, err := readAcks(filepath.Join(repo.Root(), opts.AckFile))
+	if err != nil {
+		return err
+	}
+	var open []string
+	for i := range findings {
+		f := &findings[i]
+		for _, a := range acks {
+			if a.Accepts(f) {
+				f.Acknowledged = true
+			}
+		}
+		if f.Worse && !f.Acknowledged {
+			open = append(open, fmt.Sprintf("%s %s at %s (%+.1f%%)", f.Kind, f.Series.Name(), verdict.ShortCommit(f.FirstBad), f.ChangePct))
+		}
+	}
+	tr := &TrendReport{Generated: time.Now().UTC(), Branch: st.Branch(), Runs: len(runs), Series: series, Findings: findings}
+	if err := cfg.writeTrend(tr); err != nil {
+		return err
+	}
+	minRuns := 2 * max(opts.Trend.MinSegment, 2)
+	switch {
+	case len(open) > 0:
+		return fmt.Errorf("%w: %s (accept an intended one in %s)", ErrWorsened, strings.Join(open, "; "), opts.AckFile)
+	case longest(series) < minRuns:
+		return fmt.Errorf("%w: %d runs of HEAD's history on %s, too few to find a change (at least %d): run bench:backfill", ErrNoVerdict, longest(series), st.Branch(), minRuns)
+	}
+	return nil
+}
+
+func longest(series []*history.Series) int {
+	n := 0
+	for _, s := range series {
+		n = max(n, len(s.Points))
+	}
+	return n
+}
+
+func readAcks(path string) ([]history.Ack, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the acknowledgements: %w", err)
+	}
+	return history.ParseAcks(string(b)), nil
+}
+
+func (c *Config) writeTrend(tr *TrendReport) error {
+	if err := atomicfile.Write(c.path(ChangePointsFile), func(w io.Writer) error { return report.JSONValue(w, tr) }); err != nil {
+		return err
+	}
+	in := report.Trend{Branch: tr.Branch, Runs: tr.Runs, Series: tr.Series, Findings: tr.Findings, Generated: tr.Generated}
+	if err := atomicfile.Write(c.path(TrendMarkdownFile), func(w io.Writer) error { return report.TrendMarkdown(w, &in) }); err != nil {
+		return err
+	}
+	if err := atomicfile.Write(c.path(TrendHTMLFile), func(w io.Writer) error { return report.TrendHTML(w, &in) }); err != nil {
+		return err
+	}
+	if c.StepSummary != "" {
+		f, err := os.OpenFile(c.StepSummary, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err == nil {
+			report.TrendMarkdown(f, &in)
+			f.Close()
+		}
+	}
+	fmt.Fprintf(c.Stderr, "wrote %s, %s and %s\n", c.path(ChangePointsFile), c.path(TrendMarkdownFile), c.path(TrendHTMLFile))
+	return nil
+}

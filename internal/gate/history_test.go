@@ -1,0 +1,107 @@
+package gate_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/history"
+	"github.com/benchgate/benchgate/internal/testrepo"
+)
+
+// TestBackfillAndTrend: 16 commits, Slowed 50% slower from the 10th on.
+// Backfill leaves the checkout as it was and creates the history branch;
+// Trend finds the change point at that commit and nothing in Steady.
+func TestBackfillAndTrend(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs benchmarks")
+	}
+	r := testrepo.New(t)
+	var commits []string
+	for i := 1; i <= 16; i++ {
+		loops := 2000
+		if i >= 10 {
+			loops = 3000
+		}
+		files := module(loops, false)
+		files["n.txt"] = fmt.Sprint(i)
+		commits = append(commits, r.Commit(fmt.Sprintf("commit %d", i), files))
+	}
+	r.Write(map[string]string{"work/untracked.txt": "left alone\n"})
+	before := r.State()
+	cfg, out := config(t, r.Dir)
+	cfg.Run.Count, cfg.Run.Time = 4, "10ms"
+	opts := gate.DefaultHistoryOptions
+	opts.Backfill = 16
+	// Runs a few seconds apart on this shared machine drift by several
+	// percent (single-side runs, unlike the interleaved gate): the test's
+	// effect is gross, and so is the change it asks for.
+	opts.Trend.MinChangePct = 15
+	if err := gate.Backfill(context.Background(), cfg, opts); err != nil {
+		t.Fatalf("backfill: %v\n%s", err, cfg.Stderr)
+	}
+	after := r.State()
+	if strip(after) != strip(before) || !strings.Contains(after, "refs/heads/"+history.DefaultBranch) {
+		t.Errorf("backfill changed the checkout, or made no history branch:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	if n := r.Git("rev-list", "--count", history.DefaultBranch); n != "16" {
+		t.Errorf("%s commits on the history branch, want 16", n)
+	}
+	// A second backfill has nothing left to do.
+	cfg.Stderr = &lockedBuffer{}
+	if err := gate.Backfill(context.Background(), cfg, opts); err != nil || !strings.Contains(cfg.Stderr.(*lockedBuffer).String(), "0 of the last 16 commits") {
+		t.Errorf("second backfill: %v\n%s", err, cfg.Stderr)
+	}
+
+	err := gate.Trend(context.Background(), cfg, opts)
+	if gate.ExitCode(err) != 1 || !strings.Contains(err.Error(), "BenchmarkSlowed") {
+		t.Fatalf("trend: %v (exit %d), want 1 naming Slowed\n%s", err, gate.ExitCode(err), out)
+	}
+	var tr gate.TrendReport
+	b, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, gate.ChangePointsFile))
+	if err := json.Unmarshal(b, &tr); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range tr.Findings {
+		name := strings.TrimSuffix(f.Benchmark, suffix(f.Benchmark))
+		switch {
+		case name == "BenchmarkSlowed" && f.Unit == "ns/op" && f.Kind == "change point":
+			found = true
+			if f.FirstBad != commits[9] || f.LastGood != commits[8] || f.ChangePct < 30 || !f.Worse {
+				t.Errorf("change point %+v, want first bad %s (commit 10), last good %s, about +50%%", f, commits[9][:7], commits[8][:7])
+			}
+		case name == "BenchmarkSteady" && f.Unit == "ns/op":
+			t.Errorf("a finding in the unchanged benchmark: %+v", f)
+		}
+	}
+	if !found {
+		t.Errorf("no change point for Slowed ns/op: %+v", tr.Findings)
+	}
+	html, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, gate.TrendHTMLFile))
+	if !strings.Contains(string(html), "<svg") || !strings.Contains(string(html), commits[9][:7]) {
+		t.Errorf("trend.html has no chart or does not name the commit")
+	}
+
+	// Acknowledged, the change no longer fails.
+	r.Write(map[string]string{gate.DefaultAckFile: commits[9][:9] + " BenchmarkSlowed ns/op # the new hashing is worth it\n"})
+	if err := gate.Trend(context.Background(), cfg, opts); err != nil {
+		t.Errorf("trend after acknowledging: %v", err)
+	}
+}
+
+// strip drops the history branch's line from a repository state.
+func strip(state string) string {
+	var keep []string
+	for _, l := range strings.Split(state, "\n") {
+		if !strings.Contains(l, "refs/heads/"+history.DefaultBranch) {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
+}
