@@ -21,7 +21,7 @@ type Point struct {
 	// Lo and Hi bound the median's 95% interval; null when unbounded.
 	Lo verdict.Number `json:"lo"`
 	Hi verdict.Number `json:"hi"`
-	N      int       `json:"n"`
+	N  int            `json:"n"`
 	// Epoch numbers the machine fingerprints in order of appearance.
 	Epoch int `json:"epoch"`
 }
