@@ -58,6 +58,8 @@ type Report struct {
 	Options  Options
 	Effects  []Effect
 	Variants []*Tally
+	// History is the history scenario's outcome.
+	History *HistoryResult
 }
 
 func newReport(opts Options, methods []string) *Report {
@@ -221,6 +223,9 @@ func (r *Report) Print(w io.Writer) {
 		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
 	}
 	tw.Flush()
+	if r.History != nil {
+		r.History.print(w)
+	}
 	for _, t := range r.Variants {
 		if len(t.Notes) == 0 {
 			continue

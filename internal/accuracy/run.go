@@ -12,7 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/changepoint"
 	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/history"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
@@ -124,6 +126,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		names = []string{MethodBenchgate, MethodSensitive, MethodNaive, MethodBenchstatSeq, MethodBenchstatAlt}
 	}
 	rep := newReport(opts, names)
+	var aa []sample // the gate's A/A runs: the history scenario's noise
 	for r := 1; r <= opts.Reps; r++ {
 		for _, name := range names {
 			run, ok := methods[name]
@@ -145,9 +148,13 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 				if err := rep.add(name, r, cmp.kind == "A/A", s); err != nil {
 					return nil, err
 				}
+				if cmp.kind == "A/A" && strings.HasPrefix(name, MethodBenchgate) {
+					aa = append(aa, s)
+				}
 			}
 		}
 	}
+	rep.History = historyScenario(pool(aa), changepoint.DefaultOptions, history.DefaultTrendOptions.DriftPct)
 	return rep, nil
 }
 
