@@ -43,6 +43,10 @@ func (c *Config) applyConfirmation(cmp *verdict.Comparison, basePath, currentPat
 			}
 		}
 	}
-	fmt.Fprintf(c.Stderr, "confirmation: %d of %d findings reproduced in fresh rounds; the others are undecided (did not reproduce)\n", kept, n)
+	msg := fmt.Sprintf("confirmation: %d of %d findings reproduced in fresh rounds", kept, n)
+	if kept < n {
+		msg += "; the others are undecided (did not reproduce)"
+	}
+	fmt.Fprintln(c.Stderr, msg)
 	return nil
 }

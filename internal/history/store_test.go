@@ -1,12 +1,16 @@
 package history
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
 
 	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
 
 	"github.com/benchgate/benchgate/internal/testrepo"
 )
@@ -17,7 +21,23 @@ func run(commit string, day int, id string) *Run {
 		Metrics: []Metric{{Pkg: "example.com/m/w", Benchmark: "BenchmarkX-2", Unit: "sec/op", Samples: []float64{1e-6, 1.1e-6}}}}
 }
 
-func open(t *testing.T, dir string) *Store {
+type plumbingHash = plumbing.Hash
+
+// encodeRun stores run's file as Append would and returns its blob and
+// size.
+func encodeRun(t testing.TB, s *Store, run *Run) (plumbing.Hash, int) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	json.NewEncoder(zw).Encode(run)
+	zw.Close()
+	h, err := s.putBlob(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, buf.Len()
+}
+
+func open(t testing.TB, dir string) *Store {
 	t.Helper()
 	g, err := git.PlainOpen(dir)
 	if err != nil {
@@ -150,4 +170,37 @@ func TestConcurrentAppends(t *testing.T) {
 	if runs, err := open(t, r.Dir).Runs(); err != nil || len(runs) != 6 {
 		t.Errorf("%d runs (%v), want 6", len(runs), err)
 	}
+}
+
+// BenchmarkTrend1000x100 reads a history of 1,000 runs of 100 metrics
+// from the branch and analyzes it: bench:trend's work (the target: under
+// 5 s). It also reports the size of one stored run.
+func BenchmarkTrend1000x100(b *testing.B) {
+	r := testrepo.New(b)
+	r.Commit("first", map[string]string{"a.txt": "a\n"})
+	s := open(b, r.Dir)
+	runs, order := synthetic(1000, 100)
+	files := map[string]plumbingHash{}
+	size := 0
+	for _, run := range runs {
+		blob, n := encodeRun(b, s, run)
+		files[run.Path()] = blob
+		size += n
+	}
+	if err := s.update("bulk", func(m map[string]plumbingHash) bool {
+		for p, h := range files {
+			m[p] = h
+		}
+		return true
+	}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		got, err := s.Runs()
+		if err != nil || len(got) != 1000 {
+			b.Fatal(len(got), err)
+		}
+		Analyze(got, order, DefaultTrendOptions)
+	}
+	b.ReportMetric(float64(size)/float64(len(runs)), "bytes/run")
 }
