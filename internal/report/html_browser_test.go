@@ -53,58 +53,8 @@ func TestHTMLInBrowser(t *testing.T) {
 	}
 	f.Close()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		// The network is off: every request goes to a proxy that is not there.
-		chromedp.ProxyServer("http://127.0.0.1:9"), chromedp.Flag("proxy-bypass-list", "<-loopback>"),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1600))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-
-	var mu sync.Mutex
-	var consoleErrors, requests, dialogs []string
-	dialogOpened := make(chan struct{}, 1)
-	listen := func(ev any) {
-		mu.Lock()
-		defer mu.Unlock()
-		switch e := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			if e.Type == "error" || e.Type == "warning" || e.Type == "assert" {
-				consoleErrors = append(consoleErrors, fmt.Sprintf("console %s", e.Type))
-			}
-		case *runtime.EventExceptionThrown:
-			consoleErrors = append(consoleErrors, e.ExceptionDetails.Text)
-		case *network.EventRequestWillBeSent:
-			requests = append(requests, e.Request.URL)
-		case *cdppage.EventJavascriptDialogOpening:
-			dialogs = append(dialogs, e.Message)
-			select {
-			case dialogOpened <- struct{}{}:
-			default:
-			}
-		}
-	}
-	ctx, cancel := chromedp.NewContext(actx, chromedp.WithListener(listen))
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	go func() {
-		for range dialogOpened {
-			chromedp.Call(ctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: false})
-		}
-	}()
-
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	_, err = chromedp.Call(ctx, network.Enable, network.EnableParams{})
-	must(err)
-	must(chromedp.Do(ctx, chromedp.Navigate("file://"+path), chromedp.WaitVisible("#summary")))
+	pg := browse(t, exe, path, "#summary")
+	ctx, must := pg.ctx, pg.must
 	counts, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`Object.fromEntries(Array.from(document.querySelectorAll('[data-count]')).map(e => [e.dataset.count, e.querySelector('b').textContent]))`))
 	must(err)
 	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('table.rows tbody tr').length`))
@@ -121,23 +71,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	must(chromedp.Do(ctx, click))
 	afterDesc, err := chromedp.Run(ctx, readChange)
 	must(err)
-	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
-	must(err)
-	close(dialogOpened)
-
-	mu.Lock()
-	defer mu.Unlock()
-	if len(consoleErrors) > 0 {
-		t.Errorf("console errors: %q", consoleErrors)
-	}
-	for _, u := range requests {
-		if !strings.HasPrefix(u, "file://") {
-			t.Errorf("the page fetched %s", u)
-		}
-	}
-	if len(dialogs) > 0 {
-		t.Errorf("a benchmark name ran script: dialogs %q", dialogs)
-	}
+	pg.finish("report.png")
 	if scriptText == "" || !strings.Contains(scriptText, "<script>alert(1)</script>") {
 		t.Errorf("the <script> benchmark name is not shown as text: %q", scriptText)
 	}
@@ -153,15 +87,107 @@ func TestHTMLInBrowser(t *testing.T) {
 	if !isSorted(afterAsc, false) || !isSorted(afterDesc, true) || isSorted(before, false) {
 		t.Errorf("sorting by Change did not reorder the rows:\nbefore %v\nasc    %v\ndesc   %v", before, afterAsc, afterDesc)
 	}
+}
+
+// A browserPage is a file loaded in headless Chromium with the network off.
+type browserPage struct {
+	t      *testing.T
+	ctx    context.Context
+	cancel []context.CancelFunc
+
+	mu                               sync.Mutex
+	consoleErrors, requests, dialogs []string
+	dialogOpened                     chan struct{}
+}
+
+// browse opens path in Chromium and waits until wait is visible.
+func browse(t *testing.T, exe, path, wait string) *browserPage {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		// The network is off: every request goes to a proxy that is not there.
+		chromedp.ProxyServer("http://127.0.0.1:9"), chromedp.Flag("proxy-bypass-list", "<-loopback>"),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1600))
+	pg := &browserPage{t: t, dialogOpened: make(chan struct{}, 1)}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	pg.cancel = append(pg.cancel, cancel)
+	listen := func(ev any) {
+		pg.mu.Lock()
+		defer pg.mu.Unlock()
+		switch e := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == "error" || e.Type == "warning" || e.Type == "assert" {
+				pg.consoleErrors = append(pg.consoleErrors, fmt.Sprintf("console %s", e.Type))
+			}
+		case *runtime.EventExceptionThrown:
+			pg.consoleErrors = append(pg.consoleErrors, e.ExceptionDetails.Text)
+		case *network.EventRequestWillBeSent:
+			pg.requests = append(pg.requests, e.Request.URL)
+		case *cdppage.EventJavascriptDialogOpening:
+			pg.dialogs = append(pg.dialogs, e.Message)
+			select {
+			case pg.dialogOpened <- struct{}{}:
+			default:
+			}
+		}
+	}
+	ctx, cancel := chromedp.NewContext(actx, chromedp.WithListener(listen))
+	pg.cancel = append(pg.cancel, cancel)
+	pg.ctx, cancel = context.WithTimeout(ctx, 60*time.Second)
+	pg.cancel = append(pg.cancel, cancel)
+	go func() {
+		for range pg.dialogOpened {
+			chromedp.Call(pg.ctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: false})
+		}
+	}()
+	_, err := chromedp.Call(pg.ctx, network.Enable, network.EnableParams{})
+	pg.must(err)
+	pg.must(chromedp.Do(pg.ctx, chromedp.Navigate("file://"+path), chromedp.WaitVisible(wait)))
+	return pg
+}
+
+func (pg *browserPage) must(err error) {
+	pg.t.Helper()
+	if err != nil {
+		pg.t.Fatal(err)
+	}
+}
+
+// finish saves a screenshot as shot in $BENCHGATE_ARTIFACTS, closes the
+// browser and checks that the page raised no error, fetched nothing and
+// opened no dialog.
+func (pg *browserPage) finish(shot string) {
+	t := pg.t
+	t.Helper()
+	png, err := chromedp.Run(pg.ctx, chromedp.FullScreenshot(80))
+	pg.must(err)
+	close(pg.dialogOpened)
+	for i := len(pg.cancel) - 1; i >= 0; i-- {
+		defer pg.cancel[i]()
+	}
+	pg.mu.Lock()
+	defer pg.mu.Unlock()
+	if len(pg.consoleErrors) > 0 {
+		t.Errorf("console errors: %q", pg.consoleErrors)
+	}
+	for _, u := range pg.requests {
+		if !strings.HasPrefix(u, "file://") {
+			t.Errorf("the page fetched %s", u)
+		}
+	}
+	if len(pg.dialogs) > 0 {
+		t.Errorf("data ran script: dialogs %q", pg.dialogs)
+	}
 	dir := os.Getenv("BENCHGATE_ARTIFACTS")
 	if dir == "" {
 		dir = filepath.Join(os.TempDir(), "benchgate-artifacts")
 	}
 	os.MkdirAll(dir, 0o755)
-	shotPath := filepath.Join(dir, "report.png")
-	if len(shot) < 1000 {
-		t.Errorf("screenshot of %d bytes", len(shot))
-	} else if err := os.WriteFile(shotPath, shot, 0o644); err != nil {
+	shotPath := filepath.Join(dir, shot)
+	if len(png) < 1000 {
+		t.Errorf("screenshot of %d bytes", len(png))
+	} else if err := os.WriteFile(shotPath, png, 0o644); err != nil {
 		t.Error(err)
 	} else {
 		t.Logf("screenshot: %s", shotPath)
