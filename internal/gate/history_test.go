@@ -105,3 +105,28 @@ func strip(state string) string {
 	}
 	return strings.Join(keep, "\n")
 }
+
+// TestRecord: HEAD is benchmarked and stored; a second record (a retried
+// CI push) reuses that run instead of measuring again.
+func TestRecord(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs benchmarks")
+	}
+	r := testrepo.New(t)
+	head := r.Commit("first", module(1000, false))
+	cfg, _ := config(t, r.Dir)
+	cfg.Run.Count, cfg.Run.Time = 2, "10ms"
+	for i, want := range []string{"benchmarking HEAD", "recording " + filepath.Join(cfg.ResultsDir, "record.txt") + ", measured at HEAD"} {
+		stderr := &lockedBuffer{}
+		cfg.Stderr = stderr
+		if err := gate.Record(context.Background(), cfg, gate.DefaultHistoryOptions); err != nil {
+			t.Fatalf("record %d: %v\n%s", i+1, err, stderr)
+		}
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("record %d does not say %q:\n%s", i+1, want, stderr)
+		}
+	}
+	if out := r.Git("log", "--format=%s", history.DefaultBranch); strings.Count(out, "benchgate: record "+head) != 2 {
+		t.Errorf("history branch log:\n%s", out)
+	}
+}

@@ -192,3 +192,35 @@ func TestSupplyChain(t *testing.T) {
 		}
 	}
 }
+
+// TestHistoryJobs: only a push to main records (with the only contents:
+// write), retrying a rejected push; the weekly run finds change points.
+func TestHistoryJobs(t *testing.T) {
+	g := loadGate(t)
+	rec, ok := g.Jobs["record-history"]
+	if !ok {
+		t.Fatal("no record-history job")
+	}
+	if !strings.Contains(rec.If, "github.event_name == 'push'") || !strings.Contains(rec.If, "refs/heads/main") || strings.Contains(rec.If, "pull_request") {
+		t.Errorf("record-history runs if %q; want pushes to main only", rec.If)
+	}
+	var records, retries bool
+	for _, s := range rec.Steps {
+		records = records || strings.Contains(s.Run, "go tool mage bench:record")
+		retries = retries || (strings.Contains(s.Run, "for attempt") && strings.Contains(s.Run, "git push"))
+	}
+	if !records || !retries {
+		t.Errorf("record-history: records %v, retries the push %v", records, retries)
+	}
+	tr, ok := g.Jobs["trend"]
+	if !ok || !strings.Contains(tr.If, "schedule") {
+		t.Fatalf("no weekly trend job: %q", tr.If)
+	}
+	found := false
+	for _, s := range tr.Steps {
+		found = found || strings.Contains(s.Run, "go tool mage bench:trend")
+	}
+	if !found {
+		t.Error("the trend job does not run bench:trend")
+	}
+}

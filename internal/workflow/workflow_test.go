@@ -196,6 +196,7 @@ func TestLeastPrivilege(t *testing.T) {
 	want := map[string]map[string]string{
 		"compare-and-report":  {"contents": "read", "pull-requests": "write"},
 		"alert-on-regression": {"contents": "read", "issues": "write"},
+		"record-history":      {"contents": "write"},
 	}
 	for name, j := range w.Jobs {
 		if exp, ok := want[name]; ok {
@@ -206,7 +207,7 @@ func TestLeastPrivilege(t *testing.T) {
 		}
 		for k, v := range j.Permissions {
 			if v == "write" {
-				t.Errorf("job %s has %s: write; only the commenting and alerting jobs may write", name, k)
+				t.Errorf("job %s has %s: write; only the commenting, alerting and history jobs may write", name, k)
 			}
 		}
 	}
