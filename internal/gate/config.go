@@ -41,6 +41,12 @@ type Config struct {
 	// the saved baseline if there is one, else the merge base of HEAD
 	// and the main branch.
 	Base string
+	// BaseGo and CurrentGo, when set, are the Go toolchains that build
+	// each side (BENCH_BASE_GO, BENCH_CURRENT_GO, such as go1.27.3; Go
+	// fetches them as GOTOOLCHAIN does). With Base HEAD and a clean tree
+	// the comparison asks whether that Go is slower. Default: the go
+	// command's own.
+	BaseGo, CurrentGo string
 	// Suites are the suites to run (already selected by BENCH_SUITES).
 	Suites []Suite
 	// Packages, when set, replace the suites' packages with one suite

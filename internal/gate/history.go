@@ -123,7 +123,7 @@ func (c *Config) measureCommit(ctx context.Context, repo *gitref.Repo, commit gi
 		if err != nil {
 			return nil, err
 		}
-		t.Name, t.Strict = "current", true
+		t.Name, t.Strict, t.Toolchain = "current", true, c.CurrentGo
 		return []*runner.Tree{t}, nil
 	})
 	return err

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/benchgate/benchgate/internal/gate"
 	"github.com/benchgate/benchgate/internal/lock"
+	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/testrepo"
 )
 
@@ -88,5 +90,37 @@ func TestStaleScratchIsReapedByLock(t *testing.T) {
 	}
 	if _, err := os.Stat(live); err != nil {
 		t.Errorf("the live scratch directory was removed: %v", err)
+	}
+}
+
+// TestBaseToolchain: BENCH_BASE=HEAD with BENCH_BASE_GO builds the base
+// with that Go (fetched from the module proxy as GOTOOLCHAIN does) and the
+// comparison records each side's Go.
+func TestBaseToolchain(t *testing.T) {
+	if testing.Short() {
+		t.Skip("downloads a Go toolchain, builds and runs benchmarks")
+	}
+	const other = "go1.27.3"
+	r := testrepo.New(t)
+	r.Commit("first", module(1000, false))
+	cfg, out := config(t, r.Dir)
+	cfg.Base, cfg.BaseGo, cfg.Run.Count = "HEAD", other, 2
+	cfg.Confirm = false
+	if err := gate.Regression(context.Background(), cfg); err != nil && gate.ExitCode(err) == 2 {
+		if strings.Contains(err.Error(), "toolchain") {
+			t.Skipf("%s cannot be fetched here: %v", other, err)
+		}
+		t.Fatalf("%v\n%s", err, out)
+	}
+	cmp, err := report.ReadJSON(filepath.Join(cfg.ResultsDir, gate.ComparisonFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, err := exec.Command("go", "env", "GOVERSION").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cmp.Base.Go != other || cmp.Current.Go != strings.TrimSpace(string(mine)) {
+		t.Errorf("base go %q, current go %q; want %s and %s", cmp.Base.Go, cmp.Current.Go, other, mine)
 	}
 }

@@ -13,7 +13,7 @@ import (
 // currentTree describes the working tree, uncommitted changes included.
 // Outside a git checkout it has no ref or commit.
 func (c *Config) currentTree(out string) *runner.Tree {
-	t := &runner.Tree{Name: "current", Dir: c.Dir, Out: out, Strict: true}
+	t := &runner.Tree{Name: "current", Dir: c.Dir, Out: out, Strict: true, Toolchain: c.CurrentGo}
 	if repo, err := gitref.Open(c.Dir); err == nil {
 		if head, branch, err := repo.Head(); err == nil {
 			t.Commit = head.Hash.String()
@@ -59,5 +59,5 @@ func (c *Config) materializeBase(ctx context.Context, repo *gitref.Repo, base gi
 	if err != nil {
 		return nil, fmt.Errorf("locating BENCH_DIR in the repository: %w", err)
 	}
-	return &runner.Tree{Name: "base", Dir: filepath.Join(root, rel), Ref: base.Rev, Commit: base.Hash.String(), Out: out}, nil
+	return &runner.Tree{Name: "base", Dir: filepath.Join(root, rel), Ref: base.Rev, Commit: base.Hash.String(), Out: out, Toolchain: c.BaseGo}, nil
 }

@@ -16,7 +16,7 @@ import (
 // -trimpath a binary does not depend on where its tree is, so a package
 // whose code is the same on both sides comes from Go's build cache the
 // second time.
-func build(ctx context.Context, moduleDir string, pkgs []string, dir string) (bins map[string]string, failed map[string]string, err error) {
+func build(ctx context.Context, tr *Tree, pkgs []string, dir string) (bins map[string]string, failed map[string]string, err error) {
 	bins, failed = map[string]string{}, map[string]string{}
 	if len(pkgs) == 0 {
 		return bins, failed, nil
@@ -33,7 +33,7 @@ func build(ctx context.Context, moduleDir string, pkgs []string, dir string) (bi
 	}
 	if unique {
 		args := append([]string{"test", "-c", "-trimpath", "-o", dir + string(filepath.Separator)}, pkgs...)
-		if _, err := goCmd(ctx, moduleDir, args...); err == nil {
+		if _, err := goCmd(ctx, tr, args...); err == nil {
 			for _, p := range pkgs {
 				bins[p] = filepath.Join(dir, binName(p))
 			}
@@ -44,7 +44,7 @@ func build(ctx context.Context, moduleDir string, pkgs []string, dir string) (bi
 	}
 	for i, p := range pkgs {
 		bin := filepath.Join(dir, fmt.Sprintf("%d-%s", i, binName(p)))
-		if out, err := goCmd(ctx, moduleDir, "test", "-c", "-trimpath", "-o", bin, p); err != nil {
+		if out, err := goCmd(ctx, tr, "test", "-c", "-trimpath", "-o", bin, p); err != nil {
 			if ctx.Err() != nil {
 				return nil, nil, ctx.Err()
 			}
@@ -61,21 +61,25 @@ func binName(importPath string) string {
 	return importPath[strings.LastIndex(importPath, "/")+1:] + ".test"
 }
 
-// goCmd runs the go command in dir with GOWORK=off: a go.work in a
-// parent directory (of the scratch tree, or planted in a shared temporary
-// directory) must not change what either side builds.
-func goCmd(ctx context.Context, dir string, args ...string) (string, error) {
-	cmd := goCommand(ctx, dir, args...)
+// goCmd runs the go command in the tree's module root with GOWORK=off: a
+// go.work in a parent directory (of the scratch tree, or planted in a
+// shared temporary directory) must not change what either side builds.
+func goCmd(ctx context.Context, tr *Tree, args ...string) (string, error) {
+	cmd := goCommand(ctx, tr, args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
 	return out.String(), err
 }
 
-// goCommand is the go command in dir with GOWORK=off.
-func goCommand(ctx context.Context, dir string, args ...string) *exec.Cmd {
+// goCommand is the go command in the tree's module root with GOWORK=off
+// and, when the tree names one, its Go toolchain (GOTOOLCHAIN).
+func goCommand(ctx context.Context, tr *Tree, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = dir
+	cmd.Dir = tr.Dir
 	cmd.Env = append(os.Environ(), "GOWORK=off")
+	if tr.Toolchain != "" {
+		cmd.Env = append(cmd.Env, "GOTOOLCHAIN="+tr.Toolchain)
+	}
 	return cmd
 }

@@ -32,6 +32,10 @@ type Tree struct {
 	Ref, Commit string
 	// Out is the results file this side writes.
 	Out string
+	// Toolchain, when set, is the Go toolchain that builds this side
+	// (GOTOOLCHAIN, such as go1.27.3): comparing Go versions. Default:
+	// the go command's own.
+	Toolchain string
 	// Strict makes a package of this side that fails to load or build an
 	// error instead of a note: the current side is strict, since a
 	// benchmark that cannot run there gives no evidence. Default false:
@@ -55,9 +59,9 @@ type listed struct {
 }
 
 // list runs go list -e in dir over patterns.
-func list(ctx context.Context, dir string, patterns []string) ([]listed, error) {
+func list(ctx context.Context, tr *Tree, patterns []string) ([]listed, error) {
 	args := append([]string{"list", "-e", "-f", "{{.ImportPath}}\t{{.Dir}}\t{{len .TestGoFiles}}\t{{len .XTestGoFiles}}\t{{with .Error}}{{.Err}}{{end}}"}, patterns...)
-	cmd := goCommand(ctx, dir, args...)
+	cmd := goCommand(ctx, tr, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -65,7 +69,7 @@ func list(ctx context.Context, dir string, patterns []string) ([]listed, error) 
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("listing packages %s in %s: %w\n%s", strings.Join(patterns, " "), dir, err, strings.TrimSpace(stderr.String()))
+		return nil, fmt.Errorf("listing packages %s in %s: %w\n%s", strings.Join(patterns, " "), tr.Dir, err, strings.TrimSpace(stderr.String()))
 	}
 	var ps []listed
 	sc := bufio.NewScanner(bytes.NewReader(out))
@@ -93,7 +97,7 @@ type Plan struct {
 	Stats Stats
 
 	bins      map[string]map[string]string // tree name -> import path -> binary
-	goVersion string
+	goVersion map[string]string // tree name -> the Go that built it
 }
 
 // Stats say where a run's time went, to tell the runner's own overhead
@@ -138,7 +142,7 @@ func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, 
 	for _, tr := range trees {
 		present[tr.Name] = map[string]string{}
 		for _, s := range suites {
-			ls, err := list(ctx, tr.Dir, s.Patterns)
+			ls, err := list(ctx, tr, s.Patterns)
 			if err != nil {
 				return nil, err
 			}
@@ -187,7 +191,7 @@ func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, 
 		prog.Note(fmt.Sprintf("building %d test binaries of %s", len(pkgs), tr.Name))
 		wg.Go(func() {
 			r := &results[i]
-			r.bins, r.failed, r.err = build(ctx, tr.Dir, pkgs, filepath.Join(binDir, tr.Name))
+			r.bins, r.failed, r.err = build(ctx, tr, pkgs, filepath.Join(binDir, tr.Name))
 		})
 	}
 	wg.Wait()
@@ -208,9 +212,11 @@ func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, 
 		}
 		p.bins[tr.Name] = bins
 	}
-	v, err := goCommand(ctx, trees[len(trees)-1].Dir, "env", "GOVERSION").Output()
-	if err == nil {
-		p.goVersion = strings.TrimSpace(string(v))
+	p.goVersion = map[string]string{}
+	for _, tr := range trees {
+		if v, err := goCommand(ctx, tr, "env", "GOVERSION").Output(); err == nil {
+			p.goVersion[tr.Name] = strings.TrimSpace(string(v))
+		}
 	}
 	return p, nil
 }

@@ -211,7 +211,7 @@ func (p *Plan) buffers(opts Options) map[string]*bytes.Buffer {
 	bufs := map[string]*bytes.Buffer{}
 	for _, tr := range p.Trees {
 		b := &bytes.Buffer{}
-		for _, kv := range [][2]string{{"commit", tr.Commit}, {"ref", tr.Ref}, {"date", opts.Date.UTC().Format(time.RFC3339)}, {"go", p.goVersion}, {"benchtime", opts.Time}} {
+		for _, kv := range [][2]string{{"commit", tr.Commit}, {"ref", tr.Ref}, {"date", opts.Date.UTC().Format(time.RFC3339)}, {"go", p.goVersion[tr.Name]}, {"benchtime", opts.Time}} {
 			if kv[1] != "" {
 				fmt.Fprintf(b, "%s: %s\n", kv[0], oneLine(kv[1]))
 			}

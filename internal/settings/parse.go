@@ -135,3 +135,16 @@ func splitBenchPattern(s string) []string {
 }
 
 func compile(s string) (*regexp.Regexp, error) { return regexp.Compile(s) }
+
+var toolchainName = regexp.MustCompile(`^go1(\.\d+){1,2}((rc|beta)\d+)?$`)
+
+// toolchain sets a Go toolchain name such as go1.27.3.
+func toolchain(dst func(*Values) *string) func(string, *Values) error {
+	return func(s string, v *Values) error {
+		if !toolchainName.MatchString(s) {
+			return errors.New("use a Go toolchain name such as go1.27.3")
+		}
+		*dst(v) = s
+		return nil
+	}
+}

@@ -23,6 +23,12 @@ var Table = []Setting{
 	{Name: "BENCH_BASE", Default: "the merge base with main", Uses: Run,
 		Doc: "what to compare with: a git revision (branch, origin/branch, tag, SHA, HEAD~N), measured interleaved; or file:path, saved results",
 		set: text(func(v *Values) *string { return &v.Config.Base })},
+	{Name: "BENCH_BASE_GO", Default: "the go command's", Uses: Run,
+		Doc: "Go toolchain that builds the base side, e.g. go1.27.3 (fetched as GOTOOLCHAIN does); with BENCH_BASE=HEAD: does a Go upgrade slow us down?",
+		set: toolchain(func(v *Values) *string { return &v.Config.BaseGo })},
+	{Name: "BENCH_CURRENT_GO", Default: "the go command's", Uses: Run,
+		Doc: "Go toolchain that builds the current side",
+		set: toolchain(func(v *Values) *string { return &v.Config.CurrentGo })},
 	{Name: "BENCH_SUITES", Default: "all", Uses: Run | Merge,
 		Doc: "comma list of suites to run (bench:merge: the shards to expect)",
 		set: func(s string, v *Values) (err error) {
