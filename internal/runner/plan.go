@@ -97,7 +97,7 @@ type Plan struct {
 	Stats Stats
 
 	bins      map[string]map[string]string // tree name -> import path -> binary
-	goVersion map[string]string // tree name -> the Go that built it
+	goVersion map[string]string            // tree name -> the Go that built it
 }
 
 // Stats say where a run's time went, to tell the runner's own overhead
