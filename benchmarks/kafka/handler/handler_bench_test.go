@@ -2,7 +2,9 @@ package handler
 
 import (
 	"io"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
@@ -80,4 +82,31 @@ func BenchmarkFetch(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.N*len(fetched))/b.Elapsed().Seconds(), "msgs/s")
+}
+
+// BenchmarkProduceLatency serves one produce request (16 records of 256
+// bytes) per operation and reports the median and 99th percentile latency
+// of a request besides the mean.
+func BenchmarkProduceLatency(b *testing.B) {
+	h := New(newStore(b, 1))
+	frame := kmsg.NewRequestFormatter().AppendRequest(nil, produceRequest(9, 0, records(batchRecords, recordSize)), 1)
+	lat := make([]time.Duration, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if err := h.Serve(&repeat{frame: frame, n: 1}, io.Discard); err != nil {
+			b.Fatal(err)
+		}
+		lat[i] = time.Since(start)
+	}
+	b.StopTimer()
+	reportPercentiles(b, lat)
+}
+
+// reportPercentiles reports the median and the 99th percentile of lat.
+func reportPercentiles(b *testing.B, lat []time.Duration) {
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "p50-ns/op")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds()), "p99-ns/op")
 }
