@@ -13,6 +13,7 @@ require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/go-git/go-git/v5 v5.19.3
 	github.com/google/go-github/v75 v75.0.0
+	github.com/google/pprof v0.0.0-20261105003125-4bf881d7fb0b
 	github.com/magefile/mage v1.17.2
 	github.com/slack-go/slack v0.35.0
 	github.com/twmb/franz-go/pkg/kmsg v1.15.1

@@ -119,6 +119,16 @@ func (Bench) Accuracy(ctx context.Context) error {
 	return gate.Exit(rep.WriteFile(filepath.Join(v.Config.ResultsDir, "accuracy.txt")))
 }
 
+// Profile benchmarks the baseline and the current tree like bench:regression and diffs CPU and allocation profiles of every benchmark BENCH_FILTER selects.
+func (Bench) Profile(ctx context.Context) error {
+	v, err := load(settings.Run | settings.Verdict)
+	if err != nil {
+		return err
+	}
+	v.Config.Profile = gate.ProfileAll
+	return gate.Exit(gate.Regression(ctx, v.Config))
+}
+
 // Record benchmarks the committed HEAD (or reuses current.txt measured there) and stores the run on the history branch.
 func (Bench) Record(ctx context.Context) error {
 	v, err := load(settings.Run | settings.History)

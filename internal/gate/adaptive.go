@@ -1,7 +1,6 @@
 package gate
 
 import (
-	"bytes"
 	"math"
 	"slices"
 
@@ -27,15 +26,7 @@ func (c *Config) undecided(results map[string][]byte) (map[string][]string, erro
 // benchmarksWhere compares the runner's results so far and names, per
 // package, the benchmarks (without -N) with a row for which keep is true.
 func (c *Config) benchmarksWhere(results map[string][]byte, keep func(*verdict.Row) bool) (map[string][]string, error) {
-	base, err := verdict.Read(bytes.NewReader(results["base"]), "base")
-	if err != nil {
-		return nil, err
-	}
-	cur, err := verdict.Read(bytes.NewReader(results["current"]), "current")
-	if err != nil {
-		return nil, err
-	}
-	cmp, err := verdict.Compare(base, cur, c.verdictOptions())
+	cmp, err := c.compareResults(results)
 	if err != nil {
 		return nil, err
 	}

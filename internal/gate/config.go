@@ -67,6 +67,10 @@ type Config struct {
 	// main rounds again, in fresh rounds: it stands only if they reproduce
 	// it (BENCH_CONFIRM). Default true.
 	Confirm bool
+	// Profile chooses the benchmarks profiled after the rounds
+	// (BENCH_PROFILE): ProfileAuto, ProfileOn, ProfileOff or ProfileAll.
+	// Default ProfileAuto: confirmed regressions.
+	Profile string
 	// ConfirmCount is the number of confirmation rounds
 	// (BENCH_CONFIRM_COUNT). Default 0: Run.Count.
 	ConfirmCount int
@@ -98,6 +102,7 @@ func DefaultConfig() Config {
 		Run:          runner.DefaultOptions,
 		Verdict:      verdict.DefaultOptions,
 		Confirm:      true,
+		Profile:      ProfileAuto,
 		Deadline:     60 * time.Minute,
 		MainBranches: []string{"main", "origin/main", "master", "origin/master"},
 		Stdout:       os.Stdout,

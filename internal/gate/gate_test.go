@@ -301,3 +301,89 @@ func (c *cancelOn) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// hashModule is a module whose Process calls work.Hash (FNV-1a) rounds
+// times per op and, with alloc, allocates a buffer per op in Encode.
+func hashModule(rounds int, alloc bool) map[string]string {
+	enc := "return nil"
+	if alloc {
+		enc = "return make([]byte, 256)"
+	}
+	return map[string]string{
+		"go.mod": "module example.com/fixture\n\ngo 1.21\n",
+		"work/work.go": fmt.Sprintf(`package work
+
+import "hash/fnv"
+
+var data = make([]byte, 256)
+
+// Hash hashes data with FNV-1a.
+func Hash() uint64 {
+	h := fnv.New64a()
+	h.Write(data)
+	return h.Sum64()
+}
+
+// Encode makes the output buffer.
+func Encode() []byte { %s }
+
+var out []byte
+
+// Process hashes and encodes.
+func Process() uint64 {
+	var s uint64
+	for i := 0; i < %d; i++ {
+		s += Hash()
+	}
+	out = Encode()
+	return s
+}
+`, enc, rounds),
+		"work/work_test.go": `package work
+
+import "testing"
+
+var sink uint64
+
+func BenchmarkProcess(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		sink = Process()
+	}
+}
+`,
+	}
+}
+
+// TestProfileDiffNamesTheCause: Hash 4x slower and a new allocation in
+// Encode; with BENCH_PROFILE=1 the reports name the FNV hashing and the
+// allocation's file:line, and give the -diff_base command.
+func TestProfileDiffNamesTheCause(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds, runs and profiles benchmarks")
+	}
+	r := testrepo.New(t)
+	c1 := r.Commit("first", hashModule(8, false))
+	r.Commit("hash 4x as much and allocate", hashModule(32, true))
+	cfg, out := config(t, r.Dir)
+	cfg.Base, cfg.Profile = c1, gate.ProfileOn
+	cmp := mustRegress(t, cfg, out)
+	if len(cmp.Profiles) != 1 {
+		t.Fatalf("%d profile diffs, want 1", len(cmp.Profiles))
+	}
+	d := cmp.Profiles[0]
+	if len(d.CPUFlat) == 0 || !(strings.Contains(d.CPUFlat[0].Function, "fnv") || strings.Contains(d.CPUFlat[0].Function, "work.Hash")) {
+		t.Errorf("top CPU increase %+v, want the FNV hashing", d.CPUFlat)
+	}
+	if len(d.Memory) == 0 || d.Memory[0].Function != "example.com/fixture/work.Encode" || !strings.HasSuffix(d.Memory[0].File, "work/work.go") || d.Memory[0].Line != 15 {
+		t.Errorf("top memory increase %+v, want work.Encode at work/work.go:15", d.Memory)
+	}
+	pbs, _ := filepath.Glob(filepath.Join(cfg.ResultsDir, gate.ProfilesDir, "*", "*.pb.gz"))
+	if len(pbs) != 4 {
+		t.Errorf("profiles %v, want base and current, cpu and mem", pbs)
+	}
+	md, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, gate.MarkdownFile))
+	if !strings.Contains(string(md), "Why it got slower") || !strings.Contains(string(md), "go tool pprof -http=: -diff_base") || !(strings.Contains(string(md), "fnv") || strings.Contains(string(md), "work.Hash")) {
+		t.Errorf("report.md does not explain:\n%s", md)
+	}
+}

@@ -38,6 +38,9 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 		return err
 	}
 	defer func() { cfg.endStatus(err) }()
+	if err := os.RemoveAll(cfg.path(ProfilesDir)); err != nil {
+		return fmt.Errorf("removing the previous profiles: %w", err)
+	}
 	if err := cfg.loadCalibration(); err != nil {
 		return err
 	}
@@ -89,6 +92,9 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 	}
 	if res != nil {
 		cmp.Gaps = append(cmp.Gaps, res.Failures...)
+		if cmp.Profiles, err = cfg.diffProfiles(res.Profiles); err != nil {
+			return errors.Join(runErr, err)
+		}
 	}
 	if err := cfg.publish(cmp); err != nil {
 		return errors.Join(runErr, err)
@@ -150,6 +156,7 @@ func (c *Config) runTrees(ctx context.Context, makeTrees func(context.Context, s
 	if len(trees) > 1 {
 		opts.Adaptive = c.adaptive()
 		opts.Confirm = c.confirmation()
+		opts.Profile = c.profiling()
 	}
 	res, err = plan.Run(ctx, opts, prog)
 	if err == nil || errors.Is(err, runner.ErrBenchmarkFailed) {

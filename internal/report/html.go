@@ -62,6 +62,14 @@ type page struct {
 	AvgMBps  string
 	Machine  string
 	Settings string
+	Why      []whyPage
+}
+
+// whyPage is one profiled benchmark's top changes.
+type whyPage struct {
+	Name     string
+	Lines    []string
+	Commands []string
 }
 
 type count struct {
@@ -114,6 +122,16 @@ func newPage(c *verdict.Comparison, opts HTMLOptions) *page {
 			t.Throughput, t.Latency, t.Memory, t.Improvement, c.Settings.Alpha, c.Settings.Correction)
 	}
 	p.AvgMBps = averageMBps(c)
+	for _, d := range c.Profiles {
+		w := whyPage{Name: shortImport(d.Pkg) + "." + d.Benchmark, Commands: d.Commands}
+		for _, x := range slower(d.CPUFlat) {
+			w.Lines = append(w.Lines, "CPU "+cpuLine(x))
+		}
+		for _, x := range slower(d.Memory) {
+			w.Lines = append(w.Lines, "memory "+memLine(x))
+		}
+		p.Why = append(p.Why, w)
+	}
 	geo := map[string][]string{}
 	for _, ss := range c.Suites {
 		units := make([]string, 0, len(ss.GeomeanPct))

@@ -111,6 +111,7 @@ func Markdown(w io.Writer, c *verdict.Comparison, opts MarkdownOptions) error {
 		tail.WriteString(mdCode(ShortCommit(ref)))
 		tail.WriteString(" go tool mage bench:regression`.\n")
 	}
+	tail.WriteString(whyMarkdown(c.Profiles, 5))
 	tail.WriteString("\n<details><summary>Settings</summary>\n\n")
 	fmt.Fprintf(&tail, "- Base: %s\n", mdSide(c.Base))
 	fmt.Fprintf(&tail, "- Current: %s\n", mdSide(c.Current))

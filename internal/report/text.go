@@ -61,6 +61,7 @@ func Text(w io.Writer, c *verdict.Comparison) error {
 			fmt.Fprintf(b, "  %s\n", Clean(w))
 		}
 	}
+	b.WriteString(whyText(c.Profiles))
 	if len(c.Gaps) > 0 {
 		fmt.Fprintln(b, "Gaps in the evidence:")
 		for _, g := range c.Gaps {

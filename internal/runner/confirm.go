@@ -30,18 +30,18 @@ func ConfirmFile(out string) string {
 // confirm runs the confirmation rounds, with the same units (and so the
 // same iteration counts) as the main rounds, into fresh results written to
 // each side's ConfirmFile. Nothing selected: nothing runs, no file.
-func (p *Plan) confirm(ctx context.Context, opts Options, units []unit, main map[string]*bytes.Buffer, res *Result, prog Progress) error {
+func (p *Plan) confirm(ctx context.Context, opts Options, units []unit, main map[string]*bytes.Buffer, res *Result, prog Progress) (map[string]*bytes.Buffer, error) {
 	snap := map[string][]byte{}
 	for name, b := range main {
 		snap[name] = b.Bytes()
 	}
 	names, err := opts.Confirm.Select(snap)
 	if err != nil {
-		return fmt.Errorf("choosing what to confirm: %w", err)
+		return nil, fmt.Errorf("choosing what to confirm: %w", err)
 	}
 	sub := p.subset(units, names)
 	if len(sub) == 0 {
-		return nil
+		return nil, nil
 	}
 	count := opts.Confirm.Count
 	if count <= 0 {
@@ -56,9 +56,9 @@ func (p *Plan) confirm(ctx context.Context, opts Options, units []unit, main map
 	for round := 0; round < count && interrupted == nil; round++ {
 		var fatal error
 		if interrupted, fatal = p.round(ctx, round, fmt.Sprintf("confirm %d/%d", round+1, count), sub, bufs, res, prog); fatal != nil {
-			return fatal
+			return nil, fatal
 		}
 	}
 	prog.Finish()
-	return p.write(bufs, func(tr *Tree) string { return ConfirmFile(tr.Out) }, interrupted)
+	return bufs, p.write(bufs, func(tr *Tree) string { return ConfirmFile(tr.Out) }, interrupted)
 }

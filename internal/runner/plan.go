@@ -110,9 +110,9 @@ type Stats struct {
 	// Timed is the time the benchmarks' timed loops took, as their
 	// results report it (iterations x ns/op of the final runs).
 	Timed time.Duration
-	// Confirm is the wall time of the confirmation rounds (part of
-	// Total).
-	Confirm time.Duration
+	// Confirm is the wall time of the confirmation rounds, Profile that
+	// of the profiled runs (parts of Total).
+	Confirm, Profile time.Duration
 	// Total is the wall time of Prepare and Run together.
 	Total time.Duration
 }
@@ -123,6 +123,9 @@ func (s Stats) String() string {
 	confirm := ""
 	if s.Confirm > 0 {
 		confirm = fmt.Sprintf("; the confirmation rounds took %s (%.0f%%)", s.Confirm.Round(100*time.Millisecond), pct(s.Confirm))
+	}
+	if s.Profile > 0 {
+		confirm += fmt.Sprintf("; profiling took %s (%.0f%%)", s.Profile.Round(100*time.Millisecond), pct(s.Profile))
 	}
 	return fmt.Sprintf("%s total: building %s (%.0f%%), running binaries %s (%.0f%%), of which timed benchmark loops %s (%.0f%%); the rest is the pilot, process starts, the benchmarks' setup and parsing",
 		s.Total.Round(100*time.Millisecond), s.Build.Round(100*time.Millisecond), pct(s.Build),

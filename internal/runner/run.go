@@ -36,6 +36,9 @@ type Options struct {
 	// Confirm, when set, measures the benchmarks it selects again in
 	// fresh rounds. Default nil: no confirmation.
 	Confirm *Confirm
+	// Profile, when set, profiles the benchmarks it selects, after the
+	// confirmation. Default nil: no profiles.
+	Profile *Profile
 }
 
 // DefaultOptions are the defaults of BENCH_FILTER, BENCH_TIME and BENCH_COUNT.
@@ -45,6 +48,8 @@ var DefaultOptions = Options{Bench: ".", Time: "100ms", Count: 6}
 type Result struct {
 	// Failures name benchmarks or binaries that failed, per side.
 	Failures []string
+	// Profiles are the benchmarks profiled, with their raw profiles.
+	Profiles []Profiled
 }
 
 // A unit is what one run of a test binary measures: the benchmarks of a
@@ -61,6 +66,8 @@ type unit struct {
 	// Timeout is the -test.timeout of a run: a hanging benchmark fails
 	// after it. Default PackageTimeout.
 	Timeout time.Duration
+	// Extra are more flags for the test binary (profiling).
+	Extra []string
 	// Trees, when set, are the only sides that run it (a benchmark that
 	// one side lacks).
 	Trees []string
@@ -194,8 +201,14 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	if err := p.write(bufs, func(tr *Tree) string { return tr.Out }, interrupted); err != nil {
 		return nil, err
 	}
+	var fresh map[string]*bytes.Buffer
 	if opts.Confirm != nil && opts.Confirm.Select != nil && len(p.Trees) > 1 {
-		if err := p.confirm(ctx, opts, units, bufs, res, prog); err != nil {
+		if fresh, err = p.confirm(ctx, opts, units, bufs, res, prog); err != nil {
+			return nil, err
+		}
+	}
+	if opts.Profile != nil && opts.Profile.Select != nil && len(p.Trees) > 1 {
+		if err := p.profile(ctx, opts, units, bufs, fresh, res, prog); err != nil {
 			return nil, err
 		}
 	}
@@ -257,9 +270,9 @@ func runBinary(ctx context.Context, bin, dir string, u unit, suite string, out *
 	if timeout <= 0 {
 		timeout = PackageTimeout
 	}
-	cmd := exec.CommandContext(ctx, bin,
-		"-test.run=^$", "-test.bench="+u.Bench, "-test.benchmem", "-test.count=1",
-		"-test.benchtime="+u.Time, "-test.timeout="+timeout.String())
+	args := append([]string{"-test.run=^$", "-test.bench=" + u.Bench, "-test.benchmem", "-test.count=1",
+		"-test.benchtime=" + u.Time, "-test.timeout=" + timeout.String()}, u.Extra...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = dir
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 3 * time.Second

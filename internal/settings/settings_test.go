@@ -60,6 +60,7 @@ func TestBadValues(t *testing.T) {
 		{"BENCH_ACCURACY_REPS", "0", "3"},
 		{"BENCH_ACCURACY_METHODS", "benchgate,magic", "benchgate, benchgate-sensitive"},
 		{"BENCH_BASE_GO", "1.27", "go1.27.3"},
+		{"BENCH_PROFILE", "yes", "auto, 1 (on) or 0 (off)"},
 		{"BENCH_CURRENT_GO", "go1.27.3; rm -rf /", "go1.27.3"},
 		{"BENCH_HISTORY_DAYS", "0", "365"},
 		{"BENCH_TREND_MIN_CHANGE", "none", "15"},

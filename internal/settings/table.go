@@ -127,6 +127,21 @@ var Table = []Setting{
 	{Name: "BENCH_CONFIRM_COUNT", Default: "BENCH_COUNT", Uses: Run,
 		Doc: "rounds of the confirmation",
 		set: count(func(v *Values) *int { return &v.Config.ConfirmCount }, "6")},
+	{Name: "BENCH_PROFILE", Default: "auto", Uses: Run,
+		Doc: "which benchmarks get CPU (and, for memory regressions, allocation) profiles diffed base vs current: auto (confirmed regressions), 1 (regressed or undecided), 0 (none)",
+		set: func(s string, v *Values) error {
+			switch strings.ToLower(s) {
+			case "auto":
+				v.Config.Profile = gate.ProfileAuto
+			case "1", "true":
+				v.Config.Profile = gate.ProfileOn
+			case "0", "false":
+				v.Config.Profile = gate.ProfileOff
+			default:
+				return errors.New("use auto, 1 (on) or 0 (off)")
+			}
+			return nil
+		}},
 	{Name: "BENCH_ADAPTIVE", Default: "0", Uses: Run,
 		Doc: "1: after BENCH_COUNT rounds, extra rounds for the benchmarks whose verdict is not settled",
 		set: onOff(func(v *Values) *bool { return &v.Config.Adaptive })},

@@ -2,6 +2,8 @@ package verdict
 
 import (
 	"math"
+
+	"github.com/benchgate/benchgate/internal/profile"
 	"strings"
 	"time"
 )
@@ -63,6 +65,8 @@ type Comparison struct {
 	Suites      []SuiteSum `json:"suites"`
 	Rows        []Row      `json:"rows"`
 	Warnings    []string   `json:"warnings,omitempty"`
+	// Profiles say why benchmarks changed: their profile diffs.
+	Profiles []profile.Diff `json:"profiles,omitempty"`
 	// Gaps say what evidence is missing: a benchmark that failed, a CI
 	// shard that is absent or died. A comparison with gaps and no failing
 	// row gives no verdict.

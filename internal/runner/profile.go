@@ -1,0 +1,150 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Profile runs the benchmarks Select names again with profiling, after
+// the confirmation: a CPU profile per run, and for a memory regression an
+// allocation profile (-test.memprofilerate=1) in a run of its own, on both
+// sides, with the main rounds' iteration count.
+type Profile struct {
+	// Select gets the main rounds' results and the confirmation rounds'
+	// (tree name -> Go benchmark format; nil when nothing was confirmed)
+	// and names, per import path, the benchmarks to profile.
+	Select func(main, fresh map[string][]byte) (map[string][]Target, error)
+	// Runs is the number of CPU-profiled runs per side, merged. Default 3.
+	Runs int
+	// Dir receives a folder per benchmark. Required.
+	Dir string
+}
+
+// A Target is a benchmark to profile (its name without -N).
+type Target struct {
+	Name string
+	// Memory asks for an allocation profile too.
+	Memory bool
+}
+
+// A Profiled benchmark's raw profiles: Files maps "base.cpu",
+// "current.cpu", "base.mem", "current.mem" to the files of its runs.
+type Profiled struct {
+	Pkg, Benchmark string
+	Dir            string
+	// Ops is the operations one side's CPU profiles cover together (the
+	// iteration count times Runs); MemOps those of its memory profile.
+	Ops, MemOps int64
+	Files       map[string][]string
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._=-]+`)
+
+// ProfileDir is a benchmark's folder under dir: its short package and
+// name, made safe for a file name.
+func ProfileDir(dir, pkg, name string) string {
+	return filepath.Join(dir, unsafeName.ReplaceAllString(shortPkg(pkg)+"."+name, "_"))
+}
+
+// profile runs the profiling rounds.
+func (p *Plan) profile(ctx context.Context, opts Options, units []unit, main, fresh map[string]*bytes.Buffer, res *Result, prog Progress) error {
+	snap := func(m map[string]*bytes.Buffer) map[string][]byte {
+		if m == nil {
+			return nil
+		}
+		out := map[string][]byte{}
+		for k, b := range m {
+			out[k] = b.Bytes()
+		}
+		return out
+	}
+	targets, err := opts.Profile.Select(snap(main), snap(fresh))
+	if err != nil {
+		return fmt.Errorf("choosing what to profile: %w", err)
+	}
+	runs := opts.Profile.Runs
+	if runs <= 0 {
+		runs = 3
+	}
+	type job struct {
+		u   unit
+		mem bool
+	}
+	var jobs []job
+	for _, u := range units {
+		if u.leaf == "" {
+			continue
+		}
+		for _, t := range targets[p.Packages[u.pkg].ImportPath] {
+			if t.Name == u.leaf {
+				jobs = append(jobs, job{u, t.Memory})
+			}
+		}
+	}
+	if len(jobs) == 0 {
+		return nil
+	}
+	prog.Note(fmt.Sprintf("profile: %d benchmarks, %d CPU-profiled runs a side", len(jobs), runs))
+	start := time.Now()
+	defer func() { p.Stats.Profile += time.Since(start) }()
+	for _, j := range jobs {
+		pk := p.Packages[j.u.pkg]
+		n, _ := strconv.ParseInt(strings.TrimSuffix(j.u.Time, "x"), 10, 64)
+		pr := Profiled{Pkg: pk.ImportPath, Benchmark: j.u.leaf, Dir: ProfileDir(opts.Profile.Dir, pk.ImportPath, j.u.leaf), Ops: n * int64(runs), Files: map[string][]string{}}
+		if err := os.MkdirAll(pr.Dir, 0o755); err != nil {
+			return fmt.Errorf("creating the profile folder: %w", err)
+		}
+		for r := 1; r <= runs; r++ {
+			for _, tr := range p.Trees {
+				f := filepath.Join(pr.Dir, fmt.Sprintf("%s.cpu.%d.pb.gz", tr.Name, r))
+				if err := p.profiledRun(ctx, tr, pk, j.u, []string{"-test.cpuprofile=" + f}, res, prog); err != nil {
+					return err
+				}
+				pr.Files[tr.Name+".cpu"] = append(pr.Files[tr.Name+".cpu"], f)
+			}
+		}
+		if j.mem {
+			pr.MemOps = n
+			for _, tr := range p.Trees {
+				f := filepath.Join(pr.Dir, tr.Name+".mem.1.pb.gz")
+				if err := p.profiledRun(ctx, tr, pk, j.u, []string{"-test.memprofile=" + f, "-test.memprofilerate=1"}, res, prog); err != nil {
+					return err
+				}
+				pr.Files[tr.Name+".mem"] = []string{f}
+			}
+		}
+		res.Profiles = append(res.Profiles, pr)
+	}
+	return nil
+}
+
+// profiledRun runs one side's binary of a unit with extra flags; its
+// results are not samples.
+func (p *Plan) profiledRun(ctx context.Context, tr *Tree, pk Package, u unit, extra []string, res *Result, prog Progress) error {
+	bin := p.bins[tr.Name][pk.ImportPath]
+	if bin == "" {
+		return nil
+	}
+	prog.Note(fmt.Sprintf("profile %s %s %s", shortPkg(pk.ImportPath), u.leaf, tr.Name))
+	u.Extra = extra
+	var discard bytes.Buffer
+	var stats Stats
+	fails, err := runBinary(ctx, bin, pkgDir(tr, pk), u, pk.Suite, &discard, &stats)
+	if ctx.Err() != nil {
+		return fmt.Errorf("profiling interrupted: %w", ctx.Err())
+	}
+	if err != nil {
+		return err
+	}
+	for _, f := range fails {
+		res.Failures = append(res.Failures, fmt.Sprintf("%s: %s: profiling: %s", tr.Name, pk.ImportPath, f))
+	}
+	return nil
+}
