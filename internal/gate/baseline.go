@@ -12,10 +12,7 @@ import (
 // SaveBaseline benchmarks the current tree and saves the results as the
 // baseline, atomically, plus a dated copy under history/.
 func SaveBaseline(ctx context.Context, cfg Config) error {
-	if err := cfg.validate(); err != nil {
-		return err
-	}
-	unlock, err := cfg.lockResults("bench:saveBaseline")
+	unlock, err := cfg.start("bench:saveBaseline")
 	if err != nil {
 		return err
 	}

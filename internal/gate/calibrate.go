@@ -34,10 +34,7 @@ type CalibrateOptions struct {
 // thresholds), and writes calibration.json. The noisy metrics it records
 // are those at Run.Time, the benchtime bench:regression uses.
 func Calibrate(ctx context.Context, cfg Config, opts CalibrateOptions) error {
-	if err := cfg.validate(); err != nil {
-		return err
-	}
-	unlock, err := cfg.lockResults("bench:calibrate")
+	unlock, err := cfg.start("bench:calibrate")
 	if err != nil {
 		return err
 	}

@@ -59,19 +59,12 @@ var ErrWorsened = fmt.Errorf("%w: the history has a worsening change point or dr
 // current results when they were measured at HEAD on a clean working
 // tree, else a fresh run of HEAD's tree. Runs older than Days are pruned.
 func Record(ctx context.Context, cfg Config, opts HistoryOptions) error {
-	if err := cfg.validate(); err != nil {
-		return err
-	}
-	unlock, err := cfg.lockResults("bench:record")
+	unlock, err := cfg.start("bench:record")
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	repo, err := gitref.Open(cfg.Dir)
-	if err != nil {
-		return err
-	}
-	head, err := repo.Resolve("HEAD")
+	repo, head, err := cfg.openHead()
 	if err != nil {
 		return err
 	}
@@ -98,6 +91,16 @@ func Record(ctx context.Context, cfg Config, opts HistoryOptions) error {
 		fmt.Fprintf(cfg.Stderr, "recording %s, measured at HEAD (%s)\n", results, head.Short())
 	}
 	return cfg.store(repo, opts, changes[0], results)
+}
+
+// openHead opens the repository of Dir and resolves HEAD.
+func (c *Config) openHead() (*gitref.Repo, gitref.Commit, error) {
+	repo, err := gitref.Open(c.Dir)
+	if err != nil {
+		return nil, gitref.Commit{}, err
+	}
+	head, err := repo.Resolve("HEAD")
+	return repo, head, err
 }
 
 // measuredAtClean reports whether the results file was measured at head
@@ -168,19 +171,12 @@ func (c *Config) store(repo *gitref.Repo, opts HistoryOptions, ch gitref.Change,
 // interrupted backfill resumes where it stopped. A commit whose benchmarks
 // do not build or run is skipped with a note.
 func Backfill(ctx context.Context, cfg Config, opts HistoryOptions) error {
-	if err := cfg.validate(); err != nil {
-		return err
-	}
-	unlock, err := cfg.lockResults("bench:backfill")
+	unlock, err := cfg.start("bench:backfill")
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	repo, err := gitref.Open(cfg.Dir)
-	if err != nil {
-		return err
-	}
-	head, err := repo.Resolve("HEAD")
+	repo, head, err := cfg.openHead()
 	if err != nil {
 		return err
 	}
@@ -251,19 +247,12 @@ type TrendReport struct {
 // wraps ErrWorsened when a worsening change point or drift is not
 // acknowledged, and ErrNoVerdict when the history is too short to tell.
 func Trend(ctx context.Context, cfg Config, opts HistoryOptions) error {
-	if err := cfg.validate(); err != nil {
-		return err
-	}
-	unlock, err := cfg.lockResults("bench:trend")
+	unlock, err := cfg.start("bench:trend")
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	repo, err := gitref.Open(cfg.Dir)
-	if err != nil {
-		return err
-	}
-	head, err := repo.Resolve("HEAD")
+	repo, head, err := cfg.openHead()
 	if err != nil {
 		return err
 	}

@@ -15,10 +15,7 @@ var QuickOptions = runner.Options{Bench: ".", Time: "20ms", Count: 1}
 // Quick runs the current tree once, briefly, writes quick.txt and prints a
 // table of the results. It gives no verdict.
 func Quick(ctx context.Context, cfg Config) error {
-	if err := cfg.validate(); err != nil {
-		return err
-	}
-	unlock, err := cfg.lockResults("bench:quick")
+	unlock, err := cfg.start("bench:quick")
 	if err != nil {
 		return err
 	}

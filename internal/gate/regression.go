@@ -26,10 +26,7 @@ const FileBasePrefix = "file:"
 // on a failing comparison and anything else when there is no verdict
 // (ExitCode maps it).
 func Regression(ctx context.Context, cfg Config) (err error) {
-	if err := cfg.validate(); err != nil {
-		return err
-	}
-	unlock, err := cfg.lockResults("bench:regression")
+	unlock, err := cfg.start("bench:regression")
 	if err != nil {
 		return err
 	}

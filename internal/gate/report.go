@@ -26,10 +26,7 @@ type ReportOptions struct {
 // results alone, running the current benchmarks first if current.txt is
 // missing.
 func Report(ctx context.Context, cfg Config, opts ReportOptions) error {
-	if err := cfg.validate(); err != nil {
-		return err
-	}
-	unlock, err := cfg.lockResults("bench:report")
+	unlock, err := cfg.start("bench:report")
 	if err != nil {
 		return err
 	}

@@ -74,6 +74,15 @@ func removeStaleScratch(root string) {
 	}
 }
 
+// start begins a flow: it checks the configuration and takes the results
+// directory's lock; release it when the flow ends.
+func (c *Config) start(flow string) (release func(), err error) {
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	return c.lockResults(flow)
+}
+
 // lockResults takes the results directory's lock for a flow, so that two
 // runs never write one directory; a second run is told who holds it.
 func (c *Config) lockResults(flow string) (release func(), err error) {

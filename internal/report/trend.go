@@ -55,13 +55,7 @@ func TrendMarkdown(w io.Writer, t *Trend) error {
 	if len(t.Findings) > 0 {
 		b.WriteString("| | Kind | Benchmark | Metric | Last good | First bad | Before | After | Change | p |\n|---|---|---|---|---|---|---|---|---|---|\n")
 		for _, f := range t.Findings {
-			mark := "🟢"
-			switch {
-			case f.Worse && f.Acknowledged:
-				mark = "☑️ acknowledged"
-			case f.Worse:
-				mark = "🔴"
-			}
+			mark := map[string]string{"improved": "🟢", "acknowledged": "☑️ acknowledged", "worse": "🔴"}[state(&f)]
 			p := "—"
 			if f.P > 0 || f.Kind == "change point" {
 				p = fmt.Sprintf("%.2g", f.P)
@@ -73,6 +67,17 @@ func TrendMarkdown(w io.Writer, t *Trend) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// state is a finding's state: worse, acknowledged or improved.
+func state(f *history.Finding) string {
+	switch {
+	case f.Worse && f.Acknowledged:
+		return "acknowledged"
+	case f.Worse:
+		return "worse"
+	}
+	return "improved"
 }
 
 func trendName(f *history.Finding) string {
@@ -112,14 +117,7 @@ func TrendHTML(w io.Writer, t *Trend) error {
 	}
 	var rows []row
 	for _, f := range t.Findings {
-		mark := "improved"
-		switch {
-		case f.Worse && f.Acknowledged:
-			mark = "acknowledged"
-		case f.Worse:
-			mark = "worse"
-		}
-		rows = append(rows, row{mark, f.Kind, trendName(&f), f.Unit, verdict.ShortCommit(f.LastGood), verdict.ShortCommit(f.FirstBad), Value(f.Before), Value(f.After), Delta(verdict.Number(f.ChangePct))})
+		rows = append(rows, row{state(&f), f.Kind, trendName(&f), f.Unit, verdict.ShortCommit(f.LastGood), verdict.ShortCommit(f.FirstBad), Value(f.Before), Value(f.After), Delta(verdict.Number(f.ChangePct))})
 	}
 	title := "No unacknowledged worsening change"
 	if n := t.open(); n > 0 {
