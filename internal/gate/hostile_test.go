@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/benchgate/benchgate/internal/gate"
 	"github.com/benchgate/benchgate/internal/lock"
@@ -123,4 +124,21 @@ func TestBaseToolchain(t *testing.T) {
 	if cmp.Base.Go != other || cmp.Current.Go != strings.TrimSpace(string(mine)) {
 		t.Errorf("base go %q, current go %q; want %s and %s", cmp.Base.Go, cmp.Current.Go, other, mine)
 	}
+}
+
+// TestDeadline: a run past BENCH_DEADLINE stops with no verdict and says
+// why.
+func TestDeadline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds benchmarks")
+	}
+	r := testrepo.New(t)
+	c1 := r.Commit("first", module(1000, false))
+	cfg, out := config(t, r.Dir)
+	cfg.Base, cfg.Deadline = c1, 50*time.Millisecond
+	err := gate.Regression(context.Background(), cfg)
+	if gate.ExitCode(err) != 2 || !strings.Contains(err.Error(), "BENCH_DEADLINE") {
+		t.Errorf("err = %v, want exit 2 naming BENCH_DEADLINE\n%s", err, out)
+	}
+	assertNoScratch(t, cfg.TempDir)
 }

@@ -272,7 +272,11 @@ func runBinary(ctx context.Context, bin, dir string, u unit, suite string, out *
 	}
 	args := append([]string{"-test.run=^$", "-test.bench=" + u.Bench, "-test.benchmem", "-test.count=1",
 		"-test.benchtime=" + u.Time, "-test.timeout=" + timeout.String()}, u.Extra...)
-	cmd := exec.CommandContext(ctx, bin, args...)
+	// Go's -test.timeout does not cover benchmarks: the run's own
+	// deadline stops a hanging one (interrupt, then kill).
+	rctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(rctx, bin, args...)
 	cmd.Dir = dir
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 3 * time.Second
@@ -281,8 +285,9 @@ func runBinary(ctx context.Context, bin, dir string, u unit, suite string, out *
 	start := time.Now()
 	runErr := cmd.Run()
 	stats.Exec += time.Since(start)
+	timedOut := ctx.Err() == nil && errors.Is(rctx.Err(), context.DeadlineExceeded)
 	var exitErr *exec.ExitError
-	if runErr != nil && !errors.As(runErr, &exitErr) {
+	if runErr != nil && !errors.As(runErr, &exitErr) && !timedOut {
 		return nil, fmt.Errorf("running %s: %w", bin, runErr)
 	}
 	fmt.Fprintf(out, "suite: %s\n", suite)
@@ -308,7 +313,13 @@ func runBinary(ctx context.Context, bin, dir string, u unit, suite string, out *
 	if err := sc.Err(); err != nil {
 		fails = append(fails, fmt.Sprintf("output not read to the end: %v (a line over 16 MiB?)", err))
 	}
-	if runErr != nil && len(fails) == 0 {
+	if timedOut {
+		what := u.leaf
+		if what == "" {
+			what = "the run of -test.bench=" + u.Bench
+		}
+		fails = append(fails, fmt.Sprintf("%s timed out after %s and was stopped", what, timeout))
+	} else if runErr != nil && len(fails) == 0 {
 		msg := strings.TrimSpace(stderr.String())
 		if i := strings.Index(msg, "panic:"); i >= 0 {
 			msg = msg[i:]

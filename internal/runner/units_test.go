@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // twoSides writes a module whose BenchmarkWork has two sub-benchmarks,
@@ -179,5 +180,37 @@ func TestTrimProcs(t *testing.T) {
 		if got := trimProcs(in); got != want {
 			t.Errorf("trimProcs(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestHangingBenchmarkTimesOut: a run of one benchmark that hangs fails
+// after its unit's timeout, named, and the round goes on.
+func TestHangingBenchmarkTimesOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs test binaries")
+	}
+	files := map[string]string{"go.mod": "module example.com/m\n\ngo 1.21\n", "h/h_test.go": `package h
+
+import (
+	"testing"
+	"time"
+)
+
+func BenchmarkHang(b *testing.B) { time.Sleep(time.Hour) }
+`}
+	trees := []*Tree{{Name: "current", Dir: writeTree(t, files), Out: filepath.Join(t.TempDir(), "c.txt")}}
+	plan, err := Prepare(context.Background(), trees, []Suite{{Name: "s", Patterns: []string{"./..."}}}, t.TempDir(), NewProgress(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := &Result{}
+	u := unit{pkg: 0, leaf: "BenchmarkHang", Bench: LeafPattern("BenchmarkHang"), Time: "1x", Label: "hang", Timeout: 2 * time.Second}
+	bufs := plan.buffers(Options{Time: "1x"})
+	start := time.Now()
+	if interrupted, fatal := plan.round(context.Background(), 0, "round", []unit{u}, bufs, res, NewProgress(nil)); interrupted != nil || fatal != nil {
+		t.Fatal(interrupted, fatal)
+	}
+	if time.Since(start) > time.Minute || len(res.Failures) != 1 || !strings.Contains(res.Failures[0], "timed out") {
+		t.Errorf("failures %q after %s; want the hang named as timed out", res.Failures, time.Since(start))
 	}
 }
