@@ -170,6 +170,7 @@ type gateMode struct {
 func (h *harness) benchgate(ctx context.Context, baseDir, target string, mode gateMode) (sample, error) {
 	cfg := gate.DefaultConfig()
 	cfg.Adaptive = mode.adaptive
+	cfg.Profile = gate.ProfileOff // verdicts and their time; profiling is measured on its own
 	if mode.sensitive {
 		cfg.Sensitive()
 	}
