@@ -6,7 +6,10 @@
 //
 // Usage:
 //
-//	aasummary DIR...
+//	aasummary [-history] DIR...
+//
+// With -history it also runs bench:accuracy's history scenario (change
+// points on synthetic series) with the runs' own noise.
 //
 // Each DIR holds a comparison.json and, when present, the run's stderr
 // (stderr) with benchgate's "total: ..." line.
@@ -26,6 +29,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/accuracy"
+	"github.com/benchgate/benchgate/internal/changepoint"
+	"github.com/benchgate/benchgate/internal/history"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
@@ -39,18 +45,25 @@ func main() {
 
 var totalLine = regexp.MustCompile(`^(\S+) total: .*timed benchmark loops (\S+) \((\d+)%\)`)
 
-func run(dirs []string, w io.Writer) error {
+func run(args []string, w io.Writer) error {
+	withHistory := len(args) > 0 && args[0] == "-history"
+	dirs := args
+	if withHistory {
+		dirs = args[1:]
+	}
 	if len(dirs) == 0 {
 		return errors.New("usage: aasummary DIR...: name the results directories of the A/A runs")
 	}
 	var deltas []float64
 	var failing, regressions, improvements, undecided, missing, rows int
 	var totals, timed []time.Duration
+	var all []*verdict.Comparison
 	for _, d := range dirs {
 		c, err := report.ReadJSON(filepath.Join(d, "comparison.json"))
 		if err != nil {
 			return err
 		}
+		all = append(all, c)
 		if c.Outcome() != verdict.Pass {
 			failing++
 		}
@@ -98,6 +111,9 @@ func run(dirs []string, w io.Writer) error {
 		fmt.Fprintf(w, "wall per run: median %s (min %s, max %s); timed benchmark loops %.0f%% of it\n",
 			totals[len(totals)/2].Round(100*time.Millisecond), totals[0].Round(100*time.Millisecond), totals[len(totals)-1].Round(100*time.Millisecond),
 			100*sumTimed.Seconds()/sum.Seconds())
+	}
+	if withHistory {
+		accuracy.HistoryScenario(accuracy.Noise(all...), changepoint.DefaultOptions, history.DefaultTrendOptions.DriftPct).Print(w)
 	}
 	return nil
 }

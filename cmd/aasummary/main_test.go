@@ -61,6 +61,10 @@ func TestSummary(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
+	out.Reset()
+	if err := run(append([]string{"-history"}, dirs...), &out); err != nil || !strings.Contains(out.String(), "flat series with a false change point or drift") {
+		t.Errorf("-history: %v\n%s", err, out.String())
+	}
 	if err := run(nil, &out); err == nil {
 		t.Error("no directories: no error")
 	}

@@ -39,16 +39,23 @@ type StepResult struct {
 	Series, Found, InTime int
 }
 
-// pool returns the relative noise of a run's median, from A/A
-// comparisons: each row's current/base-1 of medians, divided by √2 (a
-// difference of two medians carries the noise of both).
+// pool returns the relative noise of a run's median, from A/A runs.
 func pool(aa []sample) []float64 {
-	var out []float64
+	var cs []*verdict.Comparison
 	for _, s := range aa {
-		c, err := verdict.Compare(s.base, s.cur, verdict.DefaultOptions)
-		if err != nil {
-			continue
+		if c, err := verdict.Compare(s.base, s.cur, verdict.DefaultOptions); err == nil {
+			cs = append(cs, c)
 		}
+	}
+	return Noise(cs...)
+}
+
+// Noise is the relative noise of a run's median in A/A comparisons: each
+// time row's current/base-1 of medians, divided by √2 (a difference of two
+// medians carries the noise of both).
+func Noise(aa ...*verdict.Comparison) []float64 {
+	var out []float64
+	for _, c := range aa {
 		for _, r := range c.Rows {
 			if (r.Class == verdict.Latency || r.Class == verdict.Throughput) && r.DeltaPct.Finite() {
 				out = append(out, float64(r.DeltaPct)/100/math.Sqrt2)
@@ -58,8 +65,8 @@ func pool(aa []sample) []float64 {
 	return out
 }
 
-// historyScenario runs the scenario with the noise pool, deterministically.
-func historyScenario(noise []float64, o changepoint.Options, driftPct float64) *HistoryResult {
+// HistoryScenario runs the scenario with the noise pool, deterministically.
+func HistoryScenario(noise []float64, o changepoint.Options, driftPct float64) *HistoryResult {
 	h := &HistoryResult{Noise: noise}
 	if len(noise) == 0 {
 		return h
@@ -146,8 +153,8 @@ func abs(i int) int {
 	return i
 }
 
-// print writes the scenario's section of the report.
-func (h *HistoryResult) print(w io.Writer) {
+// Print writes the scenario's section of the report.
+func (h *HistoryResult) Print(w io.Writer) {
 	fmt.Fprintf(w, "\nHistory (bench:trend's detection) on synthetic series of 50 commits, noise drawn from %d A/A measurements of this run", len(h.Noise))
 	if len(h.Noise) == 0 {
 		fmt.Fprintln(w, ": none (run a benchgate method)")

@@ -18,7 +18,7 @@ func TestHistoryScenario(t *testing.T) {
 	for i := range noise {
 		noise[i] = 0.015 * r.NormFloat64()
 	}
-	h := historyScenario(noise, changepoint.DefaultOptions, 5)
+	h := HistoryScenario(noise, changepoint.DefaultOptions, 5)
 	if h.FlatFalse != 0 {
 		t.Errorf("%d of %d flat series had a false finding", h.FlatFalse, h.FlatSeries)
 	}
@@ -31,7 +31,7 @@ func TestHistoryScenario(t *testing.T) {
 		t.Errorf("ramp reported before +10%% in %d/10 (at %v)", h.RampFound, h.RampAt)
 	}
 	var b bytes.Buffer
-	h.print(&b)
+	h.Print(&b)
 	if !strings.Contains(b.String(), "flat series with a false change point or drift: 0/100") {
 		t.Errorf("report:\n%s", b.String())
 	}

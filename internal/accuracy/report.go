@@ -224,7 +224,7 @@ func (r *Report) Print(w io.Writer) {
 	}
 	tw.Flush()
 	if r.History != nil {
-		r.History.print(w)
+		r.History.Print(w)
 	}
 	for _, t := range r.Variants {
 		if len(t.Notes) == 0 {

@@ -154,7 +154,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 			}
 		}
 	}
-	rep.History = historyScenario(pool(aa), changepoint.DefaultOptions, history.DefaultTrendOptions.DriftPct)
+	rep.History = HistoryScenario(pool(aa), changepoint.DefaultOptions, history.DefaultTrendOptions.DriftPct)
 	return rep, nil
 }
 
