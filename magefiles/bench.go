@@ -149,10 +149,11 @@ func (Bench) Backfill(ctx context.Context) error {
 
 // Trend finds change points and drift in the history and writes trend.html, trend.md and changepoints.json; fails on an unacknowledged worsening.
 func (Bench) Trend(ctx context.Context) error {
-	v, err := load(settings.Run | settings.History)
+	v, err := load(settings.Run | settings.History | settings.Alert)
 	if err != nil {
 		return err
 	}
+	v.History.Alert = &v.Alert
 	return gate.Exit(gate.Trend(ctx, v.Config, v.History))
 }
 

@@ -590,3 +590,47 @@ func TestRedactorForms(t *testing.T) {
 		}
 	}
 }
+
+// TestChangePointsAlertOnce: a change point whose issue benchgate opened
+// before is not alerted again; one whose only issue was forged by another
+// user is, and so is a drift whose issue was closed. Each new one opens an
+// issue and posts to Slack.
+func TestChangePointsAlertOnce(t *testing.T) {
+	gh := newGitHubFake(t, 0)
+	cps := []ChangePoint{
+		{Kind: "change point", Benchmark: "example.com/m/log.BenchmarkAppend-2", Unit: "ns/op", LastGood: "1111111aaaa", FirstBad: "2222222bbbb", Before: 100, After: 150, ChangePct: 50},
+		{Kind: "change point", Benchmark: "example.com/m/log.BenchmarkRead-2", Unit: "B/op", LastGood: "3333333", FirstBad: "4444444", Before: 64, After: 128, ChangePct: 100},
+		{Kind: "drift", Benchmark: "example.com/m/log.BenchmarkScan-2", Unit: "ns/op", LastGood: "5555555", FirstBad: "6666666", Before: 10, After: 11, ChangePct: 10},
+	}
+	bot := map[string]any{"login": "github-actions[bot]"}
+	gh.issues = []map[string]any{
+		{"number": 11, "state": "closed", "body": cps[0].Marker() + "\nold", "user": bot},
+		{"number": 12, "state": "open", "body": cps[1].Marker() + "\nforged", "user": map[string]any{"login": "mallory"}},
+		{"number": 13, "state": "closed", "body": cps[2].Marker() + "\nfixed once", "user": bot},
+	}
+	slackSrv := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) { io.WriteString(w, "ok") })
+	cfg := baseConfig()
+	cfg.Slack.WebhookURL = slackSrv.URL + "/hook"
+	cfg.GitHub = GitHubConfig{Token: "ghs_secrettoken", APIURL: gh.URL + "/api/v3"}
+	var out bytes.Buffer
+	if err := SendChangePoints(context.Background(), cps, cfg, &out); err != nil {
+		t.Fatal(err)
+	}
+	want := "GET /api/v3/repos/acme/streamer/issues?per_page=100&state=all\n" +
+		"POST /api/v3/repos/acme/streamer/issues\n" +
+		"POST /api/v3/repos/acme/streamer/issues"
+	if got := summarize(gh.requests()); got != want {
+		t.Fatalf("GitHub requests:\n%s\nwant:\n%s", got, want)
+	}
+	var created map[string]any
+	json.Unmarshal([]byte(gh.requests()[1].Body), &created)
+	if body := fmt.Sprint(created["body"]); !strings.HasPrefix(body, cps[1].Marker()+"\n") || !strings.Contains(body, "4444444 example.com/m/log.BenchmarkRead-2 B/op") {
+		t.Errorf("issue body:\n%s", body)
+	}
+	if n := len(slackSrv.requests()); n != 2 || !strings.Contains(slackSrv.requests()[0].Body, "BenchmarkRead") {
+		t.Errorf("%d Slack posts, want 2 (the new ones)", n)
+	}
+	if !strings.Contains(out.String(), "issue: skipped (already alerted: example.com/m/log.BenchmarkAppend-2 ns/op +50.0%") {
+		t.Errorf("output:\n%s", out.String())
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/alert"
 	"github.com/benchgate/benchgate/internal/atomicfile"
 	"github.com/benchgate/benchgate/internal/gitref"
 	"github.com/benchgate/benchgate/internal/history"
@@ -35,6 +36,10 @@ type HistoryOptions struct {
 	// AckFile lists the acknowledged change points, relative to the
 	// repository root (BENCH_ACK_FILE). Default DefaultAckFile.
 	AckFile string
+	// Alert, when it configures Slack or a GitHub token, sends each
+	// unacknowledged worsening once: a GitHub issue per change point
+	// (found again by its marker) and a Slack message. Default nil.
+	Alert *AlertOptions
 }
 
 // DefaultAckFile is where Trend reads acknowledgements.
@@ -290,6 +295,9 @@ func Trend(ctx context.Context, cfg Config, opts HistoryOptions) error {
 	if err := cfg.writeTrend(tr); err != nil {
 		return err
 	}
+	if err := cfg.alertFindings(ctx, findings, opts.Alert); err != nil {
+		return err
+	}
 	minRuns := 2 * max(opts.Trend.MinSegment, 2)
 	switch {
 	case len(open) > 0:
@@ -338,5 +346,36 @@ func (c *Config) writeTrend(tr *TrendReport) error {
 		}
 	}
 	fmt.Fprintf(c.Stderr, "wrote %s, %s and %s\n", c.path(ChangePointsFile), c.path(TrendMarkdownFile), c.path(TrendHTMLFile))
+	return nil
+}
+
+// alertFindings sends the unacknowledged worsenings to the configured
+// channels, once each. Failures are printed; they fail the target only
+// with Strict.
+func (c *Config) alertFindings(ctx context.Context, findings []history.Finding, opts *AlertOptions) error {
+	if opts == nil || (opts.Slack.WebhookURL == "" && opts.Slack.Token == "" && opts.GitHub.Token == "") {
+		return nil
+	}
+	var cps []alert.ChangePoint
+	for _, f := range findings {
+		if !f.Worse || f.Acknowledged {
+			continue
+		}
+		name := f.Benchmark
+		if f.Pkg != "" {
+			name = f.Pkg + "." + name
+		}
+		cps = append(cps, alert.ChangePoint{Kind: f.Kind, Benchmark: name, Unit: f.Unit, LastGood: f.LastGood, FirstBad: f.FirstBad, Before: f.Before, After: f.After, ChangePct: f.ChangePct})
+	}
+	if len(cps) == 0 {
+		return nil
+	}
+	err := alert.SendChangePoints(ctx, cps, opts.Config, c.Stdout)
+	if err != nil && opts.Strict {
+		return fmt.Errorf("change-point alerts failed (BENCH_ALERT_STRICT=1): %w", err)
+	}
+	if err != nil {
+		fmt.Fprintln(c.Stderr, "change-point alerts failed; the verdict stands (set BENCH_ALERT_STRICT=1 to fail on this)")
+	}
 	return nil
 }

@@ -197,6 +197,7 @@ func TestLeastPrivilege(t *testing.T) {
 		"compare-and-report":  {"contents": "read", "pull-requests": "write"},
 		"alert-on-regression": {"contents": "read", "issues": "write"},
 		"record-history":      {"contents": "write"},
+		"trend":               {"contents": "read", "issues": "write"},
 	}
 	for name, j := range w.Jobs {
 		if exp, ok := want[name]; ok {

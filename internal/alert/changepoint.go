@@ -1,0 +1,208 @@
+package alert
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/google/go-github/v75/github"
+	"github.com/slack-go/slack"
+)
+
+// A ChangePoint is a worsening in the history that no one acknowledged:
+// a change point (or a drift) of one benchmark metric.
+type ChangePoint struct {
+	// Kind is "change point" or "drift".
+	Kind string
+	// Benchmark is pkg.Name; Unit its metric.
+	Benchmark, Unit    string
+	LastGood, FirstBad string
+	Before, After      float64
+	ChangePct          float64
+}
+
+// Marker identifies the issue of a change point: its commit and metric
+// (a drift: its metric alone, while its issue is open).
+func (cp ChangePoint) Marker() string {
+	if cp.Kind == "drift" {
+		return fmt.Sprintf("<!-- benchgate:drift %s %s -->", cp.Benchmark, cp.Unit)
+	}
+	return fmt.Sprintf("<!-- benchgate:changepoint %s %s %s -->", cp.FirstBad, cp.Benchmark, cp.Unit)
+}
+
+func (cp ChangePoint) summary() string {
+	return fmt.Sprintf("%s %s %+.1f%% (%s → %s) at %s", cp.Benchmark, cp.Unit, cp.ChangePct, short(cp.LastGood), short(cp.FirstBad), cp.Kind)
+}
+
+func short(h string) string {
+	if len(h) > 7 {
+		return h[:7]
+	}
+	return h
+}
+
+// SendChangePoints alerts once per change point: for each one without a
+// GitHub issue of benchgate's (found by its marker, written by the bot,
+// open or closed; a drift's only while open), it opens one and, when
+// Slack is configured, posts it there. Without GitHub there is no record
+// of what was said, so Slack hears every run's change points. It prints
+// one line per channel and change point.
+func SendChangePoints(ctx context.Context, cps []ChangePoint, cfg Config, out io.Writer) error {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 2 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	red := newRedactor(cfg.Slack.WebhookURL, cfg.Slack.Token, cfg.GitHub.Token)
+	hc := &http.Client{Transport: newRetryTransport(cfg.Retry)}
+	g := cfg.GitHub
+	var client *github.Client
+	var owner, repo string
+	if g.Token != "" {
+		var err error
+		if client, owner, repo, err = g.client(hc, cfg.Run.Repo); err != nil {
+			return red.Error(err)
+		}
+	} else {
+		fmt.Fprintln(out, "issue: skipped (GITHUB_TOKEN is not set: each run's change points go to Slack again)")
+	}
+	var errs []error
+	report := func(r Result) {
+		r.Err, r.Detail = red.Error(r.Err), red.String(r.Detail)
+		fmt.Fprintln(out, r.String())
+		if r.Err != nil {
+			errs = append(errs, r.Err)
+		}
+	}
+	var existing map[string]bool
+	if client != nil {
+		var err error
+		if existing, err = markedIssues(ctx, client, owner, repo, g); err != nil {
+			return red.Error(fmt.Errorf("listing issues: %w", err))
+		}
+	}
+	for _, cp := range cps {
+		if existing[cp.Marker()] {
+			report(skipped("issue", "already alerted: "+cp.summary()))
+			continue
+		}
+		if client != nil {
+			title := fmt.Sprintf("⚠️ Performance %s: %s %s %+.1f%% at %s", cp.Kind, cp.Benchmark, cp.Unit, cp.ChangePct, short(cp.FirstBad))
+			body := cp.Marker() + "\n" + changePointBody(cp, cfg.Run.URL)
+			labels := g.Labels
+			if len(labels) == 0 {
+				labels = DefaultLabels
+			}
+			req := &github.IssueRequest{Title: &title, Body: &body, Labels: &labels}
+			if len(g.Assignees) > 0 {
+				req.Assignees = &g.Assignees
+			}
+			is, _, err := client.Issues.Create(ctx, owner, repo, req)
+			if err != nil {
+				report(failed("issue", fmt.Errorf("opening the issue of %s: %w", cp.summary(), err)))
+				continue
+			}
+			report(Result{Channel: "issue", Outcome: "sent", Detail: fmt.Sprintf("issue #%d: %s", is.GetNumber(), cp.summary())})
+		}
+		report(slackChangePoint(ctx, cp, cfg, hc))
+	}
+	return errors.Join(errs...)
+}
+
+// markedIssues returns the markers of benchgate's change-point issues:
+// change points open or closed, drifts open.
+func markedIssues(ctx context.Context, client *github.Client, owner, repo string, g GitHubConfig) (map[string]bool, error) {
+	found := map[string]bool{}
+	opts := &github.IssueListByRepoOptions{State: "all", ListOptions: github.ListOptions{PerPage: 100}}
+	for {
+		issues, resp, err := client.Issues.ListByRepo(ctx, owner, repo, opts)
+		if err != nil {
+			return nil, err
+		}
+		for _, is := range issues {
+			body := is.GetBody()
+			line, _, _ := strings.Cut(body, "\n")
+			drift := strings.HasPrefix(line, "<!-- benchgate:drift ")
+			if is.IsPullRequest() || !(strings.HasPrefix(line, "<!-- benchgate:changepoint ") || drift) || !g.ours(is.GetUser().GetLogin(), body, line) {
+				continue
+			}
+			if drift && is.GetState() != "open" {
+				continue
+			}
+			found[line] = true
+		}
+		if resp.NextPage == 0 {
+			return found, nil
+		}
+		opts.ListOptions.Page = resp.NextPage
+	}
+}
+
+func changePointBody(cp ChangePoint, runURL string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## 📈 Performance %s\n\n", cp.Kind)
+	fmt.Fprintf(&b, "`%s` `%s` went from %g to %g (%+.1f%%): last good commit `%s`, first bad `%s`.\n\n",
+		codeSafe(cp.Benchmark), codeSafe(cp.Unit), cp.Before, cp.After, cp.ChangePct, codeSafe(cp.LastGood), codeSafe(cp.FirstBad))
+	if runURL != "" {
+		fmt.Fprintf(&b, "Found by [this run](%s); its `performance-trend` artifact has trend.html.\n\n", runURL)
+	}
+	b.WriteString("If the change is intended, accept it in `.benchgate-ack`:\n\n")
+	if cp.Kind == "drift" {
+		fmt.Fprintf(&b, "    drift %s %s\n", codeSafe(cp.Benchmark), codeSafe(cp.Unit))
+	} else {
+		fmt.Fprintf(&b, "    %s %s %s\n", codeSafe(short(cp.FirstBad)), codeSafe(cp.Benchmark), codeSafe(cp.Unit))
+	}
+	return b.String()
+}
+
+// codeSafe is s fit for a Markdown code span or block: no backtick, line
+// break or control character.
+func codeSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '`':
+			return '\''
+		case unicode.IsControl(r):
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// slackChangePoint posts one change point to Slack.
+func slackChangePoint(ctx context.Context, cp ChangePoint, cfg Config, hc *http.Client) Result {
+	const ch = "slack"
+	s := cfg.Slack
+	if s.WebhookURL == "" && (s.Token == "" || s.Channel == "") {
+		return skipped(ch, "set SLACK_WEBHOOK_URL, or SLACK_BOT_TOKEN and SLACK_CHANNEL")
+	}
+	repo := cfg.Run.Repo
+	if repo == "" {
+		repo = "this repository"
+	}
+	text := fmt.Sprintf("📈 Performance %s in %s: %s %s %+.1f%% at %s", cp.Kind, repo, cp.Benchmark, cp.Unit, cp.ChangePct, short(cp.FirstBad))
+	section := fmt.Sprintf("*Performance %s* in %s\n%s %s: %s%% (%s → %s), last good %s, first bad %s",
+		cp.Kind, slackText(repo), slackCode(truncate(cp.Benchmark, 200)), slackCode(cp.Unit), fmt.Sprintf("%+.1f", cp.ChangePct),
+		fmt.Sprintf("%g", cp.Before), fmt.Sprintf("%g", cp.After), slackCode(short(cp.LastGood)), slackCode(short(cp.FirstBad)))
+	blocks := []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, truncate(section, 2900), false, false), nil, nil)}
+	if s.WebhookURL != "" {
+		msg := &slack.WebhookMessage{Text: text, Blocks: &slack.Blocks{BlockSet: blocks}}
+		if err := slack.PostWebhookCustomHTTPContext(ctx, s.WebhookURL, hc, msg); err != nil {
+			return failed(ch, fmt.Errorf("posting to the webhook: %w", err))
+		}
+		return Result{Channel: ch, Outcome: "sent", Detail: cp.summary()}
+	}
+	opts := []slack.Option{slack.OptionHTTPClient(hc)}
+	if s.APIURL != "" {
+		opts = append(opts, slack.OptionAPIURL(strings.TrimSuffix(s.APIURL, "/")+"/"))
+	}
+	if _, _, err := slack.New(s.Token, opts...).PostMessageContext(ctx, s.Channel, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...)); err != nil {
+		return failed(ch, fmt.Errorf("chat.postMessage to %s: %w", s.Channel, err))
+	}
+	return Result{Channel: ch, Outcome: "sent", Detail: cp.summary()}
+}
