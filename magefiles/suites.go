@@ -2,16 +2,18 @@
 
 package main
 
-import "github.com/benchgate/benchgate/internal/gate"
+import "github.com/benchgate/benchgate/bench"
 
-// suites are the default suites: what bench:regression measures and what
-// CI shards across runners (one job per suite). Packages are go list
+// suites are this repository's suites: what bench:regression measures and
+// what CI shards across runners (one job per suite). Packages are go list
 // patterns relative to BENCH_DIR; Thresholds and Overrides may tighten or
 // loosen the defaults per suite or benchmark pattern.
-var suites = []gate.Suite{
+var suites = []bench.Suite{
 	{Name: "storage", Packages: []string{"./benchmarks/storage/log", "./benchmarks/storage/topic"}},
 	{Name: "kafka", Packages: []string{"./benchmarks/kafka/handler"}},
 	{Name: "grpc", Packages: []string{"./benchmarks/grpcapi"}},
 	{Name: "throttle", Packages: []string{"./benchmarks/throttle"}},
 	{Name: "mempool", Packages: []string{"./benchmarks/mempool"}},
 }
+
+func init() { bench.Suites = suites }

@@ -91,7 +91,7 @@ func (p *Plan) profile(ctx context.Context, opts Options, units []unit, main, fr
 	if len(jobs) == 0 {
 		return nil
 	}
-	prog.Note(fmt.Sprintf("profile: %d benchmarks, %d CPU-profiled runs a side", len(jobs), runs))
+	prog.Note(fmt.Sprintf("profile: %d benchmark(s), %d CPU-profiled runs a side", len(jobs), runs))
 	start := time.Now()
 	defer func() { p.Stats.Profile += time.Since(start) }()
 	for _, j := range jobs {
@@ -104,7 +104,7 @@ func (p *Plan) profile(ctx context.Context, opts Options, units []unit, main, fr
 		for r := 1; r <= runs; r++ {
 			for _, tr := range p.Trees {
 				f := filepath.Join(pr.Dir, fmt.Sprintf("%s.cpu.%d.pb.gz", tr.Name, r))
-				if err := p.profiledRun(ctx, tr, pk, j.u, []string{"-test.cpuprofile=" + f}, res, prog); err != nil {
+				if err := p.profiledRun(ctx, tr, pk, j.u, []string{"-test.cpuprofile=" + abs(f)}, res, prog); err != nil {
 					return err
 				}
 				pr.Files[tr.Name+".cpu"] = append(pr.Files[tr.Name+".cpu"], f)
@@ -114,7 +114,7 @@ func (p *Plan) profile(ctx context.Context, opts Options, units []unit, main, fr
 			pr.MemOps = n
 			for _, tr := range p.Trees {
 				f := filepath.Join(pr.Dir, tr.Name+".mem.1.pb.gz")
-				if err := p.profiledRun(ctx, tr, pk, j.u, []string{"-test.memprofile=" + f, "-test.memprofilerate=1"}, res, prog); err != nil {
+				if err := p.profiledRun(ctx, tr, pk, j.u, []string{"-test.memprofile=" + abs(f), "-test.memprofilerate=1"}, res, prog); err != nil {
 					return err
 				}
 				pr.Files[tr.Name+".mem"] = []string{f}
@@ -147,4 +147,13 @@ func (p *Plan) profiledRun(ctx context.Context, tr *Tree, pk Package, u unit, ex
 		res.Failures = append(res.Failures, fmt.Sprintf("%s: %s: profiling: %s", tr.Name, pk.ImportPath, f))
 	}
 	return nil
+}
+
+// abs is path made absolute: a test binary runs in its package's
+// directory, where a relative path would land.
+func abs(path string) string {
+	if a, err := filepath.Abs(path); err == nil {
+		return a
+	}
+	return path
 }

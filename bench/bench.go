@@ -1,0 +1,198 @@
+// Package bench is benchgate's Mage targets: the Bench namespace
+// (bench:regression, bench:saveBaseline, bench:report, bench:quick, ...).
+// Any repository gets them with one import in its magefile:
+//
+//	//mage:import
+//	_ "github.com/benchgate/benchgate/bench"
+//
+// Without a suite table the targets benchmark ./...; a magefile declares
+// its suites by setting Suites in an init function.
+package bench
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+
+	"github.com/magefile/mage/mg"
+
+	"github.com/benchgate/benchgate/internal/accuracy"
+	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/settings"
+	"github.com/benchgate/benchgate/internal/verdict"
+)
+
+// Suite is a named group of packages with optional threshold overrides:
+// what BENCH_SUITES selects and CI shards across runners.
+type Suite = gate.Suite
+
+// Thresholds are percentages of change that count; zero fields inherit.
+type Thresholds = verdict.Thresholds
+
+// Override adjusts thresholds for benchmarks matching a pattern.
+type Override = verdict.Override
+
+// Suites are the suites of the importing repository. Default none: every
+// target benchmarks ./... (or BENCH_PACKAGES).
+var Suites []Suite
+
+// load reads the settings a target uses from the environment; every bad
+// value is an error (exit status 2) before anything runs.
+func load(uses settings.Use) (*settings.Values, error) {
+	v, err := settings.Load(settings.Environ, uses, Suites)
+	if err != nil {
+		return nil, gate.Exit(err)
+	}
+	v.Accuracy.Progress = os.Stderr
+	return v, nil
+}
+
+// Bench holds the benchmarking targets. They run serially: benchmarks that
+// run in parallel measure each other.
+type Bench mg.Namespace
+
+// Regression benchmarks the baseline and the current tree interleaved on this machine and fails on a significant regression.
+//
+// The baseline is BENCH_BASE (a git revision, or file:path for saved
+// results), else the merge base of HEAD and main. Writes base.txt,
+// current.txt, comparison.json, report.md, report.html and status.json in
+// benchmark_results. Exit status 0 pass, 1 regression or missing
+// benchmark, 2 no verdict.
+func (Bench) Regression(ctx context.Context) error {
+	v, err := load(settings.Run | settings.Verdict)
+	if err != nil {
+		return err
+	}
+	return gate.Exit(gate.Regression(ctx, v.Config))
+}
+
+// SaveBaseline benchmarks the current tree and saves benchmark_results/baseline.txt (plus a dated copy in history/).
+func (Bench) SaveBaseline(ctx context.Context) error {
+	v, err := load(settings.Run)
+	if err != nil {
+		return err
+	}
+	return gate.Exit(gate.SaveBaseline(ctx, v.Config))
+}
+
+// Quick runs every benchmark of the current tree once, briefly, and prints a table: a quick look, no verdict.
+func (Bench) Quick(ctx context.Context) error {
+	v, err := load(settings.Run)
+	if err != nil {
+		return err
+	}
+	if !settings.IsSet(settings.Environ, "BENCH_TIME") {
+		v.Config.Run.Time = gate.QuickOptions.Time
+	}
+	if !settings.IsSet(settings.Environ, "BENCH_COUNT") {
+		v.Config.Run.Count = gate.QuickOptions.Count
+	}
+	return gate.Exit(gate.Quick(ctx, v.Config))
+}
+
+// Report writes benchmark_results/report.html and report.md from the last comparison, or from the current results alone.
+//
+// Runs the current benchmarks first when benchmark_results/current.txt is
+// missing. BENCH_OPEN=1 opens the HTML in the desktop browser.
+func (Bench) Report(ctx context.Context) error {
+	v, err := load(settings.Run | settings.Verdict | settings.Report)
+	if err != nil {
+		return err
+	}
+	return gate.Exit(gate.Report(ctx, v.Config, v.Report))
+}
+
+// Alert sends the last comparison to Slack, the pull request and, for scheduled or main-branch runs, a GitHub issue.
+//
+// Every channel whose settings are present is used; each prints one line.
+// Alert failures do not fail the target unless BENCH_ALERT_STRICT=1.
+func (Bench) Alert(ctx context.Context) error {
+	v, err := load(settings.Alert)
+	if err != nil {
+		return err
+	}
+	return gate.Exit(gate.Alert(ctx, v.Config, v.Alert))
+}
+
+// Merge merges the CI shards' comparisons (benchmark_results/shards/*/) into one report; fails on any regression, absent or failed shard.
+func (Bench) Merge() error {
+	v, err := load(settings.Merge | settings.Verdict)
+	if err != nil {
+		return err
+	}
+	return gate.Exit(gate.Merge(v.Config, v.ShardsDir))
+}
+
+// Calibrate runs the suites A/A to measure this machine's noise, recommends BENCH_COUNT and thresholds, and writes calibration.json.
+//
+// bench:regression then marks the verdicts of metrics too noisy to gate on.
+func (Bench) Calibrate(ctx context.Context) error {
+	v, err := load(settings.Run | settings.Verdict | settings.Calibrate)
+	if err != nil {
+		return err
+	}
+	return gate.Exit(gate.Calibrate(ctx, v.Config, v.Calibrate))
+}
+
+// Accuracy measures false alarms, detection and time of benchgate against the naive and benchstat methods on a generated repository.
+//
+// Writes benchmark_results/accuracy.txt. BENCH_ACCURACY_REPS (default 3)
+// and BENCH_ACCURACY_METHODS select repetitions and methods; it takes
+// several minutes per repetition.
+func (Bench) Accuracy(ctx context.Context) error {
+	v, err := load(settings.Run | settings.Accuracy)
+	if err != nil {
+		return err
+	}
+	rep, err := accuracy.Run(ctx, v.Accuracy)
+	if err != nil {
+		return gate.Exit(err)
+	}
+	rep.Print(os.Stdout)
+	return gate.Exit(rep.WriteFile(filepath.Join(v.Config.ResultsDir, "accuracy.txt")))
+}
+
+// Profile benchmarks the baseline and the current tree like bench:regression and diffs CPU and allocation profiles of every benchmark BENCH_FILTER selects.
+func (Bench) Profile(ctx context.Context) error {
+	v, err := load(settings.Run | settings.Verdict)
+	if err != nil {
+		return err
+	}
+	v.Config.Profile = gate.ProfileAll
+	return gate.Exit(gate.Regression(ctx, v.Config))
+}
+
+// Record benchmarks the committed HEAD (or reuses current.txt measured there) and stores the run on the history branch.
+func (Bench) Record(ctx context.Context) error {
+	v, err := load(settings.Run | settings.History)
+	if err != nil {
+		return err
+	}
+	return gate.Exit(gate.Record(ctx, v.Config, v.History))
+}
+
+// Backfill records the last BENCH_BACKFILL (20) first-parent commits that the history branch lacks, oldest first; rerun to resume.
+func (Bench) Backfill(ctx context.Context) error {
+	v, err := load(settings.Run | settings.History)
+	if err != nil {
+		return err
+	}
+	return gate.Exit(gate.Backfill(ctx, v.Config, v.History))
+}
+
+// Trend finds change points and drift in the history and writes trend.html, trend.md and changepoints.json; fails on an unacknowledged worsening.
+func (Bench) Trend(ctx context.Context) error {
+	v, err := load(settings.Run | settings.History | settings.Alert)
+	if err != nil {
+		return err
+	}
+	v.History.Alert = &v.Alert
+	return gate.Exit(gate.Trend(ctx, v.Config, v.History))
+}
+
+// Env prints every setting (environment variable) with the value in force, its default and what it does; exit 2 when one is bad.
+func (Bench) Env() error {
+	settings.Describe(os.Stdout, settings.Environ, settings.All)
+	_, err := settings.Load(settings.Environ, settings.All, Suites)
+	return gate.Exit(err)
+}
