@@ -174,7 +174,7 @@ func TestSensitiveEndToEnd(t *testing.T) {
 		}
 	}
 	stderr := cfg.Stderr.(*lockedBuffer).String()
-	if !strings.Contains(stderr, "judging at thresholds throughput 3%, latency 3%, memory 3%") {
+	if !strings.Contains(stderr, "judging at thresholds throughput -3%, latency +3%, memory +3%, improvement 3%") {
 		t.Errorf("stderr does not say the thresholds:\n%s", stderr)
 	}
 

@@ -78,8 +78,7 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 	if runErr != nil && !errors.Is(runErr, runner.ErrBenchmarkFailed) {
 		return runErr
 	}
-	t := cfg.Verdict.Thresholds
-	fmt.Fprintf(cfg.Stderr, "judging at thresholds throughput %g%%, latency %g%%, memory %g%% (alpha %g)\n", t.Throughput, t.Latency, t.Memory, cfg.Verdict.Alpha)
+	fmt.Fprintf(cfg.Stderr, "judging at thresholds %s\n", verdict.Empty(cfg.verdictOptions()).Settings)
 	cmp, err := verdict.CompareFiles(basePath, cfg.path(CurrentFile), cfg.verdictOptions())
 	if err != nil {
 		return errors.Join(runErr, err)

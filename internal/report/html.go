@@ -117,9 +117,7 @@ func newPage(c *verdict.Comparison, opts HTMLOptions) *page {
 			{"unchanged", "ok", s.Unchanged}, {"undecided", "undecided", s.Undecided},
 			{"missing", "missing", s.Missing}, {"new", "new", s.New},
 		}
-		t := c.Settings.Thresholds
-		p.Settings = fmt.Sprintf("thresholds: throughput -%g%%, latency +%g%%, memory +%g%%, improvement %g%%; alpha %g, correction %s",
-			t.Throughput, t.Latency, t.Memory, t.Improvement, c.Settings.Alpha, c.Settings.Correction)
+		p.Settings = "thresholds: " + c.Settings.String()
 	}
 	p.AvgMBps = averageMBps(c)
 	for _, d := range c.Profiles {

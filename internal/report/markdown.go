@@ -115,9 +115,7 @@ func Markdown(w io.Writer, c *verdict.Comparison, opts MarkdownOptions) error {
 	tail.WriteString("\n<details><summary>Settings</summary>\n\n")
 	fmt.Fprintf(&tail, "- Base: %s\n", mdSide(c.Base))
 	fmt.Fprintf(&tail, "- Current: %s\n", mdSide(c.Current))
-	t := c.Settings.Thresholds
-	fmt.Fprintf(&tail, "- Thresholds: throughput -%g%%, latency +%g%%, memory +%g%%, improvement %g%%; alpha %g, correction %s\n",
-		t.Throughput, t.Latency, t.Memory, t.Improvement, c.Settings.Alpha, c.Settings.Correction)
+	fmt.Fprintf(&tail, "- Thresholds: %s\n", c.Settings)
 	if m := machine(c.Current); m != "" {
 		fmt.Fprintf(&tail, "- Machine: %s\n", mdEscape(m))
 	}

@@ -21,13 +21,7 @@ func Text(w io.Writer, c *verdict.Comparison) error {
 	fmt.Fprintln(b, rule)
 	fmt.Fprintf(b, "Base:    %s\n", Clean(sideName(c.Base)))
 	fmt.Fprintf(b, "Current: %s\n", Clean(sideName(c.Current)))
-	t := c.Settings.Thresholds
-	fmt.Fprintf(b, "Thresholds: throughput -%g%%, latency +%g%%, memory +%g%%, improvement %g%%; alpha %g",
-		t.Throughput, t.Latency, t.Memory, t.Improvement, c.Settings.Alpha)
-	if c.Settings.Correction != verdict.CorrectionNone {
-		fmt.Fprintf(b, " (%s)", c.Settings.Correction)
-	}
-	fmt.Fprintln(b)
+	fmt.Fprintf(b, "Thresholds: %s\n", c.Settings)
 	for _, rows := range benchmarks(c) {
 		fmt.Fprintln(b)
 		fmt.Fprintf(b, "Benchmark: %s\n", Clean(rows[0].Benchmark))

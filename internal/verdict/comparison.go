@@ -1,6 +1,7 @@
 package verdict
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/benchgate/benchgate/internal/profile"
@@ -95,6 +96,15 @@ type Settings struct {
 	// AllowMissing is the pattern of benchmarks allowed to be missing on
 	// the current side.
 	AllowMissing string `json:"allow_missing,omitempty"`
+}
+
+// String is the thresholds and test a comparison was judged with:
+// "throughput -10%, latency +20%, memory +15%, improvement 10%; alpha
+// 0.05, correction none".
+func (s Settings) String() string {
+	t := s.Thresholds
+	return fmt.Sprintf("throughput -%g%%, latency +%g%%, memory +%g%%, improvement %g%%; alpha %g, correction %s",
+		t.Throughput, t.Latency, t.Memory, t.Improvement, s.Alpha, s.Correction)
 }
 
 // Stats summarize the samples of one side of a row, in the display unit.
