@@ -82,6 +82,16 @@ func Evidence(r *verdict.Row) string {
 	return n
 }
 
+// BenchName names a row's benchmark with its package's short import path
+// ("storage/log.BenchmarkAppend-2"): two packages may both have
+// BenchmarkEncode.
+func BenchName(r *verdict.Row) string {
+	if r.Pkg == "" {
+		return r.Benchmark
+	}
+	return shortImport(r.Pkg) + "." + r.Benchmark
+}
+
 // Metric names a row's metric: "Latency (ns/op)".
 func Metric(r *verdict.Row) string {
 	return fmt.Sprintf("%s (%s)", r.Class.Label(), r.Unit)

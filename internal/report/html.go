@@ -85,7 +85,7 @@ type suitePage struct {
 
 type rowPage struct {
 	*verdict.Row
-	Metric            string
+	Name, Metric      string
 	Base, Cur         string
 	Change, P, N      string
 	StatusText        string
@@ -163,7 +163,7 @@ func newPage(c *verdict.Comparison, opts HTMLOptions) *page {
 }
 
 func newRowPage(r *verdict.Row) rowPage {
-	rp := rowPage{Row: r, Metric: Metric(r), Base: "—", Cur: "—", Change: "—", P: "—", StatusText: rowStatus(r),
+	rp := rowPage{Row: r, Name: BenchName(r), Metric: Metric(r), Base: "—", Cur: "—", Change: "—", P: "—", StatusText: rowStatus(r),
 		ChangeSort: math.Inf(-1), BaseSort: math.Inf(-1), CurSort: math.Inf(-1), PSort: 2}
 	if r.Base != nil {
 		rp.Base = Value(float64(r.Base.Center)) + " " + Range(r.Base)

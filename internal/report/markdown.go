@@ -189,7 +189,7 @@ func mdRow(r *verdict.Row) string {
 	if r.Base != nil && r.Current != nil {
 		change = Delta(r.DeltaPct) + " (" + Evidence(r) + ")"
 	}
-	name := r.Benchmark
+	name := BenchName(r)
 	if r.Suite != "" {
 		name = r.Suite + ": " + name
 	}
@@ -303,7 +303,7 @@ func markdownResults(w io.Writer, c *verdict.Comparison, opts MarkdownOptions) e
 	shown := 0
 	for i := range c.Rows {
 		r := &c.Rows[i]
-		line := "| " + mdEscape(r.Benchmark) + " | " + mdEscape(Metric(r)) + " | " + Value(float64(r.Current.Center)) + " " + Range(r.Current) + " | " + fmt.Sprint(r.Current.N) + " |\n"
+		line := "| " + mdEscape(BenchName(r)) + " | " + mdEscape(Metric(r)) + " | " + Value(float64(r.Current.Center)) + " " + Range(r.Current) + " | " + fmt.Sprint(r.Current.N) + " |\n"
 		if len(line) > budget {
 			break
 		}

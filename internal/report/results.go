@@ -23,7 +23,7 @@ func Results(w io.Writer, c *verdict.Comparison) error {
 			tw.Flush()
 			fmt.Fprintf(w, "pkg: %s\n", pkg)
 		}
-		fmt.Fprintf(tw, "%s\t", rows[0].Benchmark)
+		fmt.Fprintf(tw, "%s\t", Clean(BenchName(rows[0])))
 		for _, r := range rows {
 			st := r.Current
 			if st == nil {
