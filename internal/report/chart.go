@@ -19,6 +19,9 @@ type chart struct {
 	SVG     template.HTML
 	Shown   int
 	Omitted int
+	// Still counts the rows left out because nothing moved: no change and
+	// no spread (memory counts that stayed put).
+	Still int
 }
 
 func newChart(c *verdict.Comparison, maxRows int) *chart {
@@ -27,9 +30,14 @@ func newChart(c *verdict.Comparison, maxRows int) *chart {
 		v, lo, hi, thr float64
 	}
 	var bars []bar
+	still := 0
 	for i := range c.Rows {
 		r := &c.Rows[i]
 		if r.Base == nil || r.Current == nil || r.Better == 0 || !r.DeltaPct.Finite() {
+			continue
+		}
+		if r.DeltaPct == 0 && r.Base.Lo == r.Base.Hi && r.Current.Lo == r.Current.Hi {
+			still++
 			continue
 		}
 		// Oriented so that positive is worse.
@@ -50,7 +58,7 @@ func newChart(c *verdict.Comparison, maxRows int) *chart {
 		}
 		return cmp.Compare(math.Abs(b.v), math.Abs(a.v))
 	})
-	ch := &chart{}
+	ch := &chart{Still: still}
 	if len(bars) > maxRows {
 		ch.Omitted = len(bars) - maxRows
 		bars = bars[:maxRows]

@@ -75,3 +75,18 @@ func TestReadJSONRejectsUnknownStatus(t *testing.T) {
 		t.Errorf("ReadJSON: %v, want an unknown-status error", err)
 	}
 }
+
+// TestChartLeavesOutWhatDidNotMove: rows with no change and no spread
+// (allocation counts that stayed put) are not drawn, and counted.
+func TestChartLeavesOutWhatDidNotMove(t *testing.T) {
+	c := fixture(t, 4)
+	still := c.Rows[0]
+	still.Unit, still.DeltaPct = "allocs/op", 0
+	still.Base = &verdict.Stats{Center: 2, Lo: 2, Hi: 2, N: 6}
+	still.Current = &verdict.Stats{Center: 2, Lo: 2, Hi: 2, N: 6}
+	c.Rows = append(c.Rows, still)
+	ch := newChart(c, 1000)
+	if ch.Still != 1 || ch.Shown != len(c.Rows)-1 {
+		t.Errorf("chart shows %d, leaves out %d still rows; want %d and 1", ch.Shown, ch.Still, len(c.Rows)-1)
+	}
+}
