@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"text/tabwriter"
 	"time"
 
 	"github.com/benchgate/benchgate/internal/atomicfile"
 	"github.com/benchgate/benchgate/internal/calibrate"
-	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
@@ -75,7 +73,7 @@ func Calibrate(ctx context.Context, cfg Config, opts CalibrateOptions) error {
 	}); err != nil {
 		return err
 	}
-	printCalibration(cfg.Stdout, main)
+	main.Print(cfg.Stdout)
 	fmt.Fprintf(cfg.Stderr, "wrote %s: bench:regression marks the noisy metrics' verdicts while it is there\n", cfg.path(CalibrationFile))
 	return nil
 }
@@ -100,47 +98,6 @@ func (c *Config) calibrateAt(ctx context.Context, opts calibrate.Options) (*cali
 		return nil, 0, err
 	}
 	return calibrate.Calibrate(aa, c.Run.Count, c.Run.Time, opts), wall, nil
-}
-
-func printCalibration(w io.Writer, cal *calibrate.Calibration) {
-	fmt.Fprintf(w, "Calibration at BENCH_COUNT=%d, BENCH_TIME=%s, alpha %g\n\n", cal.Count, cal.Time, cal.Alpha)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "benchmark\tunit\tspread\tA/A change\tdetectable at n="+fmt.Sprint(cal.Count)+"\tthreshold\t")
-	for _, r := range cal.Rows {
-		flag := ""
-		if r.Noisy {
-			flag = "NOISY: " + r.Reason
-		}
-		mde := "over 200%"
-		if r.MDEPct.Finite() {
-			mde = fmt.Sprintf("%g%%", float64(r.MDEPct))
-		}
-		spread := "?"
-		if r.SpreadPct.Finite() {
-			spread = fmt.Sprintf("±%.0f%%", float64(r.SpreadPct))
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%g%%\t%s\n", r.Benchmark, r.Unit, spread, report.Delta(r.AADeltaPct), mde, r.ThresholdPct, flag)
-	}
-	tw.Flush()
-	rec := cal.Recommendation
-	fmt.Fprintf(w, "\nRecommended for this machine: BENCH_COUNT=%d", rec.Count)
-	if rec.Benchtime != "" {
-		fmt.Fprintf(w, ", BENCH_TIME=%s", rec.Benchtime)
-	}
-	sep := "; thresholds no lower than"
-	for _, t := range []struct {
-		name string
-		v    float64
-	}{{"LATENCY_THRESHOLD", rec.Thresholds.Latency}, {"THROUGHPUT_THRESHOLD", rec.Thresholds.Throughput}, {"MEMORY_THRESHOLD", rec.Thresholds.Memory}} {
-		if t.v > 0 {
-			fmt.Fprintf(w, "%s %s=%g", sep, t.name, t.v)
-			sep = ","
-		}
-	}
-	fmt.Fprintln(w)
-	for _, n := range rec.Notes {
-		fmt.Fprintf(w, "- %s\n", n)
-	}
 }
 
 // loadCalibration marks noisy metrics from calibration.json, if present.
