@@ -6,12 +6,16 @@ import (
 	"strings"
 )
 
-// Markdown writes the settings table of README.md: every setting with its
-// default and doc, in table order.
-func Markdown(w io.Writer) error {
+// Markdown writes a settings table: every setting of the groups in uses
+// with its default and doc, in table order. README.md has the gate's
+// (Run and Verdict), docs/settings.md all of them.
+func Markdown(w io.Writer, uses Use) error {
 	var b strings.Builder
 	b.WriteString("| variable | default | meaning |\n|---|---|---|\n")
 	for _, s := range Table {
+		if s.Uses&uses == 0 {
+			continue
+		}
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", s.Name, mdCell(s.Default), mdCell(s.Doc))
 	}
 	_, err := io.WriteString(w, b.String())

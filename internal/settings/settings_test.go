@@ -159,27 +159,32 @@ func TestSecretsAreNotPrinted(t *testing.T) {
 	}
 }
 
-// TestREADMETable: README.md's settings table is the one Markdown
-// renders from the table; go test -update rewrites it.
-func TestREADMETable(t *testing.T) {
-	const path, begin, end = "../../README.md", "<!-- settings:begin -->\n", "<!-- settings:end -->"
-	readme, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(readme)
-	i, j := strings.Index(s, begin), strings.Index(s, end)
-	if i < 0 || j < i {
-		t.Fatalf("README.md has no %q ... %q block", begin, end)
-	}
-	var b bytes.Buffer
-	Markdown(&b)
-	got := s[i+len(begin) : j]
-	if *update {
-		os.WriteFile(path, []byte(s[:i+len(begin)]+b.String()+s[j:]), 0o644)
-		return
-	}
-	if got != b.String() {
-		t.Errorf("README.md's settings table differs from the code; run go test ./internal/settings -update\nREADME:\n%s\ncode:\n%s", got, b.String())
+// TestDocTables: README.md's settings table (the gate's) and
+// docs/settings.md's (all) are the ones Markdown renders from the table;
+// go test -update rewrites them.
+func TestDocTables(t *testing.T) {
+	const begin, end = "<!-- settings:begin -->\n", "<!-- settings:end -->"
+	for _, doc := range []struct {
+		path string
+		uses Use
+	}{{"../../README.md", Run | Verdict}, {"../../docs/settings.md", All}} {
+		b, err := os.ReadFile(doc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(b)
+		i, j := strings.Index(s, begin), strings.Index(s, end)
+		if i < 0 || j < i {
+			t.Fatalf("%s has no %q ... %q block", doc.path, begin, end)
+		}
+		var want bytes.Buffer
+		Markdown(&want, doc.uses)
+		if *update {
+			os.WriteFile(doc.path, []byte(s[:i+len(begin)]+want.String()+s[j:]), 0o644)
+			continue
+		}
+		if got := s[i+len(begin) : j]; got != want.String() {
+			t.Errorf("%s's settings table differs from the code; run go test ./internal/settings -update\ndoc:\n%s\ncode:\n%s", doc.path, got, want.String())
+		}
 	}
 }
