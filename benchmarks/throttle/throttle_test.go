@@ -31,18 +31,32 @@ func TestWriterHoldsRate(t *testing.T) {
 	}
 }
 
+// TestConnLimitsBothDirections reads and writes through a Conn limited to
+// 200 KB/s with a 4 KiB burst: both directions get all their bytes, and
+// neither gets 20 KB through faster than the limit allows (a lower bound
+// only: a slow machine is slower still).
 func TestConnLimitsBothDirections(t *testing.T) {
+	const rateBps, burst, n = 200_000, 4096, 20_000
+	least := time.Duration(float64(n-burst) / rateBps * 0.9 * float64(time.Second))
 	a, b := net.Pipe()
 	defer a.Close()
 	defer b.Close()
-	c := NewConn(a, 1e9, 4096)
-	go func() { b.Write(make([]byte, 10000)); io.Copy(io.Discard, b) }()
-	buf := make([]byte, 10000)
+	c := NewConn(a, rateBps, burst)
+	go func() { b.Write(make([]byte, n)); io.Copy(io.Discard, b) }()
+	start := time.Now()
+	buf := make([]byte, n)
 	if _, err := io.ReadFull(c.Reader(), buf); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := c.Writer().Write(make([]byte, 9000)); err != nil || n != 9000 {
-		t.Fatalf("write %d %v", n, err)
+	if d := time.Since(start); d < least {
+		t.Errorf("read %d bytes in %s: faster than %d B/s allows (%s)", n, d, rateBps, least)
+	}
+	start = time.Now()
+	if m, err := c.Writer().Write(make([]byte, n)); err != nil || m != n {
+		t.Fatalf("write %d %v", m, err)
+	}
+	if d := time.Since(start); d < least {
+		t.Errorf("wrote %d bytes in %s: faster than %d B/s allows (%s)", n, d, rateBps, least)
 	}
 }
 

@@ -23,6 +23,9 @@ type RetryPolicy struct {
 	// MaxWait caps any single wait, Retry-After included: a longer
 	// Retry-After gives up instead. Default 30s.
 	MaxWait time.Duration
+	// Sleep waits between tries, or returns early when ctx ends. Default:
+	// a real wait (tests record the waits instead).
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // DefaultRetryPolicy is the default of RetryPolicy.
@@ -49,6 +52,9 @@ func newRetryTransport(p RetryPolicy) *retryTransport {
 	}
 	if p.MaxWait <= 0 {
 		p.MaxWait = DefaultRetryPolicy.MaxWait
+	}
+	if p.Sleep == nil {
+		p.Sleep = sleepCtx
 	}
 	return &retryTransport{base: http.DefaultTransport, policy: p}
 }
@@ -104,7 +110,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 			resp.Body.Close()
 		}
-		if serr := sleepCtx(req.Context(), delay); serr != nil {
+		if serr := t.policy.Sleep(req.Context(), delay); serr != nil {
 			if err == nil {
 				err = serr
 			}

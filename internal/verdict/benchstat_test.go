@@ -111,19 +111,12 @@ func parseBenchstatCSV(t *testing.T, out string) []benchstatRow {
 				name:   "Benchmark" + rec[0],
 				unit:   unit,
 				center: map[string]float64{"base": b, "current": c},
-				ci:     map[string]string{"base": ciOf(rec[2]), "current": ciOf(rec[4])},
+				ci:     map[string]string{"base": rec[2], "current": rec[4]},
 				p:      rec[6],
 			})
 		}
 	}
 	return rows
-}
-
-func ciOf(s string) string {
-	if s == "∞" {
-		return "∞"
-	}
-	return s
 }
 
 func find(c *verdict.Comparison, name, tidyUnit string) *verdict.Row {
