@@ -17,14 +17,14 @@ import (
 	"github.com/magefile/mage/mg"
 
 	"github.com/benchgate/benchgate/internal/accuracy"
-	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/settings"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
 // Suite is a named group of packages with optional threshold overrides:
 // what BENCH_SUITES selects and CI shards across runners.
-type Suite = gate.Suite
+type Suite = flow.Suite
 
 // Thresholds are percentages of change that count; zero fields inherit.
 type Thresholds = verdict.Thresholds
@@ -41,7 +41,7 @@ var Suites []Suite
 func load(uses settings.Use) (*settings.Values, error) {
 	v, err := settings.Load(settings.Environ, uses, Suites)
 	if err != nil {
-		return nil, gate.Exit(err)
+		return nil, flow.Exit(err)
 	}
 	v.Accuracy.Progress = os.Stderr
 	return v, nil
@@ -63,7 +63,7 @@ func (Bench) Regression(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return gate.Exit(gate.Regression(ctx, v.Config))
+	return flow.Exit(flow.Regression(ctx, v.Config))
 }
 
 // SaveBaseline benchmarks the current tree and saves benchmark_results/baseline.txt (plus a dated copy in history/).
@@ -72,7 +72,7 @@ func (Bench) SaveBaseline(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return gate.Exit(gate.SaveBaseline(ctx, v.Config))
+	return flow.Exit(flow.SaveBaseline(ctx, v.Config))
 }
 
 // Quick runs every benchmark of the current tree once, briefly, and prints a table: a quick look, no verdict.
@@ -82,12 +82,12 @@ func (Bench) Quick(ctx context.Context) error {
 		return err
 	}
 	if !settings.IsSet(settings.Environ, "BENCH_TIME") {
-		v.Config.Run.Time = gate.QuickOptions.Time
+		v.Config.Run.Time = flow.QuickOptions.Time
 	}
 	if !settings.IsSet(settings.Environ, "BENCH_COUNT") {
-		v.Config.Run.Count = gate.QuickOptions.Count
+		v.Config.Run.Count = flow.QuickOptions.Count
 	}
-	return gate.Exit(gate.Quick(ctx, v.Config))
+	return flow.Exit(flow.Quick(ctx, v.Config))
 }
 
 // Report writes benchmark_results/report.html and report.md from the last comparison, or from the current results alone.
@@ -99,7 +99,7 @@ func (Bench) Report(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return gate.Exit(gate.Report(ctx, v.Config, v.Report))
+	return flow.Exit(flow.Report(ctx, v.Config, v.Report))
 }
 
 // Alert sends the last comparison to Slack, the pull request and, for scheduled or main-branch runs, a GitHub issue.
@@ -111,7 +111,7 @@ func (Bench) Alert(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return gate.Exit(gate.Alert(ctx, v.Config, v.Alert))
+	return flow.Exit(flow.Alert(ctx, v.Config, v.Alert))
 }
 
 // Merge merges the CI shards' comparisons (benchmark_results/shards/*/) into one report; fails on any regression, absent or failed shard.
@@ -120,7 +120,7 @@ func (Bench) Merge() error {
 	if err != nil {
 		return err
 	}
-	return gate.Exit(gate.Merge(v.Config, v.ShardsDir))
+	return flow.Exit(flow.Merge(v.Config, v.ShardsDir))
 }
 
 // Calibrate runs the suites A/A to measure this machine's noise, recommends BENCH_COUNT and thresholds, and writes calibration.json.
@@ -131,7 +131,7 @@ func (Bench) Calibrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return gate.Exit(gate.Calibrate(ctx, v.Config, v.Calibrate))
+	return flow.Exit(flow.Calibrate(ctx, v.Config, v.Calibrate))
 }
 
 // Accuracy measures false alarms, detection and time of benchgate against the naive and benchstat methods on a generated repository.
@@ -146,10 +146,10 @@ func (Bench) Accuracy(ctx context.Context) error {
 	}
 	rep, err := accuracy.Run(ctx, v.Accuracy)
 	if err != nil {
-		return gate.Exit(err)
+		return flow.Exit(err)
 	}
 	rep.Print(os.Stdout)
-	return gate.Exit(rep.WriteFile(filepath.Join(v.Config.ResultsDir, "accuracy.txt")))
+	return flow.Exit(rep.WriteFile(filepath.Join(v.Config.ResultsDir, "accuracy.txt")))
 }
 
 // Profile benchmarks the baseline and the current tree like bench:regression and diffs CPU and allocation profiles of every benchmark BENCH_FILTER selects.
@@ -158,8 +158,8 @@ func (Bench) Profile(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Config.Profile = gate.ProfileAll
-	return gate.Exit(gate.Regression(ctx, v.Config))
+	v.Config.Profile = flow.ProfileAll
+	return flow.Exit(flow.Regression(ctx, v.Config))
 }
 
 // Record benchmarks the committed HEAD (or reuses current.txt measured there) and stores the run on the history branch.
@@ -168,7 +168,7 @@ func (Bench) Record(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return gate.Exit(gate.Record(ctx, v.Config, v.History))
+	return flow.Exit(flow.Record(ctx, v.Config, v.History))
 }
 
 // Backfill records the last BENCH_BACKFILL (20) first-parent commits that the history branch lacks, oldest first; rerun to resume.
@@ -177,7 +177,7 @@ func (Bench) Backfill(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return gate.Exit(gate.Backfill(ctx, v.Config, v.History))
+	return flow.Exit(flow.Backfill(ctx, v.Config, v.History))
 }
 
 // Trend finds change points and drift in the history and writes trend.html, trend.md and changepoints.json; fails on an unacknowledged worsening.
@@ -187,12 +187,12 @@ func (Bench) Trend(ctx context.Context) error {
 		return err
 	}
 	v.History.Alert = &v.Alert
-	return gate.Exit(gate.Trend(ctx, v.Config, v.History))
+	return flow.Exit(flow.Trend(ctx, v.Config, v.History))
 }
 
 // Env prints every setting (environment variable) with the value in force, its default and what it does; exit 2 when one is bad.
 func (Bench) Env() error {
 	settings.Describe(os.Stdout, settings.Environ, settings.All)
 	_, err := settings.Load(settings.Environ, settings.All, Suites)
-	return gate.Exit(err)
+	return flow.Exit(err)
 }

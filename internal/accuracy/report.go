@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/atomicfile"
-	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
@@ -72,15 +72,15 @@ func newReport(opts Options, methods []string) *Report {
 				&Tally{Variant: Variant{Name: "benchgate", Method: m, Gate: true, Thresholds: def, Confirmed: true}},
 				&Tally{Variant: Variant{Name: "benchgate, unconfirmed", Method: m, Gate: true, Thresholds: def}},
 				&Tally{Variant: Variant{Name: "benchgate, thresholds 5%", Method: m, Gate: true, Thresholds: verdict.AllAt(5)}},
-				&Tally{Variant: Variant{Name: "benchgate, fixed rounds judged at 3%", Method: m, Gate: true, Thresholds: verdict.AllAt(gate.SensitivePct)}})
+				&Tally{Variant: Variant{Name: "benchgate, fixed rounds judged at 3%", Method: m, Gate: true, Thresholds: verdict.AllAt(flow.SensitivePct)}})
 		case MethodAdaptive:
 			// Adaptive rounds are chosen for the thresholds of the run, the
 			// defaults here, so the run is judged at those only.
 			r.Variants = append(r.Variants, &Tally{Variant: Variant{Name: "benchgate adaptive", Method: m, Gate: true, Thresholds: def}})
 		case MethodSensitive:
 			r.Variants = append(r.Variants,
-				&Tally{Variant: Variant{Name: "benchgate sensitive (3%, adaptive, confirmed)", Method: m, Gate: true, Thresholds: verdict.AllAt(gate.SensitivePct), Confirmed: true}},
-				&Tally{Variant: Variant{Name: "benchgate sensitive, unconfirmed", Method: m, Gate: true, Thresholds: verdict.AllAt(gate.SensitivePct)}})
+				&Tally{Variant: Variant{Name: "benchgate sensitive (3%, adaptive, confirmed)", Method: m, Gate: true, Thresholds: verdict.AllAt(flow.SensitivePct), Confirmed: true}},
+				&Tally{Variant: Variant{Name: "benchgate sensitive, unconfirmed", Method: m, Gate: true, Thresholds: verdict.AllAt(flow.SensitivePct)}})
 		case MethodNaive:
 			r.Variants = append(r.Variants, &Tally{Variant: Variant{Name: "naive (1 run a side, threshold)", Method: m, Gate: true, Thresholds: def}})
 		case MethodBenchstatSeq:

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/changepoint"
-	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/history"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -159,7 +159,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 }
 
 // A gateMode is how the harness configures the gate: as shipped, with
-// adaptive sampling, or in sensitive mode (gate.Config.Sensitive, what
+// adaptive sampling, or in sensitive mode (flow.Config.Sensitive, what
 // BENCH_SENSITIVE=1 sets).
 type gateMode struct {
 	adaptive, sensitive bool
@@ -168,9 +168,9 @@ type gateMode struct {
 // benchgate runs the real gate: materialize the base from git, build both
 // sides, interleave.
 func (h *harness) benchgate(ctx context.Context, baseDir, target string, mode gateMode) (sample, error) {
-	cfg := gate.DefaultConfig()
+	cfg := flow.DefaultConfig()
 	cfg.Adaptive = mode.adaptive
-	cfg.Profile = gate.ProfileOff // verdicts and their time; profiling is measured on its own
+	cfg.Profile = flow.ProfileOff // verdicts and their time; profiling is measured on its own
 	if mode.sensitive {
 		cfg.Sensitive()
 	}
@@ -185,24 +185,24 @@ func (h *harness) benchgate(ctx context.Context, baseDir, target string, mode ga
 	var stats runner.Stats
 	cfg.Stats = &stats
 	start := time.Now()
-	err := gate.Regression(ctx, cfg)
+	err := flow.Regression(ctx, cfg)
 	wall := time.Since(start)
-	if err != nil && !errors.Is(err, gate.ErrRegression) {
+	if err != nil && !errors.Is(err, flow.ErrRegression) {
 		return sample{}, err
 	}
 	s := sample{wall: wall, confirm: stats.Confirm}
-	if fc := filepath.Join(cfg.ResultsDir, runner.ConfirmFile(gate.CurrentFile)); fileExists(fc) {
-		if s.freshBase, err = verdict.ReadFile(filepath.Join(cfg.ResultsDir, runner.ConfirmFile(gate.BaseFile))); err != nil {
+	if fc := filepath.Join(cfg.ResultsDir, runner.ConfirmFile(flow.CurrentFile)); fileExists(fc) {
+		if s.freshBase, err = verdict.ReadFile(filepath.Join(cfg.ResultsDir, runner.ConfirmFile(flow.BaseFile))); err != nil {
 			return sample{}, err
 		}
 		if s.freshCur, err = verdict.ReadFile(fc); err != nil {
 			return sample{}, err
 		}
 	}
-	if s.base, err = verdict.ReadFile(filepath.Join(cfg.ResultsDir, gate.BaseFile)); err != nil {
+	if s.base, err = verdict.ReadFile(filepath.Join(cfg.ResultsDir, flow.BaseFile)); err != nil {
 		return sample{}, err
 	}
-	if s.cur, err = verdict.ReadFile(filepath.Join(cfg.ResultsDir, gate.CurrentFile)); err != nil {
+	if s.cur, err = verdict.ReadFile(filepath.Join(cfg.ResultsDir, flow.CurrentFile)); err != nil {
 		return sample{}, err
 	}
 	return s, nil

@@ -13,7 +13,7 @@ import (
 	"github.com/benchgate/benchgate/internal/accuracy"
 	"github.com/benchgate/benchgate/internal/alert"
 	"github.com/benchgate/benchgate/internal/calibrate"
-	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/flow"
 )
 
 // A Use is a group of settings a target may read.
@@ -45,12 +45,12 @@ const (
 
 // Values are what the settings set. Load starts from Defaults.
 type Values struct {
-	Config    gate.Config
-	Alert     gate.AlertOptions
+	Config    flow.Config
+	Alert     flow.AlertOptions
 	Accuracy  accuracy.Options
-	Calibrate gate.CalibrateOptions
-	Report    gate.ReportOptions
-	History   gate.HistoryOptions
+	Calibrate flow.CalibrateOptions
+	Report    flow.ReportOptions
+	History   flow.HistoryOptions
 	// ShardsDir is where bench:merge finds the shards (BENCH_SHARDS_DIR).
 	ShardsDir string
 
@@ -84,11 +84,11 @@ func (v *Values) finish(uses Use) {
 // Defaults are the values with no variable set.
 func Defaults() *Values {
 	return &Values{
-		Config:    gate.DefaultConfig(),
-		Alert:     gate.AlertOptions{},
+		Config:    flow.DefaultConfig(),
+		Alert:     flow.AlertOptions{},
 		Accuracy:  accuracy.DefaultOptions,
-		Calibrate: gate.CalibrateOptions{Options: calibrate.DefaultOptions},
-		History:   gate.DefaultHistoryOptions,
+		Calibrate: flow.CalibrateOptions{Options: calibrate.DefaultOptions},
+		History:   flow.DefaultHistoryOptions,
 	}
 }
 
@@ -118,7 +118,7 @@ type LookupEnv func(string) (string, bool)
 // thresholds it sets and they can override). Every bad value is reported,
 // each with the variable, the value and an example of a good one. suites
 // is the suite table BENCH_SUITES selects from.
-func Load(env LookupEnv, uses Use, suites []gate.Suite) (*Values, error) {
+func Load(env LookupEnv, uses Use, suites []flow.Suite) (*Values, error) {
 	v := Defaults()
 	v.Config.Suites = suites
 	var errs []error

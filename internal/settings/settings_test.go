@@ -8,13 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
 var update = flag.Bool("update", false, "rewrite README.md's settings table")
 
-var suites = []gate.Suite{{Name: "storage"}, {Name: "kafka"}}
+var suites = []flow.Suite{{Name: "storage"}, {Name: "kafka"}}
 
 func env(kv ...string) LookupEnv {
 	m := map[string]string{}
@@ -142,7 +142,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := gate.DefaultConfig()
+	d := flow.DefaultConfig()
 	if v.Config.Run != d.Run || v.Config.Verdict.Thresholds != d.Verdict.Thresholds || !v.Config.Confirm || v.Config.Deadline != time.Hour {
 		t.Errorf("defaults %+v", v.Config)
 	}

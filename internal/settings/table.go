@@ -10,7 +10,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/accuracy"
 	"github.com/benchgate/benchgate/internal/alert"
-	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/history"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
@@ -32,7 +32,7 @@ var Table = []Setting{
 	{Name: "BENCH_SUITES", Default: "all", Uses: Run | Merge,
 		Doc: "comma list of suites to run (bench:merge: the shards to expect)",
 		set: func(s string, v *Values) (err error) {
-			v.Config.Suites, err = gate.SelectSuites(v.Config.Suites, splitList(s))
+			v.Config.Suites, err = flow.SelectSuites(v.Config.Suites, splitList(s))
 			return err
 		}},
 	{Name: "BENCH_PACKAGES", Default: "the suites' packages", Uses: Run,
@@ -132,11 +132,11 @@ var Table = []Setting{
 		set: func(s string, v *Values) error {
 			switch strings.ToLower(s) {
 			case "auto":
-				v.Config.Profile = gate.ProfileAuto
+				v.Config.Profile = flow.ProfileAuto
 			case "1", "true":
-				v.Config.Profile = gate.ProfileOn
+				v.Config.Profile = flow.ProfileOn
 			case "0", "false":
-				v.Config.Profile = gate.ProfileOff
+				v.Config.Profile = flow.ProfileOff
 			default:
 				return errors.New("use auto, 1 (on) or 0 (off)")
 			}
@@ -196,7 +196,7 @@ var Table = []Setting{
 	{Name: "BENCH_TREND_DRIFT", Default: "5", Uses: History,
 		Doc: "% slide from the best to the latest level reported as drift",
 		set: percent(func(v *Values) *float64 { return &v.History.Trend.DriftPct })},
-	{Name: "BENCH_ACK_FILE", Default: gate.DefaultAckFile, Uses: History,
+	{Name: "BENCH_ACK_FILE", Default: flow.DefaultAckFile, Uses: History,
 		Doc: "file in the repository listing accepted change points: <first bad commit> <benchmark> <unit>, or drift <benchmark> <unit>",
 		set: text(func(v *Values) *string { return &v.History.AckFile })},
 	{Name: "GITHUB_STEP_SUMMARY", Default: "set by GitHub Actions", Uses: Run | Merge | History,

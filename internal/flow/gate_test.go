@@ -1,4 +1,4 @@
-package gate_test
+package flow_test
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/testrepo"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -63,8 +63,8 @@ func BenchmarkSlowed(b *testing.B) {
 	}
 }
 
-func config(t *testing.T, dir string) (gate.Config, *bytes.Buffer) {
-	cfg := gate.DefaultConfig()
+func config(t *testing.T, dir string) (flow.Config, *bytes.Buffer) {
+	cfg := flow.DefaultConfig()
 	cfg.Dir = dir
 	cfg.ResultsDir = filepath.Join(t.TempDir(), "results")
 	cfg.TempDir = t.TempDir()
@@ -79,12 +79,12 @@ func config(t *testing.T, dir string) (gate.Config, *bytes.Buffer) {
 
 // mustRegress runs the gate, which must find a regression, and returns
 // the comparison it wrote.
-func mustRegress(t *testing.T, cfg gate.Config, out *bytes.Buffer) *verdict.Comparison {
+func mustRegress(t *testing.T, cfg flow.Config, out *bytes.Buffer) *verdict.Comparison {
 	t.Helper()
-	if err := gate.Regression(context.Background(), cfg); !errors.Is(err, gate.ErrRegression) {
+	if err := flow.Regression(context.Background(), cfg); !errors.Is(err, flow.ErrRegression) {
 		t.Fatalf("err = %v, want a regression\n%s", err, out)
 	}
-	cmp, err := report.ReadJSON(filepath.Join(cfg.ResultsDir, gate.ComparisonFile))
+	cmp, err := report.ReadJSON(filepath.Join(cfg.ResultsDir, flow.ComparisonFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestRegressionEndToEnd(t *testing.T) {
 			}
 		}
 	}
-	if b, c := iterationCounts(t, filepath.Join(cfg.ResultsDir, gate.BaseFile)), iterationCounts(t, filepath.Join(cfg.ResultsDir, gate.CurrentFile)); b == "" || b != c {
+	if b, c := iterationCounts(t, filepath.Join(cfg.ResultsDir, flow.BaseFile)), iterationCounts(t, filepath.Join(cfg.ResultsDir, flow.CurrentFile)); b == "" || b != c {
 		t.Errorf("iteration counts differ between the sides:\nbase:    %s\ncurrent: %s", b, c)
 	}
 	want := "BenchmarkSlowed B/op,BenchmarkSlowed allocs/op,BenchmarkSlowed ns/op"
@@ -122,12 +122,12 @@ func TestRegressionEndToEnd(t *testing.T) {
 	if cmp.Base.Commit != c1 {
 		t.Errorf("base commit %s, want %s", cmp.Base.Commit, c1)
 	}
-	for _, f := range []string{gate.BaseFile, gate.CurrentFile, gate.MarkdownFile, gate.HTMLFile, gate.StatusFile} {
+	for _, f := range []string{flow.BaseFile, flow.CurrentFile, flow.MarkdownFile, flow.HTMLFile, flow.StatusFile} {
 		if _, err := os.Stat(filepath.Join(cfg.ResultsDir, f)); err != nil {
 			t.Errorf("missing output: %v", err)
 		}
 	}
-	assertStatus(t, cfg.ResultsDir, gate.StateRegressed, 1)
+	assertStatus(t, cfg.ResultsDir, flow.StateRegressed, 1)
 	if !strings.Contains(out.String(), "Performance regressions detected!") {
 		t.Errorf("text report lacks the verdict:\n%s", out)
 	}
@@ -141,7 +141,7 @@ func TestRegressionEndToEnd(t *testing.T) {
 	r.Git("worktree", "add", "-q", "--detach", wt, c1)
 	cfg2, out2 := config(t, wt)
 	cfg2.Base = c1
-	if err := gate.Regression(context.Background(), cfg2); err != nil {
+	if err := flow.Regression(context.Background(), cfg2); err != nil {
 		t.Fatalf("A/A comparison: %v\n%s", err, out2)
 	}
 	if !strings.Contains(out2.String(), "No performance regressions detected.") {
@@ -169,8 +169,8 @@ func TestSensitiveEndToEnd(t *testing.T) {
 		if name == "BenchmarkSlowed" && row.Unit == "ns/op" && row.Status != verdict.StatusRegression {
 			t.Errorf("Slowed ns/op: %s (%+.1f%%, p=%v), want a regression", row.Status, float64(row.DeltaPct), row.P)
 		}
-		if row.ThresholdPct != gate.SensitivePct && row.Better != 0 {
-			t.Errorf("%s %s judged at %v%%, want %d%%", row.Benchmark, row.Unit, row.ThresholdPct, gate.SensitivePct)
+		if row.ThresholdPct != flow.SensitivePct && row.Better != 0 {
+			t.Errorf("%s %s judged at %v%%, want %d%%", row.Benchmark, row.Unit, row.ThresholdPct, flow.SensitivePct)
 		}
 	}
 	stderr := cfg.Stderr.(*lockedBuffer).String()
@@ -182,16 +182,16 @@ func TestSensitiveEndToEnd(t *testing.T) {
 	// one side runs: the note says so. The verdict of this A/A at 3% on a
 	// noisy machine is not asserted.
 	saved := filepath.Join(t.TempDir(), "saved.txt")
-	b, err := os.ReadFile(filepath.Join(cfg.ResultsDir, gate.CurrentFile))
+	b, err := os.ReadFile(filepath.Join(cfg.ResultsDir, flow.CurrentFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(saved, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg.Base = gate.FileBasePrefix + saved
+	cfg.Base = flow.FileBasePrefix + saved
 	cfg.Stderr = &lockedBuffer{}
-	if err := gate.Regression(context.Background(), cfg); err != nil && !errors.Is(err, gate.ErrRegression) {
+	if err := flow.Regression(context.Background(), cfg); err != nil && !errors.Is(err, flow.ErrRegression) {
 		t.Fatal(err)
 	}
 	if stderr := cfg.Stderr.(*lockedBuffer).String(); !strings.Contains(stderr, "adaptive sampling needs both sides in one run") {
@@ -205,14 +205,14 @@ func TestInterruptLeavesNothingBehind(t *testing.T) {
 	}
 	r := testrepo.New(t)
 	c1 := r.Commit("first", module(1000, false))
-	for _, flow := range []struct {
+	for _, tf := range []struct {
 		name string
-		run  func(context.Context, gate.Config) error
+		run  func(context.Context, flow.Config) error
 	}{
-		{"regression", gate.Regression},
-		{"saveBaseline", gate.SaveBaseline},
+		{"regression", flow.Regression},
+		{"saveBaseline", flow.SaveBaseline},
 	} {
-		t.Run(flow.name, func(t *testing.T) {
+		t.Run(tf.name, func(t *testing.T) {
 			cfg, _ := config(t, r.Dir)
 			cfg.Base = c1
 			cfg.Run.Count = 50
@@ -221,15 +221,15 @@ func TestInterruptLeavesNothingBehind(t *testing.T) {
 			// Cancel as round 2 starts: after the base was materialized,
 			// binaries built and round 1 measured on every side.
 			cfg.Stderr = &cancelOn{needle: "round 2/50", n: 1, cancel: cancel}
-			err := flow.run(ctx, cfg)
+			err := tf.run(ctx, cfg)
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("err = %v, want context.Canceled", err)
 			}
 			assertNoScratch(t, cfg.TempDir)
-			if _, err := os.Stat(filepath.Join(cfg.ResultsDir, gate.BaselineFile)); !os.IsNotExist(err) {
+			if _, err := os.Stat(filepath.Join(cfg.ResultsDir, flow.BaselineFile)); !os.IsNotExist(err) {
 				t.Errorf("baseline.txt exists after an interrupted run")
 			}
-			partial, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, gate.CurrentFile+".partial"))
+			partial, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, flow.CurrentFile+".partial"))
 			if !bytes.Contains(partial, []byte("pkg: example.com/fixture/work")) {
 				t.Errorf("what was measured before the interrupt is not kept in current.txt.partial:\n%s", partial)
 			}
@@ -366,7 +366,7 @@ func TestProfileDiffNamesTheCause(t *testing.T) {
 	c1 := r.Commit("first", hashModule(8, false))
 	r.Commit("hash 4x as much and allocate", hashModule(32, true))
 	cfg, out := config(t, r.Dir)
-	cfg.Base, cfg.Profile = c1, gate.ProfileOn
+	cfg.Base, cfg.Profile = c1, flow.ProfileOn
 	cmp := mustRegress(t, cfg, out)
 	if len(cmp.Profiles) != 1 {
 		t.Fatalf("%d profile diffs, want 1", len(cmp.Profiles))
@@ -378,11 +378,11 @@ func TestProfileDiffNamesTheCause(t *testing.T) {
 	if len(d.Memory) == 0 || d.Memory[0].Function != "example.com/fixture/work.Encode" || !strings.HasSuffix(d.Memory[0].File, "work/work.go") || d.Memory[0].Line != 15 {
 		t.Errorf("top memory increase %+v, want work.Encode at work/work.go:15", d.Memory)
 	}
-	pbs, _ := filepath.Glob(filepath.Join(cfg.ResultsDir, gate.ProfilesDir, "*", "*.pb.gz"))
+	pbs, _ := filepath.Glob(filepath.Join(cfg.ResultsDir, flow.ProfilesDir, "*", "*.pb.gz"))
 	if len(pbs) != 4 {
 		t.Errorf("profiles %v, want base and current, cpu and mem", pbs)
 	}
-	md, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, gate.MarkdownFile))
+	md, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, flow.MarkdownFile))
 	if !strings.Contains(string(md), "Why it got slower") || !strings.Contains(string(md), "go tool pprof -http=: -diff_base") || !(strings.Contains(string(md), "fnv") || strings.Contains(string(md), "work.Hash")) {
 		t.Errorf("report.md does not explain:\n%s", md)
 	}

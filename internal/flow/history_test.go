@@ -1,4 +1,4 @@
-package gate_test
+package flow_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/history"
 	"github.com/benchgate/benchgate/internal/testrepo"
 )
@@ -36,13 +36,13 @@ func TestBackfillAndTrend(t *testing.T) {
 	before := r.State()
 	cfg, out := config(t, r.Dir)
 	cfg.Run.Count, cfg.Run.Time = 4, "10ms"
-	opts := gate.DefaultHistoryOptions
+	opts := flow.DefaultHistoryOptions
 	opts.Backfill = 16
 	// Runs a few seconds apart on this shared machine drift by several
 	// percent (single-side runs, unlike the interleaved gate): the test's
 	// effect is gross, and so is the change it asks for.
 	opts.Trend.MinChangePct = 15
-	if err := gate.Backfill(context.Background(), cfg, opts); err != nil {
+	if err := flow.Backfill(context.Background(), cfg, opts); err != nil {
 		t.Fatalf("backfill: %v\n%s", err, cfg.Stderr)
 	}
 	after := r.State()
@@ -54,16 +54,16 @@ func TestBackfillAndTrend(t *testing.T) {
 	}
 	// A second backfill has nothing left to do.
 	cfg.Stderr = &lockedBuffer{}
-	if err := gate.Backfill(context.Background(), cfg, opts); err != nil || !strings.Contains(cfg.Stderr.(*lockedBuffer).String(), "0 of the last 16 commits") {
+	if err := flow.Backfill(context.Background(), cfg, opts); err != nil || !strings.Contains(cfg.Stderr.(*lockedBuffer).String(), "0 of the last 16 commits") {
 		t.Errorf("second backfill: %v\n%s", err, cfg.Stderr)
 	}
 
-	err := gate.Trend(context.Background(), cfg, opts)
-	if gate.ExitCode(err) != 1 || !strings.Contains(err.Error(), "BenchmarkSlowed") {
-		t.Fatalf("trend: %v (exit %d), want 1 naming Slowed\n%s", err, gate.ExitCode(err), out)
+	err := flow.Trend(context.Background(), cfg, opts)
+	if flow.ExitCode(err) != 1 || !strings.Contains(err.Error(), "BenchmarkSlowed") {
+		t.Fatalf("trend: %v (exit %d), want 1 naming Slowed\n%s", err, flow.ExitCode(err), out)
 	}
-	var tr gate.TrendReport
-	b, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, gate.ChangePointsFile))
+	var tr flow.TrendReport
+	b, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, flow.ChangePointsFile))
 	if err := json.Unmarshal(b, &tr); err != nil {
 		t.Fatal(err)
 	}
@@ -83,14 +83,14 @@ func TestBackfillAndTrend(t *testing.T) {
 	if !found {
 		t.Errorf("no change point for Slowed ns/op: %+v", tr.Findings)
 	}
-	html, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, gate.TrendHTMLFile))
+	html, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, flow.TrendHTMLFile))
 	if !strings.Contains(string(html), "<svg") || !strings.Contains(string(html), commits[9][:7]) {
 		t.Errorf("trend.html has no chart or does not name the commit")
 	}
 
 	// Acknowledged, the change no longer fails.
-	r.Write(map[string]string{gate.DefaultAckFile: commits[9][:9] + " BenchmarkSlowed ns/op # the new hashing is worth it\n"})
-	if err := gate.Trend(context.Background(), cfg, opts); err != nil {
+	r.Write(map[string]string{flow.DefaultAckFile: commits[9][:9] + " BenchmarkSlowed ns/op # the new hashing is worth it\n"})
+	if err := flow.Trend(context.Background(), cfg, opts); err != nil {
 		t.Errorf("trend after acknowledging: %v", err)
 	}
 }
@@ -119,7 +119,7 @@ func TestRecord(t *testing.T) {
 	for i, want := range []string{"benchmarking HEAD", "recording " + filepath.Join(cfg.ResultsDir, "record.txt") + ", measured at HEAD"} {
 		stderr := &lockedBuffer{}
 		cfg.Stderr = stderr
-		if err := gate.Record(context.Background(), cfg, gate.DefaultHistoryOptions); err != nil {
+		if err := flow.Record(context.Background(), cfg, flow.DefaultHistoryOptions); err != nil {
 			t.Fatalf("record %d: %v\n%s", i+1, err, stderr)
 		}
 		if !strings.Contains(stderr.String(), want) {

@@ -1,4 +1,4 @@
-package gate_test
+package flow_test
 
 import (
 	"fmt"
@@ -9,12 +9,12 @@ import (
 	"testing"
 
 	"github.com/benchgate/benchgate/internal/atomicfile"
-	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
-var allSuites = []gate.Suite{{Name: "storage"}, {Name: "kafka"}, {Name: "grpc"}, {Name: "throttle"}, {Name: "mempool"}}
+var allSuites = []flow.Suite{{Name: "storage"}, {Name: "kafka"}, {Name: "grpc"}, {Name: "throttle"}, {Name: "mempool"}}
 
 // shard writes a shard folder as a CI job leaves it: status.json and,
 // unless the shard died, a comparison of suite's benchmark, slowed by
@@ -22,7 +22,7 @@ var allSuites = []gate.Suite{{Name: "storage"}, {Name: "kafka"}, {Name: "grpc"},
 func shard(t *testing.T, dir, suite, state string, exit int, errText string, factor float64) {
 	t.Helper()
 	sd := filepath.Join(dir, "bench-"+suite)
-	compared := state != gate.StateRunning && errText == ""
+	compared := state != flow.StateRunning && errText == ""
 	if compared {
 		sides := map[string]float64{"base": 1, "current": factor}
 		for side, f := range sides {
@@ -42,7 +42,7 @@ func shard(t *testing.T, dir, suite, state string, exit int, errText string, fac
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := atomicfile.Write(filepath.Join(sd, gate.ComparisonFile), func(w io.Writer) error { return report.JSON(w, c) }); err != nil {
+		if err := atomicfile.Write(filepath.Join(sd, flow.ComparisonFile), func(w io.Writer) error { return report.JSON(w, c) }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -50,7 +50,7 @@ func shard(t *testing.T, dir, suite, state string, exit int, errText string, fac
 	if err := os.MkdirAll(sd, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(sd, gate.StatusFile), []byte(status), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(sd, flow.StatusFile), []byte(status), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -62,7 +62,7 @@ func TestMergeFailsClosed(t *testing.T) {
 		err          string
 		factor       float64
 	}
-	ok := func(s string) sh { return sh{s, gate.StateOK, 0, "", 1} }
+	ok := func(s string) sh { return sh{s, flow.StateOK, 0, "", 1} }
 	tests := []struct {
 		name   string
 		shards []sh
@@ -71,28 +71,28 @@ func TestMergeFailsClosed(t *testing.T) {
 	}{
 		{"all five pass", []sh{ok("storage"), ok("kafka"), ok("grpc"), ok("throttle"), ok("mempool")}, 0, nil},
 		{"only mempool", []sh{ok("mempool")}, 2, []string{"shard storage is absent", "shard kafka is absent", "shard grpc is absent", "shard throttle is absent"}},
-		{"a shard ended in an error", []sh{ok("storage"), {"kafka", gate.StateError, 2, "base commit 1a2b3c4 is not in this clone", 1}, ok("grpc"), ok("throttle"), ok("mempool")}, 2,
+		{"a shard ended in an error", []sh{ok("storage"), {"kafka", flow.StateError, 2, "base commit 1a2b3c4 is not in this clone", 1}, ok("grpc"), ok("throttle"), ok("mempool")}, 2,
 			[]string{"shard kafka failed: base commit 1a2b3c4 is not in this clone"}},
-		{"a shard died", []sh{ok("storage"), ok("kafka"), {"grpc", gate.StateRunning, 0, "", 1}, ok("throttle"), ok("mempool")}, 2, []string{"shard grpc died before it finished"}},
-		{"a regression wins over an absent shard", []sh{ok("storage"), {"mempool", gate.StateRegressed, 1, "", 3}}, 1, []string{"regressed", "shard kafka is absent"}},
+		{"a shard died", []sh{ok("storage"), ok("kafka"), {"grpc", flow.StateRunning, 0, "", 1}, ok("throttle"), ok("mempool")}, 2, []string{"shard grpc died before it finished"}},
+		{"a regression wins over an absent shard", []sh{ok("storage"), {"mempool", flow.StateRegressed, 1, "", 3}}, 1, []string{"regressed", "shard kafka is absent"}},
 		{"no shard at all", nil, 2, []string{"shard storage is absent", "no shard comparison"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := gate.DefaultConfig()
+			cfg := flow.DefaultConfig()
 			cfg.ResultsDir = t.TempDir()
 			cfg.Suites = allSuites
 			cfg.Stdout, cfg.Stderr = io.Discard, io.Discard
-			dir := filepath.Join(cfg.ResultsDir, gate.ShardsDir)
+			dir := filepath.Join(cfg.ResultsDir, flow.ShardsDir)
 			os.MkdirAll(dir, 0o755)
 			for _, s := range tt.shards {
 				shard(t, dir, s.suite, s.state, s.exit, s.err, s.factor)
 			}
-			err := gate.Merge(cfg, "")
-			if code := gate.ExitCode(err); code != tt.exit {
+			err := flow.Merge(cfg, "")
+			if code := flow.ExitCode(err); code != tt.exit {
 				t.Fatalf("exit %d (%v), want %d", code, err, tt.exit)
 			}
-			md, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, gate.MarkdownFile))
+			md, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, flow.MarkdownFile))
 			for _, w := range tt.want {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("the error does not say %q: %v", w, err)

@@ -1,4 +1,4 @@
-package gate_test
+package flow_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/lock"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/testrepo"
@@ -30,10 +30,10 @@ func TestPlantedGoWorkIsIgnored(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(cfg.TempDir, "go.work"), []byte("go 1.21\n\nuse ./does-not-exist\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := gate.Regression(context.Background(), cfg); err != nil {
+	if err := flow.Regression(context.Background(), cfg); err != nil {
 		t.Fatalf("with a planted go.work: %v\n%s", err, out)
 	}
-	base, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, gate.BaseFile))
+	base, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, flow.BaseFile))
 	if !strings.Contains(string(base), "BenchmarkSteady") {
 		t.Errorf("the base side did not run:\n%s", base)
 	}
@@ -51,9 +51,9 @@ func TestResultsDirectoryIsLocked(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer held.Release()
-	for _, flow := range []func(context.Context, gate.Config) error{gate.Regression, gate.SaveBaseline, gate.Quick} {
-		err := flow(context.Background(), cfg)
-		if gate.ExitCode(err) != 2 || !errors.Is(err, lock.ErrHeld) || !strings.Contains(err.Error(), "another shell") {
+	for _, f := range []func(context.Context, flow.Config) error{flow.Regression, flow.SaveBaseline, flow.Quick} {
+		err := f(context.Background(), cfg)
+		if flow.ExitCode(err) != 2 || !errors.Is(err, lock.ErrHeld) || !strings.Contains(err.Error(), "another shell") {
 			t.Errorf("err = %v; want exit 2 naming the holder", err)
 		}
 	}
@@ -83,7 +83,7 @@ func TestStaleScratchIsReapedByLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer held.Release()
-	if err := gate.Quick(context.Background(), cfg); err != nil {
+	if err := flow.Quick(context.Background(), cfg); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
@@ -107,13 +107,13 @@ func TestBaseToolchain(t *testing.T) {
 	cfg, out := config(t, r.Dir)
 	cfg.Base, cfg.BaseGo, cfg.Run.Count = "HEAD", other, 2
 	cfg.Confirm = false
-	if err := gate.Regression(context.Background(), cfg); err != nil && gate.ExitCode(err) == 2 {
+	if err := flow.Regression(context.Background(), cfg); err != nil && flow.ExitCode(err) == 2 {
 		if strings.Contains(err.Error(), "toolchain") {
 			t.Skipf("%s cannot be fetched here: %v", other, err)
 		}
 		t.Fatalf("%v\n%s", err, out)
 	}
-	cmp, err := report.ReadJSON(filepath.Join(cfg.ResultsDir, gate.ComparisonFile))
+	cmp, err := report.ReadJSON(filepath.Join(cfg.ResultsDir, flow.ComparisonFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,8 +136,8 @@ func TestDeadline(t *testing.T) {
 	c1 := r.Commit("first", module(1000, false))
 	cfg, out := config(t, r.Dir)
 	cfg.Base, cfg.Deadline = c1, 50*time.Millisecond
-	err := gate.Regression(context.Background(), cfg)
-	if gate.ExitCode(err) != 2 || !strings.Contains(err.Error(), "BENCH_DEADLINE") {
+	err := flow.Regression(context.Background(), cfg)
+	if flow.ExitCode(err) != 2 || !strings.Contains(err.Error(), "BENCH_DEADLINE") {
 		t.Errorf("err = %v, want exit 2 naming BENCH_DEADLINE\n%s", err, out)
 	}
 	assertNoScratch(t, cfg.TempDir)

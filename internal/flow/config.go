@@ -1,7 +1,9 @@
-// Package gate runs benchgate's flows: the regression gate, saving a
-// baseline, a quick look and reports. It ties gitref, runner, verdict and
-// report together; the Mage targets are thin calls into it.
-package gate
+// Package flow runs benchgate's flows: the regression gate, merging CI
+// shards, saving a baseline, a quick look, reports, alerts, calibration,
+// profiles and the history (record, backfill, trend). It ties gitref,
+// runner, verdict, report, alert, history and profile together; the Mage
+// targets (package bench) are thin calls into it.
+package flow
 
 import (
 	"fmt"

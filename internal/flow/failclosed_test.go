@@ -1,4 +1,4 @@
-package gate_test
+package flow_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/benchgate/benchgate/internal/gate"
+	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/testrepo"
 )
 
@@ -28,14 +28,14 @@ func TestSavedResultsNeverHideARegression(t *testing.T) {
 
 	cfg, out := config(t, r.Dir)
 	for run := 1; run <= 2; run++ {
-		err := gate.Regression(context.Background(), cfg)
-		if code := gate.ExitCode(err); code != 1 {
+		err := flow.Regression(context.Background(), cfg)
+		if code := flow.ExitCode(err); code != 1 {
 			t.Fatalf("run %d: exit %d (%v), want 1\n%s", run, code, err, out)
 		}
-		if _, err := os.Stat(filepath.Join(cfg.ResultsDir, gate.BaselineFile)); !os.IsNotExist(err) {
-			t.Fatalf("run %d wrote %s", run, gate.BaselineFile)
+		if _, err := os.Stat(filepath.Join(cfg.ResultsDir, flow.BaselineFile)); !os.IsNotExist(err) {
+			t.Fatalf("run %d wrote %s", run, flow.BaselineFile)
 		}
-		assertStatus(t, cfg.ResultsDir, gate.StateRegressed, 1)
+		assertStatus(t, cfg.ResultsDir, flow.StateRegressed, 1)
 	}
 }
 
@@ -53,21 +53,21 @@ func TestMissingBenchmarkFails(t *testing.T) {
 
 	cfg, out := config(t, r.Dir)
 	cfg.Base = c1
-	err := gate.Regression(context.Background(), cfg)
-	if code := gate.ExitCode(err); code != 1 || !errors.Is(err, gate.ErrMissing) || !strings.Contains(err.Error(), "example.com/fixture/work.BenchmarkSlowed") {
+	err := flow.Regression(context.Background(), cfg)
+	if code := flow.ExitCode(err); code != 1 || !errors.Is(err, flow.ErrMissing) || !strings.Contains(err.Error(), "example.com/fixture/work.BenchmarkSlowed") {
 		t.Fatalf("exit %d, err %v; want 1 naming example.com/fixture/work.BenchmarkSlowed\n%s", code, err, out)
 	}
 	if !strings.Contains(out.String(), "Missing on the current side: example.com/fixture/work.BenchmarkSlowed") {
 		t.Errorf("the text report does not name the missing benchmark:\n%s", out)
 	}
-	md, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, gate.MarkdownFile))
+	md, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, flow.MarkdownFile))
 	if !strings.Contains(string(md), "BenchmarkSlowed") || !strings.Contains(string(md), "Missing on the current side") {
 		t.Errorf("report.md does not name the missing benchmark:\n%s", md)
 	}
 
 	cfg.Verdict.AllowMissing = "^BenchmarkSlowed$"
 	out.Reset()
-	if err := gate.Regression(context.Background(), cfg); err != nil {
+	if err := flow.Regression(context.Background(), cfg); err != nil {
 		t.Fatalf("with the benchmark allowed to go: %v\n%s", err, out)
 	}
 }
@@ -84,11 +84,11 @@ func TestCurrentThatDoesNotCompileGivesNoVerdict(t *testing.T) {
 
 	cfg, out := config(t, r.Dir)
 	cfg.Base = c1
-	err := gate.Regression(context.Background(), cfg)
-	if code := gate.ExitCode(err); code != 2 || !strings.Contains(err.Error(), "undefinedThing") {
+	err := flow.Regression(context.Background(), cfg)
+	if code := flow.ExitCode(err); code != 2 || !strings.Contains(err.Error(), "undefinedThing") {
 		t.Fatalf("exit %d, err %v; want 2 with the compiler's message\n%s", code, err, out)
 	}
-	st := assertStatus(t, cfg.ResultsDir, gate.StateError, 2)
+	st := assertStatus(t, cfg.ResultsDir, flow.StateError, 2)
 	if !strings.Contains(st.Error, "does not build") {
 		t.Errorf("status error %q does not say what failed", st.Error)
 	}
@@ -103,19 +103,19 @@ func TestExitCode(t *testing.T) {
 		want int
 	}{
 		{"pass", nil, 0},
-		{"regression", gate.ErrRegression, 1},
-		{"missing", gate.ErrMissing, 1},
-		{"regression beside a failed benchmark", errors.Join(gate.ErrRegression, errors.New("benchmarks failed")), 1},
-		{"no verdict", gate.ErrNoVerdict, 2},
+		{"regression", flow.ErrRegression, 1},
+		{"missing", flow.ErrMissing, 1},
+		{"regression beside a failed benchmark", errors.Join(flow.ErrRegression, errors.New("benchmarks failed")), 1},
+		{"no verdict", flow.ErrNoVerdict, 2},
 		{"tool error", errors.New("git: reference not found"), 2},
 		{"interrupted", context.Canceled, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := gate.ExitCode(tt.err); got != tt.want {
+			if got := flow.ExitCode(tt.err); got != tt.want {
 				t.Errorf("ExitCode = %d, want %d", got, tt.want)
 			}
-			err := gate.Exit(tt.err)
+			err := flow.Exit(tt.err)
 			if tt.err == nil {
 				if err != nil {
 					t.Errorf("Exit(nil) = %v", err)
@@ -130,13 +130,13 @@ func TestExitCode(t *testing.T) {
 	}
 }
 
-func assertStatus(t *testing.T, dir, state string, exit int) gate.RunStatus {
+func assertStatus(t *testing.T, dir, state string, exit int) flow.RunStatus {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, gate.StatusFile))
+	b, err := os.ReadFile(filepath.Join(dir, flow.StatusFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st gate.RunStatus
+	var st flow.RunStatus
 	if err := json.Unmarshal(b, &st); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package gate
+package flow
 
 import (
 	"errors"
@@ -76,11 +76,11 @@ func removeStaleScratch(root string) {
 
 // start begins a flow: it checks the configuration and takes the results
 // directory's lock; release it when the flow ends.
-func (c *Config) start(flow string) (release func(), err error) {
+func (c *Config) start(name string) (release func(), err error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
-	return c.lockResults(flow)
+	return c.lockResults(name)
 }
 
 // lockResults takes the results directory's lock for a flow, so that two
