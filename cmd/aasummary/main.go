@@ -32,7 +32,6 @@ import (
 	"github.com/benchgate/benchgate/internal/accuracy"
 	"github.com/benchgate/benchgate/internal/changepoint"
 	"github.com/benchgate/benchgate/internal/history"
-	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
@@ -59,7 +58,7 @@ func run(args []string, w io.Writer) error {
 	var totals, timed []time.Duration
 	var all []*verdict.Comparison
 	for _, d := range dirs {
-		c, err := report.ReadJSON(filepath.Join(d, "comparison.json"))
+		c, err := verdict.ReadComparison(filepath.Join(d, "comparison.json"))
 		if err != nil {
 			return err
 		}

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/benchgate/benchgate/internal/atomicfile"
-	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
@@ -35,7 +34,7 @@ func aaDir(t *testing.T, factor float64, total string) string {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if err := atomicfile.Write(filepath.Join(dir, "comparison.json"), func(w io.Writer) error { return report.JSON(w, c) }); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, "comparison.json"), func(w io.Writer) error { return verdict.WriteJSON(w, c) }); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "stderr"), []byte("progress\n"+total+"\n"), 0o644)

@@ -109,7 +109,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 var renderers = map[string]func(io.Writer, *verdict.Comparison) error{
 	"text": report.Text,
-	"json": report.JSON,
+	"json": verdict.WriteJSON,
 	"markdown": func(w io.Writer, c *verdict.Comparison) error {
 		return report.Markdown(w, c, report.DefaultMarkdownOptions)
 	},

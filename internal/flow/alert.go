@@ -21,7 +21,7 @@ type AlertOptions struct {
 // Alert sends the comparison in comparison.json to every configured
 // channel and prints one line per channel.
 func Alert(ctx context.Context, cfg Config, opts AlertOptions) error {
-	cmp, err := report.ReadJSON(cfg.path(ComparisonFile))
+	cmp, err := verdict.ReadComparison(cfg.path(ComparisonFile))
 	if err != nil {
 		return fmt.Errorf("%w: run bench:regression (or bench:merge) first", err)
 	}

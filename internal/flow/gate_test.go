@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/benchgate/benchgate/internal/flow"
-	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/testrepo"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
@@ -84,7 +83,7 @@ func mustRegress(t *testing.T, cfg flow.Config, out *bytes.Buffer) *verdict.Comp
 	if err := flow.Regression(context.Background(), cfg); !errors.Is(err, flow.ErrRegression) {
 		t.Fatalf("err = %v, want a regression\n%s", err, out)
 	}
-	cmp, err := report.ReadJSON(filepath.Join(cfg.ResultsDir, flow.ComparisonFile))
+	cmp, err := verdict.ReadComparison(filepath.Join(cfg.ResultsDir, flow.ComparisonFile))
 	if err != nil {
 		t.Fatal(err)
 	}

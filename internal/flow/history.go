@@ -144,7 +144,7 @@ func (c *Config) store(repo *gitref.Repo, opts HistoryOptions, ch gitref.Change,
 		return err
 	}
 	var cmp *verdict.Comparison
-	if x, err := report.ReadJSON(c.path(ComparisonFile)); err == nil {
+	if x, err := verdict.ReadComparison(c.path(ComparisonFile)); err == nil {
 		cmp = x
 	}
 	run := history.FromResults(set, cmp)

@@ -12,8 +12,8 @@ import (
 
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/lock"
-	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/testrepo"
+	"github.com/benchgate/benchgate/internal/verdict"
 )
 
 // TestPlantedGoWorkIsIgnored: a go.work in a parent of the scratch
@@ -113,7 +113,7 @@ func TestBaseToolchain(t *testing.T) {
 		}
 		t.Fatalf("%v\n%s", err, out)
 	}
-	cmp, err := report.ReadJSON(filepath.Join(cfg.ResultsDir, flow.ComparisonFile))
+	cmp, err := verdict.ReadComparison(filepath.Join(cfg.ResultsDir, flow.ComparisonFile))
 	if err != nil {
 		t.Fatal(err)
 	}

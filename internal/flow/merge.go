@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
@@ -70,7 +69,7 @@ func Merge(cfg Config, dir string) error {
 		if !st.Compared {
 			continue
 		}
-		c, err := report.ReadJSON(filepath.Join(filepath.Dir(p), ComparisonFile))
+		c, err := verdict.ReadComparison(filepath.Join(filepath.Dir(p), ComparisonFile))
 		if err != nil {
 			gaps = append(gaps, fmt.Sprintf("shard %s: %v", name, err))
 			continue

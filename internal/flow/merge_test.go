@@ -10,7 +10,6 @@ import (
 
 	"github.com/benchgate/benchgate/internal/atomicfile"
 	"github.com/benchgate/benchgate/internal/flow"
-	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
@@ -42,7 +41,7 @@ func shard(t *testing.T, dir, suite, state string, exit int, errText string, fac
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := atomicfile.Write(filepath.Join(sd, flow.ComparisonFile), func(w io.Writer) error { return report.JSON(w, c) }); err != nil {
+		if err := atomicfile.Write(filepath.Join(sd, flow.ComparisonFile), func(w io.Writer) error { return verdict.WriteJSON(w, c) }); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -15,7 +15,7 @@ import (
 // text report, and appends the Markdown to the CI step summary when there
 // is one.
 func (c *Config) publish(cmp *verdict.Comparison) error {
-	if err := atomicfile.Write(c.path(ComparisonFile), func(w io.Writer) error { return report.JSON(w, cmp) }); err != nil {
+	if err := atomicfile.Write(c.path(ComparisonFile), func(w io.Writer) error { return verdict.WriteJSON(w, cmp) }); err != nil {
 		return err
 	}
 	md, err := c.writeMarkdownHTML(cmp)

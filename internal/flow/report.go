@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 
-	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
@@ -43,7 +42,7 @@ func (c *Config) reportInput(ctx context.Context) (*verdict.Comparison, error) {
 	curInfo, curErr := os.Stat(curPath)
 	if cmpInfo, err := os.Stat(cmpPath); err == nil && (curErr != nil || !cmpInfo.ModTime().Before(curInfo.ModTime())) {
 		fmt.Fprintf(c.Stderr, "rendering %s\n", cmpPath)
-		return report.ReadJSON(cmpPath)
+		return verdict.ReadComparison(cmpPath)
 	}
 	if errors.Is(curErr, os.ErrNotExist) {
 		fmt.Fprintf(c.Stderr, "%s is missing: running the current benchmarks first\n", curPath)

@@ -68,10 +68,10 @@ func TestReadJSONRejectsUnknownStatus(t *testing.T) {
 	c := fixture(t, 3)
 	c.Rows[1].Status = "<img src=x>"
 	var b bytes.Buffer
-	JSON(&b, c)
+	verdict.WriteJSON(&b, c)
 	path := filepath.Join(t.TempDir(), "comparison.json")
 	os.WriteFile(path, b.Bytes(), 0o644)
-	if _, err := ReadJSON(path); err == nil || !strings.Contains(err.Error(), "unknown status") {
+	if _, err := verdict.ReadComparison(path); err == nil || !strings.Contains(err.Error(), "unknown status") {
 		t.Errorf("ReadJSON: %v, want an unknown-status error", err)
 	}
 }

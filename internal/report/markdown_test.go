@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/benchgate/benchgate/internal/verdict"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -108,7 +110,7 @@ func BenchmarkRender5000(b *testing.B) {
 	}{
 		{"format=markdown", func(w *bytes.Buffer) error { return Markdown(w, c, DefaultMarkdownOptions) }},
 		{"format=html", func(w *bytes.Buffer) error { return HTML(w, c, DefaultHTMLOptions) }},
-		{"format=json", func(w *bytes.Buffer) error { return JSON(w, c) }},
+		{"format=json", func(w *bytes.Buffer) error { return verdict.WriteJSON(w, c) }},
 		{"format=text", func(w *bytes.Buffer) error { return Text(w, c) }},
 	} {
 		b.Run(r.name, func(b *testing.B) {
