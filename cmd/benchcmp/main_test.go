@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
+	"github.com/benchgate/benchgate/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,27 +12,6 @@ import (
 
 	"github.com/benchgate/benchgate/internal/verdict"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// golden compares got with testdata file name, or rewrites it with -update.
-func golden(t *testing.T, name string, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (go test -update rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
 
 func runCmd(args ...string) (code int, stdout, stderr string) {
 	var o, e bytes.Buffer
@@ -54,7 +33,7 @@ func TestGolden(t *testing.T) {
 			base, cur := filepath.Join("testdata", name, "base.txt"), filepath.Join("testdata", name, "current.txt")
 			for _, f := range []struct{ format, file string }{{"text", "text.stdout"}, {"markdown", "markdown.stdout"}} {
 				code, out, errOut := runCmd("-baseline="+base, "-current="+cur, "-format="+f.format)
-				golden(t, filepath.Join(name, f.file), fmt.Sprintf("# exit %d\n%s", code, out))
+				golden.Check(t, filepath.Join(name, f.file), []byte(fmt.Sprintf("# exit %d\n%s", code, out)))
 				if errOut != "" {
 					t.Errorf("%s: unexpected stderr: %s", f.format, errOut)
 				}

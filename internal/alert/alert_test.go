@@ -5,15 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
+	"github.com/benchgate/benchgate/internal/golden"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -22,8 +20,6 @@ import (
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // comparison reads a small comparison with two regressions, one of them
 // named to try to break out of Slack's and Markdown's structure.
@@ -109,22 +105,6 @@ func baseConfig() Config {
 	}
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		os.WriteFile(path, got, 0o644)
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update creates it)", err)
-	}
-	if !bytes.Equal(bytes.TrimSpace(got), bytes.TrimSpace(want)) {
-		t.Errorf("%s differs (go test -update rewrites it):\n%s", path, got)
-	}
-}
-
 func indentJSON(t *testing.T, s string) []byte {
 	var v any
 	if err := json.Unmarshal([]byte(s), &v); err != nil {
@@ -147,7 +127,7 @@ func TestSlackWebhookPayload(t *testing.T) {
 	if len(reqs) != 1 || reqs[0].Method != "POST" || reqs[0].Path != "/services/T000/B000/XXXX" || !strings.HasPrefix(reqs[0].ContentType, "application/json") {
 		t.Fatalf("requests: %+v", reqs)
 	}
-	golden(t, "slack_webhook.json", indentJSON(t, reqs[0].Body))
+	golden.Check(t, "slack_webhook.json", indentJSON(t, reqs[0].Body))
 	body := strings.NewReplacer(`\u0026`, "&", `\u003c`, "<", `\u003e`, ">").Replace(reqs[0].Body) // as Slack decodes it
 	for _, bad := range []string{"<!channel>", "<https://evil"} {
 		if strings.Contains(body, bad) {
@@ -192,7 +172,7 @@ func TestSlackBotPostMessage(t *testing.T) {
 	if !strings.HasPrefix(form["text"], "⚠️ Performance regression detected in acme/streamer: 2 of 3 benchmarks regressed") {
 		t.Errorf("text %q", form["text"])
 	}
-	golden(t, "slack_bot_blocks.json", indentJSON(t, form["blocks"]))
+	golden.Check(t, "slack_bot_blocks.json", indentJSON(t, form["blocks"]))
 }
 
 func parseForm(t *testing.T, body string) map[string]string {

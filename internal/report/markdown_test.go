@@ -2,34 +2,12 @@ package report
 
 import (
 	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
+	"github.com/benchgate/benchgate/internal/golden"
 	"strings"
 	"testing"
 
 	"github.com/benchgate/benchgate/internal/verdict"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update creates it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (go test -update rewrites it); got:\n%s", path, got)
-	}
-}
 
 func TestMarkdownGolden(t *testing.T) {
 	tests := []struct {
@@ -43,7 +21,7 @@ func TestMarkdownGolden(t *testing.T) {
 			if err := Markdown(&buf, c, DefaultMarkdownOptions); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "markdown_"+tt.name+".md", buf.Bytes())
+			golden.Check(t, "markdown_"+tt.name+".md", buf.Bytes())
 			checkMarkdown(t, buf.String(), len(c.Rows))
 		})
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/benchgate/benchgate/internal/golden"
 	"github.com/benchgate/benchgate/internal/history"
 )
 
@@ -50,7 +51,7 @@ func TestTrendMarkdownGolden(t *testing.T) {
 	if err := TrendMarkdown(&b, trendFixture(t)); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "trend.md", b.Bytes())
+	golden.Check(t, "trend.md", b.Bytes())
 }
 
 // TestTrendHTMLInBrowser loads trend.html in headless Chromium: no error,
