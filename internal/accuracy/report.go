@@ -62,6 +62,10 @@ type Report struct {
 	History *HistoryResult
 }
 
+// TightPct is the uniform threshold of the "thresholds" variant, between
+// the defaults and sensitive mode.
+const TightPct = 5
+
 func newReport(opts Options, methods []string) *Report {
 	r := &Report{Reps: opts.Reps, Options: opts, Effects: Effects()}
 	def := verdict.DefaultThresholds
@@ -71,15 +75,15 @@ func newReport(opts Options, methods []string) *Report {
 			r.Variants = append(r.Variants,
 				&Tally{Variant: Variant{Name: "benchgate", Method: m, Gate: true, Thresholds: def, Confirmed: true}},
 				&Tally{Variant: Variant{Name: "benchgate, unconfirmed", Method: m, Gate: true, Thresholds: def}},
-				&Tally{Variant: Variant{Name: "benchgate, thresholds 5%", Method: m, Gate: true, Thresholds: verdict.AllAt(5)}},
-				&Tally{Variant: Variant{Name: "benchgate, fixed rounds judged at 3%", Method: m, Gate: true, Thresholds: verdict.AllAt(flow.SensitivePct)}})
+				&Tally{Variant: Variant{Name: fmt.Sprintf("benchgate, thresholds %g%%", float64(TightPct)), Method: m, Gate: true, Thresholds: verdict.AllAt(TightPct)}},
+				&Tally{Variant: Variant{Name: fmt.Sprintf("benchgate, fixed rounds judged at %g%%", float64(flow.SensitivePct)), Method: m, Gate: true, Thresholds: verdict.AllAt(flow.SensitivePct)}})
 		case MethodAdaptive:
 			// Adaptive rounds are chosen for the thresholds of the run, the
 			// defaults here, so the run is judged at those only.
 			r.Variants = append(r.Variants, &Tally{Variant: Variant{Name: "benchgate adaptive", Method: m, Gate: true, Thresholds: def}})
 		case MethodSensitive:
 			r.Variants = append(r.Variants,
-				&Tally{Variant: Variant{Name: "benchgate sensitive (3%, adaptive, confirmed)", Method: m, Gate: true, Thresholds: verdict.AllAt(flow.SensitivePct), Confirmed: true}},
+				&Tally{Variant: Variant{Name: fmt.Sprintf("benchgate sensitive (%g%%, adaptive, confirmed)", float64(flow.SensitivePct)), Method: m, Gate: true, Thresholds: verdict.AllAt(flow.SensitivePct), Confirmed: true}},
 				&Tally{Variant: Variant{Name: "benchgate sensitive, unconfirmed", Method: m, Gate: true, Thresholds: verdict.AllAt(flow.SensitivePct)}})
 		case MethodNaive:
 			r.Variants = append(r.Variants, &Tally{Variant: Variant{Name: "naive (1 run a side, threshold)", Method: m, Gate: true, Thresholds: def}})
