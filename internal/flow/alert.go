@@ -27,7 +27,7 @@ func Alert(ctx context.Context, cfg Config, opts AlertOptions) error {
 	}
 	md := func(c *verdict.Comparison, link string) (string, error) {
 		var b bytes.Buffer
-		o := report.DefaultMarkdownOptions
+		o := markdownOptions()
 		o.DetailsLink = link
 		err := report.Markdown(&b, c, o)
 		return b.String(), err

@@ -43,7 +43,7 @@ func (c *Config) publish(cmp *verdict.Comparison) error {
 // Markdown.
 func (c *Config) writeMarkdownHTML(cmp *verdict.Comparison) ([]byte, error) {
 	var md bytes.Buffer
-	if err := report.Markdown(&md, cmp, report.DefaultMarkdownOptions); err != nil {
+	if err := report.Markdown(&md, cmp, markdownOptions()); err != nil {
 		return nil, err
 	}
 	if err := atomicfile.WriteBytes(c.path(MarkdownFile), md.Bytes()); err != nil {
@@ -61,4 +61,12 @@ func copyFile(src, dst string) error {
 		return fmt.Errorf("copying %s: %w", src, err)
 	}
 	return atomicfile.WriteBytes(dst, b)
+}
+
+// markdownOptions are the Markdown report's options for the gate's own
+// reports: the reproduce hint names the target.
+func markdownOptions() report.MarkdownOptions {
+	o := report.DefaultMarkdownOptions
+	o.Reproduce = "BENCH_BASE=%s go tool mage bench:regression"
+	return o
 }

@@ -23,6 +23,10 @@ type MarkdownOptions struct {
 	// DetailsLink, when set, is where the note on truncated rows sends the
 	// reader (a CI run or artifact URL). Default: none.
 	DetailsLink string
+	// Reproduce, when set, is the command that reproduces a regression
+	// locally, with a %s for the base commit. Default: none (the caller
+	// knows how it is run).
+	Reproduce string
 }
 
 // DefaultMarkdownOptions leave 1 KiB of GitHub's comment limit for a marker.
@@ -58,7 +62,7 @@ func Markdown(w io.Writer, c *verdict.Comparison, opts MarkdownOptions) error {
 			}
 			head.WriteString("`" + mdCode(m) + "`")
 		}
-		head.WriteString(". A benchmark that disappears fails the gate; `BENCH_ALLOW_MISSING=<regexp>` allows it.\n\n")
+		head.WriteString(". A benchmark that disappears fails the gate unless it is allowed to go by name.\n\n")
 	}
 	switch c.Outcome() {
 	case verdict.NoVerdict:
@@ -100,16 +104,16 @@ func Markdown(w io.Writer, c *verdict.Comparison, opts MarkdownOptions) error {
 	if c.Regressed() {
 		tail.WriteString("\n### ⚠️ Action Required\n\n")
 		tail.WriteString("Performance regressions have been detected. Please review and optimize.\n")
-		tail.WriteString("Reproduce locally with `BENCH_BASE=")
-		ref := c.Base.Commit
-		if ref == "" {
-			ref = c.Base.Ref
+		if opts.Reproduce != "" {
+			ref := c.Base.Commit
+			if ref == "" {
+				ref = c.Base.Ref
+			}
+			if ref == "" {
+				ref = "<base ref>"
+			}
+			fmt.Fprintf(&tail, "Reproduce locally with `%s`.\n", mdCode(fmt.Sprintf(opts.Reproduce, ShortCommit(ref))))
 		}
-		if ref == "" {
-			ref = "<base ref>"
-		}
-		tail.WriteString(mdCode(ShortCommit(ref)))
-		tail.WriteString(" go tool mage bench:regression`.\n")
 	}
 	tail.WriteString(whyMarkdown(c.Profiles, 5))
 	tail.WriteString("\n<details><summary>Settings</summary>\n\n")

@@ -104,3 +104,23 @@ func BenchmarkRender5000(b *testing.B) {
 		})
 	}
 }
+
+// TestMarkdownReproduce: the caller's reproduce command, with the base
+// commit, closes a report of a regression; without one there is none.
+func TestMarkdownReproduce(t *testing.T) {
+	c := fixture(t, 8)
+	for _, tt := range []struct{ cmd, want string }{
+		{"BENCH_BASE=%s go tool mage bench:regression", "Reproduce locally with `BENCH_BASE=1111111 go tool mage bench:regression`."},
+		{"", ""},
+	} {
+		var b bytes.Buffer
+		o := DefaultMarkdownOptions
+		o.Reproduce = tt.cmd
+		if err := Markdown(&b, c, o); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(b.String(), "Reproduce locally"); got != (tt.want != "") || !strings.Contains(b.String(), tt.want) {
+			t.Errorf("Reproduce %q: report has the line %v, want %q", tt.cmd, got, tt.want)
+		}
+	}
+}

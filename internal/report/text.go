@@ -67,7 +67,7 @@ func Text(w io.Writer, c *verdict.Comparison) error {
 		fmt.Fprintln(b, "⚠️  Performance regressions detected!")
 	}
 	if missing := MissingBenchmarks(c); len(missing) > 0 {
-		fmt.Fprintf(b, "⚠️  Missing on the current side: %s (BENCH_ALLOW_MISSING=<regexp> allows a benchmark to go)\n", Clean(strings.Join(missing, ", ")))
+		fmt.Fprintf(b, "⚠️  Missing on the current side: %s (a benchmark may go only when allowed by name)\n", Clean(strings.Join(missing, ", ")))
 	}
 	switch c.Outcome() {
 	case verdict.NoVerdict:
