@@ -127,7 +127,7 @@ func (s Stats) String() string {
 	if s.Profile > 0 {
 		confirm += fmt.Sprintf("; profiling took %s (%.0f%%)", s.Profile.Round(100*time.Millisecond), pct(s.Profile))
 	}
-	return fmt.Sprintf("%s total: building %s (%.0f%%), running binaries %s (%.0f%%), of which timed benchmark loops %s (%.0f%%); the rest is the pilot, process starts, the benchmarks' setup and parsing",
+	return fmt.Sprintf("%s total: building %s (%.0f%%), running binaries %s (%.0f%%), of which timed benchmark loops %s (%.0f%%); the rest is process starts, the pilot or Go's b.N calibration, the benchmarks' setup and parsing",
 		s.Total.Round(100*time.Millisecond), s.Build.Round(100*time.Millisecond), pct(s.Build),
 		s.Exec.Round(100*time.Millisecond), pct(s.Exec), s.Timed.Round(100*time.Millisecond), pct(s.Timed)) + confirm
 }
