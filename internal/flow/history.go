@@ -64,19 +64,13 @@ var ErrWorsened = fmt.Errorf("%w: the history has a worsening change point or dr
 // current results when they were measured at HEAD on a clean working
 // tree, else a fresh run of HEAD's tree. Runs older than Days are pruned.
 func Record(ctx context.Context, cfg Config, opts HistoryOptions) error {
-	unlock, err := cfg.start("bench:record")
+	unlock, repo, changes, err := cfg.startHistory("bench:record", 1)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	repo, head, err := cfg.openHead()
-	if err != nil {
-		return err
-	}
-	changes, err := repo.FirstParents(head, 1)
-	if err != nil {
-		return err
-	}
+	head := changes[0].Commit
+	head.Rev = "HEAD"
 	// The current results (bench:regression's), or a run this target
 	// made before (a retried CI push), when measured at HEAD.
 	results := ""
@@ -98,14 +92,27 @@ func Record(ctx context.Context, cfg Config, opts HistoryOptions) error {
 	return cfg.store(repo, opts, changes[0], results)
 }
 
-// openHead opens the repository of Dir and resolves HEAD.
-func (c *Config) openHead() (*gitref.Repo, gitref.Commit, error) {
-	repo, err := gitref.Open(c.Dir)
-	if err != nil {
-		return nil, gitref.Commit{}, err
+// startHistory begins a history flow: it takes the results directory's
+// lock, opens the repository of Dir and reads HEAD's first-parent line, n
+// commits (0: all), newest first.
+func (c *Config) startHistory(flow string, n int) (unlock func(), repo *gitref.Repo, changes []gitref.Change, err error) {
+	if unlock, err = c.start(flow); err != nil {
+		return nil, nil, nil, err
+	}
+	defer func() {
+		if err != nil {
+			unlock()
+		}
+	}()
+	if repo, err = gitref.Open(c.Dir); err != nil {
+		return nil, nil, nil, err
 	}
 	head, err := repo.Resolve("HEAD")
-	return repo, head, err
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	changes, err = repo.FirstParents(head, n)
+	return unlock, repo, changes, err
 }
 
 // measuredAtClean reports whether the results file was measured at head
@@ -176,19 +183,11 @@ func (c *Config) store(repo *gitref.Repo, opts HistoryOptions, ch gitref.Change,
 // interrupted backfill resumes where it stopped. A commit whose benchmarks
 // do not build or run is skipped with a note.
 func Backfill(ctx context.Context, cfg Config, opts HistoryOptions) error {
-	unlock, err := cfg.start("bench:backfill")
+	unlock, repo, changes, err := cfg.startHistory("bench:backfill", opts.Backfill)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	repo, head, err := cfg.openHead()
-	if err != nil {
-		return err
-	}
-	changes, err := repo.FirstParents(head, opts.Backfill)
-	if err != nil {
-		return err
-	}
 	st := history.Open(repo.Repository(), opts.Branch)
 	runs, err := st.Runs()
 	if err != nil {
@@ -252,19 +251,11 @@ type TrendReport struct {
 // wraps ErrWorsened when a worsening change point or drift is not
 // acknowledged, and ErrNoVerdict when the history is too short to tell.
 func Trend(ctx context.Context, cfg Config, opts HistoryOptions) error {
-	unlock, err := cfg.start("bench:trend")
+	unlock, repo, changes, err := cfg.startHistory("bench:trend", 0)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	repo, head, err := cfg.openHead()
-	if err != nil {
-		return err
-	}
-	changes, err := repo.FirstParents(head, 0)
-	if err != nil {
-		return err
-	}
 	order := map[string]int{}
 	for i, ch := range changes {
 		order[ch.Hash.String()] = len(changes) - 1 - i

@@ -143,9 +143,7 @@ func (p *Plan) profiledRun(ctx context.Context, tr *Tree, pk Package, u unit, ex
 	if err != nil {
 		return err
 	}
-	for _, f := range fails {
-		res.Failures = append(res.Failures, fmt.Sprintf("%s: %s: profiling: %s", tr.Name, pk.ImportPath, f))
-	}
+	res.fail(tr, pk, "profiling: ", fails, prog)
 	return nil
 }
 

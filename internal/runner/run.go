@@ -97,13 +97,7 @@ func (p *Plan) round(ctx context.Context, round int, label string, units []unit,
 			if err := ctx.Err(); err != nil {
 				return err, nil
 			}
-			for _, f := range fails {
-				msg := fmt.Sprintf("%s: %s: %s", tr.Name, pk.ImportPath, f)
-				if !slices.Contains(res.Failures, msg) {
-					res.Failures = append(res.Failures, msg)
-					prog.Note("FAIL " + msg)
-				}
-			}
+			res.fail(tr, pk, "", fails, prog)
 			if rerr != nil {
 				return nil, rerr
 			}
@@ -132,6 +126,18 @@ const (
 	PackageTimeout   = 10 * time.Minute
 	BenchmarkTimeout = 50
 )
+
+// fail records what failed in a run of tree's binary of pk, each once,
+// and says so.
+func (r *Result) fail(tr *Tree, pk Package, what string, fails []string, prog Progress) {
+	for _, f := range fails {
+		msg := fmt.Sprintf("%s: %s: %s%s", tr.Name, pk.ImportPath, what, f)
+		if !slices.Contains(r.Failures, msg) {
+			r.Failures = append(r.Failures, msg)
+			prog.Note("FAIL " + msg)
+		}
+	}
+}
 
 // ErrBenchmarkFailed is wrapped by Run's error when a benchmark failed or a
 // binary crashed; the results of the others were still written.

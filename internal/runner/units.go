@@ -60,13 +60,7 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 			if err != nil {
 				return nil, err
 			}
-			for _, f := range fails {
-				msg := fmt.Sprintf("%s: %s: %s", tr.Name, pk.ImportPath, f)
-				if !slices.Contains(res.Failures, msg) {
-					res.Failures = append(res.Failures, msg)
-					prog.Note("FAIL " + msg)
-				}
-			}
+			res.fail(tr, pk, "", fails, prog)
 			for name, ns := range nsPerOp(out.Bytes()) {
 				c := costs[u.pkg][name]
 				if c == nil {

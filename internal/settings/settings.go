@@ -149,16 +149,6 @@ func IsSet(env LookupEnv, name string) bool {
 	return ok && strings.TrimSpace(v) != ""
 }
 
-// Lookup returns the setting named name, or nil.
-func Lookup(name string) *Setting {
-	for i := range Table {
-		if Table[i].Name == name {
-			return &Table[i]
-		}
-	}
-	return nil
-}
-
 // Describe writes the settings of uses, one per line, with the value in
 // force from env ("(default)" when unset; secrets as "(set)").
 func Describe(w interface{ Write([]byte) (int, error) }, env LookupEnv, uses Use) {

@@ -36,20 +36,8 @@ func Compare(base, current *Set, opts Options) (*Comparison, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	c := &Comparison{
-		Schema:    Schema,
-		Generated: time.Now().UTC(),
-		Base:      sideOf(base),
-		Current:   sideOf(current),
-		Settings: Settings{
-			Thresholds:   opts.Thresholds,
-			Overrides:    opts.Overrides,
-			Alpha:        opts.Alpha,
-			Confidence:   opts.Confidence,
-			Correction:   opts.Correction,
-			AllowMissing: opts.AllowMissing,
-		},
-	}
+	c := Empty(opts)
+	c.Base, c.Current = sideOf(base), sideOf(current)
 	c.Warnings = append(c.Warnings, base.Warnings...)
 	c.Warnings = append(c.Warnings, current.Warnings...)
 	c.Warnings = append(c.Warnings, environmentWarnings(c.Base, c.Current)...)
