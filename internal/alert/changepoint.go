@@ -190,19 +190,5 @@ func slackChangePoint(ctx context.Context, cp ChangePoint, cfg Config, hc *http.
 		cp.Kind, slackText(repo), slackCode(truncate(cp.Benchmark, 200)), slackCode(cp.Unit), fmt.Sprintf("%+.1f", cp.ChangePct),
 		fmt.Sprintf("%g", cp.Before), fmt.Sprintf("%g", cp.After), slackCode(short(cp.LastGood)), slackCode(short(cp.FirstBad)))
 	blocks := []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, truncate(section, 2900), false, false), nil, nil)}
-	if s.WebhookURL != "" {
-		msg := &slack.WebhookMessage{Text: text, Blocks: &slack.Blocks{BlockSet: blocks}}
-		if err := slack.PostWebhookCustomHTTPContext(ctx, s.WebhookURL, hc, msg); err != nil {
-			return failed(ch, fmt.Errorf("posting to the webhook: %w", err))
-		}
-		return Result{Channel: ch, Outcome: "sent", Detail: cp.summary()}
-	}
-	opts := []slack.Option{slack.OptionHTTPClient(hc)}
-	if s.APIURL != "" {
-		opts = append(opts, slack.OptionAPIURL(strings.TrimSuffix(s.APIURL, "/")+"/"))
-	}
-	if _, _, err := slack.New(s.Token, opts...).PostMessageContext(ctx, s.Channel, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...)); err != nil {
-		return failed(ch, fmt.Errorf("chat.postMessage to %s: %w", s.Channel, err))
-	}
-	return Result{Channel: ch, Outcome: "sent", Detail: cp.summary()}
+	return postSlack(ctx, s, hc, text, blocks, cp.summary())
 }

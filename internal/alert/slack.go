@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -36,22 +37,28 @@ func sendSlack(ctx context.Context, c *verdict.Comparison, cfg Config, hc *http.
 		return skipped(ch, "no regression")
 	}
 	blocks, text := SlackMessage(c, cfg.Run)
+	return postSlack(ctx, s, hc, text, blocks, "")
+}
+
+// postSlack posts a message through the webhook, or else as the bot;
+// detail describes it in the result (default: how it was sent).
+func postSlack(ctx context.Context, s SlackConfig, hc *http.Client, text string, blocks []slack.Block, detail string) Result {
+	const ch = "slack"
 	if s.WebhookURL != "" {
 		msg := &slack.WebhookMessage{Text: text, Blocks: &slack.Blocks{BlockSet: blocks}}
 		if err := slack.PostWebhookCustomHTTPContext(ctx, s.WebhookURL, hc, msg); err != nil {
 			return failed(ch, fmt.Errorf("posting to the webhook: %w", err))
 		}
-		return Result{Channel: ch, Outcome: "sent", Detail: "incoming webhook"}
+		return Result{Channel: ch, Outcome: "sent", Detail: cmp.Or(detail, "incoming webhook")}
 	}
 	opts := []slack.Option{slack.OptionHTTPClient(hc)}
 	if s.APIURL != "" {
 		opts = append(opts, slack.OptionAPIURL(strings.TrimSuffix(s.APIURL, "/")+"/"))
 	}
-	api := slack.New(s.Token, opts...)
-	if _, _, err := api.PostMessageContext(ctx, s.Channel, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...)); err != nil {
+	if _, _, err := slack.New(s.Token, opts...).PostMessageContext(ctx, s.Channel, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...)); err != nil {
 		return failed(ch, fmt.Errorf("chat.postMessage to %s: %w", s.Channel, err))
 	}
-	return Result{Channel: ch, Outcome: "sent", Detail: "chat.postMessage to " + s.Channel}
+	return Result{Channel: ch, Outcome: "sent", Detail: cmp.Or(detail, "chat.postMessage to "+s.Channel)}
 }
 
 // SlackMessage builds the Block Kit message and its plain-text fallback.
