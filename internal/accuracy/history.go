@@ -155,7 +155,7 @@ func abs(i int) int {
 
 // Print writes the scenario's section of the report.
 func (h *HistoryResult) Print(w io.Writer) {
-	fmt.Fprintf(w, "\nHistory (bench:trend's detection) on synthetic series of 50 commits, noise drawn from %d A/A measurements of this run", len(h.Noise))
+	fmt.Fprintf(w, "\nHistory (the trend's change-point detection) on synthetic series of 50 commits, noise drawn from %d A/A measurements of this run", len(h.Noise))
 	if len(h.Noise) == 0 {
 		fmt.Fprintln(w, ": none (run a benchgate method)")
 		return

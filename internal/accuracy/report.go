@@ -199,7 +199,7 @@ func judge(v Variant, r verdict.Row) (regressed, improved bool) {
 
 // Print writes the report as tables.
 func (r *Report) Print(w io.Writer) {
-	fmt.Fprintf(w, "Accuracy over %d repetitions of each comparison (benchgate: BENCH_COUNT=%d, BENCH_TIME=%s; benchstat: count %d, %s; naive: 1 run of %s a side)\n\n",
+	fmt.Fprintf(w, "Accuracy over %d repetitions of each comparison (benchgate: %d rounds of %s; benchstat: count %d, %s; naive: 1 run of %s a side)\n\n",
 		r.Reps, r.Options.Count, r.Options.Time, r.Options.BenchstatCount, r.Options.BenchstatTime, r.Options.NaiveTime)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "method\tA/A false alarms\t(time metrics)\tfalse alarms on unchanged metrics, effect runs\twall time per comparison\tof which confirmation\t")

@@ -101,6 +101,12 @@ func Send(ctx context.Context, c *verdict.Comparison, md Markdown, cfg Config, o
 	return results, errors.Join(errs...)
 }
 
+// The reasons a channel is not configured; the caller names its settings.
+const (
+	noSlack = "no Slack webhook URL, nor bot token and channel"
+	noToken = "no GitHub token"
+)
+
 func skipped(channel, why string) Result {
 	return Result{Channel: channel, Outcome: "skipped", Detail: why}
 }

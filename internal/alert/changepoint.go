@@ -69,7 +69,7 @@ func SendChangePoints(ctx context.Context, cps []ChangePoint, cfg Config, out io
 			return red.Error(err)
 		}
 	} else {
-		fmt.Fprintln(out, "issue: skipped (GITHUB_TOKEN is not set: each run's change points go to Slack again)")
+		fmt.Fprintln(out, "issue: skipped ("+noToken+": each run's change points go to Slack again)")
 	}
 	var errs []error
 	report := func(r Result) {
@@ -179,7 +179,7 @@ func slackChangePoint(ctx context.Context, cp ChangePoint, cfg Config, hc *http.
 	const ch = "slack"
 	s := cfg.Slack
 	if s.WebhookURL == "" && (s.Token == "" || s.Channel == "") {
-		return skipped(ch, "set SLACK_WEBHOOK_URL, or SLACK_BOT_TOKEN and SLACK_CHANNEL")
+		return skipped(ch, noSlack)
 	}
 	repo := cfg.Run.Repo
 	if repo == "" {

@@ -67,7 +67,7 @@ func (g GitHubConfig) client(hc *http.Client, repo string) (c *github.Client, ow
 	if g.APIURL != "" && g.APIURL != "https://api.github.com" {
 		u, err := url.Parse(strings.TrimSuffix(g.APIURL, "/") + "/")
 		if err != nil {
-			return nil, "", "", fmt.Errorf("GITHUB_API_URL %q: %w", g.APIURL, err)
+			return nil, "", "", fmt.Errorf("GitHub API URL %q: %w", g.APIURL, err)
 		}
 		c.BaseURL = u
 	}
@@ -77,7 +77,7 @@ func (g GitHubConfig) client(hc *http.Client, repo string) (c *github.Client, ow
 func splitRepo(repo string) (string, string, error) {
 	owner, name, ok := strings.Cut(repo, "/")
 	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
-		return "", "", fmt.Errorf("repository %q is not owner/name: set GITHUB_REPOSITORY", repo)
+		return "", "", fmt.Errorf("repository %q is not owner/name", repo)
 	}
 	return owner, name, nil
 }
@@ -90,9 +90,9 @@ func sendPRComment(ctx context.Context, c *verdict.Comparison, md Markdown, cfg 
 	g := cfg.GitHub
 	switch {
 	case g.PR == 0:
-		return skipped(ch, "not a pull request: no pull_request event in GITHUB_EVENT_PATH and BENCH_PR unset")
+		return skipped(ch, "not a pull request")
 	case g.Token == "":
-		return skipped(ch, "GITHUB_TOKEN is not set")
+		return skipped(ch, noToken)
 	}
 	client, owner, repo, err := g.client(hc, cfg.Run.Repo)
 	if err != nil {
@@ -151,7 +151,7 @@ func sendIssue(ctx context.Context, c *verdict.Comparison, md Markdown, cfg Conf
 	case !g.OpenIssue:
 		return skipped(ch, "not a scheduled or main-branch run")
 	case g.Token == "":
-		return skipped(ch, "GITHUB_TOKEN is not set")
+		return skipped(ch, noToken)
 	case c.Outcome() != verdict.Fail:
 		return skipped(ch, "no regression")
 	}

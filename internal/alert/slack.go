@@ -31,7 +31,7 @@ func sendSlack(ctx context.Context, c *verdict.Comparison, cfg Config, hc *http.
 	s := cfg.Slack
 	bot := s.Token != "" && s.Channel != ""
 	if s.WebhookURL == "" && !bot {
-		return skipped(ch, "set SLACK_WEBHOOK_URL, or SLACK_BOT_TOKEN and SLACK_CHANNEL")
+		return skipped(ch, noSlack)
 	}
 	if c.Outcome() != verdict.Fail && !cfg.Always {
 		return skipped(ch, "no regression")

@@ -67,7 +67,7 @@ func RecommendTime(trials []TimeTrial) (string, string) {
 			for _, o := range trials {
 				parts = append(parts, fmt.Sprintf("%s: median smallest detectable change %s, %d noisy, run %s", o.Time, pct(o.MedianMDEPct), o.Noisy, o.Wall.Round(time.Second)))
 			}
-			return t.Time, "BENCH_TIME=" + t.Time + " is the shortest benchtime within 10% of the best sensitivity (" + strings.Join(parts, "; ") + ")"
+			return t.Time, "benchtime " + t.Time + " is the shortest benchtime within 10% of the best sensitivity (" + strings.Join(parts, "; ") + ")"
 		}
 	}
 	return trials[0].Time, "no benchtime gave a bounded sensitivity"

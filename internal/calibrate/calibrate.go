@@ -74,7 +74,7 @@ type Row struct {
 
 // A Recommendation is what calibration suggests for this machine.
 type Recommendation struct {
-	// Benchtime is the recommended BENCH_TIME, when several were
+	// Benchtime is the recommended benchtime, when several were
 	// calibrated (see ByBenchtime).
 	Benchtime string `json:"benchtime,omitempty"`
 	// Count is the smallest candidate count at which at least 90% of the
@@ -253,8 +253,8 @@ func recommend(cal *Calibration, opts Options) Recommendation {
 		}
 	}
 	rec.Notes = append(rec.Notes,
-		fmt.Sprintf("BENCH_COUNT=%d detects a change of its threshold in at least 90%% of the %d metrics that vary", rec.Count, gated),
-		fmt.Sprintf("%d of %d metrics are too noisy to gate on at BENCH_COUNT=%d; their verdicts are marked (noisy)", noisy, len(cal.Rows), cal.Count),
+		fmt.Sprintf("%d rounds detect a change of its threshold in at least 90%% of the %d metrics that vary", rec.Count, gated),
+		fmt.Sprintf("%d of %d metrics are too noisy to gate on at %d rounds; their verdicts are marked (noisy)", noisy, len(cal.Rows), cal.Count),
 	)
 	return rec
 }
@@ -291,7 +291,7 @@ func Read(path string) (*Calibration, error) {
 		return nil, fmt.Errorf("reading calibration %s: %w", path, err)
 	}
 	if c.Schema != Schema {
-		return nil, fmt.Errorf("reading calibration %s: schema %d, want %d: run bench:calibrate again", path, c.Schema, Schema)
+		return nil, fmt.Errorf("reading calibration %s: schema %d, want %d: calibrate again", path, c.Schema, Schema)
 	}
 	return &c, nil
 }

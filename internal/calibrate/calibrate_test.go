@@ -94,7 +94,7 @@ func TestRecommendTime(t *testing.T) {
 		{[]TimeTrial{trial("100ms", 10), trial("200ms", 12)}, "100ms"},
 	}
 	for _, tt := range tests {
-		if got, note := RecommendTime(tt.trials); got != tt.want || !strings.Contains(note, "BENCH_TIME="+tt.want) {
+		if got, note := RecommendTime(tt.trials); got != tt.want || !strings.Contains(note, "benchtime "+tt.want+" ") {
 			t.Errorf("RecommendTime(%v) = %s (%s), want %s", tt.trials, got, note, tt.want)
 		}
 	}

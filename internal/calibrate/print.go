@@ -8,9 +8,10 @@ import (
 	"github.com/benchgate/benchgate/internal/report"
 )
 
-// Print writes the calibration as a table and the recommendations.
+// Print writes the calibration as a table and the recommendations, in
+// plain words: the caller says how to apply them.
 func (cal *Calibration) Print(w io.Writer) {
-	fmt.Fprintf(w, "Calibration at BENCH_COUNT=%d, BENCH_TIME=%s, alpha %g\n\n", cal.Count, cal.Time, cal.Alpha)
+	fmt.Fprintf(w, "Calibration at %d rounds of %s, alpha %g\n\n", cal.Count, cal.Time, cal.Alpha)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "benchmark\tunit\tspread\tA/A change\tdetectable at n="+fmt.Sprint(cal.Count)+"\tthreshold\t")
 	for _, r := range cal.Rows {
@@ -30,17 +31,17 @@ func (cal *Calibration) Print(w io.Writer) {
 	}
 	tw.Flush()
 	rec := cal.Recommendation
-	fmt.Fprintf(w, "\nRecommended for this machine: BENCH_COUNT=%d", rec.Count)
+	fmt.Fprintf(w, "\nRecommended for this machine: %d rounds", rec.Count)
 	if rec.Benchtime != "" {
-		fmt.Fprintf(w, ", BENCH_TIME=%s", rec.Benchtime)
+		fmt.Fprintf(w, ", benchtime %s", rec.Benchtime)
 	}
 	sep := "; thresholds no lower than"
 	for _, t := range []struct {
 		name string
 		v    float64
-	}{{"LATENCY_THRESHOLD", rec.Thresholds.Latency}, {"THROUGHPUT_THRESHOLD", rec.Thresholds.Throughput}, {"MEMORY_THRESHOLD", rec.Thresholds.Memory}} {
+	}{{"latency", rec.Thresholds.Latency}, {"throughput", rec.Thresholds.Throughput}, {"memory", rec.Thresholds.Memory}} {
 		if t.v > 0 {
-			fmt.Fprintf(w, "%s %s=%g", sep, t.name, t.v)
+			fmt.Fprintf(w, "%s %s %g%%", sep, t.name, t.v)
 			sep = ","
 		}
 	}

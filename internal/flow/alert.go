@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/benchgate/benchgate/internal/alert"
 	"github.com/benchgate/benchgate/internal/report"
@@ -33,6 +35,7 @@ func Alert(ctx context.Context, cfg Config, opts AlertOptions) error {
 		return b.String(), err
 	}
 	_, err = alert.Send(ctx, cmp, md, opts.Config, cfg.Stdout)
+	alertHint(cfg.Stdout, opts.Config)
 	if err != nil && opts.Strict {
 		return fmt.Errorf("alerts failed (BENCH_ALERT_STRICT=1): %w", err)
 	}
@@ -40,4 +43,18 @@ func Alert(ctx context.Context, cfg Config, opts AlertOptions) error {
 		fmt.Fprintln(cfg.Stderr, "alerts failed; the verdict stands (set BENCH_ALERT_STRICT=1 to fail on this)")
 	}
 	return nil
+}
+
+// alertHint names the settings of the channels that are not configured.
+func alertHint(w io.Writer, c alert.Config) {
+	var unset []string
+	if c.Slack.WebhookURL == "" && (c.Slack.Token == "" || c.Slack.Channel == "") {
+		unset = append(unset, "Slack: SLACK_WEBHOOK_URL, or SLACK_BOT_TOKEN and SLACK_CHANNEL")
+	}
+	if c.GitHub.Token == "" {
+		unset = append(unset, "GitHub: GITHUB_TOKEN and GITHUB_REPOSITORY (BENCH_PR outside a pull_request event)")
+	}
+	if len(unset) > 0 {
+		fmt.Fprintf(w, "to configure: %s\n", strings.Join(unset, "; "))
+	}
 }

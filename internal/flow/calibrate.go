@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/benchgate/benchgate/internal/atomicfile"
@@ -74,6 +75,7 @@ func Calibrate(ctx context.Context, cfg Config, opts CalibrateOptions) error {
 		return err
 	}
 	main.Print(cfg.Stdout)
+	fmt.Fprintf(cfg.Stdout, "Apply with: %s\n", applyRecommendation(main.Recommendation))
 	fmt.Fprintf(cfg.Stderr, "wrote %s: bench:regression marks the noisy metrics' verdicts while it is there\n", cfg.path(CalibrationFile))
 	return nil
 }
@@ -113,4 +115,21 @@ func (c *Config) loadCalibration() error {
 	c.Verdict.Noisy = cal.Noisy()
 	fmt.Fprintf(c.Stderr, "using %s: %d noisy metrics will be marked\n", path, len(c.Verdict.Noisy))
 	return nil
+}
+
+// applyRecommendation is the recommendation as the settings that apply it.
+func applyRecommendation(rec calibrate.Recommendation) string {
+	parts := []string{fmt.Sprintf("BENCH_COUNT=%d", rec.Count)}
+	if rec.Benchtime != "" {
+		parts = append(parts, "BENCH_TIME="+rec.Benchtime)
+	}
+	for _, t := range []struct {
+		name string
+		v    float64
+	}{{"LATENCY_THRESHOLD", rec.Thresholds.Latency}, {"THROUGHPUT_THRESHOLD", rec.Thresholds.Throughput}, {"MEMORY_THRESHOLD", rec.Thresholds.Memory}} {
+		if t.v > 0 {
+			parts = append(parts, fmt.Sprintf("%s=%g", t.name, t.v))
+		}
+	}
+	return strings.Join(parts, " ")
 }

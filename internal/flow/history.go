@@ -362,6 +362,7 @@ func (c *Config) alertFindings(ctx context.Context, findings []history.Finding, 
 		return nil
 	}
 	err := alert.SendChangePoints(ctx, cps, opts.Config, c.Stdout)
+	alertHint(c.Stdout, opts.Config)
 	if err != nil && opts.Strict {
 		return fmt.Errorf("change-point alerts failed (BENCH_ALERT_STRICT=1): %w", err)
 	}

@@ -142,6 +142,9 @@ func (c *Config) runTrees(ctx context.Context, makeTrees func(context.Context, s
 	}
 	suites, _ := c.suites()
 	plan, err := runner.Prepare(ctx, trees, suites, filepath.Join(scratch, "bin"), prog)
+	if errors.Is(err, runner.ErrNoPackages) {
+		return nil, fmt.Errorf("%w: check BENCH_SUITES and BENCH_PACKAGES", err)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -174,7 +174,7 @@ func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, 
 		}
 	}
 	if len(p.Packages) == 0 {
-		return nil, fmt.Errorf("no package with tests in suites %s: check BENCH_SUITES and BENCH_PACKAGES", suiteNames(suites))
+		return nil, fmt.Errorf("%w in suites %s", ErrNoPackages, suiteNames(suites))
 	}
 	// The sides build at once: nothing is measured yet, and the go
 	// commands share the build cache.

@@ -143,6 +143,10 @@ func (r *Result) fail(tr *Tree, pk Package, what string, fails []string, prog Pr
 // binary crashed; the results of the others were still written.
 var ErrBenchmarkFailed = errors.New("benchmarks failed")
 
+// ErrNoPackages is wrapped by Prepare's error when the suites select no
+// package with tests.
+var ErrNoPackages = errors.New("no package with tests")
+
 // Run runs opts.Count rounds. With two sides and a -benchtime given as a
 // duration, a short pilot run first measures every benchmark on both
 // sides, and every round then runs each benchmark on its own with one
