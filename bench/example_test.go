@@ -10,20 +10,22 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/benchgate/benchgate/internal/fixture"
 	"github.com/benchgate/benchgate/internal/testrepo"
 )
 
-// example copies testdata/example into a throwaway git repository: a
-// module whose magefile is only the import line, with this checkout as
-// benchgate, and whose benchmark costs rounds per op.
-func example(t *testing.T, rounds string) *testrepo.Repo {
+// example writes the fixture module with BenchmarkWork, costing rounds
+// per op, into a throwaway git repository, with testdata/example's go.mod
+// (this checkout as benchgate) and magefile, which is only the import
+// line.
+func example(t *testing.T, rounds int) *testrepo.Repo {
 	t.Helper()
 	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := testrepo.New(t)
-	files := map[string]string{}
+	files := fixture.Spec{Benches: []fixture.Bench{{Name: "Work", Work: rounds}}}.Files()
 	err = filepath.WalkDir("testdata/example", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -33,7 +35,7 @@ func example(t *testing.T, rounds string) *testrepo.Repo {
 			return err
 		}
 		rel, _ := filepath.Rel("testdata/example", p)
-		s := strings.ReplaceAll(strings.ReplaceAll(string(b), "BENCHGATE", root), "ROUNDS", rounds)
+		s := strings.ReplaceAll(string(b), "BENCHGATE", root)
 		files[strings.TrimSuffix(filepath.ToSlash(rel), ".tmpl")] = s
 		return nil
 	})
@@ -64,7 +66,7 @@ func TestImportIntoAnotherModule(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles a magefile in another module, builds and runs benchmarks")
 	}
-	r := example(t, "1000")
+	r := example(t, 1000)
 	r.Write(map[string]string{".gitignore": "benchmark_results/\n"})
 	base := r.Commit("baseline", nil)
 	out, err := goIn(t, r.Dir, "tool", "mage", "-l")
@@ -89,12 +91,12 @@ func TestImportIntoAnotherModule(t *testing.T) {
 	}
 	found := false
 	for _, row := range cmp.Rows {
-		if row.Pkg == "example.com/example/work" && strings.HasPrefix(row.Benchmark, "BenchmarkWork") && row.Unit == "ns/op" && row.Status == "regression" {
+		if row.Pkg == fixture.Package && strings.HasPrefix(row.Benchmark, "BenchmarkWork") && row.Unit == "ns/op" && row.Status == "regression" {
 			found = true
 		}
 	}
 	if !found {
-		t.Errorf("no regression of example.com/example/work BenchmarkWork ns/op: %+v", cmp.Rows)
+		t.Errorf("no regression of %s BenchmarkWork ns/op: %+v", fixture.Package, cmp.Rows)
 	}
 }
 

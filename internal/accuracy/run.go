@@ -71,7 +71,7 @@ type sample struct {
 
 type harness struct {
 	opts Options
-	fx   *fixture
+	fx   *subject
 	bins map[string]string // worktree dir -> test binary
 	// buildTime is what building one side's test binary took, added to
 	// the wall time of the methods that run prebuilt binaries, as their
@@ -93,7 +93,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(root)
-	fx, err := newFixture(root)
+	fx, err := newSubject(root)
 	if err != nil {
 		return nil, fmt.Errorf("building the fixture repository: %w", err)
 	}
@@ -101,7 +101,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	for _, dir := range []string{fx.baseDir, fx.sameDir, fx.effectDir} {
 		start := time.Now()
 		bin := filepath.Join(root, filepath.Base(dir)+".test")
-		cmd := exec.CommandContext(ctx, "go", "test", "-c", "-o", bin, ".")
+		cmd := exec.CommandContext(ctx, "go", "test", "-c", "-o", bin, "./work")
 		cmd.Dir = dir
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("building %s: %w\n%s", dir, err, out)

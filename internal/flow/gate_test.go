@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,54 +11,20 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/benchgate/benchgate/internal/fixture"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/testrepo"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
-// module returns the files of a small module whose benchmark costs are
-// set by loop counts: slowed's cost and allocations are parameters.
+// module returns the fixture module with BenchmarkSteady and
+// BenchmarkSlowed, whose cost and allocation are parameters.
 func module(slowedLoops int, slowedAlloc bool) map[string]string {
-	alloc := ""
+	alloc := 0
 	if slowedAlloc {
-		alloc = "\t\tkeep = make([]byte, 64)\n"
+		alloc = 64
 	}
-	return map[string]string{
-		"go.mod": "module example.com/fixture\n\ngo 1.21\n",
-		"work/work.go": `package work
-
-// Work costs n rounds of FNV-style mixing.
-func Work(n int) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < n; i++ {
-		h ^= uint64(i)
-		h *= 1099511628211
-	}
-	return h
-}
-`,
-		"work/work_test.go": fmt.Sprintf(`package work
-
-import "testing"
-
-var sink uint64
-var keep []byte
-
-func BenchmarkSteady(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		sink = Work(1000)
-	}
-}
-
-func BenchmarkSlowed(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		sink = Work(%d)
-%s	}
-}
-`, slowedLoops, alloc),
-	}
+	return fixture.Spec{Benches: []fixture.Bench{{Name: "Steady", Work: 1000}, {Name: "Slowed", Work: slowedLoops, Alloc: alloc}}}.Files()
 }
 
 func config(t *testing.T, dir string) (flow.Config, *bytes.Buffer) {
@@ -301,57 +266,14 @@ func (c *cancelOn) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// hashModule is a module whose Process calls work.Hash (FNV-1a) rounds
-// times per op and, with alloc, allocates a buffer per op in Encode.
+// hashModule is the fixture module with BenchmarkProcess, which hashes
+// rounds times per op and, with alloc, allocates a buffer in work.Encode.
 func hashModule(rounds int, alloc bool) map[string]string {
-	enc := "return nil"
+	n := 0
 	if alloc {
-		enc = "return make([]byte, 256)"
+		n = 256
 	}
-	return map[string]string{
-		"go.mod": "module example.com/fixture\n\ngo 1.21\n",
-		"work/work.go": fmt.Sprintf(`package work
-
-import "hash/fnv"
-
-var data = make([]byte, 256)
-
-// Hash hashes data with FNV-1a.
-func Hash() uint64 {
-	h := fnv.New64a()
-	h.Write(data)
-	return h.Sum64()
-}
-
-// Encode makes the output buffer.
-func Encode() []byte { %s }
-
-var out []byte
-
-// Process hashes and encodes.
-func Process() uint64 {
-	var s uint64
-	for i := 0; i < %d; i++ {
-		s += Hash()
-	}
-	out = Encode()
-	return s
-}
-`, enc, rounds),
-		"work/work_test.go": `package work
-
-import "testing"
-
-var sink uint64
-
-func BenchmarkProcess(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		sink = Process()
-	}
-}
-`,
-	}
+	return fixture.Spec{Benches: []fixture.Bench{{Name: "Process", Hash: rounds, Alloc: n}}}.Files()
 }
 
 // TestProfileDiffNamesTheCause: Hash 4x slower and a new allocation in
@@ -374,8 +296,9 @@ func TestProfileDiffNamesTheCause(t *testing.T) {
 	if len(d.CPUFlat) == 0 || !(strings.Contains(d.CPUFlat[0].Function, "fnv") || strings.Contains(d.CPUFlat[0].Function, "work.Hash")) {
 		t.Errorf("top CPU increase %+v, want the FNV hashing", d.CPUFlat)
 	}
-	if len(d.Memory) == 0 || d.Memory[0].Function != "example.com/fixture/work.Encode" || !strings.HasSuffix(d.Memory[0].File, "work/work.go") || d.Memory[0].Line != 15 {
-		t.Errorf("top memory increase %+v, want work.Encode at work/work.go:15", d.Memory)
+	line := strings.Count(fixture.Library[:strings.Index(fixture.Library, "return make(")], "\n") + 1
+	if len(d.Memory) == 0 || d.Memory[0].Function != fixture.Package+".Encode" || !strings.HasSuffix(d.Memory[0].File, "work/work.go") || d.Memory[0].Line != int64(line) {
+		t.Errorf("top memory increase %+v, want work.Encode at work/work.go:%d", d.Memory, line)
 	}
 	pbs, _ := filepath.Glob(filepath.Join(cfg.ResultsDir, flow.ProfilesDir, "*", "*.pb.gz"))
 	if len(pbs) != 4 {

@@ -9,17 +9,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/benchgate/benchgate/internal/fixture"
 )
 
 func writeTree(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := fixture.Write(dir, files); err != nil {
+		t.Fatal(err)
 	}
 	return dir
 }

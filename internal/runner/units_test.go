@@ -5,54 +5,25 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/benchgate/benchgate/internal/fixture"
 )
 
-// twoSides writes a module whose BenchmarkWork has two sub-benchmarks,
-// the current side's 4x as costly, and BenchmarkSteady, alike on both.
+// twoSides writes the fixture module with BenchmarkWork, two
+// sub-benchmarks, the current side's 4x as costly, and BenchmarkSteady,
+// alike on both.
 func twoSides(t *testing.T) []*Tree {
 	t.Helper()
-	src := func(loops int) string {
-		return strings.ReplaceAll(`package w
-
-import (
-	"fmt"
-	"testing"
-)
-
-var sink int
-
-func spin(n int) {
-	for j := 0; j < n; j++ {
-		sink += j
+	files := func(loops int) map[string]string {
+		return fixture.Spec{Benches: []fixture.Bench{{Name: "Work", Work: loops, Sizes: []int{1, 8}}, {Name: "Steady", Work: 500}}}.Files()
 	}
-}
-
-func BenchmarkWork(b *testing.B) {
-	for _, size := range []int{1, 8} {
-		b.Run(fmt.Sprintf("size=%d", size), func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
-				spin(LOOPS * size)
-			}
-		})
-	}
-}
-
-func BenchmarkSteady(b *testing.B) {
-	for i := 0; i < b.N; i++ {
-		spin(500)
-	}
-}
-`, "LOOPS", strconv.Itoa(loops))
-	}
-	mod := "module example.com/m\n\ngo 1.21\n"
 	out := t.TempDir()
 	return []*Tree{
-		{Name: "base", Dir: writeTree(t, map[string]string{"go.mod": mod, "w/w_test.go": src(200)}), Out: filepath.Join(out, "base.txt")},
-		{Name: "current", Dir: writeTree(t, map[string]string{"go.mod": mod, "w/w_test.go": src(800)}), Out: filepath.Join(out, "current.txt")},
+		{Name: "base", Dir: writeTree(t, files(200)), Out: filepath.Join(out, "base.txt")},
+		{Name: "current", Dir: writeTree(t, files(800)), Out: filepath.Join(out, "current.txt")},
 	}
 }
 
@@ -103,7 +74,7 @@ func TestSameIterationsOnBothSides(t *testing.T) {
 		}
 	}
 	// Each benchmark runs on its own, base and current back to back.
-	if !strings.Contains(log.String(), "round 1/3 m/w BenchmarkWork/size=8 base") || !strings.Contains(log.String(), "pilot") {
+	if !strings.Contains(log.String(), "round 1/3 fixture/work BenchmarkWork/size=8 base") || !strings.Contains(log.String(), "pilot") {
 		t.Errorf("progress does not show a pilot and per-benchmark runs:\n%s", log.String())
 	}
 }
@@ -124,7 +95,7 @@ func TestConfirmRunsSelectedInFreshRounds(t *testing.T) {
 		if n := bytes.Count(results["current"], []byte("BenchmarkSteady-")); n != 2 {
 			t.Errorf("Select saw %d Steady samples, want the 2 of the main rounds", n)
 		}
-		return map[string][]string{"example.com/m/w": {"BenchmarkWork/size=8"}}, nil
+		return map[string][]string{fixture.Package: {"BenchmarkWork/size=8"}}, nil
 	}
 	opts := Options{Bench: ".", Time: "10ms", Count: 2, Confirm: &Confirm{Select: sel, Count: 3}}
 	if _, err := plan.Run(context.Background(), opts, NewProgress(nil)); err != nil {

@@ -7,6 +7,7 @@ package accuracy
 
 import (
 	"fmt"
+	"github.com/benchgate/benchgate/internal/fixture"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -73,45 +74,23 @@ func Effects() []Effect {
 }
 
 func source(effect bool, comment string) map[string]string {
-	var b strings.Builder
-	b.WriteString("package acc\n\nimport \"testing\"\n\nvar sink uint64\nvar keep []byte\n\n// " + comment + "\n")
+	spec := fixture.Spec{Comment: comment}
 	for _, s := range specs {
-		loops, alloc := s.loops, ""
+		b := fixture.Bench{Name: s.name, Work: s.loops, SetBytes: int64(s.bytes)}
 		if effect {
-			loops = s.next
+			b.Work = s.next
 			if s.alloc {
-				alloc = "\t\tkeep = make([]byte, 64)\n"
+				b.Alloc = 64
 			}
 		}
-		setBytes := ""
-		if s.bytes > 0 {
-			setBytes = fmt.Sprintf("\tb.SetBytes(%d)\n", s.bytes)
-		}
-		fmt.Fprintf(&b, "func Benchmark%s(b *testing.B) {\n\tb.ReportAllocs()\n%s\tfor i := 0; i < b.N; i++ {\n\t\tsink += Spin(%d)\n%s\t}\n}\n\n", s.name, setBytes, loops, alloc)
+		spec.Benches = append(spec.Benches, b)
 	}
-	return map[string]string{
-		"go.mod": "module example.com/acc\n\ngo 1.21\n",
-		"spin.go": `package acc
-
-// Spin costs n rounds of integer mixing that the compiler cannot remove.
-//
-//go:noinline
-func Spin(n int) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < n; i++ {
-		h ^= uint64(i)
-		h *= 1099511628211
-	}
-	return h
-}
-`,
-		"acc_test.go": b.String(),
-	}
+	return spec.Files()
 }
 
-// A fixture is the throwaway repository: base, an A/A commit and an effect
+// A subject is the throwaway repository: base, an A/A commit and an effect
 // commit, each also checked out in a worktree.
-type fixture struct {
+type subject struct {
 	dir                string
 	base, same, effect string // commit hashes
 	sameDir, effectDir string // worktrees
@@ -131,10 +110,8 @@ func git(dir string, args ...string) (string, error) {
 }
 
 func commit(dir string, files map[string]string, msg string) (string, error) {
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			return "", err
-		}
+	if err := fixture.Write(dir, files); err != nil {
+		return "", err
 	}
 	if _, err := git(dir, "add", "-A"); err != nil {
 		return "", err
@@ -145,8 +122,8 @@ func commit(dir string, files map[string]string, msg string) (string, error) {
 	return git(dir, "rev-parse", "HEAD")
 }
 
-func newFixture(root string) (*fixture, error) {
-	f := &fixture{dir: filepath.Join(root, "repo")}
+func newSubject(root string) (*subject, error) {
+	f := &subject{dir: filepath.Join(root, "repo")}
 	if err := os.MkdirAll(f.dir, 0o755); err != nil {
 		return nil, err
 	}
