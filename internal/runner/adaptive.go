@@ -27,8 +27,9 @@ type Adaptive struct {
 	Budget time.Duration
 }
 
-// adapt runs the extra rounds.
-func (p *Plan) adapt(ctx context.Context, opts Options, units []unit, minTime time.Duration, bufs map[string]*bytes.Buffer, res *Result, prog Progress) (interrupted, fatal error) {
+// adapt runs the extra rounds, after opts.Count, into bufs; what names
+// them in the progress ("adaptive", "confirm").
+func (p *Plan) adapt(ctx context.Context, what string, opts Options, units []unit, minTime time.Duration, bufs map[string]*bytes.Buffer, res *Result, prog Progress) (interrupted, fatal error) {
 	a := opts.Adaptive
 	maxRounds := a.MaxRounds
 	if maxRounds <= 0 {
@@ -46,10 +47,10 @@ func (p *Plan) adapt(ctx context.Context, opts Options, units []unit, minTime ti
 		}
 		undecided, err := a.Undecided(snap)
 		if err != nil {
-			return nil, fmt.Errorf("adaptive sampling: %w", err)
+			return nil, fmt.Errorf("%s: extra rounds: %w", what, err)
 		}
 		if len(undecided) == 0 {
-			prog.Note(fmt.Sprintf("adaptive: every verdict settled after %d rounds", round))
+			prog.Note(fmt.Sprintf("%s: every verdict settled after %d rounds", what, round))
 			return nil, nil
 		}
 		n := 0
@@ -57,17 +58,17 @@ func (p *Plan) adapt(ctx context.Context, opts Options, units []unit, minTime ti
 			n += len(names)
 		}
 		if time.Now().After(deadline) {
-			prog.Note(fmt.Sprintf("adaptive: budget of %s spent after %d rounds; %s left", budget.Round(time.Second), round, undecidedCount(n)))
+			prog.Note(fmt.Sprintf("%s: budget of %s spent after %d rounds; %s left", what, budget.Round(time.Second), round, undecidedCount(n)))
 			return nil, nil
 		}
 		sub := p.subset(units, undecided)
-		prog.Note(fmt.Sprintf("adaptive: round %d for %s", round+1, undecidedCount(n)))
+		prog.Note(fmt.Sprintf("%s: round %d for %s", what, round+1, undecidedCount(n)))
 		prog.Start(p.steps(sub))
-		if interrupted, fatal = p.round(ctx, round, fmt.Sprintf("extra round %d", round+1), sub, bufs, res, prog); interrupted != nil || fatal != nil {
+		if interrupted, fatal = p.round(ctx, round, fmt.Sprintf("%s extra round %d", what, round+1), sub, bufs, res, prog); interrupted != nil || fatal != nil {
 			return interrupted, fatal
 		}
 	}
-	prog.Note(fmt.Sprintf("adaptive: stopped at the %d-round cap", maxRounds))
+	prog.Note(fmt.Sprintf("%s: stopped at the %d-round cap", what, maxRounds))
 	return nil, nil
 }
 

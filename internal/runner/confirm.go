@@ -17,7 +17,10 @@ type Confirm struct {
 	// Go benchmark format) and returns, per import path, the names
 	// (without the -N suffix) of the benchmarks to measure again.
 	Select func(results map[string][]byte) (map[string][]string, error)
-	// Count is the number of fresh rounds. Default: Options.Count.
+	// Count is the number of fresh rounds. Default: Options.Count. With
+	// Options.Adaptive, the benchmarks not settled after them get extra
+	// rounds as the main rounds do, up to 3 x Count, for at most as long
+	// as the Count rounds took.
 	Count int
 }
 
@@ -60,5 +63,17 @@ func (p *Plan) confirm(ctx context.Context, opts Options, units []unit, main map
 		}
 	}
 	prog.Finish()
+	if opts.Adaptive != nil && interrupted == nil {
+		// The fresh rounds follow the main rounds' sampling: what is not
+		// settled after count rounds gets extra rounds, up to 3 x count,
+		// for as long again as the confirmation took.
+		o := opts
+		o.Count = count
+		o.Adaptive = &Adaptive{Undecided: opts.Adaptive.Undecided, MaxRounds: 3 * count, Budget: time.Since(start)}
+		var fatal error
+		if interrupted, fatal = p.adapt(ctx, "confirm", o, sub, 0, bufs, res, prog); fatal != nil {
+			return nil, fatal
+		}
+	}
 	return bufs, p.write(bufs, func(tr *Tree) string { return ConfirmFile(tr.Out) }, interrupted)
 }

@@ -199,7 +199,7 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	}
 	if interrupted == nil && opts.Adaptive != nil && opts.Adaptive.Undecided != nil && len(p.Trees) > 1 {
 		var fatal error
-		if interrupted, fatal = p.adapt(ctx, opts, units, time.Since(start), bufs, res, prog); fatal != nil {
+		if interrupted, fatal = p.adapt(ctx, "adaptive", opts, units, time.Since(start), bufs, res, prog); fatal != nil {
 			// What the rounds measured stays.
 			if err := p.write(bufs, func(tr *Tree) string { return tr.Out }, nil); err != nil {
 				return nil, errors.Join(fatal, err)

@@ -86,34 +86,56 @@ func TestConfirmRunsSelectedInFreshRounds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs test binaries")
 	}
-	trees := twoSides(t)
-	plan, err := Prepare(context.Background(), trees, []Suite{{Name: "s", Patterns: []string{"./..."}}}, t.TempDir(), NewProgress(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
+	const size8 = "BenchmarkWork/size=8"
 	sel := func(results map[string][]byte) (map[string][]string, error) {
 		if n := bytes.Count(results["current"], []byte("BenchmarkSteady-")); n != 2 {
 			t.Errorf("Select saw %d Steady samples, want the 2 of the main rounds", n)
 		}
-		return map[string][]string{fixture.Package: {"BenchmarkWork/size=8"}}, nil
+		return map[string][]string{fixture.Package: {size8}}, nil
 	}
-	opts := Options{Bench: ".", Time: "10ms", Count: 2, Confirm: &Confirm{Select: sel, Count: 3}}
-	if _, err := plan.Run(context.Background(), opts, NewProgress(nil)); err != nil {
-		t.Fatal(err)
-	}
-	for _, tr := range trees {
-		main, fresh := iterations(t, tr.Out), iterations(t, ConfirmFile(tr.Out))
-		if len(fresh) != 1 {
-			t.Errorf("%s confirm file has %v, want only BenchmarkWork/size=8", tr.Name, fresh)
+	// undecided settles the main rounds at once and keeps size=8 of the
+	// fresh rounds (which have no Steady) unsettled below 5 samples.
+	undecided := func(results map[string][]byte) (map[string][]string, error) {
+		cur := results["current"]
+		if bytes.Contains(cur, []byte("BenchmarkSteady-")) || bytes.Count(cur, []byte(size8+"-")) >= 5 {
+			return nil, nil
 		}
-		for name, its := range fresh {
-			if !strings.HasPrefix(name, "BenchmarkWork/size=8") || len(its) != 3 || its[0] != main[name][0] {
-				t.Errorf("%s: confirm %s %v, main %v; want 3 samples at the main rounds' count", tr.Name, name, its, main[name])
+		return map[string][]string{fixture.Package: {size8}}, nil
+	}
+	tests := []struct {
+		name     string
+		adaptive *Adaptive
+		want     int // fresh samples of size=8
+	}{
+		{"fixed rounds", nil, 3},
+		{"adaptive: extra fresh rounds until settled", &Adaptive{Undecided: undecided}, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			trees := twoSides(t)
+			plan, err := Prepare(context.Background(), trees, []Suite{{Name: "s", Patterns: []string{"./..."}}}, t.TempDir(), NewProgress(nil))
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
-		if n := len(main["BenchmarkWork/size=8-"+procs(main)]); n != 2 {
-			t.Errorf("%s main results have %d samples of size=8, want 2", tr.Name, n)
-		}
+			opts := Options{Bench: ".", Time: "10ms", Count: 2, Confirm: &Confirm{Select: sel, Count: 3}, Adaptive: tt.adaptive}
+			if _, err := plan.Run(context.Background(), opts, NewProgress(nil)); err != nil {
+				t.Fatal(err)
+			}
+			for _, tr := range trees {
+				main, fresh := iterations(t, tr.Out), iterations(t, ConfirmFile(tr.Out))
+				if len(fresh) != 1 {
+					t.Errorf("%s confirm file has %v, want only %s", tr.Name, fresh, size8)
+				}
+				for name, its := range fresh {
+					if !strings.HasPrefix(name, size8) || len(its) != tt.want || its[0] != main[name][0] {
+						t.Errorf("%s: confirm %s %v, main %v; want %d samples at the main rounds' count", tr.Name, name, its, main[name], tt.want)
+					}
+				}
+				if n := len(main[size8+"-"+procs(main)]); n != 2 {
+					t.Errorf("%s main results have %d samples of size=8, want 2", tr.Name, n)
+				}
+			}
+		})
 	}
 }
 

@@ -125,7 +125,7 @@ var Table = []Setting{
 		Doc: "0: no confirmation rounds (a regression of the main rounds fails at once)",
 		set: onOff(func(v *Values) *bool { return &v.Config.Confirm })},
 	{Name: "BENCH_CONFIRM_COUNT", Default: "BENCH_COUNT", Uses: Run,
-		Doc: "rounds of the confirmation",
+		Doc: "rounds of the confirmation; with adaptive sampling, unsettled ones get extra rounds up to 3x as the main rounds do",
 		set: count(func(v *Values) *int { return &v.Config.ConfirmCount }, "6")},
 	{Name: "BENCH_PROFILE", Default: "auto", Uses: Run,
 		Doc: "which benchmarks get CPU (and, for memory regressions, allocation) profiles diffed base vs current: auto (confirmed regressions), 1 (regressed or undecided), 0 (none)",
