@@ -42,7 +42,7 @@ func main() {
 	}
 }
 
-var totalLine = regexp.MustCompile(`^(\S+) total: .*timed benchmark loops (\S+) \((\d+)%\)`)
+var totalLine = regexp.MustCompile(`^(\S+) total: .*timed (?:benchmark )?loops (\S+) \((\d+)%\)`)
 
 func run(args []string, w io.Writer) error {
 	withHistory := len(args) > 0 && args[0] == "-history"

@@ -44,7 +44,7 @@ func aaDir(t *testing.T, factor float64, total string) string {
 func TestSummary(t *testing.T) {
 	dirs := []string{
 		aaDir(t, 1.0, "50s total: building 2s (4%), running binaries 45s (90%), of which timed benchmark loops 40s (80%); the rest"),
-		aaDir(t, 1.5, "1m0s total: building 2s (3%), running binaries 55s (92%), of which timed benchmark loops 50s (83%); the rest"),
+		aaDir(t, 1.5, "1m0s total: building 2s (3%), the pilot 1s (2%), benchmark runs 55s (92%): timed loops 50s (83%), process starts 1s (2%)"),
 	}
 	var out bytes.Buffer
 	if err := run(dirs, &out); err != nil {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -97,6 +98,7 @@ type Plan struct {
 	Stats Stats
 
 	bins      map[string]map[string]string // tree name -> import path -> binary
+	startCost map[string]time.Duration     // binary -> its run time without benchmarks
 	goVersion map[string]string            // tree name -> the Go that built it
 }
 
@@ -105,11 +107,17 @@ type Plan struct {
 type Stats struct {
 	// Build is the time spent listing packages and building binaries.
 	Build time.Duration
+	// Pilot is the wall time of the pilot runs.
+	Pilot time.Duration
 	// Exec is the wall time of the test binaries, start to exit.
 	Exec time.Duration
 	// Timed is the time the benchmarks' timed loops took, as their
 	// results report it (iterations x ns/op of the final runs).
 	Timed time.Duration
+	// Starts estimates the part of Exec spent starting and stopping
+	// processes: per run, the time its binary takes to run no benchmark
+	// (measured once per binary after the build).
+	Starts time.Duration
 	// Confirm is the wall time of the confirmation rounds, Profile that
 	// of the profiled runs (parts of Total).
 	Confirm, Profile time.Duration
@@ -127,9 +135,14 @@ func (s Stats) String() string {
 	if s.Profile > 0 {
 		confirm += fmt.Sprintf("; profiling took %s (%.0f%%)", s.Profile.Round(100*time.Millisecond), pct(s.Profile))
 	}
-	return fmt.Sprintf("%s total: building %s (%.0f%%), running binaries %s (%.0f%%), of which timed benchmark loops %s (%.0f%%); the rest is process starts, the pilot or Go's b.N calibration, the benchmarks' setup and parsing",
-		s.Total.Round(100*time.Millisecond), s.Build.Round(100*time.Millisecond), pct(s.Build),
-		s.Exec.Round(100*time.Millisecond), pct(s.Exec), s.Timed.Round(100*time.Millisecond), pct(s.Timed)) + confirm
+	d := func(d time.Duration) string { return fmt.Sprintf("%s (%.0f%%)", d.Round(100*time.Millisecond), pct(d)) }
+	pilot := ""
+	if s.Pilot > 0 {
+		pilot = ", the pilot " + d(s.Pilot)
+	}
+	untimed := max(s.Exec-s.Timed-s.Starts, 0)
+	return fmt.Sprintf("%s total: building %s%s, benchmark runs %s: timed loops %s, process starts %s, the benchmarks' untimed work %s (their setup, which Go's testing runs twice per run, and Go's b.N calibration where there is no pilot)",
+		s.Total.Round(100*time.Millisecond), d(s.Build), pilot, d(s.Exec), d(s.Timed), d(s.Starts), d(untimed)) + confirm
 }
 
 // Prepare lists the suites' packages in every tree and builds one test
@@ -138,18 +151,31 @@ func (s Stats) String() string {
 // become new or missing); a package with no tests is skipped with a note.
 func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, prog Progress) (*Plan, error) {
 	start := time.Now()
-	p := &Plan{Trees: trees, bins: map[string]map[string]string{}}
+	p := &Plan{Trees: trees, bins: map[string]map[string]string{}, goVersion: map[string]string{}, startCost: map[string]time.Duration{}}
 	defer func() { p.Stats.Build = time.Since(start); p.Stats.Total = p.Stats.Build }()
+	// Every tree's suites are listed at once; the results are taken in
+	// order, so the first suite that lists a package owns it.
+	lists := make([][]listed, len(trees)*len(suites))
+	errs := make([]error, len(lists))
+	var lwg sync.WaitGroup
+	for i, tr := range trees {
+		for j, s := range suites {
+			k := i*len(suites) + j
+			lwg.Go(func() { lists[k], errs[k] = list(ctx, tr, s.Patterns) })
+		}
+	}
+	lwg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
 	seen := map[string]bool{}
 	present := map[string]map[string]string{} // tree -> import path -> dir
-	for _, tr := range trees {
+	for i, tr := range trees {
 		present[tr.Name] = map[string]string{}
-		for _, s := range suites {
-			ls, err := list(ctx, tr, s.Patterns)
-			if err != nil {
-				return nil, err
-			}
-			for _, l := range ls {
+		for j, s := range suites {
+			for _, l := range lists[i*len(suites)+j] {
 				switch {
 				case l.err != "" && strings.Contains(l.err, "no Go files"):
 					p.note(tr, fmt.Sprintf("%s: no Go files", l.importPath))
@@ -180,6 +206,7 @@ func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, 
 	// commands share the build cache.
 	type built struct {
 		bins, failed map[string]string
+		goVersion    string
 		err          error
 	}
 	results := make([]built, len(trees))
@@ -195,6 +222,9 @@ func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, 
 		wg.Go(func() {
 			r := &results[i]
 			r.bins, r.failed, r.err = build(ctx, tr, pkgs, filepath.Join(binDir, tr.Name))
+			if v, err := goCommand(ctx, tr, "env", "GOVERSION").Output(); err == nil {
+				r.goVersion = strings.TrimSpace(string(v))
+			}
 		})
 	}
 	wg.Wait()
@@ -214,11 +244,11 @@ func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, 
 			p.Notes = append(p.Notes, fmt.Sprintf("%s: %s does not build, so it runs on the other side only:\n%s", tr.Name, pkg, indent(msg)))
 		}
 		p.bins[tr.Name] = bins
-	}
-	p.goVersion = map[string]string{}
-	for _, tr := range trees {
-		if v, err := goCommand(ctx, tr, "env", "GOVERSION").Output(); err == nil {
-			p.goVersion[tr.Name] = strings.TrimSpace(string(v))
+		for pkg, bin := range bins {
+			p.startCost[bin] = startCost(ctx, bin, present[tr.Name][pkg])
+		}
+		if v := results[i].goVersion; v != "" {
+			p.goVersion[tr.Name] = v
 		}
 	}
 	return p, nil
@@ -256,4 +286,16 @@ func indent(s string) string {
 		lines = append(lines[:15], "...")
 	}
 	return "    " + strings.Join(lines, "\n    ")
+}
+
+// startCost is the time bin takes to start, run no test and no benchmark,
+// and exit: the part of every run that is the process, not the benchmark.
+func startCost(ctx context.Context, bin, dir string) time.Duration {
+	cmd := exec.CommandContext(ctx, bin, "-test.run=^$", "-test.bench=^$")
+	cmd.Dir = dir
+	start := time.Now()
+	if cmd.Run() != nil {
+		return 0
+	}
+	return time.Since(start)
 }

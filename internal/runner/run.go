@@ -94,6 +94,7 @@ func (p *Plan) round(ctx context.Context, round int, label string, units []unit,
 				return err, nil
 			}
 			fails, rerr := runBinary(ctx, bin, pkgDir(tr, pk), u, pk.Suite, bufs[tr.Name], &p.Stats)
+			p.Stats.Starts += p.startCost[bin]
 			if err := ctx.Err(); err != nil {
 				return err, nil
 			}

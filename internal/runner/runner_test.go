@@ -202,3 +202,15 @@ func TestPattern(t *testing.T) {
 		t.Errorf("Pattern = %q, want %q", got, want)
 	}
 }
+
+// TestStatsString: the time line accounts for the whole run: build,
+// pilot, and the runs split into timed loops, process starts and the rest.
+func TestStatsString(t *testing.T) {
+	s := Stats{Total: 100 * time.Second, Build: 5 * time.Second, Pilot: 3 * time.Second, Exec: 90 * time.Second, Timed: 78 * time.Second, Starts: 3 * time.Second}
+	got := s.String()
+	for _, want := range []string{"1m40s total", "building 5s (5%)", "the pilot 3s (3%)", "benchmark runs 1m30s (90%)", "timed loops 1m18s (78%)", "process starts 3s (3%)", "untimed work 9s (9%)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%q lacks %q", got, want)
+		}
+	}
+}

@@ -33,6 +33,8 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 		return nil, fmt.Errorf("benchtime %q: use a duration such as 100ms, or an iteration count such as 1000x", opts.Time)
 	}
 	pilot := max(target/PilotFraction, time.Millisecond)
+	start := time.Now()
+	defer func() { p.Stats.Pilot += time.Since(start) }()
 	pkgUnits := p.packageUnits(opts.Bench, pilot.String(), nil)
 	prog.Note(fmt.Sprintf("pilot: measuring each benchmark's cost for %s on each side, to give both sides the same iteration counts", pilot))
 	prog.Start(p.steps(pkgUnits))
