@@ -5,6 +5,7 @@ package runner
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -118,11 +119,39 @@ type Stats struct {
 	// processes: per run, the time its binary takes to run no benchmark
 	// (measured once per binary after the build).
 	Starts time.Duration
+	// Untimed is, per unit (package and benchmark), the part of Exec that
+	// is neither timed loops nor process starts: mostly the benchmark's
+	// setup, which Go's testing runs twice per run (b.N=1 first).
+	Untimed map[string]time.Duration
 	// Confirm is the wall time of the confirmation rounds, Profile that
 	// of the profiled runs (parts of Total).
 	Confirm, Profile time.Duration
 	// Total is the wall time of Prepare and Run together.
 	Total time.Duration
+}
+
+func (s *Stats) addUntimed(label string, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	if s.Untimed == nil {
+		s.Untimed = map[string]time.Duration{}
+	}
+	s.Untimed[label] += d
+}
+
+// untimedHint names the benchmarks with the most untimed work when it is
+// a sizable part of the run, and how to cut it.
+func (s Stats) untimedHint(untimed time.Duration) string {
+	if len(s.Untimed) == 0 || untimed < s.Total/20 {
+		return ""
+	}
+	labels := slices.SortedFunc(maps.Keys(s.Untimed), func(a, b string) int { return cmp.Compare(s.Untimed[b], s.Untimed[a]) })
+	var top []string
+	for _, l := range labels[:min(3, len(labels))] {
+		top = append(top, fmt.Sprintf("%s %s", l, s.Untimed[l].Round(100*time.Millisecond)))
+	}
+	return "; most untimed work: " + strings.Join(top, ", ") + " (a benchmark written with b.Loop, Go 1.24+, runs its setup once per run instead of twice)"
 }
 
 // String summarizes the stats as fractions of the total.
@@ -142,7 +171,7 @@ func (s Stats) String() string {
 	}
 	untimed := max(s.Exec-s.Timed-s.Starts, 0)
 	return fmt.Sprintf("%s total: building %s%s, benchmark runs %s: timed loops %s, process starts %s, the benchmarks' untimed work %s (their setup, which Go's testing runs twice per run, and Go's b.N calibration where there is no pilot)",
-		s.Total.Round(100*time.Millisecond), d(s.Build), pilot, d(s.Exec), d(s.Timed), d(s.Starts), d(untimed)) + confirm
+		s.Total.Round(100*time.Millisecond), d(s.Build), pilot, d(s.Exec), d(s.Timed), d(s.Starts), d(untimed)) + confirm + s.untimedHint(untimed)
 }
 
 // Prepare lists the suites' packages in every tree and builds one test

@@ -93,8 +93,10 @@ func (p *Plan) round(ctx context.Context, round int, label string, units []unit,
 			if err := ctx.Err(); err != nil {
 				return err, nil
 			}
+			before := p.Stats
 			fails, rerr := runBinary(ctx, bin, pkgDir(tr, pk), u, pk.Suite, bufs[tr.Name], &p.Stats)
 			p.Stats.Starts += p.startCost[bin]
+			p.Stats.addUntimed(u.Label, p.Stats.Exec-before.Exec-(p.Stats.Timed-before.Timed)-p.startCost[bin])
 			if err := ctx.Err(); err != nil {
 				return err, nil
 			}

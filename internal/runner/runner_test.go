@@ -206,11 +206,17 @@ func TestPattern(t *testing.T) {
 // TestStatsString: the time line accounts for the whole run: build,
 // pilot, and the runs split into timed loops, process starts and the rest.
 func TestStatsString(t *testing.T) {
-	s := Stats{Total: 100 * time.Second, Build: 5 * time.Second, Pilot: 3 * time.Second, Exec: 90 * time.Second, Timed: 78 * time.Second, Starts: 3 * time.Second}
+	s := Stats{Total: 100 * time.Second, Build: 5 * time.Second, Pilot: 3 * time.Second, Exec: 90 * time.Second, Timed: 78 * time.Second, Starts: 3 * time.Second,
+		Untimed: map[string]time.Duration{"a BenchmarkSetup": 5 * time.Second, "b BenchmarkLight": time.Second, "c BenchmarkMid": 2 * time.Second, "d BenchmarkTiny": time.Millisecond}}
 	got := s.String()
-	for _, want := range []string{"1m40s total", "building 5s (5%)", "the pilot 3s (3%)", "benchmark runs 1m30s (90%)", "timed loops 1m18s (78%)", "process starts 3s (3%)", "untimed work 9s (9%)"} {
+	for _, want := range []string{"1m40s total", "building 5s (5%)", "the pilot 3s (3%)", "benchmark runs 1m30s (90%)", "timed loops 1m18s (78%)", "process starts 3s (3%)", "untimed work 9s (9%)",
+		"most untimed work: a BenchmarkSetup 5s, c BenchmarkMid 2s, b BenchmarkLight 1s (", "b.Loop"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("%q lacks %q", got, want)
 		}
+	}
+	s.Timed, s.Untimed = 84*time.Second, map[string]time.Duration{"a BenchmarkSetup": 3 * time.Second}
+	if got := s.String(); strings.Contains(got, "most untimed") {
+		t.Errorf("untimed work 3%% of the run is named: %q", got)
 	}
 }
