@@ -319,9 +319,14 @@ func indent(s string) string {
 
 // startCost is the time bin takes to start, run no test and no benchmark,
 // and exit: the part of every run that is the process, not the benchmark.
+// A TestMain's work counts: every run pays it. A binary that takes over
+// a minute counts as 0 (and its runs will show the time as untimed work).
 func startCost(ctx context.Context, bin, dir string) time.Duration {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "-test.run=^$", "-test.bench=^$")
 	cmd.Dir = dir
+	cmd.WaitDelay = time.Second
 	start := time.Now()
 	if cmd.Run() != nil {
 		return 0
