@@ -130,7 +130,7 @@ func (c *Config) runTrees(ctx context.Context, makeTrees func(context.Context, s
 			}
 		}()
 	}
-	scratch, release, err := newScratch(c.TempDir, scratchKey(c.Dir))
+	scratch, release, err := newScratch(c.TempDir)
 	if err != nil {
 		return nil, err
 	}

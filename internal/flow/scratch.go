@@ -1,8 +1,6 @@
 package flow
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -34,13 +32,7 @@ func scratchRoot() string {
 // scratchRoot) and holds its lock until release is called, after removing
 // the scratch directories of runs that are gone: their lock is free (a
 // run killed by a timeout could not clean up after itself).
-//
-// Its path is the same from run to run for one key (the module's
-// directory): Go's build cache keys a package by its directory too, even
-// with -trimpath, so a base tree written at the same path as last time
-// builds its unchanged packages from the cache. A run that finds that path
-// in use by another takes a directory of its own.
-func newScratch(root, key string) (dir string, release func(), err error) {
+func newScratch(root string) (dir string, release func(), err error) {
 	if root == "" {
 		root = scratchRoot()
 	}
@@ -48,11 +40,9 @@ func newScratch(root, key string) (dir string, release func(), err error) {
 		return "", nil, fmt.Errorf("creating the scratch directory's parent: %w", err)
 	}
 	removeStaleScratch(root)
-	dir = filepath.Join(root, scratchPrefix+key)
-	if key == "" || os.Mkdir(dir, 0o700) != nil {
-		if dir, err = os.MkdirTemp(root, fmt.Sprintf("%s%d-", scratchPrefix, os.Getpid())); err != nil {
-			return "", nil, fmt.Errorf("creating scratch directory: %w", err)
-		}
+	dir, err = os.MkdirTemp(root, fmt.Sprintf("%s%d-", scratchPrefix, os.Getpid()))
+	if err != nil {
+		return "", nil, fmt.Errorf("creating scratch directory: %w", err)
 	}
 	l, err := lock.Acquire(filepath.Join(dir, scratchLock), "scratch directory of a benchgate run")
 	if err != nil {
@@ -107,14 +97,4 @@ func (c *Config) lockResults(flow string) (release func(), err error) {
 		return nil, err
 	}
 	return func() { l.Release() }, nil
-}
-
-// scratchKey names the stable scratch directory of the module in dir.
-func scratchKey(dir string) string {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return ""
-	}
-	sum := sha256.Sum256([]byte(abs))
-	return "m" + hex.EncodeToString(sum[:8])
 }
