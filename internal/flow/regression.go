@@ -141,7 +141,9 @@ func (c *Config) runTrees(ctx context.Context, makeTrees func(context.Context, s
 		return nil, err
 	}
 	suites, _ := c.suites()
-	plan, err := runner.Prepare(ctx, trees, suites, filepath.Join(scratch, "bin"), prog)
+	bins, releaseBins := c.keptBins(filepath.Join(scratch, "bin"))
+	defer releaseBins()
+	plan, err := runner.Prepare(ctx, trees, suites, bins, prog)
 	if errors.Is(err, runner.ErrNoPackages) {
 		return nil, fmt.Errorf("%w: check BENCH_SUITES and BENCH_PACKAGES", err)
 	}

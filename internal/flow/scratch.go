@@ -1,6 +1,8 @@
 package flow
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -97,4 +99,61 @@ func (c *Config) lockResults(flow string) (release func(), err error) {
 		return nil, err
 	}
 	return func() { l.Release() }, nil
+}
+
+// binsPrefix names the directories that keep a module's test binaries
+// from run to run; binsMaxAge is how long one may go unused before a run
+// removes it.
+const (
+	binsPrefix = "bins-"
+	binsMaxAge = 30 * 24 * time.Hour
+)
+
+// keptBins returns the directory where this module's test binaries are
+// built, kept from one run to the next under root (default scratchRoot):
+// go test -c does not link a binary again when the one in its output
+// directory is up to date, so an unchanged package costs no link. A run
+// that finds the directory in use by another builds into fallback. Bins
+// directories unused for binsMaxAge are removed.
+func (c *Config) keptBins(fallback string) (dir string, release func()) {
+	root := c.TempDir
+	if root == "" {
+		root = scratchRoot()
+	}
+	removeStaleBins(root)
+	abs, err := filepath.Abs(c.Dir)
+	if err != nil {
+		return fallback, func() {}
+	}
+	sum := sha256.Sum256([]byte(abs))
+	dir = filepath.Join(root, binsPrefix+hex.EncodeToString(sum[:8]))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fallback, func() {}
+	}
+	l, err := lock.Acquire(dir+scratchLock, "test binaries of a benchgate run")
+	if err != nil {
+		return fallback, func() {}
+	}
+	now := time.Now()
+	os.Chtimes(dir, now, now)
+	return dir, func() { l.Release() }
+}
+
+// removeStaleBins removes the bins directories under root unused for
+// binsMaxAge whose lock is free.
+func removeStaleBins(root string) {
+	entries, _ := os.ReadDir(root)
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), binsPrefix) {
+			continue
+		}
+		dir := filepath.Join(root, e.Name())
+		_, statErr := os.Stat(dir + scratchLock)
+		free := errors.Is(statErr, os.ErrNotExist) || lock.Free(dir+scratchLock)
+		if info, err := e.Info(); err != nil || time.Since(info.ModTime()) < binsMaxAge || !free {
+			continue
+		}
+		os.RemoveAll(dir)
+		os.Remove(dir + scratchLock)
+	}
 }
