@@ -85,8 +85,8 @@ type Config struct {
 	// Stdout receives reports, Stderr progress and notes.
 	// Default os.Stdout and os.Stderr.
 	Stdout, Stderr io.Writer
-	// TempDir is where scratch trees and binaries go. Default: benchgate's
-	// folder in the user cache directory.
+	// TempDir is where scratch trees and the test binaries kept from run
+	// to run go. Default: benchgate's folder in the user cache directory.
 	TempDir string
 	// Deadline bounds a whole run (BENCH_DEADLINE); past it the run stops
 	// with no verdict. Default 60 minutes.
