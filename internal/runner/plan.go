@@ -100,6 +100,8 @@ type Plan struct {
 
 	bins      map[string]map[string]string // tree name -> import path -> binary
 	startCost map[string]time.Duration     // binary -> its run time without benchmarks
+	costs     *costCache                   // what each binary's benchmarks cost, from run to run
+	costKeys  map[string]string            // binary -> its key in costs
 	goVersion map[string]string            // tree name -> the Go that built it
 }
 
@@ -180,7 +182,8 @@ func (s Stats) String() string {
 // become new or missing); a package with no tests is skipped with a note.
 func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, prog Progress) (*Plan, error) {
 	start := time.Now()
-	p := &Plan{Trees: trees, bins: map[string]map[string]string{}, goVersion: map[string]string{}, startCost: map[string]time.Duration{}}
+	p := &Plan{Trees: trees, bins: map[string]map[string]string{}, goVersion: map[string]string{}, startCost: map[string]time.Duration{},
+		costs: loadCosts(filepath.Join(binDir, CostsFile)), costKeys: map[string]string{}}
 	defer func() { p.Stats.Build = time.Since(start); p.Stats.Total = p.Stats.Build }()
 	// Every tree's suites are listed at once; the results are taken in
 	// order, so the first suite that lists a package owns it.

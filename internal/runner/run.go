@@ -93,8 +93,15 @@ func (p *Plan) round(ctx context.Context, round int, label string, units []unit,
 			if err := ctx.Err(); err != nil {
 				return err, nil
 			}
-			before := p.Stats
+			before, at := p.Stats, bufs[tr.Name].Len()
 			fails, rerr := runBinary(ctx, bin, pkgDir(tr, pk), u, pk.Suite, bufs[tr.Name], &p.Stats)
+			if k := p.costKeys[bin]; k != "" && len(fails) == 0 {
+				ns := map[string]float64{}
+				for _, c := range nsPerOp(bufs[tr.Name].Bytes()[at:]) {
+					ns[c.Name] = c.NS
+				}
+				p.costs.update(k, ns)
+			}
 			p.Stats.Starts += p.startCost[bin]
 			p.Stats.addUntimed(u.Label, p.Stats.Exec-before.Exec-(p.Stats.Timed-before.Timed)-p.startCost[bin])
 			if err := ctx.Err(); err != nil {
@@ -213,6 +220,15 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	prog.Finish()
 	if err := p.write(bufs, func(tr *Tree) string { return tr.Out }, interrupted); err != nil {
 		return nil, err
+	}
+	if interrupted == nil {
+		keep := map[string]bool{}
+		for _, k := range p.costKeys {
+			keep[k] = true
+		}
+		if err := p.costs.save(keep); err != nil {
+			prog.Note(fmt.Sprintf("note: the benchmarks' costs were not saved for the next run: %v", err))
+		}
 	}
 	var fresh map[string]*bytes.Buffer
 	if opts.Confirm != nil && opts.Confirm.Select != nil && len(p.Trees) > 1 {

@@ -36,43 +36,72 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 	start := time.Now()
 	defer func() { p.Stats.Pilot += time.Since(start) }()
 	pkgUnits := p.packageUnits(opts.Bench, pilot.String(), nil)
-	prog.Note(fmt.Sprintf("pilot: measuring each benchmark's cost for %s on each side, to give both sides the same iteration counts", pilot))
-	prog.Start(p.steps(pkgUnits))
-	type cost struct {
+	// A binary unchanged since the last run (same Go build ID) needs no
+	// pilot: its costs are remembered.
+	keys := map[[2]string]string{} // (tree, import path) -> cost cache key
+	known := 0
+	for _, u := range pkgUnits {
+		pk := p.Packages[u.pkg]
+		for _, tr := range p.Trees {
+			if bin := p.bins[tr.Name][pk.ImportPath]; bin != "" {
+				k := costKey(bin, opts.Bench)
+				keys[[2]string{tr.Name, pk.ImportPath}] = k
+				p.costKeys[bin] = k
+				if _, ok := p.costs.get(k); ok {
+					known++
+				}
+			}
+		}
+	}
+	note := fmt.Sprintf("pilot: measuring each benchmark's cost for %s on each side, to give both sides the same iteration counts", pilot)
+	if known > 0 {
+		note += fmt.Sprintf(" (%d of %d binaries unchanged since the last run: their costs are known)", known, len(keys))
+	}
+	prog.Note(note)
+	prog.Start(p.steps(pkgUnits) - known)
+	type sideCosts struct {
 		trees []string
 		nsLog float64 // sum of log(ns/op) over trees
 	}
-	costs := map[int]map[string]*cost{} // package -> benchmark -> cost
-	var order [][2]any                  // (package, benchmark) in first-seen order
+	costs := map[int]map[string]*sideCosts{} // package -> benchmark -> cost
+	var order [][2]any                       // (package, benchmark) in first-seen order
 	for _, u := range pkgUnits {
 		pk := p.Packages[u.pkg]
-		costs[u.pkg] = map[string]*cost{}
+		costs[u.pkg] = map[string]*sideCosts{}
 		for _, tr := range p.Trees {
 			bin := p.bins[tr.Name][pk.ImportPath]
 			if bin == "" {
 				continue
 			}
-			prog.Step(fmt.Sprintf("pilot %s %s", u.Label, tr.Name))
-			var out bytes.Buffer
-			var discard Stats
-			fails, err := runBinary(ctx, bin, pkgDir(tr, pk), u, pk.Suite, &out, &discard)
-			if ctx.Err() != nil {
-				return nil, fmt.Errorf("benchmark run interrupted: %w", ctx.Err())
+			key := keys[[2]string{tr.Name, pk.ImportPath}]
+			measured, ok := p.costs.get(key)
+			if !ok {
+				prog.Step(fmt.Sprintf("pilot %s %s", u.Label, tr.Name))
+				var out bytes.Buffer
+				var discard Stats
+				fails, err := runBinary(ctx, bin, pkgDir(tr, pk), u, pk.Suite, &out, &discard)
+				if ctx.Err() != nil {
+					return nil, fmt.Errorf("benchmark run interrupted: %w", ctx.Err())
+				}
+				if err != nil {
+					return nil, err
+				}
+				res.fail(tr, pk, "", fails, prog)
+				measured = nsPerOp(out.Bytes())
+				if len(fails) == 0 {
+					p.costs.put(key, measured)
+				}
 			}
-			if err != nil {
-				return nil, err
-			}
-			res.fail(tr, pk, "", fails, prog)
-			for name, ns := range nsPerOp(out.Bytes()) {
-				c := costs[u.pkg][name]
+			for _, m := range measured {
+				c := costs[u.pkg][m.Name]
 				if c == nil {
-					c = &cost{}
-					costs[u.pkg][name] = c
-					order = append(order, [2]any{u.pkg, name})
+					c = &sideCosts{}
+					costs[u.pkg][m.Name] = c
+					order = append(order, [2]any{u.pkg, m.Name})
 				}
 				if !slices.Contains(c.trees, tr.Name) {
 					c.trees = append(c.trees, tr.Name)
-					c.nsLog += math.Log(max(ns, 1e-3))
+					c.nsLog += math.Log(max(m.NS, 1e-3))
 				}
 			}
 		}
@@ -149,10 +178,11 @@ func LeafPattern(name string) string {
 }
 
 // nsPerOp returns the ns/op of each benchmark (name without its -N
-// suffix) in Go benchmark output; with several lines of one benchmark,
-// the last.
-func nsPerOp(out []byte) map[string]float64 {
-	m := map[string]float64{}
+// suffix) in Go benchmark output, in the order they ran; with several
+// lines of one benchmark, the last.
+func nsPerOp(out []byte) []cost {
+	var costs []cost
+	at := map[string]int{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
 	for sc.Scan() {
@@ -164,12 +194,18 @@ func nsPerOp(out []byte) map[string]float64 {
 		for i := 2; i+1 < len(f); i += 2 {
 			if f[i+1] == "ns/op" {
 				if ns, err := strconv.ParseFloat(f[i], 64); err == nil {
-					m[trimProcs(f[0])] = ns
+					name := trimProcs(f[0])
+					if j, ok := at[name]; ok {
+						costs[j].NS = ns
+					} else {
+						at[name] = len(costs)
+						costs = append(costs, cost{name, ns})
+					}
 				}
 			}
 		}
 	}
-	return m
+	return costs
 }
 
 // trimProcs removes the -N GOMAXPROCS suffix go test appends to a

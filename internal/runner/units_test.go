@@ -3,7 +3,9 @@ package runner
 import (
 	"bytes"
 	"context"
+	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -205,5 +207,102 @@ func BenchmarkHang(b *testing.B) { time.Sleep(time.Hour) }
 	}
 	if time.Since(start) > time.Minute || len(res.Failures) != 1 || !strings.Contains(res.Failures[0], "timed out") {
 		t.Errorf("failures %q after %s; want the hang named as timed out", res.Failures, time.Since(start))
+	}
+}
+
+// TestPilotCostsRemembered: a second run with the same binaries knows
+// their costs and runs no pilot; after the current side's code changes,
+// only its binary is measured again. Both sides keep one iteration count.
+func TestPilotCostsRemembered(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs test binaries")
+	}
+	trees := twoSides(t)
+	binDir := t.TempDir()
+	run := func() string {
+		t.Helper()
+		plan, err := Prepare(context.Background(), trees, []Suite{{Name: "s", Patterns: []string{"./..."}}}, binDir, NewProgress(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var log bytes.Buffer
+		if _, err := plan.Run(context.Background(), Options{Bench: ".", Time: "10ms", Count: 2}, NewProgress(&log)); err != nil {
+			t.Fatal(err)
+		}
+		base, cur := iterations(t, trees[0].Out), iterations(t, trees[1].Out)
+		for name, bn := range base {
+			if strings.Join(bn, " ") != strings.Join(cur[name], " ") {
+				t.Errorf("%s: iterations base %v, current %v", name, bn, cur[name])
+			}
+		}
+		return log.String()
+	}
+	if log := run(); strings.Contains(log, "unchanged since the last run") || !strings.Contains(log, "pilot fixture/work base") || !strings.Contains(log, "pilot fixture/work current") {
+		t.Errorf("first run: want a pilot of both sides:\n%s", log)
+	}
+	if log := run(); !strings.Contains(log, "2 of 2 binaries unchanged") || strings.Contains(log, "pilot fixture/work") {
+		t.Errorf("second run: want no pilot run:\n%s", log)
+	}
+	if err := fixture.Write(trees[1].Dir, fixture.Spec{Benches: []fixture.Bench{{Name: "Work", Work: 1600, Sizes: []int{1, 8}}, {Name: "Steady", Work: 500}}}.Files()); err != nil {
+		t.Fatal(err)
+	}
+	if log := run(); !strings.Contains(log, "1 of 2 binaries unchanged") || !strings.Contains(log, "pilot fixture/work current") || strings.Contains(log, "pilot fixture/work base") {
+		t.Errorf("after changing the current side: want its pilot only:\n%s", log)
+	}
+}
+
+// TestBuildID: the build ID read from a binary is the one go tool buildid
+// prints.
+func TestBuildID(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a test binary")
+	}
+	trees := twoSides(t)
+	bins, _, err := build(context.Background(), trees[0], []string{fixture.Package}, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := bins[fixture.Package]
+	want, err := exec.Command("go", "tool", "buildid", bin).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := buildID(bin); got == "" || got != strings.TrimSpace(string(want)) {
+		t.Errorf("buildID %q, go tool buildid %q", got, want)
+	}
+	if buildID(filepath.Join(t.TempDir(), "missing")) != "" {
+		t.Error("a missing file has a build ID")
+	}
+}
+
+// TestCostCacheSave: a binary's new key replaces its old entries; other
+// binaries' entries stay.
+func TestCostCacheSave(t *testing.T) {
+	path := filepath.Join(t.TempDir(), CostsFile)
+	c := loadCosts(path)
+	c.put("base/a.test|id1|2|.", []cost{{"BenchmarkA", 10}})
+	c.put("base/b.test|id1|2|.", []cost{{"BenchmarkB", 20}})
+	if err := c.save(map[string]bool{"base/a.test|id1|2|.": true, "base/b.test|id1|2|.": true}); err != nil {
+		t.Fatal(err)
+	}
+	c = loadCosts(path)
+	c.put("base/a.test|id2|2|.", []cost{{"BenchmarkA", 30}})
+	c.update("base/a.test|id2|2|.", map[string]float64{"BenchmarkA": 40})
+	if err := c.save(map[string]bool{"base/a.test|id2|2|.": true}); err != nil {
+		t.Fatal(err)
+	}
+	c = loadCosts(path)
+	if _, ok := c.get("base/a.test|id1|2|."); ok {
+		t.Error("a.test's old entry stayed")
+	}
+	if e, ok := c.get("base/a.test|id2|2|."); !ok || e[0].NS != 40 {
+		t.Errorf("a.test's new entry %v, want 40 ns/op", e)
+	}
+	if _, ok := c.get("base/b.test|id1|2|."); !ok {
+		t.Error("b.test's entry was dropped")
+	}
+	c.put("base/c.test|id1|2|.", []cost{{"BenchmarkC", math.NaN()}})
+	if _, ok := c.get("base/c.test|id1|2|."); ok {
+		t.Error("a NaN cost was taken for known")
 	}
 }

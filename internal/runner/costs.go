@@ -1,0 +1,167 @@
+package runner
+
+import (
+	"bytes"
+	"debug/elf"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/benchgate/benchgate/internal/atomicfile"
+)
+
+// CostsFile is the file, in the binaries' directory, that remembers what
+// each benchmark of each test binary cost per op.
+const CostsFile = "costs.json"
+
+// A cost is one benchmark's measured ns/op.
+type cost struct {
+	Name string  `json:"name"`
+	NS   float64 `json:"ns_per_op"`
+}
+
+// costCache remembers, per test binary (its Go build ID, so a binary
+// linked again from changed code is a new entry) and -test.bench pattern,
+// the benchmarks it ran and what each cost per op: the pilot of an
+// unchanged binary is then known and skipped. The rounds keep the costs
+// current. Machine-specific: it lives with the binaries.
+type costCache struct {
+	mu      sync.Mutex
+	path    string
+	Entries map[string][]cost `json:"entries"`
+	changed bool
+}
+
+// loadCosts reads the cache at path; a missing or unreadable one is empty.
+func loadCosts(path string) *costCache {
+	c := &costCache{path: path}
+	if b, err := os.ReadFile(path); err == nil {
+		json.Unmarshal(b, c)
+	}
+	if c.Entries == nil {
+		c.Entries = map[string][]cost{}
+	}
+	return c
+}
+
+// costKey is the cache key of bin run with -test.bench=bench: the
+// binary's place (side and file name), its Go build ID, the CPUs and the
+// pattern; "" when the binary has no Go build ID.
+func costKey(bin, bench string) string {
+	id := buildID(bin)
+	if id == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s|%s|%d|%s", binPlace(bin), id, runtime.NumCPU(), bench)
+}
+
+func binPlace(bin string) string {
+	return filepath.Base(filepath.Dir(bin)) + "/" + filepath.Base(bin)
+}
+
+func (c *costCache) get(key string) ([]cost, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.Entries[key]
+	for _, x := range e {
+		if !(x.NS > 0 && x.NS < 1e15) || x.Name == "" { // NaN, negative, absurd: a damaged file
+			return nil, false
+		}
+	}
+	return e, ok && key != "" && len(e) > 0
+}
+
+// put records the costs of a whole pilot run.
+func (c *costCache) put(key string, costs []cost) {
+	if key == "" || len(costs) == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.Entries[key] = costs
+	c.changed = true
+}
+
+// update refreshes the costs of benchmarks of an entry from a later run.
+func (c *costCache) update(key string, ns map[string]float64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.Entries[key]
+	for i := range e {
+		if v, ok := ns[e[i].Name]; ok {
+			e[i].NS = v
+			c.changed = true
+		}
+	}
+}
+
+// save writes the cache if it changed. The keys of this run's binaries
+// replace every other entry of the same binary (built from other code, or
+// run with another pattern); other binaries' entries stay.
+func (c *costCache) save(keep map[string]bool) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	places := map[string]bool{}
+	for k := range keep {
+		place, _, _ := strings.Cut(k, "|")
+		places[place] = true
+	}
+	for k := range c.Entries {
+		if place, _, _ := strings.Cut(k, "|"); places[place] && !keep[k] {
+			delete(c.Entries, k)
+			c.changed = true
+		}
+	}
+	if !c.changed || c.path == "" {
+		return nil
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteBytes(c.path, b)
+}
+
+// buildID reads the Go build ID of an executable, as cmd/go does: in an
+// ELF binary from its .note.go.buildid note, otherwise after the
+// "\xff Go build ID: \"" marker in the first 32 KiB. "" when there is none.
+func buildID(bin string) string {
+	if f, err := elf.Open(bin); err == nil {
+		defer f.Close()
+		if sec := f.Section(".note.go.buildid"); sec != nil {
+			if b, err := sec.Data(); err == nil && len(b) >= 16 {
+				namesz, descsz := binary.LittleEndian.Uint32(b[0:]), binary.LittleEndian.Uint32(b[4:])
+				off := 12 + (int(namesz)+3)&^3
+				if string(b[12:12+min(int(namesz), 2)]) == "Go" && off+int(descsz) <= len(b) {
+					return string(b[off : off+int(descsz)])
+				}
+			}
+		}
+		return ""
+	}
+	f, err := os.Open(bin)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	buf := make([]byte, 32<<10)
+	n, _ := io.ReadFull(f, buf)
+	buf = buf[:n]
+	marker := []byte("\xff Go build ID: \"")
+	i := bytes.Index(buf, marker)
+	if i < 0 {
+		return ""
+	}
+	rest := buf[i+len(marker):]
+	j := bytes.IndexByte(rest, '"')
+	if j < 0 {
+		return ""
+	}
+	return string(rest[:j])
+}
