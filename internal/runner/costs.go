@@ -28,9 +28,13 @@ type cost struct {
 
 // costCache remembers, per test binary (its Go build ID, so a binary
 // linked again from changed code is a new entry) and -test.bench pattern,
-// the benchmarks it ran and what each cost per op: the pilot of an
-// unchanged binary is then known and skipped. The rounds keep the costs
-// current. Machine-specific: it lives with the binaries.
+// what its pilot measured: the benchmarks it ran and what each cost per
+// op. The pilot of an unchanged binary is then skipped and its iteration
+// counts are the ones the last run used. (Not refreshed from the rounds:
+// their longer runs cost more per op than the pilot's, about 1.45x on
+// this repository's suites, so counts taken from them would shorten every
+// run from one run to the next.) Machine-specific: it lives with the
+// binaries.
 type costCache struct {
 	mu      sync.Mutex
 	path    string
@@ -86,19 +90,6 @@ func (c *costCache) put(key string, costs []cost) {
 	defer c.mu.Unlock()
 	c.Entries[key] = costs
 	c.changed = true
-}
-
-// update refreshes the costs of benchmarks of an entry from a later run.
-func (c *costCache) update(key string, ns map[string]float64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e := c.Entries[key]
-	for i := range e {
-		if v, ok := ns[e[i].Name]; ok {
-			e[i].NS = v
-			c.changed = true
-		}
-	}
 }
 
 // save writes the cache if it changed. The keys of this run's binaries

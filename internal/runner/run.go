@@ -93,15 +93,8 @@ func (p *Plan) round(ctx context.Context, round int, label string, units []unit,
 			if err := ctx.Err(); err != nil {
 				return err, nil
 			}
-			before, at := p.Stats, bufs[tr.Name].Len()
+			before := p.Stats
 			fails, rerr := runBinary(ctx, bin, pkgDir(tr, pk), u, pk.Suite, bufs[tr.Name], &p.Stats)
-			if k := p.costKeys[bin]; k != "" && len(fails) == 0 {
-				ns := map[string]float64{}
-				for _, c := range nsPerOp(bufs[tr.Name].Bytes()[at:]) {
-					ns[c.Name] = c.NS
-				}
-				p.costs.update(k, ns)
-			}
 			p.Stats.Starts += p.startCost[bin]
 			p.Stats.addUntimed(u.Label, p.Stats.Exec-before.Exec-(p.Stats.Timed-before.Timed)-p.startCost[bin])
 			if err := ctx.Err(); err != nil {

@@ -286,8 +286,7 @@ func TestCostCacheSave(t *testing.T) {
 		t.Fatal(err)
 	}
 	c = loadCosts(path)
-	c.put("base/a.test|id2|2|.", []cost{{"BenchmarkA", 30}})
-	c.update("base/a.test|id2|2|.", map[string]float64{"BenchmarkA": 40})
+	c.put("base/a.test|id2|2|.", []cost{{"BenchmarkA", 40}})
 	if err := c.save(map[string]bool{"base/a.test|id2|2|.": true}); err != nil {
 		t.Fatal(err)
 	}
