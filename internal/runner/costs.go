@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/benchgate/benchgate/internal/atomicfile"
 )
@@ -36,7 +35,6 @@ type cost struct {
 // run from one run to the next.) Machine-specific: it lives with the
 // binaries.
 type costCache struct {
-	mu      sync.Mutex
 	path    string
 	Entries map[string][]cost `json:"entries"`
 	changed bool
@@ -70,8 +68,6 @@ func binPlace(bin string) string {
 }
 
 func (c *costCache) get(key string) ([]cost, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	e, ok := c.Entries[key]
 	for _, x := range e {
 		if !(x.NS > 0 && x.NS < 1e15) || x.Name == "" { // NaN, negative, absurd: a damaged file
@@ -86,8 +82,6 @@ func (c *costCache) put(key string, costs []cost) {
 	if key == "" || len(costs) == 0 {
 		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.Entries[key] = costs
 	c.changed = true
 }
@@ -96,8 +90,6 @@ func (c *costCache) put(key string, costs []cost) {
 // replace every other entry of the same binary (built from other code, or
 // run with another pattern); other binaries' entries stay.
 func (c *costCache) save(keep map[string]bool) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	places := map[string]bool{}
 	for k := range keep {
 		place, _, _ := strings.Cut(k, "|")
