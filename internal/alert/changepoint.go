@@ -178,7 +178,7 @@ func codeSafe(s string) string {
 func slackChangePoint(ctx context.Context, cp ChangePoint, cfg Config, hc *http.Client) Result {
 	const ch = "slack"
 	s := cfg.Slack
-	if s.WebhookURL == "" && (s.Token == "" || s.Channel == "") {
+	if !s.Configured() {
 		return skipped(ch, noSlack)
 	}
 	repo := cfg.Run.Repo

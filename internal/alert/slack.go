@@ -23,14 +23,19 @@ type SlackConfig struct {
 	APIURL string
 }
 
+// Configured reports whether s can post: a webhook, or a bot token and a
+// channel.
+func (s SlackConfig) Configured() bool {
+	return s.WebhookURL != "" || s.Token != "" && s.Channel != ""
+}
+
 // TopRegressions is how many regressions the Slack message lists.
 const TopRegressions = 10
 
 func sendSlack(ctx context.Context, c *verdict.Comparison, cfg Config, hc *http.Client) Result {
 	const ch = "slack"
 	s := cfg.Slack
-	bot := s.Token != "" && s.Channel != ""
-	if s.WebhookURL == "" && !bot {
+	if !s.Configured() {
 		return skipped(ch, noSlack)
 	}
 	if c.Outcome() != verdict.Fail && !cfg.Always {

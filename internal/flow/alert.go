@@ -48,7 +48,7 @@ func Alert(ctx context.Context, cfg Config, opts AlertOptions) error {
 // alertHint names the settings of the channels that are not configured.
 func alertHint(w io.Writer, c alert.Config) {
 	var unset []string
-	if c.Slack.WebhookURL == "" && (c.Slack.Token == "" || c.Slack.Channel == "") {
+	if !c.Slack.Configured() {
 		unset = append(unset, "Slack: SLACK_WEBHOOK_URL, or SLACK_BOT_TOKEN and SLACK_CHANNEL")
 	}
 	if c.GitHub.Token == "" {
