@@ -38,16 +38,13 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 	pkgUnits := p.packageUnits(opts.Bench, pilot.String(), nil)
 	// A binary unchanged since the last run (same Go build ID) needs no
 	// pilot: its costs are remembered.
-	keys := map[[2]string]string{} // (tree, import path) -> cost cache key
 	known := 0
 	for _, u := range pkgUnits {
 		pk := p.Packages[u.pkg]
 		for _, tr := range p.Trees {
 			if bin := p.bins[tr.Name][pk.ImportPath]; bin != "" {
-				k := costKey(bin, opts.Bench)
-				keys[[2]string{tr.Name, pk.ImportPath}] = k
-				p.costKeys[bin] = k
-				if _, ok := p.costs.get(k); ok {
+				p.costKeys[bin] = costKey(bin, opts.Bench)
+				if _, ok := p.costs.get(p.costKeys[bin]); ok {
 					known++
 				}
 			}
@@ -55,7 +52,7 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 	}
 	note := fmt.Sprintf("pilot: measuring each benchmark's cost for %s on each side, to give both sides the same iteration counts", pilot)
 	if known > 0 {
-		note += fmt.Sprintf(" (%d of %d binaries unchanged since the last run: their costs are known)", known, len(keys))
+		note += fmt.Sprintf(" (%d of %d binaries unchanged since the last run: their costs are known)", known, len(p.costKeys))
 	}
 	prog.Note(note)
 	prog.Start(p.steps(pkgUnits) - known)
@@ -73,7 +70,7 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 			if bin == "" {
 				continue
 			}
-			key := keys[[2]string{tr.Name, pk.ImportPath}]
+			key := p.costKeys[bin]
 			measured, ok := p.costs.get(key)
 			if !ok {
 				prog.Step(fmt.Sprintf("pilot %s %s", u.Label, tr.Name))
