@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
-	"strings"
 )
 
 // build compiles one test binary per package with go test -c into dir. It
@@ -34,10 +34,19 @@ func build(ctx context.Context, tr *Tree, pkgs []string, dir string) (bins map[s
 	if unique {
 		args := append([]string{"test", "-c", "-trimpath", "-o", dir + string(filepath.Separator)}, pkgs...)
 		if _, err := goCmd(ctx, tr, args...); err == nil {
+			all := true
 			for _, p := range pkgs {
 				bins[p] = filepath.Join(dir, binName(p))
+				if _, err := os.Stat(bins[p]); err != nil {
+					all = false
+				}
 			}
-			return bins, failed, nil
+			if all {
+				return bins, failed, nil
+			}
+			// A binary is not where the go command's naming rule says:
+			// build each package to a file named here.
+			clear(bins)
 		} else if ctx.Err() != nil {
 			return nil, nil, ctx.Err()
 		}
@@ -56,9 +65,30 @@ func build(ctx context.Context, tr *Tree, pkgs []string, dir string) (bins map[s
 	return bins, failed, nil
 }
 
-// binName is the file name go test -c -o dir/ gives a package's binary.
+// binName is the file name go test -c -o dir/ gives a package's binary:
+// the last element of its import path, or the one before it when the
+// last is a major version (example.com/hash/v2 -> hash.test), whatever
+// the package's name.
 func binName(importPath string) string {
-	return importPath[strings.LastIndex(importPath, "/")+1:] + ".test"
+	dir, elem := path.Split(importPath)
+	if dir != "" && isMajorVersion(elem) {
+		elem = path.Base(path.Clean(dir))
+	}
+	return elem + ".test"
+}
+
+// isMajorVersion reports whether a path element is a module major
+// version suffix, v2 and up, as the go command sees it.
+func isMajorVersion(s string) bool {
+	if len(s) < 2 || s[0] != 'v' || s[1] == '0' || s == "v1" {
+		return false
+	}
+	for _, c := range s[1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // goCmd runs the go command in the tree's module root with GOWORK=off: a

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -48,9 +49,13 @@ type Profiled struct {
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._=-]+`)
 
 // ProfileDir is a benchmark's folder under dir: its short package and
-// name, made safe for a file name.
+// name, made safe for a file name, and a hash of the whole import path
+// and name, so that svc1/internal/store and svc2/internal/store (or
+// names that differ only in unsafe characters) never share one.
 func ProfileDir(dir, pkg, name string) string {
-	return filepath.Join(dir, unsafeName.ReplaceAllString(shortPkg(pkg)+"."+name, "_"))
+	h := fnv.New32a()
+	h.Write([]byte(pkg + "\x00" + name))
+	return filepath.Join(dir, fmt.Sprintf("%s-%08x", unsafeName.ReplaceAllString(shortPkg(pkg)+"."+name, "_"), h.Sum32()))
 }
 
 // profile runs the profiling rounds.

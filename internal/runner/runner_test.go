@@ -220,3 +220,21 @@ func TestStatsString(t *testing.T) {
 		t.Errorf("untimed work 3%% of the run is named: %q", got)
 	}
 }
+
+// TestBinName follows the go command's naming of go test -c -o dir/.
+func TestBinName(t *testing.T) {
+	for _, tc := range []struct{ path, want string }{
+		{"example.com/fixture/work", "work.test"},
+		{"github.com/cespare/xxhash/v2", "xxhash.test"},
+		{"example.com/m/v10/sub", "sub.test"},
+		{"example.com/m/v1", "v1.test"},
+		{"example.com/m/v0", "v0.test"},
+		{"example.com/m/v2x", "v2x.test"},
+		{"v2", "v2.test"},
+		{"gopkg.in/yaml.v3", "yaml.v3.test"},
+	} {
+		if got := binName(tc.path); got != tc.want {
+			t.Errorf("binName(%q) = %q, want %q", tc.path, got, tc.want)
+		}
+	}
+}
