@@ -123,6 +123,9 @@ func rowStatus(r *verdict.Row) string {
 	if r.Noisy {
 		s += " (noisy)"
 	}
+	if r.Reason != "" && r.Reason != verdict.ReasonNotReproduced {
+		s += " (" + r.Reason + ")"
+	}
 	return s + confirmation(r)
 }
 

@@ -190,7 +190,7 @@ func nsPerOp(out []byte) []cost {
 		f := strings.Fields(line)
 		for i := 2; i+1 < len(f); i += 2 {
 			if f[i+1] == "ns/op" {
-				if ns, err := strconv.ParseFloat(f[i], 64); err == nil {
+				if ns, err := strconv.ParseFloat(f[i], 64); err == nil && ns > 0 && !math.IsInf(ns, 0) {
 					name := trimProcs(f[0])
 					if j, ok := at[name]; ok {
 						costs[j].NS = ns

@@ -32,6 +32,10 @@ func TestMatchesBenchstat(t *testing.T) {
 		dir := filepath.Dir(basePath)
 		curPath := filepath.Join(dir, "current.txt")
 		t.Run(filepath.Base(dir), func(t *testing.T) {
+			if filepath.Base(dir) == "badnumbers" {
+				// benchstat itself grows without bound on a NaN sample.
+				t.Skip("non-finite samples, which benchstat cannot read")
+			}
 			base, err := verdict.ReadFile(basePath)
 			if err != nil {
 				t.Fatal(err)

@@ -171,6 +171,21 @@ func row(p seriesPair, base, current *Set, opts *Options, th *benchmath.Threshol
 		Noisy:          opts.Noisy[MetricKey(ref.Pkg, ref.Name, ref.DisplayUnit)],
 	}
 	assume := units.GetAssumption(ref.Unit)
+	if reason := invalid(p, class); reason != "" {
+		// Shown with its samples, never judged: the rest of the
+		// comparison stays intact.
+		r.Reason = reason
+		addWarning(&r.Warnings, r.Benchmark+" "+r.Unit+": "+reason)
+		for _, side := range []struct {
+			ser *Series
+			st  **Stats
+		}{{p.base, &r.Base}, {p.cur, &r.Current}} {
+			if side.ser != nil {
+				*side.st = &Stats{Center: Number(math.NaN()), Lo: Number(math.NaN()), Hi: Number(math.NaN()), N: len(side.ser.Values), Samples: scaled(side.ser)}
+			}
+		}
+		return r
+	}
 	var bs, cs *benchmath.Sample
 	if p.base != nil {
 		bs = benchmath.NewSample(slices.Clone(p.base.Values), th)
@@ -188,7 +203,8 @@ func row(p seriesPair, base, current *Set, opts *Options, th *benchmath.Threshol
 	case b == cur:
 		r.DeltaPct = 0
 	case b != 0:
-		r.DeltaPct = Number((cur/b - 1) * 100)
+		// Relative to |base|: from -100 to -200 is -100%, a decrease.
+		r.DeltaPct = Number((cur - b) / math.Abs(b) * 100)
 	default:
 		r.DeltaPct = Number(math.Inf(sign(cur - b)))
 	}
@@ -206,14 +222,45 @@ func row(p seriesPair, base, current *Set, opts *Options, th *benchmath.Threshol
 	return r
 }
 
+// The reasons a row is shown but not judged.
+const (
+	ReasonNoFinite = "no finite samples on one side (NaN or ±Inf were left out): not judged"
+	ReasonNegative = "negative samples, which a time, memory or throughput cannot be: not judged"
+)
+
+// invalid says why a pair of series cannot be judged: a side whose every
+// sample was non-finite, or negative samples of a unit that cannot be
+// negative. "" when it can be.
+func invalid(p seriesPair, class Class) string {
+	for _, ser := range []*Series{p.base, p.cur} {
+		if ser != nil && len(ser.Values) == 0 {
+			return ReasonNoFinite
+		}
+	}
+	if class != Latency && class != Memory && class != Throughput {
+		return ""
+	}
+	for _, ser := range []*Series{p.base, p.cur} {
+		if ser != nil && slices.ContainsFunc(ser.Values, func(v float64) bool { return v < 0 }) {
+			return ReasonNegative
+		}
+	}
+	return ""
+}
+
+func scaled(ser *Series) []float64 {
+	out := make([]float64, len(ser.Values))
+	for i, v := range ser.Values {
+		out[i] = v * ser.DisplayFactor
+	}
+	return out
+}
+
 func summarize(s *benchmath.Sample, ser *Series, assume benchmath.Assumption, confidence float64, warnings *[]string) *Stats {
 	sum := assume.Summary(s, confidence)
 	f := ser.DisplayFactor
 	st := &Stats{Center: Number(sum.Center * f), Lo: Number(sum.Lo * f), Hi: Number(sum.Hi * f), N: len(s.Values)}
-	st.Samples = make([]float64, len(ser.Values))
-	for i, v := range ser.Values {
-		st.Samples[i] = v * f
-	}
+	st.Samples = scaled(ser)
 	for _, w := range sum.Warnings {
 		addWarning(warnings, w.Error())
 	}
@@ -254,6 +301,10 @@ func decide(r *Row, opts *Options) {
 		r.Status = StatusMissing
 		name, _ := SplitProcs([]byte(r.Benchmark))
 		r.AllowedMissing = opts.missingAllowed(r.Pkg, name)
+		return
+	}
+	if r.Reason == ReasonNoFinite || r.Reason == ReasonNegative {
+		r.Status = StatusUndecided
 		return
 	}
 	r.Status = StatusOK

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 
@@ -51,6 +52,15 @@ type Set struct {
 	index   map[Key]*Series
 	names   nameCache
 	strings map[string]string
+	bad     map[Key]*dropped
+	badKeys []Key
+}
+
+// dropped counts the non-finite samples of one series that were left out,
+// with the first one's line.
+type dropped struct {
+	n     int
+	first string
 }
 
 // config returns a result's config value without allocating for values
@@ -120,6 +130,14 @@ func Read(r io.Reader, name string) (*Set, error) {
 		return nil, fmt.Errorf("reading %s: %w", name, err)
 	}
 	s.Units = br.Units()
+	for _, k := range s.badKeys {
+		d := s.bad[k]
+		w := fmt.Sprintf("%s: %s %s: a non-finite sample (NaN or ±Inf) was left out", d.first, k.Name, k.Unit)
+		if d.n > 1 {
+			w = fmt.Sprintf("%s: %s %s: %d non-finite samples (NaN or ±Inf) were left out, the first here", d.first, k.Name, k.Unit, d.n)
+		}
+		s.Warnings = append(s.Warnings, w)
+	}
 	if len(s.Series) == 0 {
 		return nil, fmt.Errorf("%s: %w (is it the output of go test -bench?)", name, ErrNoBenchmarks)
 	}
@@ -139,6 +157,13 @@ func (s *Set) add(res *benchfmt.Result) {
 	suite := s.config(res, "suite")
 	for _, v := range res.Values {
 		k := Key{Pkg: pkg, Name: name, Procs: procs, Unit: v.Unit}
+		bad := math.IsNaN(v.Value) || math.IsInf(v.Value, 0)
+		if bad {
+			// A NaN would stall the U test and an infinity has no
+			// place in JSON or in a median: the sample is left out and
+			// said, the rest of the series stays.
+			k = s.drop(res, k, v)
+		}
 		ser := s.index[k]
 		if ser == nil {
 			ser = &Series{Key: k, Suite: suite, DisplayUnit: v.Unit, DisplayFactor: 1}
@@ -151,8 +176,33 @@ func (s *Set) add(res *benchfmt.Result) {
 			s.index[k] = ser
 			s.Series = append(s.Series, ser)
 		}
-		ser.Values = append(ser.Values, v.Value)
+		if !bad {
+			ser.Values = append(ser.Values, v.Value)
+		}
 	}
+}
+
+// drop counts a non-finite sample of k. Its unit is the one written (an
+// infinite ns/op is not tidied to sec/op), so it is keyed by the tidied
+// unit the finite samples get.
+func (s *Set) drop(res *benchfmt.Result, k Key, v benchfmt.Value) Key {
+	if v.OrigUnit == "" {
+		if _, tidy := benchunit.Tidy(1, v.Unit); tidy != "" {
+			k.Unit = tidy
+		}
+	}
+	if s.bad == nil {
+		s.bad = map[Key]*dropped{}
+	}
+	d := s.bad[k]
+	if d == nil {
+		file, line := res.Pos()
+		d = &dropped{first: fmt.Sprintf("%s:%d", file, line)}
+		s.bad[k] = d
+		s.badKeys = append(s.badKeys, k)
+	}
+	d.n++
+	return k
 }
 
 // SplitProcs splits a full benchmark name (as benchfmt reads it, without
