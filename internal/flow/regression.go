@@ -87,6 +87,7 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 		return errors.Join(runErr, err)
 	}
 	if res != nil {
+		cmp.MarkFailed(func(pkg, name string) bool { return res.Failed("current", pkg, name) })
 		cmp.Gaps = append(cmp.Gaps, res.Failures...)
 		if cmp.Profiles, err = cfg.diffProfiles(res.Profiles); err != nil {
 			return errors.Join(runErr, err)

@@ -48,6 +48,9 @@ var DefaultOptions = Options{Bench: ".", Time: "100ms", Count: 6}
 type Result struct {
 	// Failures name benchmarks or binaries that failed, per side.
 	Failures []string
+	// failed holds, per tree and import path, the benchmarks whose run
+	// failed ("" for a run of the whole package).
+	failed map[string]map[string][]string
 	// Profiles are the benchmarks profiled, with their raw profiles.
 	Profiles []Profiled
 }
@@ -101,6 +104,9 @@ func (p *Plan) round(ctx context.Context, round int, label string, units []unit,
 				return err, nil
 			}
 			res.fail(tr, pk, "", fails, prog)
+			if len(fails) > 0 {
+				res.markFailed(tr.Name, pk.ImportPath, u.leaf)
+			}
 			if rerr != nil {
 				return nil, rerr
 			}
@@ -140,6 +146,35 @@ func (r *Result) fail(tr *Tree, pk Package, what string, fails []string, prog Pr
 			prog.Note("FAIL " + msg)
 		}
 	}
+}
+
+func (r *Result) markFailed(tree, pkg, leaf string) {
+	if r.failed == nil {
+		r.failed = map[string]map[string][]string{}
+	}
+	if r.failed[tree] == nil {
+		r.failed[tree] = map[string][]string{}
+	}
+	if !slices.Contains(r.failed[tree][pkg], leaf) {
+		r.failed[tree][pkg] = append(r.failed[tree][pkg], leaf)
+	}
+}
+
+// Failed reports whether a run that could have measured benchmark name
+// (without its -N suffix) of package pkg failed on tree: a run of that
+// benchmark, or of its whole package (a crash ends the benchmarks after
+// it too). Such a benchmark is absent from the tree's results for want
+// of evidence, not because it is gone.
+func (r *Result) Failed(tree, pkg, name string) bool {
+	if r == nil {
+		return false
+	}
+	for _, leaf := range r.failed[tree][pkg] {
+		if leaf == "" || leaf == name || strings.HasPrefix(name, leaf+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // ErrBenchmarkFailed is wrapped by Run's error when a benchmark failed or a

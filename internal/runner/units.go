@@ -84,6 +84,9 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 					return nil, err
 				}
 				res.fail(tr, pk, "", fails, prog)
+				if len(fails) > 0 {
+					res.markFailed(tr.Name, pk.ImportPath, "")
+				}
 				measured = nsPerOp(out.Bytes())
 				if len(fails) == 0 {
 					p.costs.put(key, measured)

@@ -240,6 +240,27 @@ func (c *Comparison) Outcome() Outcome {
 	return Pass
 }
 
+// ReasonFailed is the reason of a row missing on the current side because
+// the benchmark's run failed there (a panic, os.Exit, a timeout).
+const ReasonFailed = "failed on the current side: no evidence either way"
+
+// MarkFailed turns every row missing on the current side whose benchmark
+// failed there (failed(pkg, name without -N) is true) into an undecided
+// row with ReasonFailed: a crash is a gap in the evidence, not a removed
+// benchmark. The summary is counted again.
+func (c *Comparison) MarkFailed(failed func(pkg, name string) bool) {
+	for i := range c.Rows {
+		r := &c.Rows[i]
+		if r.Status != StatusMissing {
+			continue
+		}
+		if name, _ := SplitProcs([]byte(r.Benchmark)); failed(r.Pkg, name) {
+			r.Status, r.Reason, r.AllowedMissing = StatusUndecided, ReasonFailed, false
+		}
+	}
+	c.count()
+}
+
 // ChangeInterval is the range of the change, in percent, that the two
 // sides' confidence intervals allow: from current.Lo/base.Hi-1 to
 // current.Hi/base.Lo-1. ok is false when a side is missing or an interval
