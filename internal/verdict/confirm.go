@@ -14,10 +14,11 @@ type Confirmation struct {
 }
 
 // NeedsConfirmation reports whether a row's status would fail or praise
-// someone and so must be reproduced: a significant regression or
-// improvement (an unverified one cannot be tested again either way).
+// someone and so must be reproduced: a regression or improvement, also an
+// unverified one (too few samples for the test: fresh rounds must then
+// show the same change beyond the threshold).
 func NeedsConfirmation(r *Row) bool {
-	return (r.Status == StatusRegression || r.Status == StatusImprovement) && !r.Unverified
+	return r.Status == StatusRegression || r.Status == StatusImprovement
 }
 
 // Confirm applies fresh evidence to c: fresh compares the same
