@@ -11,6 +11,7 @@ package bench
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -42,6 +43,9 @@ func load(uses settings.Use) (*settings.Values, error) {
 	v, err := settings.Load(settings.Environ, uses, Suites)
 	if err != nil {
 		return nil, flow.Exit(err)
+	}
+	for _, w := range settings.Unknown(os.Environ()) {
+		fmt.Fprintln(os.Stderr, "warning: "+w)
 	}
 	v.Accuracy.Progress = os.Stderr
 	return v, nil

@@ -145,3 +145,27 @@ func assertStatus(t *testing.T, dir, state string, exit int) flow.RunStatus {
 	}
 	return st
 }
+
+// TestBadFileBaseFoundFirst: a file: base that is garbage, empty or a
+// directory is refused before anything is built or measured.
+func TestBadFileBaseFoundFirst(t *testing.T) {
+	r := testrepo.New(t)
+	r.Commit("first", module(1000, false))
+	dir := t.TempDir()
+	garbage, empty := filepath.Join(dir, "garbage.txt"), filepath.Join(dir, "empty.txt")
+	os.WriteFile(garbage, []byte("\x00\x01 not benchmarks\nBenchmark\n"), 0o644)
+	os.WriteFile(empty, nil, 0o644)
+	for _, base := range []string{garbage, empty, dir} {
+		t.Run(filepath.Base(base), func(t *testing.T) {
+			cfg, out := config(t, r.Dir)
+			cfg.Base = "file:" + base
+			err := flow.Regression(context.Background(), cfg)
+			if code := flow.ExitCode(err); code != 2 || !strings.Contains(err.Error(), "BENCH_BASE=file:"+base) {
+				t.Fatalf("exit %d, err %v; want 2 naming the file\n%s", code, err, out)
+			}
+			if _, err := os.Stat(filepath.Join(cfg.ResultsDir, flow.CurrentFile)); !os.IsNotExist(err) {
+				t.Errorf("the current side was benchmarked before the base file was read")
+			}
+		})
+	}
+}

@@ -48,6 +48,11 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 		if _, err := os.Stat(file); err != nil {
 			return fmt.Errorf("BENCH_BASE=%s: %w: save a baseline with bench:saveBaseline, or set BENCH_BASE to a git revision", cfg.Base, err)
 		}
+		// Read before anything is built: a bad file is found in a
+		// second, not after the current side was benchmarked.
+		if _, err := verdict.ReadFile(file); err != nil {
+			return fmt.Errorf("BENCH_BASE=%s: %w: name a results file written by bench:saveBaseline or go test -bench", cfg.Base, err)
+		}
 		fmt.Fprintf(cfg.Stderr, "comparing with the saved results %s, measured at another time: only the current side runs\n", file)
 		if cfg.Adaptive {
 			fmt.Fprintf(cfg.Stderr, "note: adaptive sampling needs both sides in one run; against a saved results file only the current side runs, so it runs exactly %d rounds (set BENCH_BASE to a git revision to use it)\n", cfg.Run.Count)

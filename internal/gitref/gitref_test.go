@@ -57,6 +57,9 @@ func TestResolve(t *testing.T) {
 	if _, err := repo.Resolve("no-such-branch"); err == nil || !strings.Contains(err.Error(), `resolving "no-such-branch"`) {
 		t.Errorf("unknown revision: err = %v", err)
 	}
+	if _, err := repo.Resolve("HEAD~999"); err == nil || !strings.Contains(err.Error(), `resolving "HEAD~999": it goes back further than the history: HEAD has 2 first-parent ancestors`) {
+		t.Errorf("HEAD~999 in a history of 3 commits: err = %v", err)
+	}
 }
 
 func TestMergeBase(t *testing.T) {

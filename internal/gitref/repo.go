@@ -7,6 +7,7 @@ package gitref
 import (
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 	"time"
@@ -62,6 +63,15 @@ func (c Commit) Short() string { return c.Hash.String()[:7] }
 // HEAD~N.
 func (r *Repo) Resolve(rev string) (Commit, error) {
 	h, err := r.git.ResolveRevision(plumbing.Revision(rev))
+	if errors.Is(err, io.EOF) {
+		// go-git's word for walking past the first commit (HEAD~999).
+		if start, _, ok := strings.Cut(rev, "~"); ok && start != "" {
+			if n, derr := r.depth(start); derr == nil {
+				return Commit{}, fmt.Errorf("resolving %q: it goes back further than the history: %s has %d first-parent ancestors (a shallow clone has fewer: fetch more with fetch-depth: 0)", rev, start, n)
+			}
+		}
+		return Commit{}, fmt.Errorf("resolving %q: it goes back further than the history (a shallow clone? fetch more with fetch-depth: 0)", rev)
+	}
 	if err != nil {
 		return Commit{}, r.explain(fmt.Sprintf("resolving %q", rev), err)
 	}
@@ -69,6 +79,22 @@ func (r *Repo) Resolve(rev string) (Commit, error) {
 		return Commit{}, r.explain(fmt.Sprintf("resolving %q (%s)", rev, h.String()[:7]), err)
 	}
 	return Commit{Rev: rev, Hash: *h}, nil
+}
+
+// depth counts the first-parent ancestors of rev.
+func (r *Repo) depth(rev string) (int, error) {
+	h, err := r.git.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return 0, err
+	}
+	c, err := r.git.CommitObject(*h)
+	n := 0
+	for err == nil && c.NumParents() > 0 {
+		if c, err = c.Parent(0); err == nil {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // MergeBase returns the best common ancestor of two revisions.

@@ -23,6 +23,20 @@ func list(dst func(*Values) *[]string) func(string, *Values) error {
 	return func(s string, v *Values) error { *dst(v) = splitList(s); return nil }
 }
 
+// patterns sets a list of package patterns; one that starts with "-"
+// would be a flag of the go command, not a package.
+func patterns(dst func(*Values) *[]string) func(string, *Values) error {
+	return func(s string, v *Values) error {
+		for _, p := range splitList(s) {
+			if strings.HasPrefix(p, "-") {
+				return fmt.Errorf("%q is a flag, not a package pattern: use patterns such as ./... or ./storage/...", p)
+			}
+		}
+		*dst(v) = splitList(s)
+		return nil
+	}
+}
+
 func splitList(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
 }

@@ -64,6 +64,7 @@ func TestBadValues(t *testing.T) {
 		{"BENCH_CURRENT_GO", "go1.27.3; rm -rf /", "go1.27.3"},
 		{"BENCH_HISTORY_DAYS", "0", "365"},
 		{"BENCH_TREND_MIN_CHANGE", "none", "15"},
+		{"BENCH_PACKAGES", "-toolexec=/tmp/x,./...", "./storage/..."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {
@@ -186,5 +187,19 @@ func TestDocTables(t *testing.T) {
 		if got := s[i+len(begin) : j]; got != want.String() {
 			t.Errorf("%s's settings table differs from the code; run go test ./internal/settings -update\ndoc:\n%s\ncode:\n%s", doc.path, got, want.String())
 		}
+	}
+}
+
+// TestUnknown warns of a BENCH_ or _THRESHOLD variable that is no
+// setting, naming the closest one, and of nothing else.
+func TestUnknown(t *testing.T) {
+	got := Unknown([]string{"BENCH_COUNTT=10", "LATENCY_TRESHOLD=5", "BENCH_COUNT=6", "HOME=/root", "MEMORY_THRESHOLD=3", "BENCH_SENSITIV=1"})
+	want := []string{
+		"BENCH_COUNTT is not a setting and is ignored; did you mean BENCH_COUNT? (bench:env lists them all)",
+		"LATENCY_TRESHOLD is not a setting and is ignored; did you mean LATENCY_THRESHOLD? (bench:env lists them all)",
+		"BENCH_SENSITIV is not a setting and is ignored; did you mean BENCH_SENSITIVE? (bench:env lists them all)",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Unknown:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

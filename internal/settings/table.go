@@ -37,7 +37,7 @@ var Table = []Setting{
 		}},
 	{Name: "BENCH_PACKAGES", Default: "the suites' packages", Uses: Run,
 		Doc: "package patterns replacing the suites, e.g. ./...",
-		set: list(func(v *Values) *[]string { return &v.Config.Packages })},
+		set: patterns(func(v *Values) *[]string { return &v.Config.Packages })},
 	{Name: "BENCH_FILTER", Default: ".", Uses: Run,
 		Doc: "-bench regular expression (one per /-separated level)",
 		set: func(s string, v *Values) error {
