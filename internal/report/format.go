@@ -76,6 +76,10 @@ func Evidence(r *verdict.Row) string {
 	switch {
 	case r.Unverified:
 		return "unverified " + n
+	case r.Class == verdict.Instructions && r.SpreadPct.Finite():
+		return fmt.Sprintf("counted ±%.2f%% %s", float64(r.SpreadPct), n)
+	case r.Class == verdict.Instructions:
+		return "counted " + n
 	case r.P.Finite():
 		return fmt.Sprintf("p=%.3f %s", float64(r.P), n)
 	}
@@ -110,6 +114,8 @@ func StatusLabel(s verdict.Status) string {
 		return "⚠️ Missing"
 	case verdict.StatusNew:
 		return "🆕 New"
+	case verdict.StatusNotCounted:
+		return "⚪ Not counted"
 	}
 	return "✅ OK"
 }

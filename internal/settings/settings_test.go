@@ -121,7 +121,7 @@ func TestGoodValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := v.Config
-	if want := (verdict.Thresholds{Throughput: 3, Latency: 7, Memory: 3, Improvement: 3}); c.Verdict.Thresholds != want {
+	if want := (verdict.Thresholds{Throughput: 3, Latency: 7, Memory: 3, Improvement: 3, Instructions: 2}); c.Verdict.Thresholds != want {
 		t.Errorf("thresholds %+v, want %+v: sensitive mode, then the explicit latency", c.Verdict.Thresholds, want)
 	}
 	if c.Adaptive || c.Confirm || c.Run.Time != "500x" || c.Run.Count != 10 || c.Verdict.Correction != verdict.CorrectionHolm || c.Deadline != 5*time.Minute {

@@ -16,8 +16,15 @@ const (
 	Latency    Class = "latency"    // sec/op and other time units, such as p99-ns/op; lower is better
 	Memory     Class = "memory"     // B/op, allocs/op; lower is better
 	Other      Class = "other"      // a custom unit with a declared better= direction
+	// Instructions is instructions/op, counted (not timed); lower is
+	// better. Its samples are near-deterministic, so it has a decision
+	// rule of its own (see decideCounted).
+	Instructions Class = "instructions"
 	Info       Class = "info"       // a custom unit with no direction: shown, never gated
 )
+
+// InstructionsUnit is the unit of counted instructions per operation.
+const InstructionsUnit = "instructions/op"
 
 // timeUnit matches a numerator that measures time: sec, ns, us, µs, ms or s,
 // alone or as the last dash-separated word (p99-ns, wait-sec).
@@ -29,6 +36,8 @@ var timeUnit = regexp.MustCompile(`(^|-)(sec|ns|us|µs|ms|s)$`)
 func Classify(unit string, better int) (Class, int) {
 	num, den, hasDen := strings.Cut(unit, "/")
 	switch {
+	case unit == InstructionsUnit:
+		return Instructions, dir(better, -1)
 	case unit == "B/op" || unit == "allocs/op" || strings.HasSuffix(unit, "-B/op") || strings.HasSuffix(unit, "-allocs/op"):
 		return Memory, dir(better, -1)
 	case hasDen && den == "s":
@@ -59,6 +68,8 @@ func (c Class) Label() string {
 		return "Memory"
 	case Other:
 		return "Metric"
+	case Instructions:
+		return "Instructions"
 	}
 	return "Info"
 }

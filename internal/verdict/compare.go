@@ -49,6 +49,7 @@ func Compare(base, current *Set, opts Options) (*Comparison, error) {
 	th := &benchmath.Thresholds{CompareAlpha: opts.Alpha}
 	for _, p := range pairs {
 		c.Rows = append(c.Rows, row(p, base, current, &opts, th))
+		c.Settings.Counted = c.Settings.Counted || c.Rows[len(c.Rows)-1].Class == Instructions
 	}
 	correct(c.Rows, opts.Correction)
 	for i := range c.Rows {
@@ -208,6 +209,13 @@ func row(p seriesPair, base, current *Set, opts *Options, th *benchmath.Threshol
 	default:
 		r.DeltaPct = Number(math.Inf(sign(cur - b)))
 	}
+	if class == Instructions {
+		// Judged by decideCounted, on the samples themselves: a U test
+		// of 3+3 near-identical counts means nothing either way.
+		r.ImprovementPct = r.ThresholdPct
+		r.Unverified = len(bs.Values) < 2 || len(cs.Values) < 2
+		return r
+	}
 	if underpowered(len(bs.Values), len(cs.Values), opts.Alpha) {
 		r.Unverified = true
 		return r
@@ -307,6 +315,10 @@ func decide(r *Row, opts *Options) {
 		r.Status = StatusUndecided
 		return
 	}
+	if r.Class == Instructions {
+		decideCounted(r)
+		return
+	}
 	r.Status = StatusOK
 	if r.Class == Info || r.Better == 0 || math.IsNaN(float64(r.DeltaPct)) {
 		return
@@ -321,6 +333,66 @@ func decide(r *Row, opts *Options) {
 	case change > r.ImprovementPct && significant:
 		r.Status = StatusImprovement
 	}
+}
+
+// CountedSpreadFactor is how many times the larger side's spread a
+// change of counted instructions must exceed, besides the threshold.
+const CountedSpreadFactor = 3
+
+// decideCounted judges a row of counted instructions, whose samples
+// barely vary: a regression (improvement) is a change of the medians
+// beyond the threshold in the bad (good) direction, with every sample of
+// one side beyond every sample of the other, and beyond
+// CountedSpreadFactor times the larger side's spread (half its range, in
+// percent of its median). A side whose spread exceeds half the threshold
+// is not counted: its instructions vary between runs of the same binary,
+// so they are not what the benchmark's time depends on (parallel,
+// sleeping, waiting or contended code). Confirmation then asks fresh runs
+// for the same verdict, as for timed rows.
+func decideCounted(r *Row) {
+	r.Status = StatusOK
+	if !r.DeltaPct.Finite() {
+		return
+	}
+	sb, sc := halfRange(r.Base.Samples), halfRange(r.Current.Samples)
+	r.SpreadPct = Number(max(sb, sc))
+	if max(sb, sc) > r.ThresholdPct/2 {
+		r.Status = StatusNotCounted
+		r.Reason = fmt.Sprintf("instructions/op vary by ±%.2f%% between runs, more than half the threshold: not CPU-bound or not deterministic (b.RunParallel, sleeps, I/O, locks?); only time can judge it", max(sb, sc))
+		return
+	}
+	change := float64(r.DeltaPct) * float64(r.Better) // > 0 is good
+	lo := func(s []float64) float64 { return slices.Min(s) * float64(-r.Better) }
+	hi := func(s []float64) float64 { return slices.Max(s) * float64(-r.Better) }
+	// In "badness" terms (higher is worse): current entirely above
+	// base, or entirely below.
+	worse := min(lo(r.Current.Samples), hi(r.Current.Samples)) > max(lo(r.Base.Samples), hi(r.Base.Samples))
+	better := max(lo(r.Current.Samples), hi(r.Current.Samples)) < min(lo(r.Base.Samples), hi(r.Base.Samples))
+	beyondNoise := math.Abs(change) > CountedSpreadFactor*max(sb, sc)
+	switch {
+	case -change > r.ThresholdPct && (r.Unverified || worse && beyondNoise):
+		r.Status = StatusRegression
+	case -change > r.ThresholdPct:
+		r.Status = StatusUndecided
+	case change > r.ImprovementPct && (r.Unverified || better && beyondNoise):
+		r.Status = StatusImprovement
+	}
+}
+
+// halfRange is half the range of samples in percent of their median.
+func halfRange(s []float64) float64 {
+	if len(s) < 2 {
+		return 0
+	}
+	sorted := slices.Sorted(slices.Values(s))
+	med := sorted[len(sorted)/2]
+	if len(sorted)%2 == 0 {
+		med = (sorted[len(sorted)/2-1] + med) / 2
+	}
+	if med == 0 {
+		return 0
+	}
+	return 50 * (sorted[len(sorted)-1] - sorted[0]) / math.Abs(med)
 }
 
 // correct adjusts the p-values of the tested rows for multiple comparisons.

@@ -23,13 +23,14 @@ const (
 	StatusMissing     Status = "missing"     // only in the base results
 	StatusImprovement Status = "improvement" // significant change beyond the improvement threshold, good direction
 	StatusNew         Status = "new"         // only in the current results
+	StatusNotCounted  Status = "not counted" // counted instructions that vary between runs: shown, not judged
 	StatusOK          Status = "ok"          // within the threshold or within noise
 )
 
 // Valid reports whether s is one of the statuses.
 func (s Status) Valid() bool {
 	switch s {
-	case StatusRegression, StatusUndecided, StatusMissing, StatusImprovement, StatusNew, StatusOK:
+	case StatusRegression, StatusUndecided, StatusMissing, StatusImprovement, StatusNew, StatusOK, StatusNotCounted:
 		return true
 	}
 	return false
@@ -48,8 +49,10 @@ func (s Status) Rank() int {
 		return 3
 	case StatusNew:
 		return 4
+	case StatusNotCounted:
+		return 5
 	}
-	return 5
+	return 6
 }
 
 // A Comparison is everything known about base versus current: the single
@@ -96,6 +99,9 @@ type Settings struct {
 	// AllowMissing is the pattern of benchmarks allowed to be missing on
 	// the current side.
 	AllowMissing string `json:"allow_missing,omitempty"`
+	// Counted is set when a row is counted instructions: String names
+	// their threshold too.
+	Counted bool `json:"counted,omitempty"`
 }
 
 // String is the thresholds and test a comparison was judged with:
@@ -103,8 +109,12 @@ type Settings struct {
 // 0.05, correction none".
 func (s Settings) String() string {
 	t := s.Thresholds
-	return fmt.Sprintf("throughput -%g%%, latency +%g%%, memory +%g%%, improvement %g%%; alpha %g, correction %s",
-		t.Throughput, t.Latency, t.Memory, t.Improvement, s.Alpha, s.Correction)
+	counted := ""
+	if s.Counted {
+		counted = fmt.Sprintf(", instructions +%g%%", t.Instructions)
+	}
+	return fmt.Sprintf("throughput -%g%%, latency +%g%%, memory +%g%%%s, improvement %g%%; alpha %g, correction %s",
+		t.Throughput, t.Latency, t.Memory, counted, t.Improvement, s.Alpha, s.Correction)
 }
 
 // Stats summarize the samples of one side of a row, in the display unit.
@@ -176,6 +186,9 @@ type Row struct {
 	// rounds reproduced its status. Confirmation is their verdict.
 	Confirmed    *bool         `json:"confirmed,omitempty"`
 	Confirmation *Confirmation `json:"confirmation,omitempty"`
+	// SpreadPct is, for counted instructions, the larger side's spread:
+	// half its range in percent of its median.
+	SpreadPct Number `json:"spread_pct,omitempty"`
 	// Reason says why a row has its status when the numbers alone do not
 	// ("did not reproduce").
 	Reason   string   `json:"reason,omitempty"`
@@ -193,6 +206,8 @@ type Summary struct {
 	Undecided    int `json:"undecided"`
 	Missing      int `json:"missing"`
 	New          int `json:"new"`
+	// NotCounted counts benchmarks whose worst row is not counted.
+	NotCounted int `json:"not_counted,omitempty"`
 	// RegressedRows counts rows with status regression.
 	RegressedRows int `json:"regressed_rows"`
 	// MissingRows counts rows missing on the current side that no

@@ -67,6 +67,8 @@ func (c *Comparison) count() {
 			s.Missing++
 		case StatusNew:
 			s.New++
+		case StatusNotCounted:
+			s.NotCounted++
 		default:
 			s.Unchanged++
 		}
