@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/counter"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
@@ -94,7 +95,28 @@ type Config struct {
 	// Stats, when set, receives the run's time accounting (the accuracy
 	// benchmark reads the confirmation's share from it). Default nil.
 	Stats *runner.Stats
+	// Measure is what gates (BENCH_MEASURE): MeasureTime, counted
+	// MeasureInstructions (with B/op and allocs/op), or MeasureBoth.
+	// Default MeasureTime.
+	Measure Measure
+	// Counter chooses the instruction counter (BENCH_COUNTER). Default
+	// counter.Auto: hardware counters where the kernel has them, else
+	// cachegrind.
+	Counter counter.Kind
+	// CountRounds is how many rounds count instructions
+	// (BENCH_INSTRUCTIONS_COUNT). Default runner.DefaultCountRounds.
+	CountRounds int
 }
+
+// A Measure is what a run measures and gates on.
+type Measure string
+
+// The measures.
+const (
+	MeasureTime         Measure = "time"         // timed runs: ns/op, MB/s, B/op, allocs/op
+	MeasureInstructions Measure = "instructions" // counted runs: instructions/op, B/op, allocs/op
+	MeasureBoth         Measure = "both"         // both, in every round; everything gates
+)
 
 // DefaultConfig is the configuration without any env var set.
 func DefaultConfig() Config {
@@ -105,6 +127,9 @@ func DefaultConfig() Config {
 		Verdict:      verdict.DefaultOptions,
 		Confirm:      true,
 		Profile:      ProfileAuto,
+		Measure:      MeasureTime,
+		Counter:      counter.Auto,
+		CountRounds:  runner.DefaultCountRounds,
 		Deadline:     60 * time.Minute,
 		MainBranches: []string{"main", "origin/main", "master", "origin/master"},
 		Stdout:       os.Stdout,

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/benchgate/benchgate/internal/counter"
 	"github.com/benchgate/benchgate/internal/gitref"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -136,6 +137,14 @@ func (c *Config) runTrees(ctx context.Context, makeTrees func(context.Context, s
 			}
 		}()
 	}
+	// The counter is found before anything is materialized or built: a
+	// machine without one is told so at once.
+	var cnt counter.Counter
+	if c.Measure == MeasureInstructions || c.Measure == MeasureBoth {
+		if cnt, err = counter.Detect(c.Counter); err != nil {
+			return nil, fmt.Errorf("BENCH_MEASURE=%s: %w", c.Measure, err)
+		}
+	}
 	scratch, release, err := newScratch(c.TempDir)
 	if err != nil {
 		return nil, err
@@ -160,8 +169,14 @@ func (c *Config) runTrees(ctx context.Context, makeTrees func(context.Context, s
 		prog.Note("note: " + n)
 	}
 	opts := c.Run
+	opts.Counter, opts.NoTime, opts.CountRounds = cnt, c.Measure == MeasureInstructions, c.CountRounds
+	if cnt != nil {
+		prog.Note(fmt.Sprintf("counting instructions with %s in %d rounds, both sides at once", cnt.Name(), c.CountRounds))
+	}
 	if len(trees) > 1 {
-		opts.Adaptive = c.adaptive()
+		if !opts.NoTime {
+			opts.Adaptive = c.adaptive()
+		}
 		opts.Confirm = c.confirmation()
 		opts.Profile = c.profiling()
 	}

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/benchgate/benchgate/internal/counter"
 )
 
 // A Suite names a group of packages, given as go list patterns relative to
@@ -103,6 +105,13 @@ type Plan struct {
 	costs     *costCache                   // what each binary's benchmarks cost, from run to run
 	costKeys  map[string]string            // binary -> its key in costs
 	goVersion map[string]string            // tree name -> the Go that built it
+
+	counter      counter.Counter // counts instructions, when set
+	noTime       bool            // only count
+	countRounds  int             // the rounds that count
+	parallelOnce sync.Once
+	parallelMu   sync.Mutex
+	parallel     map[string]map[string]bool // package dir -> benchmarks that use RunParallel
 }
 
 // Stats say where a run's time went, to tell the runner's own overhead
@@ -128,6 +137,8 @@ type Stats struct {
 	// Confirm is the wall time of the confirmation rounds, Profile that
 	// of the profiled runs (parts of Total).
 	Confirm, Profile time.Duration
+	// Counted is the wall time of the counted runs (part of Total).
+	Counted time.Duration
 	// Total is the wall time of Prepare and Run together.
 	Total time.Duration
 }
@@ -165,6 +176,9 @@ func (s Stats) String() string {
 	}
 	if s.Profile > 0 {
 		confirm += fmt.Sprintf("; profiling took %s (%.0f%%)", s.Profile.Round(100*time.Millisecond), pct(s.Profile))
+	}
+	if s.Counted > 0 {
+		confirm += fmt.Sprintf("; counting instructions took %s (%.0f%%)", s.Counted.Round(100*time.Millisecond), pct(s.Counted))
 	}
 	d := func(d time.Duration) string { return fmt.Sprintf("%s (%.0f%%)", d.Round(100*time.Millisecond), pct(d)) }
 	pilot := ""

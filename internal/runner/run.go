@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/atomicfile"
+	"github.com/benchgate/benchgate/internal/counter"
 )
 
 // Options configure Run. Start from DefaultOptions.
@@ -39,6 +40,18 @@ type Options struct {
 	// Profile, when set, profiles the benchmarks it selects, after the
 	// confirmation. Default nil: no profiles.
 	Profile *Profile
+	// Counter, when set, counts every benchmark's instructions per op in
+	// the first CountRounds rounds (and as many confirmation rounds),
+	// besides timing it. Counting needs the pilot's per-benchmark
+	// iteration counts, so a -benchtime of Nx counts nothing. Default
+	// nil: time only.
+	Counter counter.Counter
+	// CountRounds is how many rounds count. Default DefaultCountRounds.
+	CountRounds int
+	// NoTime, with a Counter, measures instructions only: the rounds run
+	// the counter and no timed runs, and B/op and allocs/op come from the
+	// counted runs. Default false.
+	NoTime bool
 }
 
 // DefaultOptions are the defaults of BENCH_FILTER, BENCH_TIME and BENCH_COUNT.
@@ -74,6 +87,8 @@ type unit struct {
 	// Trees, when set, are the only sides that run it (a benchmark that
 	// one side lacks).
 	Trees []string
+	// ns is the pilot's cost of the benchmark per op (0 when unknown).
+	ns float64
 }
 
 // round runs every unit once per side, base and current back to back, in
@@ -81,6 +96,16 @@ type unit struct {
 // round. It returns the context's error when interrupted, and a fatal
 // error when a binary could not be started.
 func (p *Plan) round(ctx context.Context, round int, label string, units []unit, bufs map[string]*bytes.Buffer, res *Result, prog Progress) (interrupted, fatal error) {
+	if p.counts(round, units) {
+		defer func() {
+			if interrupted == nil && fatal == nil {
+				interrupted = p.countRound(ctx, label, units, bufs, res, prog)
+			}
+		}()
+	}
+	if p.noTime {
+		return nil, nil
+	}
 	for i, u := range units {
 		pk := p.Packages[u.pkg]
 		order := slices.Clone(p.Trees)
@@ -115,7 +140,14 @@ func (p *Plan) round(ctx context.Context, round int, label string, units []unit,
 	return nil, nil
 }
 
-// steps counts the binary runs of one round of units.
+// counts reports whether round r of units counts instructions: the
+// first countRounds rounds of benchmark units, when there is a counter.
+func (p *Plan) counts(r int, units []unit) bool {
+	return p.counter != nil && r < p.countRounds && len(units) > 0 && units[0].leaf != ""
+}
+
+// steps counts the binary runs of one round of units (a counted run of
+// a benchmark is one step, a timed one another).
 func (p *Plan) steps(units []unit) int {
 	n := 0
 	for _, u := range units {
@@ -124,6 +156,9 @@ func (p *Plan) steps(units []unit) int {
 				n++
 			}
 		}
+	}
+	if p.counter != nil && len(units) > 0 && units[0].leaf != "" && !p.noTime {
+		n *= 2
 	}
 	return n
 }
@@ -212,6 +247,13 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	if opts.Date.IsZero() {
 		opts.Date = time.Now()
 	}
+	if opts.CountRounds <= 0 {
+		opts.CountRounds = DefaultCountRounds
+	}
+	p.counter, p.noTime, p.countRounds = opts.Counter, opts.NoTime && opts.Counter != nil, opts.CountRounds
+	if p.noTime {
+		opts.Count = opts.CountRounds
+	}
 	for _, tr := range p.Trees {
 		os.Remove(ConfirmFile(tr.Out))
 	}
@@ -281,7 +323,11 @@ func (p *Plan) buffers(opts Options) map[string]*bytes.Buffer {
 	bufs := map[string]*bytes.Buffer{}
 	for _, tr := range p.Trees {
 		b := &bytes.Buffer{}
-		for _, kv := range [][2]string{{"commit", tr.Commit}, {"ref", tr.Ref}, {"date", opts.Date.UTC().Format(time.RFC3339)}, {"go", p.goVersion[tr.Name]}, {"benchtime", opts.Time}} {
+		counted := ""
+		if opts.Counter != nil {
+			counted = opts.Counter.Name()
+		}
+		for _, kv := range [][2]string{{"commit", tr.Commit}, {"ref", tr.Ref}, {"date", opts.Date.UTC().Format(time.RFC3339)}, {"go", p.goVersion[tr.Name]}, {"benchtime", opts.Time}, {"counter", counted}} {
 			if kv[1] != "" {
 				fmt.Fprintf(b, "%s: %s\n", kv[0], oneLine(kv[1]))
 			}

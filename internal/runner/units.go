@@ -25,7 +25,7 @@ const PilotFraction = 20
 // sides' average (their geometric mean). Otherwise each package is a unit
 // run for opts.Time.
 func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progress) ([]unit, error) {
-	if len(p.Trees) < 2 || strings.HasSuffix(opts.Time, "x") {
+	if (len(p.Trees) < 2 && opts.Counter == nil) || strings.HasSuffix(opts.Time, "x") {
 		return p.packageUnits(opts.Bench, opts.Time, nil), nil
 	}
 	target, err := time.ParseDuration(opts.Time)
@@ -114,7 +114,7 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 		ns := math.Exp(c.nsLog / float64(len(c.trees)))
 		n := int64(math.Max(1, math.Min(1e9, math.Round(float64(target.Nanoseconds())/ns))))
 		u := unit{pkg: pkg, leaf: name, Bench: LeafPattern(name), Time: fmt.Sprintf("%dx", n), Label: shortPkg(p.Packages[pkg].ImportPath) + " " + name,
-			Timeout: max(time.Minute, BenchmarkTimeout*target)}
+			Timeout: max(time.Minute, BenchmarkTimeout*target), ns: ns}
 		if len(c.trees) < len(p.Trees) {
 			u.Trees = c.trees
 		}

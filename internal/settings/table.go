@@ -10,6 +10,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/accuracy"
 	"github.com/benchgate/benchgate/internal/alert"
+	"github.com/benchgate/benchgate/internal/counter"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/history"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -59,6 +60,29 @@ var Table = []Setting{
 	{Name: "BENCH_COUNT", Default: "6", Uses: Run,
 		Doc: "rounds, i.e. samples per side (6 is the least at which the U test can reach p < 0.05 with margin)",
 		set: count(func(v *Values) *int { return &v.Config.Run.Count }, "6")},
+	{Name: "BENCH_MEASURE", Default: "time", Uses: Run,
+		Doc: "what gates: time; instructions (counted instructions/op with B/op and allocs/op, which no load disturbs; needs valgrind or hardware counters); both",
+		set: func(s string, v *Values) error {
+			switch m := flow.Measure(strings.ToLower(s)); m {
+			case flow.MeasureTime, flow.MeasureInstructions, flow.MeasureBoth:
+				v.Config.Measure = m
+				return nil
+			}
+			return errors.New("use time, instructions or both")
+		}},
+	{Name: "BENCH_COUNTER", Default: "auto", Uses: Run,
+		Doc: "instruction counter: auto (hardware counters through perf_event_open where the kernel has them, else cachegrind), perf or cachegrind",
+		set: func(s string, v *Values) error {
+			switch k := counter.Kind(strings.ToLower(s)); k {
+			case counter.Auto, counter.Perf, counter.Cachegrind:
+				v.Config.Counter = k
+				return nil
+			}
+			return errors.New("use auto, perf or cachegrind")
+		}},
+	{Name: "BENCH_INSTRUCTIONS_COUNT", Default: "3", Uses: Run,
+		Doc: "rounds that count instructions (samples per side; counts barely vary, so 3 decide)",
+		set: count(func(v *Values) *int { return &v.Config.CountRounds }, "3")},
 	{Name: "BENCH_DIR", Default: ".", Uses: Run,
 		Doc: "root of the Go module to benchmark",
 		set: text(func(v *Values) *string { return &v.Config.Dir })},
@@ -89,6 +113,9 @@ var Table = []Setting{
 	{Name: "MEMORY_THRESHOLD", Default: "15", Uses: Verdict,
 		Doc: "% increase of B/op or allocs/op that counts",
 		set: percent(func(v *Values) *float64 { return &v.Config.Verdict.Thresholds.Memory })},
+	{Name: "INSTRUCTIONS_THRESHOLD", Default: "2", Uses: Verdict,
+		Doc: "% increase of counted instructions/op that counts (BENCH_MEASURE=instructions or both)",
+		set: percent(func(v *Values) *float64 { return &v.Config.Verdict.Thresholds.Instructions })},
 	{Name: "BENCH_IMPROVEMENT_THRESHOLD", Default: "10", Uses: Verdict,
 		Doc: "% change in the good direction reported as an improvement",
 		set: percent(func(v *Values) *float64 { return &v.Config.Verdict.Thresholds.Improvement })},

@@ -122,14 +122,15 @@ func pair(base, current *Set, warnings *[]string) ([]seriesPair, int) {
 
 func sideOf(s *Set) Side {
 	return Side{
-		File:   s.File,
-		Ref:    s.Config["ref"],
-		Commit: s.Config["commit"],
-		Date:   s.Config["date"],
-		Go:     s.Config["go"],
-		GOOS:   s.Config["goos"],
-		GOARCH: s.Config["goarch"],
-		CPU:    s.Config["cpu"],
+		File:    s.File,
+		Ref:     s.Config["ref"],
+		Commit:  s.Config["commit"],
+		Date:    s.Config["date"],
+		Go:      s.Config["go"],
+		GOOS:    s.Config["goos"],
+		GOARCH:  s.Config["goarch"],
+		CPU:     s.Config["cpu"],
+		Counter: s.Config["counter"],
 	}
 }
 
@@ -210,6 +211,11 @@ func row(p seriesPair, base, current *Set, opts *Options, th *benchmath.Threshol
 		r.DeltaPct = Number(math.Inf(sign(cur - b)))
 	}
 	if class == Instructions {
+		for _, ser := range []*Series{p.base, p.cur} {
+			if ser.Uncounted != "" {
+				r.Status, r.Reason = StatusNotCounted, "not counted: "+ser.Uncounted+"; only time can judge it"
+			}
+		}
 		// Judged by decideCounted, on the samples themselves: a U test
 		// of 3+3 near-identical counts means nothing either way.
 		r.ImprovementPct = r.ThresholdPct
@@ -350,6 +356,9 @@ const CountedSpreadFactor = 3
 // sleeping, waiting or contended code). Confirmation then asks fresh runs
 // for the same verdict, as for timed rows.
 func decideCounted(r *Row) {
+	if r.Status == StatusNotCounted {
+		return
+	}
 	r.Status = StatusOK
 	if !r.DeltaPct.Finite() {
 		return

@@ -87,6 +87,9 @@ type Side struct {
 	GOOS   string `json:"goos,omitempty"`
 	GOARCH string `json:"goarch,omitempty"`
 	CPU    string `json:"cpu,omitempty"`
+	// Counter is what counted instructions, when they were: "perf"
+	// (hardware counters) or "cachegrind" (valgrind).
+	Counter string `json:"counter,omitempty"`
 }
 
 // Settings are the statistical settings a comparison was made with.

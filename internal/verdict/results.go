@@ -27,6 +27,9 @@ type Series struct {
 	Key
 	// Suite is the value of the "suite:" config line, if any.
 	Suite string
+	// Uncounted, for counted instructions, says why the count means
+	// nothing (the "uncounted:" config line: "uses b.RunParallel").
+	Uncounted string
 	// Values are the tidied values, in file order.
 	Values []float64
 	// DisplayUnit is the unit as written (ns/op, MB/s); DisplayFactor
@@ -155,6 +158,7 @@ func (s *Set) add(res *benchfmt.Result) {
 	name, procs := s.names.split(res.Name.Full())
 	pkg := s.config(res, "pkg")
 	suite := s.config(res, "suite")
+	uncounted := s.config(res, "uncounted")
 	for _, v := range res.Values {
 		k := Key{Pkg: pkg, Name: name, Procs: procs, Unit: v.Unit}
 		bad := math.IsNaN(v.Value) || math.IsInf(v.Value, 0)
@@ -166,7 +170,7 @@ func (s *Set) add(res *benchfmt.Result) {
 		}
 		ser := s.index[k]
 		if ser == nil {
-			ser = &Series{Key: k, Suite: suite, DisplayUnit: v.Unit, DisplayFactor: 1}
+			ser = &Series{Key: k, Suite: suite, DisplayUnit: v.Unit, DisplayFactor: 1, Uncounted: uncounted}
 			if v.OrigUnit != "" {
 				if f, _ := benchunit.Tidy(1, v.OrigUnit); f != 0 {
 					ser.DisplayUnit = v.OrigUnit

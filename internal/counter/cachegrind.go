@@ -1,0 +1,73 @@
+package counter
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// cachegrind counts under valgrind's cachegrind without its cache
+// simulation (only instructions). Go binaries need GODEBUG=cpu.rdtscp=off
+// (valgrind 3.19 cannot run RDTSCP, which runtime.cputicks uses) and
+// asyncpreemptoff=1 (signals sent on a timer would make the count depend
+// on the machine's speed).
+type cachegrind struct{ valgrind string }
+
+func (c *cachegrind) Name() string { return string(Cachegrind) }
+
+// irefs is cachegrind's summary line: "==123== I   refs:      9,551,939".
+var irefs = regexp.MustCompile(`(?m)^==\d+== I\s+refs:\s+([\d,]+)\s*$`)
+
+func (c *cachegrind) Run(ctx context.Context, bin string, args []string, dir string, extra []string) (*Run, error) {
+	out, err := os.CreateTemp("", "benchgate-cachegrind-*.out")
+	if err != nil {
+		return nil, fmt.Errorf("counting instructions: %w", err)
+	}
+	out.Close()
+	defer os.Remove(out.Name())
+	vargs := append([]string{"--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=" + out.Name(), bin}, args...)
+	cmd := exec.CommandContext(ctx, c.valgrind, vargs...)
+	cmd.Dir = dir
+	cmd.Env = env(extra, "cpu.rdtscp=off,asyncpreemptoff=1")
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 3 * time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	runErr := cmd.Run()
+	r := &Run{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), Exit: runErr, Wall: time.Since(start)}
+	var exitErr *exec.ExitError
+	if runErr != nil && !errors.As(runErr, &exitErr) {
+		return nil, fmt.Errorf("running valgrind: %w", runErr)
+	}
+	m := irefs.FindSubmatch(r.Stderr)
+	if m == nil {
+		if ctx.Err() != nil {
+			return r, nil
+		}
+		return r, fmt.Errorf("valgrind could not run %s: %s", bin, firstLines(valgrindLines(r.Stderr), 4))
+	}
+	r.Instructions, err = strconv.ParseUint(strings.ReplaceAll(string(m[1]), ",", ""), 10, 64)
+	if err != nil {
+		return r, fmt.Errorf("reading cachegrind's count %q: %w", m[1], err)
+	}
+	return r, nil
+}
+
+// valgrindLines keeps valgrind's own lines that say something.
+func valgrindLines(stderr []byte) string {
+	var keep []string
+	for _, l := range strings.Split(string(stderr), "\n") {
+		if t := strings.TrimSpace(strings.TrimLeft(l, "=0123456789")); t != "" && !strings.HasPrefix(t, "Copyright") && !strings.HasPrefix(t, "Using Valgrind") && !strings.HasPrefix(t, "Cachegrind,") && !strings.HasPrefix(t, "Command:") {
+			keep = append(keep, t)
+		}
+	}
+	return strings.Join(keep, "\n")
+}

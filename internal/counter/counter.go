@@ -1,0 +1,97 @@
+// Package counter counts the instructions a test binary executes in user
+// space: with the kernel's hardware counters where it exposes them
+// (perf_event_open), else under valgrind's cachegrind. A count does not
+// depend on what else the machine is doing, which is what makes it a
+// measurement a loaded CI runner cannot disturb.
+package counter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+)
+
+// A Counter runs a program and counts the instructions it executed.
+type Counter interface {
+	// Name is how reports name the counter: "perf" or "cachegrind".
+	Name() string
+	// Run runs bin with args in dir, with env added to the process
+	// environment, and counts its instructions (every thread's, user
+	// space only). The program runs with GOMAXPROCS=1, so that the Go
+	// runtime's own threads do the same work from run to run.
+	Run(ctx context.Context, bin string, args []string, dir string, env []string) (*Run, error)
+}
+
+// A Run is what one counted run gave.
+type Run struct {
+	Stdout, Stderr []byte
+	// Instructions is the count; 0 when the program did not run.
+	Instructions uint64
+	// Exit is the program's exit error (nil on success).
+	Exit error
+	// Wall is its wall time.
+	Wall time.Duration
+}
+
+// ErrUnavailable is wrapped by Detect's error when no counter works here.
+var ErrUnavailable = errors.New("no instruction counter")
+
+// Kind chooses a counter for Detect.
+type Kind string
+
+// The kinds.
+const (
+	Auto       Kind = "auto"       // perf where the kernel counts instructions, else cachegrind
+	Perf       Kind = "perf"       // hardware counters through perf_event_open
+	Cachegrind Kind = "cachegrind" // valgrind --tool=cachegrind
+)
+
+// Detect returns the counter of kind k that works on this machine, or
+// an error that wraps ErrUnavailable and says how to get one.
+func Detect(k Kind) (Counter, error) {
+	var perfErr error
+	if k == Auto || k == Perf {
+		var p *perfCounter
+		if p, perfErr = newPerf(); perfErr == nil {
+			return p, nil
+		}
+		if k == Perf {
+			return nil, fmt.Errorf("%w: the kernel's hardware counters are not available here (%v): use cachegrind (install valgrind)", ErrUnavailable, perfErr)
+		}
+	}
+	path, err := exec.LookPath("valgrind")
+	if err != nil {
+		why := ""
+		if perfErr != nil {
+			why = fmt.Sprintf(" (hardware counters: %v)", perfErr)
+		}
+		return nil, fmt.Errorf("%w: this machine exposes no hardware instruction counter%s and valgrind is not installed: install it (apt-get install valgrind, or your system's package)", ErrUnavailable, why)
+	}
+	return &cachegrind{valgrind: path}, nil
+}
+
+// env is the environment of a counted run.
+func env(extra []string, godebug string) []string {
+	e := append(os.Environ(), extra...)
+	e = append(e, "GOMAXPROCS=1")
+	if godebug != "" {
+		if old := os.Getenv("GODEBUG"); old != "" {
+			godebug = old + "," + godebug
+		}
+		e = append(e, "GODEBUG="+godebug)
+	}
+	return e
+}
+
+// firstLines is the first n lines of s, joined with " | ".
+func firstLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, " | ")
+}

@@ -1,0 +1,125 @@
+package counter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Valgrind returns the cachegrind counter, or skips the test saying why;
+// under CI=true, where .ci/run installs valgrind, it fails instead.
+func Valgrind(t testing.TB) Counter {
+	t.Helper()
+	c, err := Detect(Cachegrind)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("no valgrind on this CI machine: .ci/run must install Debian's valgrind: %v", err)
+		}
+		t.Skipf("skipped: %v", err)
+	}
+	return c
+}
+
+// hashBinary builds a test binary whose BenchmarkHash hashes 1 KiB with
+// FNV-1a per op: CPU-bound, about 7,000 instructions.
+func hashBinary(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module example.com/h\n\ngo 1.21\n",
+		"h_test.go": `package h
+
+import (
+	"hash/fnv"
+	"testing"
+)
+
+var data = make([]byte, 1024)
+var sink uint64
+
+func BenchmarkHash(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		h := fnv.New64a()
+		h.Write(data)
+		sink += h.Sum64()
+	}
+}
+`,
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := filepath.Join(dir, "h.test")
+	cmd := exec.Command("go", "test", "-c", "-o", bin, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building the fixture: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestCachegrindReproduces: the per-op count (difference of two
+// iteration counts over the difference of N) of a CPU-bound benchmark
+// reproduces within 0.5% and is about what one op costs.
+func TestCachegrindReproduces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a binary under valgrind")
+	}
+	c := Valgrind(t)
+	bin := hashBinary(t)
+	count := func(n int) uint64 {
+		r, err := c.Run(context.Background(), bin, []string{"-test.run=^$", "-test.bench=^BenchmarkHash$", fmt.Sprintf("-test.benchtime=%dx", n)}, filepath.Dir(bin), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Exit != nil || r.Instructions == 0 {
+			t.Fatalf("exit %v, %d instructions\n%s", r.Exit, r.Instructions, r.Stderr)
+		}
+		return r.Instructions
+	}
+	var perOp []float64
+	for range 3 {
+		perOp = append(perOp, float64(count(3000)-count(1000))/2000)
+	}
+	lo, hi := math.Min(perOp[0], math.Min(perOp[1], perOp[2])), math.Max(perOp[0], math.Max(perOp[1], perOp[2]))
+	t.Logf("instructions/op: %.1f", perOp)
+	if (hi-lo)/lo > 0.005 {
+		t.Errorf("per-op counts %v vary by %.2f%%, want under 0.5%%", perOp, 100*(hi-lo)/lo)
+	}
+	if lo < 2000 || hi > 50000 {
+		t.Errorf("per-op count %v is not that of hashing 1 KiB (a few thousand instructions)", perOp)
+	}
+}
+
+// TestCachegrindCannotRun: a program valgrind cannot start is an error
+// that says so with valgrind's words, not a count of zero.
+func TestCachegrindCannotRun(t *testing.T) {
+	c := Valgrind(t)
+	bad := filepath.Join(t.TempDir(), "gone.test")
+	_, err := c.Run(context.Background(), bad, nil, t.TempDir(), nil)
+	if err == nil || !strings.Contains(err.Error(), "valgrind could not run "+bad) || !strings.Contains(err.Error(), "No such file") {
+		t.Fatalf("err = %v, want valgrind's reason", err)
+	}
+}
+
+// TestDetectWithoutValgrind: with no valgrind on PATH (and no hardware
+// counters) the error wraps ErrUnavailable and names the install.
+func TestDetectWithoutValgrind(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	if _, err := newPerf(); err == nil {
+		t.Skip("this machine has hardware counters: perf needs no valgrind")
+	}
+	_, err := Detect(Auto)
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "apt-get install valgrind") {
+		t.Fatalf("err = %v, want ErrUnavailable naming apt-get install valgrind", err)
+	}
+}

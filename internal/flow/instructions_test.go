@@ -1,0 +1,135 @@
+package flow_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/benchgate/benchgate/internal/counter"
+	"github.com/benchgate/benchgate/internal/fixture"
+	"github.com/benchgate/benchgate/internal/flow"
+	"github.com/benchgate/benchgate/internal/testrepo"
+	"github.com/benchgate/benchgate/internal/verdict"
+)
+
+// needCounter skips a test that counts instructions where no counter
+// works, saying why; under CI=true (.ci/run installs valgrind) it fails.
+func needCounter(t *testing.T) {
+	t.Helper()
+	if _, err := counter.Detect(counter.Auto); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("no instruction counter on this CI machine: .ci/run must install Debian's valgrind: %v", err)
+		}
+		t.Skipf("skipped: %v", err)
+	}
+}
+
+// busyLoops keeps every core busy, as on a loaded shared CI runner, until
+// the test ends.
+func busyLoops(t *testing.T) {
+	t.Helper()
+	for range runtime.NumCPU() {
+		cmd := exec.Command("sh", "-c", "while :; do :; done")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	}
+}
+
+// TestInstructionsUnderLoad: with BENCH_MEASURE=instructions and a busy
+// loop on every core, a 3% slowdown (loop count) of a CPU-bound benchmark
+// fails the gate, confirmed, while its unchanged neighbour passes; and the
+// unchanged tree against itself passes under the same load.
+func TestInstructionsUnderLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and counts benchmarks under valgrind")
+	}
+	needCounter(t)
+	spec := func(slowed int) map[string]string {
+		return fixture.Spec{Benches: []fixture.Bench{{Name: "Steady", Work: 2000}, {Name: "Slowed", Work: slowed}}}.Files()
+	}
+	r := testrepo.New(t)
+	c1 := r.Commit("first", spec(2000))
+	r.Commit("slow down Slowed by 3%", spec(2060))
+	busyLoops(t)
+
+	cfg, out := config(t, r.Dir)
+	cfg.Base = c1
+	cfg.Measure = flow.MeasureInstructions
+	cmp := mustRegress(t, cfg, out)
+	if cmp.Current.Counter == "" || cmp.Base.Counter != cmp.Current.Counter {
+		t.Errorf("counter base %q current %q: comparison.json must say which counter counted", cmp.Base.Counter, cmp.Current.Counter)
+	}
+	units := map[string]bool{}
+	for _, row := range cmp.Rows {
+		name := strings.TrimSuffix(row.Benchmark, suffix(row.Benchmark))
+		units[row.Unit] = true
+		switch {
+		case row.Unit == "ns/op":
+			t.Errorf("%s ns/op: time is not measured with BENCH_MEASURE=instructions", name)
+		case name == "BenchmarkSlowed" && row.Unit == verdict.InstructionsUnit:
+			if row.Status != verdict.StatusRegression || row.Confirmed == nil || !*row.Confirmed {
+				t.Errorf("Slowed instructions/op: %s (%+.2f%%), confirmed %v; want a confirmed regression", row.Status, float64(row.DeltaPct), row.Confirmed)
+			}
+			if d := float64(row.DeltaPct); d < 2 || d > 4 {
+				t.Errorf("Slowed instructions/op changed %+.2f%%, want about +3%%", d)
+			}
+		case row.Status != verdict.StatusOK:
+			t.Errorf("%s %s: %s (%+.2f%%), want ok", name, row.Unit, row.Status, float64(row.DeltaPct))
+		}
+	}
+	for _, u := range []string{verdict.InstructionsUnit, "B/op", "allocs/op"} {
+		if !units[u] {
+			t.Errorf("no %s rows: %v", u, units)
+		}
+	}
+	md, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, flow.MarkdownFile))
+	if !strings.Contains(string(md), "Instructions (instructions/op)") {
+		t.Errorf("report.md lacks the instructions row:\n%s", md)
+	}
+
+	// The unchanged tree against itself, under the same load.
+	r.Git("checkout", "-q", c1)
+	cfg2, out2 := config(t, r.Dir)
+	cfg2.Base = c1
+	cfg2.Measure = flow.MeasureInstructions
+	if err := flow.Regression(context.Background(), cfg2); err != nil {
+		t.Fatalf("A/A under load: %v\n%s", err, out2)
+	}
+}
+
+// TestNoCounterIsNoVerdict: without valgrind (and without hardware
+// counters) BENCH_MEASURE=instructions stops before building, exit 2,
+// naming the install.
+func TestNoCounterIsNoVerdict(t *testing.T) {
+	if _, err := counter.Detect(counter.Perf); err == nil {
+		t.Skip("this machine has hardware counters")
+	}
+	r := testrepo.New(t)
+	r.Commit("first", module(1000, false))
+	cfg, out := config(t, r.Dir)
+	cfg.Base = "HEAD"
+	cfg.Measure = flow.MeasureInstructions
+	t.Setenv("PATH", filepath.Dir(goBinary(t))) // go and git only: no valgrind
+	err := flow.Regression(context.Background(), cfg)
+	if code := flow.ExitCode(err); code != 2 || !errors.Is(err, counter.ErrUnavailable) || !strings.Contains(err.Error(), "apt-get install valgrind") {
+		t.Fatalf("exit %d, err %v; want 2 naming apt-get install valgrind\n%s", code, err, out)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.ResultsDir, flow.CurrentFile)); !os.IsNotExist(err) {
+		t.Error("the current side was benchmarked")
+	}
+}
+
+func goBinary(t *testing.T) string {
+	p, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go")
+	}
+	return p
+}

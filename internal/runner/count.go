@@ -1,0 +1,231 @@
+package runner
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/benchgate/benchgate/internal/counter"
+)
+
+// Counting: besides (or instead of) timing, each benchmark runs under an
+// instruction counter twice, with 2 and with N iterations; the difference
+// of the two counts over N-2 is its instructions per op, free of process
+// start, package setup and the benchmark's own setup (both runs do it
+// twice: Go's b.N=1 run, then the real one). Counts do not depend on the
+// machine's load, so counted runs of both sides run at once, one per core.
+
+// CountTarget is the instructions the difference of a benchmark's two
+// counted runs should cover: large enough that the counter's noise
+// (±5k instructions a run, rarely 100k) stays under 0.2%.
+const CountTarget = 60e6
+
+// InstructionsUnit is the unit counted runs report.
+const InstructionsUnit = "instructions/op"
+
+// DefaultCountRounds is how many rounds count instructions: three samples
+// a side, enough for near-deterministic counts.
+const DefaultCountRounds = 3
+
+// countN is the iteration count of a unit's long counted run: enough ops
+// for CountTarget instructions at an estimated 3 instructions per
+// nanosecond of the pilot's cost, at most the timed runs' count, at
+// least 10.
+func countN(u unit) int64 {
+	n, err := strconv.ParseInt(strings.TrimSuffix(u.Time, "x"), 10, 64)
+	if err != nil || n <= 0 {
+		return 10
+	}
+	if u.ns > 0 {
+		n = min(n, int64(CountTarget/(3*u.ns))+1)
+	}
+	return max(n, 10)
+}
+
+// countRound counts every unit on every side once, as many at a time as
+// there are cores, and appends the results to each side's buffer in
+// unit order.
+func (p *Plan) countRound(ctx context.Context, label string, units []unit, bufs map[string]*bytes.Buffer, res *Result, prog Progress) error {
+	type job struct {
+		u   unit
+		tr  *Tree
+		out bytes.Buffer
+		err []string
+	}
+	var jobs []*job
+	for _, u := range units {
+		for _, tr := range p.Trees {
+			if p.bins[tr.Name][p.Packages[u.pkg].ImportPath] == "" || (u.Trees != nil && !contains(u.Trees, tr.Name)) {
+				continue
+			}
+			jobs = append(jobs, &job{u: u, tr: tr})
+		}
+	}
+	start := time.Now()
+	defer func() { p.Stats.Counted += time.Since(start) }()
+	next := make(chan *job)
+	var wg sync.WaitGroup
+	for range max(1, runtime.NumCPU()) {
+		wg.Go(func() {
+			for j := range next {
+				pk := p.Packages[j.u.pkg]
+				prog.Step(fmt.Sprintf("%s %s %s", label, j.u.Label, j.tr.Name))
+				j.err = p.count(ctx, p.bins[j.tr.Name][pk.ImportPath], pkgDir(j.tr, pk), j.u, pk, &j.out)
+			}
+		})
+	}
+	for _, j := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for _, j := range jobs {
+		pk := p.Packages[j.u.pkg]
+		bufs[j.tr.Name].Write(j.out.Bytes())
+		res.fail(j.tr, pk, "counting: ", j.err, prog)
+		if len(j.err) > 0 {
+			res.markFailed(j.tr.Name, pk.ImportPath, j.u.leaf)
+		}
+	}
+	return nil
+}
+
+// count runs one unit under the counter with 2 and with countN(u)
+// iterations and writes its config lines and one result line with
+// instructions/op (and, when time is not measured, B/op and allocs/op of
+// the long run) to out. It returns what failed.
+func (p *Plan) count(ctx context.Context, bin, dir string, u unit, pk Package, out *bytes.Buffer) []string {
+	n := countN(u)
+	args := func(n int64) []string {
+		return []string{"-test.run=^$", "-test.bench=" + u.Bench, "-test.benchmem", "-test.count=1", fmt.Sprintf("-test.benchtime=%dx", n), "-test.timeout=" + max(u.Timeout, PackageTimeout).String()}
+	}
+	var runs [2]*counter.Run
+	for i, k := range []int64{2, n} {
+		r, err := p.counter.Run(ctx, bin, args(k), dir, nil)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			return []string{fmt.Sprintf("%s: %v", u.leaf, err)}
+		}
+		if r.Exit != nil {
+			return []string{fmt.Sprintf("%s: the counted run exited with %v: %s", u.leaf, r.Exit, firstLines(strings.TrimSpace(string(r.Stderr)), 3))}
+		}
+		runs[i] = r
+	}
+	line, cfg := resultOf(runs[1].Stdout)
+	if line == nil {
+		return []string{fmt.Sprintf("%s: the counted run printed no result", u.leaf)}
+	}
+	perOp := (float64(runs[1].Instructions) - float64(runs[0].Instructions)) / float64(n-2)
+	fmt.Fprintf(out, "suite: %s\n", pk.Suite)
+	for _, c := range cfg {
+		out.WriteString(c + "\n")
+	}
+	why := p.uncounted(pk, dir, u.leaf)
+	if why != "" {
+		fmt.Fprintf(out, "uncounted: %s\n", why)
+	}
+	name := trimProcs(line[0])
+	if procs := runtime.GOMAXPROCS(0); procs > 1 {
+		name = fmt.Sprintf("%s-%d", name, procs)
+	}
+	fmt.Fprintf(out, "%s\t%d\t%.1f %s", name, n, perOp, InstructionsUnit)
+	if p.noTime {
+		for i := 2; i+1 < len(line); i += 2 {
+			if line[i+1] == "B/op" || line[i+1] == "allocs/op" {
+				fmt.Fprintf(out, "\t%s %s", line[i], line[i+1])
+			}
+		}
+	}
+	out.WriteString("\n")
+	if why != "" {
+		out.WriteString("uncounted:\n")
+	}
+	return nil
+}
+
+// resultOf returns the fields of the one result line of a benchmark run's
+// output and its config lines.
+func resultOf(stdout []byte) (fields []string, config []string) {
+	sc := bufio.NewScanner(bytes.NewReader(stdout))
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	for sc.Scan() {
+		switch line := sc.Text(); {
+		case resultLine.MatchString(line):
+			fields = strings.Fields(line)
+		case configLine.MatchString(line):
+			config = append(config, line)
+		}
+	}
+	return fields, config
+}
+
+// uncounted says why a benchmark's count means nothing: its top-level
+// function calls b.RunParallel (parallel code's time is not its
+// instructions). "" when nothing is known against it.
+func (p *Plan) uncounted(pk Package, dir, leaf string) string {
+	p.parallelOnce.Do(func() { p.parallel = map[string]map[string]bool{} })
+	p.parallelMu.Lock()
+	defer p.parallelMu.Unlock()
+	if p.parallel[dir] == nil {
+		p.parallel[dir] = parallelBenchmarks(dir)
+	}
+	top, _, _ := strings.Cut(leaf, "/")
+	if p.parallel[dir][top] {
+		return "uses b.RunParallel"
+	}
+	return ""
+}
+
+// parallelBenchmarks names the Benchmark functions of the test files in
+// dir whose body calls RunParallel.
+func parallelBenchmarks(dir string) map[string]bool {
+	out := map[string]bool{}
+	files, _ := filepath.Glob(filepath.Join(dir, "*_test.go"))
+	fset := token.NewFileSet()
+	for _, f := range files {
+		file, err := parser.ParseFile(fset, f, nil, parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		for _, d := range file.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Body == nil || !strings.HasPrefix(fn.Name.Name, "Benchmark") {
+				continue
+			}
+			ast.Inspect(fn.Body, func(n ast.Node) bool {
+				if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Name == "RunParallel" {
+					out[fn.Name.Name] = true
+				}
+				return true
+			})
+		}
+	}
+	return out
+}
+
+func contains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
