@@ -20,7 +20,7 @@ const (
 	// better. Its samples are near-deterministic, so it has a decision
 	// rule of its own (see decideCounted).
 	Instructions Class = "instructions"
-	Info       Class = "info"       // a custom unit with no direction: shown, never gated
+	Info         Class = "info" // a custom unit with no direction: shown, never gated
 )
 
 // InstructionsUnit is the unit of counted instructions per operation.
