@@ -252,3 +252,26 @@ func TestLeastPrivilege(t *testing.T) {
 		t.Errorf("the workflow uses pull_request_target")
 	}
 }
+
+// TestPullRequestsCountInstructions: runs that do not choose gate on both
+// time and counted instructions, and the benchmark job installs valgrind
+// before it runs the gate whenever instructions are counted.
+func TestPullRequestsCountInstructions(t *testing.T) {
+	w := load(t)
+	if m := w.Env["BENCH_MEASURE"]; m != "${{ inputs.measure || 'both' }}" {
+		t.Errorf("BENCH_MEASURE = %q, want both unless a manual run chooses", m)
+	}
+	steps := w.Jobs["benchmark"].Steps
+	install, gate := -1, -1
+	for i, s := range steps {
+		if strings.Contains(s.Run, "apt-get install") && strings.Contains(s.Run, "valgrind") {
+			install = i
+		}
+		if strings.Contains(s.Run, "bench:regression") {
+			gate = i
+		}
+	}
+	if install < 0 || gate < 0 || install > gate {
+		t.Errorf("the benchmark job must install valgrind (step %d) before the gate (step %d)", install, gate)
+	}
+}
