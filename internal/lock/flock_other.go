@@ -9,6 +9,8 @@ import (
 
 var errBusy = errors.New("busy")
 
+const noFollow = 0
+
 // On systems without flock, locks are not enforced: two runs on one
 // results directory are not detected, and stale scratch directories are
 // left for the system's temporary-file cleanup.

@@ -24,10 +24,17 @@ type Lock struct{ f *os.File }
 // needed, and writes who holds it (this process, its host and the time,
 // plus what) into the file. When another process holds it, the error wraps
 // ErrHeld and quotes the holder's note.
+//
+// A lock file that is a symbolic link (or anything but a regular file) is
+// refused: writing the note through it would overwrite whatever it points
+// at.
 func Acquire(path, what string) (*Lock, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("locking %s: it is not a regular file (a symbolic link?): remove it", path)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|noFollow, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("locking %s: %w", path, err)
+		return nil, fmt.Errorf("locking %s: %w (a symbolic link? remove it)", path, err)
 	}
 	if err := tryLock(f); err != nil {
 		holder, _ := os.ReadFile(path)

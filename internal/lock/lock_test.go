@@ -73,3 +73,24 @@ func TestHeldByAnotherProcess(t *testing.T) {
 		t.Error("not free after the holder died")
 	}
 }
+
+// TestSymlinkIsRefused: a lock file that is a symbolic link to a file
+// elsewhere is refused, and that file is not touched.
+func TestSymlinkIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim.txt")
+	if err := os.WriteFile(victim, []byte("precious\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, ".lock")
+	if err := os.Symlink(victim, link); err != nil {
+		t.Skip("no symbolic links here")
+	}
+	if l, err := Acquire(link, "test"); err == nil {
+		l.Release()
+		t.Fatal("a symbolic link was taken as the lock")
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "precious\n" {
+		t.Errorf("the file behind the link was overwritten: %q", b)
+	}
+}
