@@ -185,6 +185,11 @@ func TestInterruptLeavesNothingBehind(t *testing.T) {
 			// Cancel as round 2 starts: after the base was materialized,
 			// binaries built and round 1 measured on every side.
 			cfg.Stderr = &cancelOn{needle: "round 2/50", n: 1, cancel: cancel}
+			// A previous run's verdict, which must not outlive this run.
+			os.MkdirAll(cfg.ResultsDir, 0o755)
+			for _, f := range []string{flow.MarkdownFile, flow.HTMLFile, flow.ComparisonFile} {
+				os.WriteFile(filepath.Join(cfg.ResultsDir, f), []byte("old verdict"), 0o644)
+			}
 			err := tf.run(ctx, cfg)
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("err = %v, want context.Canceled", err)
@@ -192,6 +197,13 @@ func TestInterruptLeavesNothingBehind(t *testing.T) {
 			assertNoScratch(t, cfg.TempDir)
 			if _, err := os.Stat(filepath.Join(cfg.ResultsDir, flow.BaselineFile)); !os.IsNotExist(err) {
 				t.Errorf("baseline.txt exists after an interrupted run")
+			}
+			if tf.name == "regression" {
+				for _, f := range []string{flow.MarkdownFile, flow.HTMLFile, flow.ComparisonFile} {
+					if _, err := os.Stat(filepath.Join(cfg.ResultsDir, f)); !os.IsNotExist(err) {
+						t.Errorf("the previous run's %s is left beside an interrupted run", f)
+					}
+				}
 			}
 			partial, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, flow.CurrentFile+".partial"))
 			if !bytes.Contains(partial, []byte("pkg: example.com/fixture/work")) {

@@ -36,8 +36,12 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 		return err
 	}
 	defer func() { cfg.endStatus(err) }()
-	if err := os.RemoveAll(cfg.path(ProfilesDir)); err != nil {
-		return fmt.Errorf("removing the previous profiles: %w", err)
+	// The previous run's verdict goes before this one is measured: after
+	// a failure or Ctrl-C nobody must read it as this run's.
+	for _, f := range []string{ProfilesDir, ComparisonFile, MarkdownFile, HTMLFile} {
+		if err := os.RemoveAll(cfg.path(f)); err != nil {
+			return fmt.Errorf("removing the previous run's %s: %w", f, err)
+		}
 	}
 	if err := cfg.loadCalibration(); err != nil {
 		return err
