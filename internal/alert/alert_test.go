@@ -56,7 +56,7 @@ func comparison(t *testing.T, regress bool) *verdict.Comparison {
 	return c
 }
 
-func markdown(c *verdict.Comparison, link string) (string, error) {
+func renderMarkdown(c *verdict.Comparison, link string) (string, error) {
 	var b bytes.Buffer
 	err := report.Markdown(&b, c, report.MarkdownOptions{Limit: report.DefaultMarkdownOptions.Limit, DetailsLink: link})
 	return b.String(), err
@@ -119,7 +119,7 @@ func TestSlackWebhookPayload(t *testing.T) {
 	cfg := baseConfig()
 	cfg.Slack.WebhookURL = srv.URL + "/services/T000/B000/XXXX"
 	var out bytes.Buffer
-	res, err := Send(context.Background(), comparison(t, true), markdown, cfg, &out)
+	res, err := Send(context.Background(), comparison(t, true), renderMarkdown, cfg, &out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestSlackBotPostMessage(t *testing.T) {
 	cfg := baseConfig()
 	cfg.Slack = SlackConfig{Token: "xoxb-test-token", Channel: "#perf", APIURL: srv.URL + "/api"}
 	var out bytes.Buffer
-	if _, err := Send(context.Background(), comparison(t, true), markdown, cfg, &out); err != nil {
+	if _, err := Send(context.Background(), comparison(t, true), renderMarkdown, cfg, &out); err != nil {
 		t.Fatal(err)
 	}
 	reqs := srv.requests()
@@ -261,7 +261,7 @@ func TestStickyPRComment(t *testing.T) {
 	cfg := baseConfig()
 	cfg.GitHub = GitHubConfig{Token: "ghs_secrettoken", APIURL: gh.URL + "/api/v3", PR: 7}
 	var out bytes.Buffer
-	if _, err := Send(context.Background(), comparison(t, true), markdown, cfg, &out); err != nil {
+	if _, err := Send(context.Background(), comparison(t, true), renderMarkdown, cfg, &out); err != nil {
 		t.Fatal(err)
 	}
 	first := gh.requests()
@@ -282,7 +282,7 @@ func TestStickyPRComment(t *testing.T) {
 	// The next push has no regression: the sticky comment is edited in
 	// place to the all-clear, not posted again.
 	out.Reset()
-	if _, err := Send(context.Background(), comparison(t, false), markdown, cfg, &out); err != nil {
+	if _, err := Send(context.Background(), comparison(t, false), renderMarkdown, cfg, &out); err != nil {
 		t.Fatal(err)
 	}
 	second := gh.requests()[3:]
@@ -307,7 +307,7 @@ func TestRegressionIssue(t *testing.T) {
 	cfg.Run.Event = "schedule"
 	cfg.GitHub = GitHubConfig{Token: "ghs_secrettoken", APIURL: gh.URL + "/api/v3", OpenIssue: true, Assignees: []string{"perf-lead", "oncall"}}
 	var out bytes.Buffer
-	if _, err := Send(context.Background(), comparison(t, true), markdown, cfg, &out); err != nil {
+	if _, err := Send(context.Background(), comparison(t, true), renderMarkdown, cfg, &out); err != nil {
 		t.Fatal(err)
 	}
 	reqs := gh.requests()
@@ -330,7 +330,7 @@ func TestRegressionIssue(t *testing.T) {
 		t.Errorf("issue request: %+v", created)
 	}
 	// A week later, still regressed: a comment on the open issue.
-	if _, err := Send(context.Background(), comparison(t, true), markdown, cfg, &out); err != nil {
+	if _, err := Send(context.Background(), comparison(t, true), renderMarkdown, cfg, &out); err != nil {
 		t.Fatal(err)
 	}
 	want = "GET /api/v3/repos/acme/streamer/issues?labels=performance%2Cregression%2CP1&per_page=100&state=open\n" +
@@ -357,7 +357,7 @@ func TestRetryAfterThenSuccess(t *testing.T) {
 	var waits []time.Duration
 	cfg.Retry.Sleep = func(ctx context.Context, d time.Duration) error { waits = append(waits, d); return nil }
 	var out bytes.Buffer
-	if _, err := Send(context.Background(), comparison(t, true), markdown, cfg, &out); err != nil {
+	if _, err := Send(context.Background(), comparison(t, true), renderMarkdown, cfg, &out); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(srv.requests()); n != 2 {
@@ -395,7 +395,7 @@ func TestServerErrorsGiveUpCleanly(t *testing.T) {
 			cfg := baseConfig()
 			tt.config(&cfg, srv.URL)
 			var out bytes.Buffer
-			_, err := Send(context.Background(), comparison(t, true), markdown, cfg, &out)
+			_, err := Send(context.Background(), comparison(t, true), renderMarkdown, cfg, &out)
 			if err == nil {
 				t.Fatal("no error after 500s")
 			}
@@ -468,7 +468,7 @@ func TestForgedMarkerIsNotOurs(t *testing.T) {
 	cfg.Run.Event = "schedule"
 	cfg.GitHub = GitHubConfig{Token: "ghs_secrettoken", APIURL: gh.URL + "/api/v3", PR: 7, OpenIssue: true}
 	var out bytes.Buffer
-	if _, err := Send(context.Background(), comparison(t, true), markdown, cfg, &out); err != nil {
+	if _, err := Send(context.Background(), comparison(t, true), renderMarkdown, cfg, &out); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range gh.requests() {
@@ -501,7 +501,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		cfg.Slack = slackCfg
 		cfg.GitHub = GitHubConfig{Token: ghToken, APIURL: srv.URL, PR: 7, OpenIssue: true}
 		var out bytes.Buffer
-		_, err := Send(context.Background(), comparison(t, true), markdown, cfg, &out)
+		_, err := Send(context.Background(), comparison(t, true), renderMarkdown, cfg, &out)
 		all := out.String() + "\n" + fmt.Sprint(err) + fmt.Sprintf("%+v", err)
 		for _, secret := range []string{webhookSecret, "webhook-secret-XYZ", botToken, ghToken} {
 			if strings.Contains(all, secret) {
@@ -516,7 +516,7 @@ func TestNothingSentWithoutRegression(t *testing.T) {
 	cfg := baseConfig()
 	cfg.Slack.WebhookURL = srv.URL + "/hook"
 	var out bytes.Buffer
-	if _, err := Send(context.Background(), comparison(t, false), markdown, cfg, &out); err != nil {
+	if _, err := Send(context.Background(), comparison(t, false), renderMarkdown, cfg, &out); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(srv.requests()); n != 0 || !strings.Contains(out.String(), "slack: skipped (no regression)") {
@@ -524,7 +524,7 @@ func TestNothingSentWithoutRegression(t *testing.T) {
 	}
 	cfg.Always = true
 	out.Reset()
-	if _, err := Send(context.Background(), comparison(t, false), markdown, cfg, &out); err != nil {
+	if _, err := Send(context.Background(), comparison(t, false), renderMarkdown, cfg, &out); err != nil {
 		t.Fatal(err)
 	}
 	if reqs := srv.requests(); len(reqs) != 1 || !strings.Contains(reqs[0].Body, "No performance regression in acme/streamer") {
@@ -613,5 +613,45 @@ func TestChangePointsAlertOnce(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "issue: skipped (already alerted: example.com/m/log.BenchmarkAppend-2 ns/op +50.0%") {
 		t.Errorf("output:\n%s", out.String())
+	}
+}
+
+// TestHostileChangePointName: a benchmark name carrying "-->", a Markdown
+// link and <!channel> keeps the issue's hidden marker closed (the name is
+// encoded in it, so the rest never renders), and neither the Slack
+// blocks nor the fallback text carry a live mention.
+func TestHostileChangePointName(t *testing.T) {
+	gh := newGitHubFake(t, 0)
+	cp := ChangePoint{Kind: "change point", Benchmark: "example.com/m.BenchmarkX/a-->[pwn](https://evil.example) <!channel>", Unit: "ns/op", LastGood: "1111111", FirstBad: "2222222", Before: 1, After: 2, ChangePct: 100}
+	slackSrv := newFake(t, func(w http.ResponseWriter, r *http.Request, n int) { io.WriteString(w, "ok") })
+	cfg := baseConfig()
+	cfg.Slack.WebhookURL = slackSrv.URL + "/hook"
+	cfg.GitHub = GitHubConfig{Token: "ghs_secrettoken", APIURL: gh.URL + "/api/v3"}
+	var out bytes.Buffer
+	if err := SendChangePoints(context.Background(), []ChangePoint{cp}, cfg, &out); err != nil {
+		t.Fatal(err)
+	}
+	reqs := gh.requests()
+	if len(reqs) != 2 {
+		t.Fatalf("GitHub requests: %s", summarize(reqs))
+	}
+	var created map[string]any
+	json.Unmarshal([]byte(reqs[1].Body), &created)
+	body := fmt.Sprint(created["body"])
+	marker, _, _ := strings.Cut(body, "\n")
+	if !strings.HasPrefix(marker, "<!-- benchgate:changepoint ") || strings.Count(marker, "-->") != 1 || !strings.HasSuffix(marker, " -->") {
+		t.Errorf("the marker does not hold the name: %q", marker)
+	}
+	if strings.Contains(strings.ReplaceAll(body, "`", ""), "](https://evil.example)") && !strings.Contains(body, "`example.com/m.BenchmarkX/a-->[pwn](https://evil.example) <!channel>`") {
+		t.Errorf("the name renders outside a code span:\n%s", body)
+	}
+	posts := slackSrv.requests()
+	if len(posts) != 1 {
+		t.Fatalf("%d Slack posts, want 1", len(posts))
+	}
+	var msg map[string]any
+	json.Unmarshal([]byte(posts[0].Body), &msg)
+	if text := fmt.Sprint(msg["text"]); strings.Contains(text, "<!channel>") || !strings.Contains(text, "&lt;!channel&gt;") {
+		t.Errorf("Slack fallback text carries a live mention: %q", text)
 	}
 }

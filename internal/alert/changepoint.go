@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/benchgate/benchgate/internal/markdown"
 	"io"
 	"net/http"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/google/go-github/v75/github"
 	"github.com/slack-go/slack"
@@ -30,9 +30,9 @@ type ChangePoint struct {
 // (a drift: its metric alone, while its issue is open).
 func (cp ChangePoint) Marker() string {
 	if cp.Kind == "drift" {
-		return fmt.Sprintf("<!-- benchgate:drift %s %s -->", cp.Benchmark, cp.Unit)
+		return fmt.Sprintf("<!-- benchgate:drift %s %s -->", markdown.CommentSafe(cp.Benchmark), markdown.CommentSafe(cp.Unit))
 	}
-	return fmt.Sprintf("<!-- benchgate:changepoint %s %s %s -->", cp.FirstBad, cp.Benchmark, cp.Unit)
+	return fmt.Sprintf("<!-- benchgate:changepoint %s %s %s -->", markdown.CommentSafe(cp.FirstBad), markdown.CommentSafe(cp.Benchmark), markdown.CommentSafe(cp.Unit))
 }
 
 func (cp ChangePoint) summary() string {
@@ -147,31 +147,17 @@ func changePointBody(cp ChangePoint, runURL string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## 📈 Performance %s\n\n", cp.Kind)
 	fmt.Fprintf(&b, "`%s` `%s` went from %g to %g (%+.1f%%): last good commit `%s`, first bad `%s`.\n\n",
-		codeSafe(cp.Benchmark), codeSafe(cp.Unit), cp.Before, cp.After, cp.ChangePct, codeSafe(cp.LastGood), codeSafe(cp.FirstBad))
+		markdown.Code(cp.Benchmark), markdown.Code(cp.Unit), cp.Before, cp.After, cp.ChangePct, markdown.Code(cp.LastGood), markdown.Code(cp.FirstBad))
 	if runURL != "" {
 		fmt.Fprintf(&b, "Found by [this run](%s); its `performance-trend` artifact has trend.html.\n\n", runURL)
 	}
 	b.WriteString("If the change is intended, accept it in `.benchgate-ack`:\n\n")
 	if cp.Kind == "drift" {
-		fmt.Fprintf(&b, "    drift %s %s\n", codeSafe(cp.Benchmark), codeSafe(cp.Unit))
+		fmt.Fprintf(&b, "    drift %s %s\n", markdown.Code(cp.Benchmark), markdown.Code(cp.Unit))
 	} else {
-		fmt.Fprintf(&b, "    %s %s %s\n", codeSafe(short(cp.FirstBad)), codeSafe(cp.Benchmark), codeSafe(cp.Unit))
+		fmt.Fprintf(&b, "    %s %s %s\n", markdown.Code(short(cp.FirstBad)), markdown.Code(cp.Benchmark), markdown.Code(cp.Unit))
 	}
 	return b.String()
-}
-
-// codeSafe is s fit for a Markdown code span or block: no backtick, line
-// break or control character.
-func codeSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '`':
-			return '\''
-		case unicode.IsControl(r):
-			return ' '
-		}
-		return r
-	}, s)
 }
 
 // slackChangePoint posts one change point to Slack.
@@ -185,7 +171,7 @@ func slackChangePoint(ctx context.Context, cp ChangePoint, cfg Config, hc *http.
 	if repo == "" {
 		repo = "this repository"
 	}
-	text := fmt.Sprintf("📈 Performance %s in %s: %s %s %+.1f%% at %s", cp.Kind, repo, cp.Benchmark, cp.Unit, cp.ChangePct, short(cp.FirstBad))
+	text := slackText(fmt.Sprintf("📈 Performance %s in %s: %s %s %+.1f%% at %s", cp.Kind, repo, cp.Benchmark, cp.Unit, cp.ChangePct, short(cp.FirstBad)))
 	section := fmt.Sprintf("*Performance %s* in %s\n%s %s: %s%% (%s → %s), last good %s, first bad %s",
 		cp.Kind, slackText(repo), slackCode(truncate(cp.Benchmark, 200)), slackCode(cp.Unit), fmt.Sprintf("%+.1f", cp.ChangePct),
 		fmt.Sprintf("%g", cp.Before), fmt.Sprintf("%g", cp.After), slackCode(short(cp.LastGood)), slackCode(short(cp.FirstBad)))

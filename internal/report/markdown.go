@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/benchgate/benchgate/internal/markdown"
 	"io"
 	"slices"
 	"strings"
@@ -60,7 +61,7 @@ func Markdown(w io.Writer, c *verdict.Comparison, opts MarkdownOptions) error {
 			if i > 0 {
 				head.WriteString(", ")
 			}
-			head.WriteString("`" + mdCode(m) + "`")
+			head.WriteString("`" + markdown.Code(m) + "`")
 		}
 		head.WriteString(". A benchmark that disappears fails the gate unless it is allowed to go by name.\n\n")
 	}
@@ -112,7 +113,7 @@ func Markdown(w io.Writer, c *verdict.Comparison, opts MarkdownOptions) error {
 			if ref == "" {
 				ref = "<base ref>"
 			}
-			fmt.Fprintf(&tail, "Reproduce locally with `%s`.\n", mdCode(fmt.Sprintf(opts.Reproduce, ShortCommit(ref))))
+			fmt.Fprintf(&tail, "Reproduce locally with `%s`.\n", markdown.Code(fmt.Sprintf(opts.Reproduce, ShortCommit(ref))))
 		}
 	}
 	tail.WriteString(whyMarkdown(c.Profiles, 5))
@@ -237,32 +238,16 @@ func mdEscape(s string) string {
 	return b.String()
 }
 
-// mdCode is s safe inside a `code span`: no backtick ends it early, no
-// line break or control character survives.
-func mdCode(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '`':
-			return '\''
-		case r == '\n' || r == '\r' || r == '\t':
-			return ' '
-		case unicode.IsControl(r):
-			return -1
-		}
-		return r
-	}, s)
-}
-
 func mdSide(s verdict.Side) string {
 	var parts []string
 	if s.Ref != "" {
-		parts = append(parts, "ref `"+mdCode(s.Ref)+"`")
+		parts = append(parts, "ref `"+markdown.Code(s.Ref)+"`")
 	}
 	if s.Commit != "" {
-		parts = append(parts, "commit `"+mdCode(ShortCommit(s.Commit))+"`")
+		parts = append(parts, "commit `"+markdown.Code(ShortCommit(s.Commit))+"`")
 	}
 	if s.File != "" {
-		parts = append(parts, "file `"+mdCode(s.File)+"`")
+		parts = append(parts, "file `"+markdown.Code(s.File)+"`")
 	}
 	if len(parts) == 0 {
 		return "unknown"

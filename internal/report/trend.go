@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/benchgate/benchgate/internal/markdown"
 	"html/template"
 	"io"
 	"math"
@@ -51,7 +52,7 @@ func TrendMarkdown(w io.Writer, t *Trend) error {
 	} else {
 		b.WriteString("**✅ No unacknowledged worsening change**\n\n")
 	}
-	fmt.Fprintf(&b, "%d runs on `%s`, %d benchmark metrics.\n\n", t.Runs, mdCode(t.Branch), len(t.Series))
+	fmt.Fprintf(&b, "%d runs on `%s`, %d benchmark metrics.\n\n", t.Runs, markdown.Code(t.Branch), len(t.Series))
 	if len(t.Findings) > 0 {
 		b.WriteString("| | Kind | Benchmark | Metric | Last good | First bad | Before | After | Change | p |\n|---|---|---|---|---|---|---|---|---|---|\n")
 		for _, f := range t.Findings {
@@ -61,7 +62,7 @@ func TrendMarkdown(w io.Writer, t *Trend) error {
 				p = fmt.Sprintf("%.2g", f.P)
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | `%s` | `%s` | %s | %s | %s | %s |\n", mark, f.Kind, mdEscape(trendName(&f)), mdEscape(f.Unit),
-				mdCode(verdict.ShortCommit(f.LastGood)), mdCode(verdict.ShortCommit(f.FirstBad)), Value(f.Before), Value(f.After), Delta(verdict.Number(f.ChangePct)), p)
+				markdown.Code(verdict.ShortCommit(f.LastGood)), markdown.Code(verdict.ShortCommit(f.FirstBad)), Value(f.Before), Value(f.After), Delta(verdict.Number(f.ChangePct)), p)
 		}
 		b.WriteString("\n")
 	}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/benchgate/benchgate/internal/markdown"
 	"strings"
 
 	"github.com/benchgate/benchgate/internal/profile"
@@ -70,10 +71,10 @@ func whyMarkdown(diffs []profile.Diff, max int) string {
 		}
 		fmt.Fprintf(&b, "**%s**\n\n", mdEscape(shortImport(d.Pkg)+"."+d.Benchmark))
 		for _, x := range slower(d.CPUFlat) {
-			fmt.Fprintf(&b, "- CPU `%s`: %+.0f ns/op (%+.1f%% of the base)\n", mdCode(x.Function), x.Delta, x.DeltaPct)
+			fmt.Fprintf(&b, "- CPU `%s`: %+.0f ns/op (%+.1f%% of the base)\n", markdown.Code(x.Function), x.Delta, x.DeltaPct)
 		}
 		for _, x := range slower(d.Memory) {
-			fmt.Fprintf(&b, "- memory `%s` at `%s:%d`: %+.0f B/op, %+.2g allocs/op\n", mdCode(x.Function), mdCode(x.File), x.Line, x.Delta, x.Objects)
+			fmt.Fprintf(&b, "- memory `%s` at `%s:%d`: %+.0f B/op, %+.2g allocs/op\n", markdown.Code(x.Function), markdown.Code(x.File), x.Line, x.Delta, x.Objects)
 		}
 		for _, c := range d.Commands {
 			fmt.Fprintf(&b, "\n    %s\n", strings.Map(func(r rune) rune {
