@@ -84,3 +84,17 @@ func TestNegativeOtherUnit(t *testing.T) {
 		t.Errorf("delta %v status %s, want -100%% and a regression (or undecided without significance)", r.DeltaPct, r.Status)
 	}
 }
+
+// TestMalformedLinesAreCapped: a file of 10,000 malformed lines gives 20
+// line warnings and one that counts the rest.
+func TestMalformedLinesAreCapped(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("pkg: example.com/p\nBenchmarkA-8 1000 5 ns/op\n")
+	for i := 0; i < 10000; i++ {
+		b.WriteString("BenchmarkBad-8 notanumber ns/op\n")
+	}
+	s := read(t, "big", b.String())
+	if len(s.Warnings) != MaxLineWarnings+1 || !strings.Contains(s.Warnings[MaxLineWarnings], "9980 more malformed lines not listed (10000 in all)") {
+		t.Errorf("%d warnings, last %q", len(s.Warnings), s.Warnings[len(s.Warnings)-1])
+	}
+}

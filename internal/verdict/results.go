@@ -112,6 +112,11 @@ func ReadFile(path string) (*Set, error) {
 	return Read(f, path)
 }
 
+// MaxLineWarnings is how many malformed lines of one file are warned of
+// one by one; the rest are counted in one more warning, so that a file of
+// garbage cannot make reports (text, JSON, HTML) grow with it.
+const MaxLineWarnings = 20
+
 // ErrNoBenchmarks is returned for input that holds no benchmark result.
 var ErrNoBenchmarks = errors.New("no benchmark results")
 
@@ -121,16 +126,22 @@ var ErrNoBenchmarks = errors.New("no benchmark results")
 func Read(r io.Reader, name string) (*Set, error) {
 	s := &Set{File: name, Config: map[string]string{}, index: map[Key]*Series{}, names: nameCache{}, strings: map[string]string{}}
 	br := benchfmt.NewReader(r, name)
+	malformed := 0
 	for br.Scan() {
 		switch rec := br.Result().(type) {
 		case *benchfmt.SyntaxError:
-			s.Warnings = append(s.Warnings, rec.Error())
+			if malformed++; malformed <= MaxLineWarnings {
+				s.Warnings = append(s.Warnings, rec.Error())
+			}
 		case *benchfmt.Result:
 			s.add(rec)
 		}
 	}
 	if err := br.Err(); err != nil {
 		return nil, fmt.Errorf("reading %s: %w", name, err)
+	}
+	if malformed > MaxLineWarnings {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%s: %d more malformed lines not listed (%d in all)", name, malformed-MaxLineWarnings, malformed))
 	}
 	s.Units = br.Units()
 	for _, k := range s.badKeys {
