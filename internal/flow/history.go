@@ -193,6 +193,9 @@ func Backfill(ctx context.Context, cfg Config, opts HistoryOptions) error {
 	if err != nil {
 		return err
 	}
+	for _, w := range st.Skipped {
+		fmt.Fprintln(cfg.Stderr, "warning: "+w)
+	}
 	have := map[string]bool{}
 	for _, r := range runs {
 		have[r.Commit] = true
@@ -264,6 +267,9 @@ func Trend(ctx context.Context, cfg Config, opts HistoryOptions) error {
 	runs, err := st.Runs()
 	if err != nil {
 		return err
+	}
+	for _, w := range st.Skipped {
+		fmt.Fprintln(cfg.Stderr, "warning: "+w)
 	}
 	series, findings := history.Analyze(runs, order, opts.Trend)
 	acks, err := readAcks(filepath.Join(repo.Root(), opts.AckFile))

@@ -28,6 +28,9 @@ const DefaultBranch = "benchgate-history"
 
 // A Store is the history branch of a repository.
 type Store struct {
+	// Skipped names the run files the last Runs could not read.
+	Skipped []string
+
 	repo *git.Repository
 	ref  plumbing.ReferenceName
 	// beforeSwap, when set, runs between building a commit and moving the
@@ -259,8 +262,11 @@ func (s *Store) buildTree(files map[string]plumbing.Hash) (plumbing.Hash, error)
 }
 
 // Runs reads every run on the branch; none when the branch does not
-// exist.
+// exist. A run file that cannot be read (garbage, a broken gzip, another
+// schema) is skipped and named in Skipped: one bad file must not hide the
+// rest of the history.
 func (s *Store) Runs() ([]*Run, error) {
+	s.Skipped = nil
 	ref, err := s.repo.Reference(s.ref, true)
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
 		return nil, nil
@@ -283,7 +289,8 @@ func (s *Store) Runs() ([]*Run, error) {
 	for _, p := range paths {
 		r, err := s.read(files[p])
 		if err != nil {
-			return nil, fmt.Errorf("reading %s on %s: %w", p, s.ref.Short(), err)
+			s.Skipped = append(s.Skipped, fmt.Sprintf("skipped %s on %s: %v", p, s.ref.Short(), err))
+			continue
 		}
 		runs = append(runs, r)
 	}

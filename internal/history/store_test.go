@@ -5,6 +5,9 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -203,4 +206,31 @@ func BenchmarkTrend1000x100(b *testing.B) {
 		Analyze(got, order, DefaultTrendOptions)
 	}
 	b.ReportMetric(float64(size)/float64(len(runs)), "bytes/run")
+}
+
+// TestCorruptRunIsSkipped: a garbage file and a broken gzip on the branch
+// are skipped and named; every other run is read.
+func TestCorruptRunIsSkipped(t *testing.T) {
+	r := testrepo.New(t)
+	r.Commit("first", map[string]string{"a.txt": "a\n"})
+	s := open(t, r.Dir)
+	for i := range 2 {
+		if _, err := s.Append(run(fmt.Sprintf("%040d", i+1), 10+i, fmt.Sprint(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wt := filepath.Join(t.TempDir(), "wt")
+	r.Git("worktree", "add", "-q", wt, DefaultBranch)
+	os.WriteFile(filepath.Join(wt, "runs/2026/11/2026-11-20-0000000-garbage.json.gz"), []byte("not gzip"), 0o644)
+	os.WriteFile(filepath.Join(wt, "runs/2026/11/2026-11-21-0000000-cut.json.gz"), []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2}, 0o644)
+	testrepo.GitIn(t, wt, "add", "-A")
+	testrepo.GitIn(t, wt, "commit", "-q", "-m", "corrupt runs")
+	s = open(t, r.Dir)
+	runs, err := s.Runs()
+	if err != nil || len(runs) != 2 {
+		t.Fatalf("%d runs, %v; want the 2 good ones", len(runs), err)
+	}
+	if len(s.Skipped) != 2 || !strings.Contains(s.Skipped[0], "garbage.json.gz") || !strings.Contains(s.Skipped[1], "cut.json.gz") {
+		t.Errorf("skipped: %q", s.Skipped)
+	}
 }
