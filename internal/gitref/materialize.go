@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
@@ -120,12 +121,9 @@ func local(name, target string) bool {
 
 // blob reads a blob of at most limit bytes.
 func (r *Repo) blob(e object.TreeEntry, limit int64) ([]byte, error) {
-	b, err := r.git.BlobObject(e.Hash)
+	b, err := r.blobObject(e.Hash, limit)
 	if err != nil {
 		return nil, err
-	}
-	if b.Size > limit {
-		return nil, fmt.Errorf("%d bytes, more than the %d allowed", b.Size, limit)
 	}
 	rd, err := b.Reader()
 	if err != nil {
@@ -135,14 +133,36 @@ func (r *Repo) blob(e object.TreeEntry, limit int64) ([]byte, error) {
 	return io.ReadAll(rd)
 }
 
+// maxBlobSize is MaxBlobSize; tests lower it.
+var maxBlobSize int64 = MaxBlobSize
+
+// blobObject returns the blob h when it has at most limit bytes. The size
+// comes from the object's header where the storage can tell it without
+// inflating the object (go-git's filesystem storage can), so a huge blob
+// costs nothing to refuse.
+func (r *Repo) blobObject(h plumbing.Hash, limit int64) (*object.Blob, error) {
+	if sizer, ok := r.git.Storer.(interface {
+		EncodedObjectSize(plumbing.Hash) (int64, error)
+	}); ok {
+		if n, err := sizer.EncodedObjectSize(h); err == nil && n > limit {
+			return nil, fmt.Errorf("%d bytes, more than the %d allowed", n, limit)
+		}
+	}
+	b, err := r.git.BlobObject(h)
+	if err != nil {
+		return nil, err
+	}
+	if b.Size > limit {
+		return nil, fmt.Errorf("%d bytes, more than the %d allowed", b.Size, limit)
+	}
+	return b, nil
+}
+
 // writeBlob writes a blob to a new file under root.
 func (r *Repo) writeBlob(root *os.Root, e object.TreeEntry, path string, perm os.FileMode) error {
-	b, err := r.git.BlobObject(e.Hash)
+	b, err := r.blobObject(e.Hash, maxBlobSize)
 	if err != nil {
-		return err
-	}
-	if b.Size > MaxBlobSize {
-		return fmt.Errorf("file of %d bytes, more than the %d a base tree may hold", b.Size, MaxBlobSize)
+		return fmt.Errorf("file of %w a base tree may hold", err)
 	}
 	rd, err := b.Reader()
 	if err != nil {
