@@ -2,8 +2,10 @@ package gitref_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -141,5 +143,57 @@ func TestMaterializeCraftedTrees(t *testing.T) {
 				os.RemoveAll(filepath.Join(outside, entries[0].Name()))
 			}
 		})
+	}
+}
+
+// TestSymlinkChainStaysInside: a chain of symlinks whose every target
+// looks local by its text (a/up -> .., l1 -> a/up/.., l2 -> l1/.., ...,
+// out -> l12/<outside>, p/evil_test.go -> ../out/evil_test.go.txt) leads
+// out of the tree; no link of it that passes through another is made, so
+// no path of the written tree leads to the outside file.
+func TestSymlinkChainStaysInside(t *testing.T) {
+	outside := t.TempDir()
+	os.WriteFile(filepath.Join(outside, "evil_test.go.txt"), []byte("package p\n"), 0o644)
+	r := testrepo.New(t)
+	r.Commit("first", map[string]string{"go.mod": "module x\n"})
+	dir := r.Dir
+	link := func(name, target string) object.TreeEntry {
+		return object.TreeEntry{Name: name, Mode: filemode.Symlink, Hash: blob(t, dir, target)}
+	}
+	entries := []object.TreeEntry{
+		{Name: "a", Mode: filemode.Dir, Hash: subtree(t, dir, []object.TreeEntry{link("up", "..")})},
+		link("l1", "a/up/.."),
+	}
+	for i := 2; i <= 12; i++ {
+		entries = append(entries, link(fmt.Sprintf("l%d", i), fmt.Sprintf("l%d/..", i-1)))
+	}
+	entries = append(entries, link("out", "l12"+outside),
+		object.TreeEntry{Name: "p", Mode: filemode.Dir, Hash: subtree(t, dir, []object.TreeEntry{link("evil_test.go", "../out/evil_test.go.txt")})})
+	slices.SortFunc(entries, func(a, b object.TreeEntry) int { return strings.Compare(a.Name, b.Name) })
+	crafted(t, dir, entries)
+	repo, err := gitref.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := repo.Resolve("crafted")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := t.TempDir()
+	warnings, err := repo.Materialize(context.Background(), c, dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.ReadFile(filepath.Join(dst, "p", "evil_test.go")); err == nil {
+		t.Error("p/evil_test.go reads the file outside the tree")
+	}
+	if _, err := os.Lstat(filepath.Join(dst, "out")); err == nil {
+		t.Error("the link out was made")
+	}
+	if w := strings.Join(warnings, "\n"); !strings.Contains(w, "symlink l1 -> \"a/up/..\" skipped: its target passes through the symlink a/up") || !strings.Contains(w, "symlink p/evil_test.go") {
+		t.Errorf("warnings:\n%s", w)
+	}
+	if fi, err := os.Lstat(filepath.Join(dst, "a", "up")); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("a/up, a link to the tree's root, should stay: %v", err)
 	}
 }

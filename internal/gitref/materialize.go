@@ -51,12 +51,28 @@ func (r *Repo) Materialize(ctx context.Context, c Commit, dir string) (warnings 
 	defer root.Close()
 	w := object.NewTreeWalker(tree, true, nil)
 	defer w.Close()
+	// Symlinks are made last, once every one of them is known: a link
+	// whose target passes through another link is not made, since its
+	// target cannot be judged by its text (a/up -> .., l1 -> a/up/..).
+	links := map[string]string{}
+	var linkOrder []string
 	for {
 		if err := ctx.Err(); err != nil {
 			return warnings, err
 		}
 		name, entry, err := w.Next()
 		if errors.Is(err, io.EOF) {
+			for _, name := range linkOrder {
+				target := links[name]
+				switch via := throughLink(name, target, links); {
+				case via != "":
+					warnings = append(warnings, fmt.Sprintf("symlink %s -> %q skipped: its target passes through the symlink %s (links into links are not made)", name, target, via))
+				default:
+					if err := root.Symlink(target, filepath.FromSlash(name)); err != nil {
+						return warnings, fmt.Errorf("%s: %s: %w", what, name, err)
+					}
+				}
+			}
 			return warnings, nil
 		}
 		if err != nil {
@@ -80,7 +96,8 @@ func (r *Repo) Materialize(ctx context.Context, c Commit, dir string) (warnings 
 				warnings = append(warnings, fmt.Sprintf("symlink %s -> %q skipped: its target is outside the tree", name, target))
 				break
 			}
-			err = root.Symlink(string(target), path)
+			links[name] = string(target)
+			linkOrder = append(linkOrder, name)
 		case filemode.Executable, filemode.Regular, filemode.Deprecated:
 			perm := os.FileMode(0o644)
 			if entry.Mode == filemode.Executable {
@@ -117,6 +134,32 @@ func local(name, target string) bool {
 		return false
 	}
 	return filepath.IsLocal(filepath.FromSlash(path.Join(path.Dir(name), target)))
+}
+
+// throughLink returns the symlink of links that the target of the link
+// name passes through, walking its path component by component from the
+// link's directory (so a/up/.. passes through a/up); "" when none.
+func throughLink(name, target string, links map[string]string) string {
+	var cur []string
+	if d := path.Dir(name); d != "." {
+		cur = strings.Split(d, "/")
+	}
+	for _, el := range strings.Split(target, "/") {
+		switch el {
+		case "", ".":
+			continue
+		case "..":
+			if len(cur) > 0 {
+				cur = cur[:len(cur)-1]
+			}
+			continue
+		}
+		cur = append(cur, el)
+		if p := strings.Join(cur, "/"); links[p] != "" {
+			return p
+		}
+	}
+	return ""
 }
 
 // blob reads a blob of at most limit bytes.
