@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -653,5 +654,33 @@ func TestHostileChangePointName(t *testing.T) {
 	json.Unmarshal([]byte(posts[0].Body), &msg)
 	if text := fmt.Sprint(msg["text"]); strings.Contains(text, "<!channel>") || !strings.Contains(text, "&lt;!channel&gt;") {
 		t.Errorf("Slack fallback text carries a live mention: %q", text)
+	}
+}
+
+// TestHugeErrorBodyIsCut: a 400 MB body on a 500 response is read only up
+// to MaxErrorBody per attempt; the server sees the client hang up long
+// before it is sent.
+func TestHugeErrorBodyIsCut(t *testing.T) {
+	var sent atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(500)
+		chunk := bytes.Repeat([]byte("x"), 1<<20)
+		for range 400 {
+			n, err := w.Write(chunk)
+			sent.Add(int64(n))
+			if err != nil {
+				return
+			}
+		}
+	}))
+	defer srv.Close()
+	cfg := baseConfig()
+	cfg.GitHub = GitHubConfig{Token: "ghs_secrettoken", APIURL: srv.URL + "/api/v3"}
+	cps := []ChangePoint{{Kind: "change point", Benchmark: "p.BenchmarkA", Unit: "ns/op", FirstBad: "2222222"}}
+	var out bytes.Buffer
+	SendChangePoints(context.Background(), cps, cfg, &out)
+	if n := sent.Load(); n > 100<<20 {
+		t.Errorf("the server sent %d MB before the client stopped reading, want a few", n>>20)
 	}
 }

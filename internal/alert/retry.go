@@ -59,6 +59,32 @@ func newRetryTransport(p RetryPolicy) *retryTransport {
 	return &retryTransport{base: http.DefaultTransport, policy: p}
 }
 
+// The most of a response body anyone reads: go-github reads an error's
+// body whole, and a server (or a proxy in between) may send gigabytes.
+const (
+	MaxErrorBody    = 1 << 20
+	MaxResponseBody = 32 << 20
+)
+
+// limitBody cuts the response's body at MaxErrorBody for an error status,
+// MaxResponseBody otherwise.
+func limitBody(resp *http.Response) *http.Response {
+	if resp == nil || resp.Body == nil {
+		return resp
+	}
+	n := int64(MaxResponseBody)
+	if resp.StatusCode >= 400 {
+		n = MaxErrorBody
+	}
+	resp.Body = limitedBody{io.LimitReader(resp.Body, n), resp.Body}
+	return resp
+}
+
+type limitedBody struct {
+	io.Reader
+	io.Closer
+}
+
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -96,13 +122,13 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if !retry || attempt >= t.policy.Attempts {
 			if err == nil && retry {
 				// Out of attempts: hand back the last response as it is.
-				return resp, nil
+				return limitBody(resp), nil
 			}
-			return resp, err
+			return limitBody(resp), err
 		}
 		if delay > t.policy.MaxWait {
 			if resp != nil {
-				return resp, nil
+				return limitBody(resp), nil
 			}
 			return nil, fmt.Errorf("retry wait %s exceeds %s: %w", delay, t.policy.MaxWait, err)
 		}
