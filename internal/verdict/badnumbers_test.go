@@ -2,6 +2,7 @@ package verdict
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -96,5 +97,19 @@ func TestMalformedLinesAreCapped(t *testing.T) {
 	s := read(t, "big", b.String())
 	if len(s.Warnings) != MaxLineWarnings+1 || !strings.Contains(s.Warnings[MaxLineWarnings], "9980 more malformed lines not listed (10000 in all)") {
 		t.Errorf("%d warnings, last %q", len(s.Warnings), s.Warnings[len(s.Warnings)-1])
+	}
+}
+
+// TestTooManyBenchmarks: a file of more distinct benchmark metrics than
+// MaxSeries is refused with a clear error, not compared.
+func TestTooManyBenchmarks(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("pkg: example.com/p\n")
+	for i := 0; i <= MaxSeries; i++ {
+		fmt.Fprintf(&b, "BenchmarkN%d 1 1 ns/op\n", i)
+	}
+	_, err := Read(strings.NewReader(b.String()), "big")
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "more than 200000 distinct") {
+		t.Fatalf("err = %v, want ErrTooLarge", err)
 	}
 }

@@ -117,6 +117,14 @@ func ReadFile(path string) (*Set, error) {
 // garbage cannot make reports (text, JSON, HTML) grow with it.
 const MaxLineWarnings = 20
 
+// MaxSeries bounds the distinct (benchmark, unit) series of one file: a
+// real suite has thousands, and a file of millions of distinct names would
+// take gigabytes to compare. Above it the file is refused.
+const MaxSeries = 200_000
+
+// ErrTooLarge is wrapped by Read's error for a file over MaxSeries.
+var ErrTooLarge = errors.New("too many benchmarks")
+
 // ErrNoBenchmarks is returned for input that holds no benchmark result.
 var ErrNoBenchmarks = errors.New("no benchmark results")
 
@@ -135,6 +143,9 @@ func Read(r io.Reader, name string) (*Set, error) {
 			}
 		case *benchfmt.Result:
 			s.add(rec)
+			if len(s.Series) > MaxSeries {
+				return nil, fmt.Errorf("%s: %w: more than %d distinct benchmark metrics (benchmark, unit); is it a results file?", name, ErrTooLarge, MaxSeries)
+			}
 		}
 	}
 	if err := br.Err(); err != nil {
