@@ -66,11 +66,35 @@ type Report struct {
 // the defaults and sensitive mode.
 const TightPct = 5
 
-func newReport(opts Options, methods []string) *Report {
+func newReport(opts Options, methods, loads []string) *Report {
 	r := &Report{Reps: opts.Reps, Options: opts, Effects: Effects()}
+	for _, load := range loads {
+		n := len(r.Variants)
+		r.addVariants(methods)
+		for _, t := range r.Variants[n:] {
+			t.Method = methodKey(t.Method, load)
+			if load != LoadIdle {
+				t.Name += ", " + load
+			}
+		}
+	}
+	for _, t := range r.Variants {
+		t.Detected = map[Effect]int{}
+	}
+	return r
+}
+
+// addVariants adds the variants of methods.
+func (r *Report) addVariants(methods []string) {
 	def := verdict.DefaultThresholds
 	for _, m := range methods {
 		switch m {
+		case MethodInstructions:
+			fine := def
+			fine.Instructions = 1
+			r.Variants = append(r.Variants,
+				&Tally{Variant: Variant{Name: "benchgate instructions", Method: m, Gate: true, Thresholds: def, Confirmed: true}},
+				&Tally{Variant: Variant{Name: "benchgate instructions, judged at 1%", Method: m, Gate: true, Thresholds: fine}})
 		case MethodBenchgate:
 			r.Variants = append(r.Variants,
 				&Tally{Variant: Variant{Name: "benchgate", Method: m, Gate: true, Thresholds: def, Confirmed: true}},
@@ -93,10 +117,6 @@ func newReport(opts Options, methods []string) *Report {
 			r.Variants = append(r.Variants, &Tally{Variant: Variant{Name: "benchstat, alternating 10 rounds", Method: m, Thresholds: def}})
 		}
 	}
-	for _, t := range r.Variants {
-		t.Detected = map[Effect]int{}
-	}
-	return r
 }
 
 // add judges one run (repetition rep) of a method under each of its

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -35,6 +36,10 @@ type Options struct {
 	NaiveTime string
 	// Methods selects methods by name; default all.
 	Methods []string
+	// Loads are the machine states each method runs in: LoadIdle, and
+	// LoadBusy with one busy loop per core beside it (a loaded shared CI
+	// runner). Default both.
+	Loads []string
 	// Progress receives a line per run. Default io.Discard.
 	Progress io.Writer
 	// TempDir holds the fixture. Default os.TempDir().
@@ -53,10 +58,17 @@ const (
 	MethodNaive        = "naive"
 	MethodBenchstatSeq = "benchstat-sequential"
 	MethodBenchstatAlt = "benchstat-alternating"
+	MethodInstructions = "benchgate-instructions"
+)
+
+// The machine states of Options.Loads.
+const (
+	LoadIdle = "idle"
+	LoadBusy = "loaded"
 )
 
 // Methods are every method, in report order.
-var Methods = []string{MethodBenchgate, MethodSensitive, MethodAdaptive, MethodNaive, MethodBenchstatSeq, MethodBenchstatAlt}
+var Methods = []string{MethodBenchgate, MethodSensitive, MethodInstructions, MethodAdaptive, MethodNaive, MethodBenchstatSeq, MethodBenchstatAlt}
 
 // A sample is one run of one method on one comparison: the raw results of
 // both sides and the wall time to a verdict.
@@ -117,52 +129,106 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		MethodSensitive: func(ctx context.Context, b, t string) (sample, error) {
 			return h.benchgate(ctx, b, t, gateMode{sensitive: true})
 		},
+		MethodInstructions: func(ctx context.Context, b, t string) (sample, error) {
+			return h.benchgate(ctx, b, t, gateMode{instructions: true})
+		},
 		MethodNaive:        h.naive,
 		MethodBenchstatSeq: h.sequential,
 		MethodBenchstatAlt: h.alternating,
 	}
 	names := opts.Methods
 	if len(names) == 0 {
-		names = []string{MethodBenchgate, MethodSensitive, MethodNaive, MethodBenchstatSeq, MethodBenchstatAlt}
+		names = []string{MethodBenchgate, MethodSensitive, MethodInstructions, MethodNaive, MethodBenchstatSeq, MethodBenchstatAlt}
 	}
-	rep := newReport(opts, names)
-	var aa []sample // the gate's A/A runs: the history scenario's noise
-	for r := 1; r <= opts.Reps; r++ {
-		for _, name := range names {
-			run, ok := methods[name]
-			if !ok {
-				return nil, fmt.Errorf("unknown method %q: choose from %s", name, strings.Join(Methods, ", "))
+	loads := opts.Loads
+	if len(loads) == 0 {
+		loads = []string{LoadIdle, LoadBusy}
+	}
+	rep := newReport(opts, names, loads)
+	var aa []sample // the gate's A/A runs on an idle machine: the history scenario's noise
+	for _, load := range loads {
+		stop := func() {}
+		if load == LoadBusy {
+			if stop, err = busyLoops(); err != nil {
+				return nil, err
 			}
-			for _, cmp := range []struct {
-				kind   string
-				target string
-			}{{"A/A", fx.sameDir}, {"effects", fx.effectDir}} {
-				if err := ctx.Err(); err != nil {
-					return nil, err
-				}
-				fmt.Fprintf(opts.Progress, "rep %d/%d %s %s...\n", r, opts.Reps, name, cmp.kind)
-				s, err := run(ctx, fx.baseDir, cmp.target)
-				if err != nil {
-					return nil, fmt.Errorf("%s on %s: %w", name, cmp.kind, err)
-				}
-				if err := rep.add(name, r, cmp.kind == "A/A", s); err != nil {
-					return nil, err
-				}
-				if cmp.kind == "A/A" && strings.HasPrefix(name, MethodBenchgate) {
-					aa = append(aa, s)
-				}
-			}
+		}
+		err := h.reps(ctx, rep, names, methods, load, &aa)
+		stop()
+		if err != nil {
+			return nil, err
 		}
 	}
 	rep.History = HistoryScenario(pool(aa), changepoint.DefaultOptions, history.DefaultTrendOptions.DriftPct)
 	return rep, nil
 }
 
+// busyLoops starts one busy loop per core; stop ends them.
+func busyLoops() (stop func(), err error) {
+	var cmds []*exec.Cmd
+	stop = func() {
+		for _, c := range cmds {
+			c.Process.Kill()
+			c.Wait()
+		}
+	}
+	for range runtime.NumCPU() {
+		c := exec.Command("sh", "-c", "while :; do :; done")
+		if err := c.Start(); err != nil {
+			stop()
+			return nil, fmt.Errorf("starting a busy loop: %w", err)
+		}
+		cmds = append(cmds, c)
+	}
+	return stop, nil
+}
+
+// reps runs every method Reps times in one machine state.
+func (h *harness) reps(ctx context.Context, rep *Report, names []string, methods map[string]func(context.Context, string, string) (sample, error), load string, aa *[]sample) error {
+	opts, fx := h.opts, h.fx
+	for r := 1; r <= opts.Reps; r++ {
+		for _, name := range names {
+			run, ok := methods[name]
+			if !ok {
+				return fmt.Errorf("unknown method %q: choose from %s", name, strings.Join(Methods, ", "))
+			}
+			for _, cmp := range []struct {
+				kind   string
+				target string
+			}{{"A/A", fx.sameDir}, {"effects", fx.effectDir}} {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				fmt.Fprintf(opts.Progress, "rep %d/%d %s %s %s...\n", r, opts.Reps, name, load, cmp.kind)
+				s, err := run(ctx, fx.baseDir, cmp.target)
+				if err != nil {
+					return fmt.Errorf("%s (%s) on %s: %w", name, load, cmp.kind, err)
+				}
+				if err := rep.add(methodKey(name, load), r, cmp.kind == "A/A", s); err != nil {
+					return err
+				}
+				if cmp.kind == "A/A" && load == LoadIdle && strings.HasPrefix(name, MethodBenchgate) && name != MethodInstructions {
+					*aa = append(*aa, s)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// methodKey names a method in one machine state in the report.
+func methodKey(name, load string) string {
+	if load == LoadIdle {
+		return name
+	}
+	return name + " " + load
+}
+
 // A gateMode is how the harness configures the gate: as shipped, with
 // adaptive sampling, or in sensitive mode (flow.Config.Sensitive, what
 // BENCH_SENSITIVE=1 sets).
 type gateMode struct {
-	adaptive, sensitive bool
+	adaptive, sensitive, instructions bool
 }
 
 // benchgate runs the real gate: materialize the base from git, build both
@@ -173,6 +239,9 @@ func (h *harness) benchgate(ctx context.Context, baseDir, target string, mode ga
 	cfg.Profile = flow.ProfileOff // verdicts and their time; profiling is measured on its own
 	if mode.sensitive {
 		cfg.Sensitive()
+	}
+	if mode.instructions {
+		cfg.Measure = flow.MeasureInstructions
 	}
 	cfg.Dir = target
 	cfg.Base = h.fx.base

@@ -7,11 +7,13 @@ package accuracy
 
 import (
 	"fmt"
-	"github.com/benchgate/benchgate/internal/fixture"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/benchgate/benchgate/internal/fixture"
+	"github.com/benchgate/benchgate/internal/verdict"
 )
 
 // An Effect is a change injected into one benchmark.
@@ -42,6 +44,8 @@ var specs = []spec{
 	{name: "Steady2", loops: baseLoops, next: baseLoops},
 	{name: "Steady3", loops: baseLoops, next: baseLoops},
 	{name: "Steady4", loops: baseLoops, next: baseLoops},
+	{name: "Slow2", loops: baseLoops, next: baseLoops * 102 / 100},
+	{name: "Slow3", loops: baseLoops, next: baseLoops * 103 / 100},
 	{name: "Slow5", loops: baseLoops, next: baseLoops * 105 / 100},
 	{name: "Slow10", loops: baseLoops, next: baseLoops * 110 / 100},
 	{name: "Slow15", loops: baseLoops, next: baseLoops * 115 / 100},
@@ -65,9 +69,12 @@ func Effects() []Effect {
 			out = append(out, Effect{name, "allocs/op", 100})
 		case s.bytes > 0:
 			out = append(out, Effect{name, "MB/s", 100 * (1 - float64(s.loops)/float64(s.next))})
-			out = append(out, Effect{name, "ns/op", 100 * (float64(s.next)/float64(s.loops) - 1)})
+			fallthrough
 		case s.next != s.loops:
-			out = append(out, Effect{name, "ns/op", 100 * (float64(s.next)/float64(s.loops) - 1)})
+			// The loop is the op's work: counted instructions change as
+			// the loop count does, time about as much.
+			pct := 100 * (float64(s.next)/float64(s.loops) - 1)
+			out = append(out, Effect{name, "ns/op", pct}, Effect{name, verdict.InstructionsUnit, pct})
 		}
 	}
 	return out

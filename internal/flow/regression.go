@@ -159,6 +159,9 @@ func (c *Config) runTrees(ctx context.Context, makeTrees func(context.Context, s
 	if err != nil {
 		return nil, err
 	}
+	for _, tr := range trees {
+		tr.Strip = cnt != nil
+	}
 	suites, _ := c.suites()
 	bins, releaseBins := c.keptBins(filepath.Join(scratch, "bin"))
 	defer releaseBins()

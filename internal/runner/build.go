@@ -32,7 +32,7 @@ func build(ctx context.Context, tr *Tree, pkgs []string, dir string) (bins map[s
 		names[n] = true
 	}
 	if unique {
-		args := append([]string{"test", "-c", "-trimpath", "-o", dir + string(filepath.Separator)}, pkgs...)
+		args := append(append(buildFlags(tr), "-o", dir+string(filepath.Separator)), pkgs...)
 		if _, err := goCmd(ctx, tr, args...); err == nil {
 			all := true
 			for _, p := range pkgs {
@@ -53,7 +53,7 @@ func build(ctx context.Context, tr *Tree, pkgs []string, dir string) (bins map[s
 	}
 	for i, p := range pkgs {
 		bin := filepath.Join(dir, fmt.Sprintf("%d-%s", i, binName(p)))
-		if out, err := goCmd(ctx, tr, "test", "-c", "-trimpath", "-o", bin, p); err != nil {
+		if out, err := goCmd(ctx, tr, append(buildFlags(tr), "-o", bin, p)...); err != nil {
 			if ctx.Err() != nil {
 				return nil, nil, ctx.Err()
 			}
@@ -63,6 +63,16 @@ func build(ctx context.Context, tr *Tree, pkgs []string, dir string) (bins map[s
 		bins[p] = bin
 	}
 	return bins, failed, nil
+}
+
+// buildFlags are the go command's arguments that build a tree's test
+// binaries (before -o).
+func buildFlags(tr *Tree) []string {
+	args := []string{"test", "-c", "-trimpath"}
+	if tr.Strip {
+		args = append(args, "-ldflags=-s -w")
+	}
+	return args
 }
 
 // binName is the file name go test -c -o dir/ gives a package's binary:

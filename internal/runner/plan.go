@@ -40,6 +40,10 @@ type Tree struct {
 	// (GOTOOLCHAIN, such as go1.27.3): comparing Go versions. Default:
 	// the go command's own.
 	Toolchain string
+	// Strip builds the binaries without symbol table and DWARF (the
+	// runtime's own tables stay, so profiles keep their names): valgrind
+	// starts such a binary in half the time. Default false.
+	Strip bool
 	// Strict makes a package of this side that fails to load or build an
 	// error instead of a note: the current side is strict, since a
 	// benchmark that cannot run there gives no evidence. Default false:
@@ -112,6 +116,8 @@ type Plan struct {
 	parallelOnce sync.Once
 	parallelMu   sync.Mutex
 	parallel     map[string]map[string]bool // package dir -> benchmarks that use RunParallel
+	shortMu      sync.Mutex
+	short        map[string]*counter.Run // binary and pattern -> its counted 2-iteration run
 }
 
 // Stats say where a run's time went, to tell the runner's own overhead

@@ -61,7 +61,7 @@ var Table = []Setting{
 		Doc: "rounds, i.e. samples per side (6 is the least at which the U test can reach p < 0.05 with margin)",
 		set: count(func(v *Values) *int { return &v.Config.Run.Count }, "6")},
 	{Name: "BENCH_MEASURE", Default: "time", Uses: Run,
-		Doc: "what gates: time; instructions (counted instructions/op with B/op and allocs/op, which no load disturbs; needs valgrind or hardware counters); both",
+		Doc: "what gates: time, instructions (counted instructions/op, B/op, allocs/op: no load disturbs them) or both",
 		set: func(s string, v *Values) error {
 			switch m := flow.Measure(strings.ToLower(s)); m {
 			case flow.MeasureTime, flow.MeasureInstructions, flow.MeasureBoth:
@@ -71,7 +71,7 @@ var Table = []Setting{
 			return errors.New("use time, instructions or both")
 		}},
 	{Name: "BENCH_COUNTER", Default: "auto", Uses: Run,
-		Doc: "instruction counter: auto (hardware counters through perf_event_open where the kernel has them, else cachegrind), perf or cachegrind",
+		Doc: "auto (hardware counters where the kernel has them, else valgrind's cachegrind), perf or cachegrind",
 		set: func(s string, v *Values) error {
 			switch k := counter.Kind(strings.ToLower(s)); k {
 			case counter.Auto, counter.Perf, counter.Cachegrind:
@@ -81,7 +81,7 @@ var Table = []Setting{
 			return errors.New("use auto, perf or cachegrind")
 		}},
 	{Name: "BENCH_INSTRUCTIONS_COUNT", Default: "3", Uses: Run,
-		Doc: "rounds that count instructions (samples per side; counts barely vary, so 3 decide)",
+		Doc: "rounds that count instructions (samples per side)",
 		set: count(func(v *Values) *int { return &v.Config.CountRounds }, "3")},
 	{Name: "BENCH_DIR", Default: ".", Uses: Run,
 		Doc: "root of the Go module to benchmark",
@@ -114,7 +114,7 @@ var Table = []Setting{
 		Doc: "% increase of B/op or allocs/op that counts",
 		set: percent(func(v *Values) *float64 { return &v.Config.Verdict.Thresholds.Memory })},
 	{Name: "INSTRUCTIONS_THRESHOLD", Default: "2", Uses: Verdict,
-		Doc: "% increase of counted instructions/op that counts (BENCH_MEASURE=instructions or both)",
+		Doc: "% increase of counted instructions/op that counts",
 		set: percent(func(v *Values) *float64 { return &v.Config.Verdict.Thresholds.Instructions })},
 	{Name: "BENCH_IMPROVEMENT_THRESHOLD", Default: "10", Uses: Verdict,
 		Doc: "% change in the good direction reported as an improvement",
@@ -206,6 +206,19 @@ var Table = []Setting{
 				}
 			}
 			v.Accuracy.Methods = splitList(s)
+			return nil
+		}},
+	{Name: "BENCH_ACCURACY_LOAD", Default: "both", Uses: Accuracy,
+		Doc: "machine states bench:accuracy runs every method in: idle, loaded (one busy loop per core beside it) or both",
+		set: func(s string, v *Values) error {
+			switch strings.ToLower(s) {
+			case "both":
+				v.Accuracy.Loads = []string{accuracy.LoadIdle, accuracy.LoadBusy}
+			case accuracy.LoadIdle, accuracy.LoadBusy:
+				v.Accuracy.Loads = []string{strings.ToLower(s)}
+			default:
+				return errors.New("use idle, loaded or both")
+			}
 			return nil
 		}},
 	{Name: "BENCH_HISTORY_BRANCH", Default: history.DefaultBranch, Uses: History,
