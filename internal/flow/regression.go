@@ -88,7 +88,9 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 	if runErr != nil && !errors.Is(runErr, runner.ErrBenchmarkFailed) {
 		return runErr
 	}
-	fmt.Fprintf(cfg.Stderr, "judging at thresholds %s\n", verdict.Empty(cfg.verdictOptions()).Settings)
+	judged := verdict.Empty(cfg.verdictOptions()).Settings
+	judged.Counted = cfg.Measure != MeasureTime
+	fmt.Fprintf(cfg.Stderr, "judging at thresholds %s\n", judged)
 	cmp, err := verdict.CompareFiles(basePath, cfg.path(CurrentFile), cfg.verdictOptions())
 	if err != nil {
 		return errors.Join(runErr, err)
