@@ -1,16 +1,12 @@
 package counter
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // cachegrind counts under valgrind's cachegrind without its cache
@@ -33,19 +29,9 @@ func (c *cachegrind) Run(ctx context.Context, bin string, args []string, dir str
 	out.Close()
 	defer os.Remove(out.Name())
 	vargs := append([]string{"--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=" + out.Name(), bin}, args...)
-	cmd := exec.CommandContext(ctx, c.valgrind, vargs...)
-	cmd.Dir = dir
-	cmd.Env = env(extra, "cpu.rdtscp=off,asyncpreemptoff=1")
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 3 * time.Second
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	runErr := cmd.Run()
-	r := &Run{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), Exit: runErr, Wall: time.Since(start)}
-	var exitErr *exec.ExitError
-	if runErr != nil && !errors.As(runErr, &exitErr) {
-		return nil, fmt.Errorf("running valgrind: %w", runErr)
+	r, err := run(ctx, dir, env(extra, "cpu.rdtscp=off,asyncpreemptoff=1"), c.valgrind, vargs...)
+	if err != nil {
+		return nil, err
 	}
 	m := irefs.FindSubmatch(r.Stderr)
 	if m == nil {

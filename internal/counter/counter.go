@@ -6,6 +6,7 @@
 package counter
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -85,6 +86,25 @@ func env(extra []string, godebug string) []string {
 		e = append(e, "GODEBUG="+godebug)
 	}
 	return e
+}
+
+// run runs a program to its end (an interrupt, then a kill, when ctx
+// ends) and returns what it printed and how it exited; the error is for a
+// program that could not be started.
+func run(ctx context.Context, dir string, env []string, prog string, args ...string) (*Run, error) {
+	cmd := exec.CommandContext(ctx, prog, args...)
+	cmd.Dir, cmd.Env = dir, env
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 3 * time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	runErr := cmd.Run()
+	var exitErr *exec.ExitError
+	if runErr != nil && !errors.As(runErr, &exitErr) {
+		return nil, fmt.Errorf("running %s: %w", prog, runErr)
+	}
+	return &Run{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), Exit: runErr, Wall: time.Since(start)}, nil
 }
 
 // firstLines is the first n lines of s, joined with " | ".

@@ -3,15 +3,10 @@
 package counter
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
-	"os"
-	"os/exec"
 	"runtime"
-	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -64,19 +59,9 @@ func (p *perfCounter) Run(ctx context.Context, bin string, args []string, dir st
 		return nil, fmt.Errorf("counting instructions: %w", err)
 	}
 	defer unix.Close(fd)
-	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Dir = dir
-	cmd.Env = env(extra, "")
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 3 * time.Second
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	runErr := cmd.Run()
-	r := &Run{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), Exit: runErr, Wall: time.Since(start)}
-	var exitErr *exec.ExitError
-	if runErr != nil && !errors.As(runErr, &exitErr) {
-		return nil, fmt.Errorf("running %s: %w", bin, runErr)
+	r, err := run(ctx, dir, env(extra, ""), bin, args...)
+	if err != nil {
+		return nil, err
 	}
 	// An inherited counter holds its exited children's counts.
 	var buf [8]byte
