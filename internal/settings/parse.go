@@ -41,6 +41,23 @@ func splitList(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
 }
 
+// oneOf sets a value that must be one of choices (any case).
+func oneOf[T ~string](dst func(*Values) *T, choices ...T) func(string, *Values) error {
+	return func(s string, v *Values) error {
+		for _, c := range choices {
+			if strings.EqualFold(s, string(c)) {
+				*dst(v) = c
+				return nil
+			}
+		}
+		names := make([]string, len(choices))
+		for i, c := range choices {
+			names[i] = string(c)
+		}
+		return fmt.Errorf("use one of %s", strings.Join(names, ", "))
+	}
+}
+
 // onOff sets a switch: 1/0/true/false (any case), the one way every switch
 // parses.
 func onOff(dst func(*Values) *bool) func(string, *Values) error {

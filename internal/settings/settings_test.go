@@ -65,6 +65,10 @@ func TestBadValues(t *testing.T) {
 		{"BENCH_HISTORY_DAYS", "0", "365"},
 		{"BENCH_TREND_MIN_CHANGE", "none", "15"},
 		{"BENCH_PACKAGES", "-toolexec=/tmp/x,./...", "./storage/..."},
+		{"BENCH_MEASURE", "cycles", "time, instructions, both"},
+		{"BENCH_COUNTER", "pmu", "auto, perf, cachegrind"},
+		{"INSTRUCTIONS_THRESHOLD", "-1", "15"},
+		{"BENCH_INSTRUCTIONS_COUNT", "0", "3"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {

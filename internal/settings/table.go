@@ -62,24 +62,10 @@ var Table = []Setting{
 		set: count(func(v *Values) *int { return &v.Config.Run.Count }, "6")},
 	{Name: "BENCH_MEASURE", Default: "time", Uses: Run,
 		Doc: "what gates: time, instructions (counted instructions/op, B/op, allocs/op: no load disturbs them) or both",
-		set: func(s string, v *Values) error {
-			switch m := flow.Measure(strings.ToLower(s)); m {
-			case flow.MeasureTime, flow.MeasureInstructions, flow.MeasureBoth:
-				v.Config.Measure = m
-				return nil
-			}
-			return errors.New("use time, instructions or both")
-		}},
+		set: oneOf(func(v *Values) *flow.Measure { return &v.Config.Measure }, flow.MeasureTime, flow.MeasureInstructions, flow.MeasureBoth)},
 	{Name: "BENCH_COUNTER", Default: "auto", Uses: Run,
 		Doc: "auto (hardware counters where the kernel has them, else valgrind's cachegrind), perf or cachegrind",
-		set: func(s string, v *Values) error {
-			switch k := counter.Kind(strings.ToLower(s)); k {
-			case counter.Auto, counter.Perf, counter.Cachegrind:
-				v.Config.Counter = k
-				return nil
-			}
-			return errors.New("use auto, perf or cachegrind")
-		}},
+		set: oneOf(func(v *Values) *counter.Kind { return &v.Config.Counter }, counter.Auto, counter.Perf, counter.Cachegrind)},
 	{Name: "BENCH_INSTRUCTIONS_COUNT", Default: "3", Uses: Run,
 		Doc: "rounds that count instructions (samples per side)",
 		set: count(func(v *Values) *int { return &v.Config.CountRounds }, "3")},
