@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
@@ -55,12 +54,14 @@ func (e *exitError) ExitStatus() int { return e.code }
 
 // outcomeError is the error a flow returns for a comparison's outcome,
 // joined with runErr (what went wrong while measuring, if anything).
+// It names every fact: what regressed, what is missing, the gaps; its
+// exit status (ExitCode) is the comparison's Outcome, which a test holds.
 func outcomeError(c *verdict.Comparison, mdPath string, runErr error) error {
 	var errs []error
 	if n := c.Summary.RegressedRows; n > 0 {
 		errs = append(errs, fmt.Errorf("%w: %d benchmark metrics regressed (see %s)", ErrRegression, n, mdPath))
 	}
-	if m := report.MissingBenchmarks(c); len(m) > 0 {
+	if m := c.MissingBenchmarks(); len(m) > 0 {
 		errs = append(errs, fmt.Errorf("%w: %s (set BENCH_ALLOW_MISSING to a regexp naming them if they are meant to go)", ErrMissing, strings.Join(m, ", ")))
 	}
 	if runErr == nil && len(c.Gaps) > 0 {

@@ -51,7 +51,7 @@ func Markdown(w io.Writer, c *verdict.Comparison, opts MarkdownOptions) error {
 	if c.Regressed() {
 		fmt.Fprintf(&head, "**🔴 Performance regressions detected: %s**\n\n", plural(s.Regressions, "benchmark regressed", "benchmarks regressed"))
 	}
-	if missing := MissingBenchmarks(c); len(missing) > 0 {
+	if missing := c.MissingBenchmarks(); len(missing) > 0 {
 		head.WriteString("**🔴 Missing on the current side:** ")
 		for i, m := range missing {
 			if i == 20 {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -66,7 +65,7 @@ func Text(w io.Writer, c *verdict.Comparison) error {
 	if c.Regressed() {
 		fmt.Fprintln(b, "⚠️  Performance regressions detected!")
 	}
-	if missing := MissingBenchmarks(c); len(missing) > 0 {
+	if missing := c.MissingBenchmarks(); len(missing) > 0 {
 		fmt.Fprintf(b, "⚠️  Missing on the current side: %s (a benchmark may go only when allowed by name)\n", Clean(strings.Join(missing, ", ")))
 	}
 	switch c.Outcome() {
@@ -76,25 +75,6 @@ func Text(w io.Writer, c *verdict.Comparison) error {
 		fmt.Fprintln(b, "✅ No performance regressions detected.")
 	}
 	return b.Flush()
-}
-
-// MissingBenchmarks names the benchmarks missing on the current side that
-// fail the comparison, each once, as "pkg.Name" when the package is known.
-func MissingBenchmarks(c *verdict.Comparison) []string {
-	var out []string
-	for _, r := range c.Rows {
-		if r.Status != verdict.StatusMissing || r.AllowedMissing {
-			continue
-		}
-		name, _ := verdict.SplitProcs([]byte(r.Benchmark))
-		if r.Pkg != "" {
-			name = r.Pkg + "." + name
-		}
-		if !slices.Contains(out, name) {
-			out = append(out, name)
-		}
-	}
-	return out
 }
 
 func textChange(r *verdict.Row) string {

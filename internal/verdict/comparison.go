@@ -3,10 +3,11 @@ package verdict
 import (
 	"fmt"
 	"math"
-
-	"github.com/benchgate/benchgate/internal/profile"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/benchgate/benchgate/internal/profile"
 )
 
 // Schema is the version of the comparison.json format. It changes when a
@@ -277,6 +278,25 @@ func (c *Comparison) MarkFailed(failed func(pkg, name string) bool) {
 		}
 	}
 	c.count()
+}
+
+// MissingBenchmarks names the benchmarks missing on the current side that
+// fail the comparison, each once, as "pkg.Name" when the package is known.
+func (c *Comparison) MissingBenchmarks() []string {
+	var out []string
+	for _, r := range c.Rows {
+		if r.Status != StatusMissing || r.AllowedMissing {
+			continue
+		}
+		name, _ := SplitProcs([]byte(r.Benchmark))
+		if r.Pkg != "" {
+			name = r.Pkg + "." + name
+		}
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // ChangeInterval is the range of the change, in percent, that the two
