@@ -133,3 +133,31 @@ func goBinary(t *testing.T) string {
 	}
 	return p
 }
+
+// TestMeasureBoth: BENCH_MEASURE=both gives one comparison with timed
+// and counted rows, a 3x slowdown regressed in both, and names the counter.
+func TestMeasureBoth(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and counts benchmarks under valgrind")
+	}
+	needCounter(t)
+	r := testrepo.New(t)
+	c1 := r.Commit("first", module(1000, false))
+	r.Commit("slow down Slowed 3x", module(3000, false))
+	cfg, out := config(t, r.Dir)
+	cfg.Base = c1
+	cfg.Measure = flow.MeasureBoth
+	cmp := mustRegress(t, cfg, out)
+	regressed := map[string]bool{}
+	for _, row := range cmp.Rows {
+		if row.Status == verdict.StatusRegression {
+			regressed[strings.TrimSuffix(row.Benchmark, suffix(row.Benchmark))+" "+row.Unit] = true
+		}
+	}
+	if !regressed["BenchmarkSlowed ns/op"] || !regressed["BenchmarkSlowed "+verdict.InstructionsUnit] || len(regressed) != 2 {
+		t.Errorf("regressed %v, want Slowed's ns/op and instructions/op", regressed)
+	}
+	if cmp.Current.Counter == "" || !cmp.Settings.Counted {
+		t.Errorf("comparison.json does not say what counted: %+v", cmp.Current)
+	}
+}

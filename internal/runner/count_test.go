@@ -1,0 +1,62 @@
+package runner
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestCountN: the long counted run covers about CountTarget instructions
+// at 3 per nanosecond of the pilot's cost, never more iterations than the
+// timed runs, never fewer than 10.
+func TestCountN(t *testing.T) {
+	for _, tc := range []struct {
+		time string
+		ns   float64
+		want int64
+	}{
+		{"100000x", 1000, 10001},   // 30M / 3,000 instructions per op
+		{"100x", 1000, 100},        // capped by the timed runs' count
+		{"5x", 1e6, 10},            // at least 10
+		{"1000000x", 0, 1000000},   // no pilot cost: the timed count
+		{"garbage", 100, 10},       // no count at all: the least
+		{"20000000x", 10, 1000001}, // a cheap op
+	} {
+		if got := countN(unit{Time: tc.time, ns: tc.ns}); got != tc.want {
+			t.Errorf("countN(%s, %gns) = %d, want %d", tc.time, tc.ns, got, tc.want)
+		}
+	}
+}
+
+// TestParallelBenchmarks finds the benchmark functions that call
+// RunParallel, and no other.
+func TestParallelBenchmarks(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "p_test.go"), []byte(`package p
+
+import "testing"
+
+func BenchmarkSerial(b *testing.B) { for i := 0; i < b.N; i++ {} }
+
+func BenchmarkParallel(b *testing.B) {
+	b.Run("sub", func(b *testing.B) {
+		b.RunParallel(func(pb *testing.PB) { for pb.Next() {} })
+	})
+}
+
+func helper(b *testing.B) { b.RunParallel(func(pb *testing.PB) {}) }
+`), 0o644)
+	got := parallelBenchmarks(dir)
+	if !got["BenchmarkParallel"] || got["BenchmarkSerial"] || len(got) != 1 {
+		t.Errorf("parallel benchmarks %v, want only BenchmarkParallel", got)
+	}
+}
+
+// TestResultOf takes the one result line and the config lines of a
+// counted run's output.
+func TestResultOf(t *testing.T) {
+	f, cfg := resultOf([]byte("goos: linux\npkg: example.com/p\nBenchmarkA \t 10002\t 123 ns/op\t 64 B/op\t 1 allocs/op\nPASS\n"))
+	if len(f) != 8 || f[0] != "BenchmarkA" || f[5] != "B/op" || len(cfg) != 2 {
+		t.Errorf("fields %q config %q", f, cfg)
+	}
+}
