@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/term"
@@ -35,7 +36,10 @@ func NewProgress(w io.Writer) Progress {
 	return &progress{w: w}
 }
 
+// A progress may be used by several goroutines (counted runs go one per
+// core).
 type progress struct {
+	mu          sync.Mutex
 	w           io.Writer
 	bar         bool
 	total, done int
@@ -44,15 +48,21 @@ type progress struct {
 }
 
 func (p *progress) Note(msg string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.clear()
 	fmt.Fprintln(p.w, msg)
 }
 
 func (p *progress) Start(total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.total, p.done, p.start = total, 0, time.Now()
 }
 
 func (p *progress) Step(label string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.done++
 	eta := ""
 	if p.done > 1 {
@@ -70,6 +80,8 @@ func (p *progress) Step(label string) {
 }
 
 func (p *progress) Finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.clear()
 	if p.total > 0 {
 		fmt.Fprintf(p.w, "ran %d steps in %s\n", p.total, time.Since(p.start).Round(100*time.Millisecond))
