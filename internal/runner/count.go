@@ -10,6 +10,7 @@ import (
 	"go/token"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -65,7 +66,7 @@ func (p *Plan) countRound(ctx context.Context, label string, units []unit, bufs 
 	var jobs []*job
 	for _, u := range units {
 		for _, tr := range p.Trees {
-			if p.bins[tr.Name][p.Packages[u.pkg].ImportPath] == "" || (u.Trees != nil && !contains(u.Trees, tr.Name)) {
+			if p.bins[tr.Name][p.Packages[u.pkg].ImportPath] == "" || (u.Trees != nil && !slices.Contains(u.Trees, tr.Name)) {
 				continue
 			}
 			jobs = append(jobs, &job{u: u, tr: tr})
@@ -235,13 +236,4 @@ func parallelBenchmarks(dir string) map[string]bool {
 		}
 	}
 	return out
-}
-
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
