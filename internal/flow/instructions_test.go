@@ -161,3 +161,18 @@ func TestMeasureBoth(t *testing.T) {
 		t.Errorf("comparison.json does not say what counted: %+v", cmp.Current)
 	}
 }
+
+// TestCountingNeedsADuration: counting with BENCH_TIME=1000x would count
+// nothing; it stops at once, exit 2, saying why.
+func TestCountingNeedsADuration(t *testing.T) {
+	r := testrepo.New(t)
+	r.Commit("first", module(1000, false))
+	cfg, out := config(t, r.Dir)
+	cfg.Base = "HEAD"
+	cfg.Measure = flow.MeasureInstructions
+	cfg.Run.Time = "1000x"
+	err := flow.Regression(context.Background(), cfg)
+	if code := flow.ExitCode(err); code != 2 || !strings.Contains(err.Error(), "needs BENCH_TIME as a duration") {
+		t.Fatalf("exit %d, err %v\n%s", code, err, out)
+	}
+}

@@ -147,6 +147,9 @@ func (c *Config) runTrees(ctx context.Context, makeTrees func(context.Context, s
 	// machine without one is told so at once.
 	var cnt counter.Counter
 	if c.Measure == MeasureInstructions || c.Measure == MeasureBoth {
+		if strings.HasSuffix(c.Run.Time, "x") {
+			return nil, fmt.Errorf("BENCH_MEASURE=%s needs BENCH_TIME as a duration such as 100ms, not %s: the pilot chooses each benchmark's counted iterations", c.Measure, c.Run.Time)
+		}
 		if cnt, err = counter.Detect(c.Counter); err != nil {
 			return nil, fmt.Errorf("BENCH_MEASURE=%s: %w", c.Measure, err)
 		}
