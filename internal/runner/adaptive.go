@@ -63,7 +63,7 @@ func (p *Plan) adapt(ctx context.Context, what string, opts Options, units []uni
 		}
 		sub := p.subset(units, undecided)
 		prog.Note(fmt.Sprintf("%s: round %d for %s", what, round+1, undecidedCount(n)))
-		prog.Start(p.steps(sub))
+		prog.Start(p.roundSteps(sub, round, round+1))
 		if interrupted, fatal = p.round(ctx, round, fmt.Sprintf("%s extra round %d", what, round+1), sub, bufs, res, prog); interrupted != nil || fatal != nil {
 			return interrupted, fatal
 		}

@@ -53,7 +53,7 @@ func (p *Plan) confirm(ctx context.Context, opts Options, units []unit, main map
 	prog.Note(fmt.Sprintf("confirm: measuring %d benchmarks again in %d fresh rounds", len(sub), count))
 	start := time.Now()
 	defer func() { p.Stats.Confirm += time.Since(start) }()
-	prog.Start(p.steps(sub) * count)
+	prog.Start(p.roundSteps(sub, 0, count))
 	bufs := p.buffers(opts)
 	var interrupted error
 	for round := 0; round < count && interrupted == nil; round++ {

@@ -146,8 +146,7 @@ func (p *Plan) counts(r int, units []unit) bool {
 	return p.counter != nil && r < p.countRounds && len(units) > 0 && units[0].leaf != ""
 }
 
-// steps counts the binary runs of one round of units (a counted run of
-// a benchmark is one step, a timed one another).
+// steps counts the binary runs of one round of units.
 func (p *Plan) steps(units []unit) int {
 	n := 0
 	for _, u := range units {
@@ -157,8 +156,21 @@ func (p *Plan) steps(units []unit) int {
 			}
 		}
 	}
-	if p.counter != nil && len(units) > 0 && units[0].leaf != "" && !p.noTime {
-		n *= 2
+	return n
+}
+
+// roundSteps counts the progress steps of rounds from to to (exclusive):
+// per round, a timed run of each unit and side unless only counting, and
+// a counted one in the rounds that count.
+func (p *Plan) roundSteps(units []unit, from, to int) int {
+	n, per := 0, p.steps(units)
+	for r := from; r < to; r++ {
+		if !p.noTime {
+			n += per
+		}
+		if p.counts(r, units) {
+			n += per
+		}
 	}
 	return n
 }
@@ -265,11 +277,11 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	if err != nil {
 		return nil, err
 	}
-	if d, err := time.ParseDuration(opts.Time); err == nil && len(units) > 0 && units[0].leaf != "" {
+	if d, err := time.ParseDuration(opts.Time); err == nil && len(units) > 0 && units[0].leaf != "" && !p.noTime {
 		runs := p.steps(units) * opts.Count
 		prog.Note(fmt.Sprintf("%d rounds of %d benchmark runs of about %s: at least %s", opts.Count, p.steps(units), d, (time.Duration(runs) * d).Round(time.Second)))
 	}
-	prog.Start(p.steps(units) * opts.Count)
+	prog.Start(p.roundSteps(units, 0, opts.Count))
 	var interrupted error
 	for round := 0; round < opts.Count && interrupted == nil; round++ {
 		var fatal error
