@@ -11,7 +11,6 @@ package bench
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 
@@ -20,6 +19,7 @@ import (
 	"github.com/benchgate/benchgate/internal/accuracy"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/settings"
+	"github.com/benchgate/benchgate/internal/targets"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
@@ -37,20 +37,6 @@ type Override = verdict.Override
 // target benchmarks ./... (or BENCH_PACKAGES).
 var Suites []Suite
 
-// load reads the settings a target uses from the environment; every bad
-// value is an error (exit status 2) before anything runs.
-func load(uses settings.Use) (*settings.Values, error) {
-	v, err := settings.Load(settings.Environ, uses, Suites)
-	if err != nil {
-		return nil, flow.Exit(err)
-	}
-	for _, w := range settings.Unknown(os.Environ()) {
-		fmt.Fprintln(os.Stderr, "warning: "+w)
-	}
-	v.Accuracy.Progress = os.Stderr
-	return v, nil
-}
-
 // Bench holds the benchmarking targets. They run serially: benchmarks that
 // run in parallel measure each other.
 type Bench mg.Namespace
@@ -62,81 +48,33 @@ type Bench mg.Namespace
 // current.txt, comparison.json, report.md, report.html and status.json in
 // benchmark_results. Exit status 0 pass, 1 regression or missing
 // benchmark, 2 no verdict.
-func (Bench) Regression(ctx context.Context) error {
-	v, err := load(settings.Run | settings.Verdict)
-	if err != nil {
-		return err
-	}
-	return flow.Exit(flow.Regression(ctx, v.Config))
-}
+func (Bench) Regression(ctx context.Context) error { return targets.Regression(ctx, Suites) }
 
 // SaveBaseline benchmarks the current tree and saves benchmark_results/baseline.txt (plus a dated copy in history/).
-func (Bench) SaveBaseline(ctx context.Context) error {
-	v, err := load(settings.Run)
-	if err != nil {
-		return err
-	}
-	return flow.Exit(flow.SaveBaseline(ctx, v.Config))
-}
+func (Bench) SaveBaseline(ctx context.Context) error { return targets.SaveBaseline(ctx, Suites) }
 
 // Quick runs every benchmark of the current tree once, briefly, and prints a table: a quick look, no verdict.
-func (Bench) Quick(ctx context.Context) error {
-	v, err := load(settings.Run)
-	if err != nil {
-		return err
-	}
-	if !settings.IsSet(settings.Environ, "BENCH_TIME") {
-		v.Config.Run.Time = flow.QuickOptions.Time
-	}
-	if !settings.IsSet(settings.Environ, "BENCH_COUNT") {
-		v.Config.Run.Count = flow.QuickOptions.Count
-	}
-	return flow.Exit(flow.Quick(ctx, v.Config))
-}
+func (Bench) Quick(ctx context.Context) error { return targets.Quick(ctx, Suites) }
 
 // Report writes benchmark_results/report.html and report.md from the last comparison, or from the current results alone.
 //
 // Runs the current benchmarks first when benchmark_results/current.txt is
 // missing. BENCH_OPEN=1 opens the HTML in the desktop browser.
-func (Bench) Report(ctx context.Context) error {
-	v, err := load(settings.Run | settings.Verdict | settings.Report)
-	if err != nil {
-		return err
-	}
-	return flow.Exit(flow.Report(ctx, v.Config, v.Report))
-}
+func (Bench) Report(ctx context.Context) error { return targets.Report(ctx, Suites) }
 
 // Alert sends the last comparison to Slack, the pull request and, for scheduled or main-branch runs, a GitHub issue.
 //
 // Every channel whose settings are present is used; each prints one line.
 // Alert failures do not fail the target unless BENCH_ALERT_STRICT=1.
-func (Bench) Alert(ctx context.Context) error {
-	v, err := load(settings.Alert)
-	if err != nil {
-		return err
-	}
-	return flow.Exit(flow.Alert(ctx, v.Config, v.Alert))
-}
+func (Bench) Alert(ctx context.Context) error { return targets.Alert(ctx, Suites) }
 
 // Merge merges the CI shards' comparisons (benchmark_results/shards/*/) into one report; fails on any regression, absent or failed shard.
-func (Bench) Merge() error {
-	v, err := load(settings.Merge | settings.Verdict)
-	if err != nil {
-		return err
-	}
-	return flow.Exit(flow.Merge(v.Config, v.ShardsDir))
-}
+func (Bench) Merge() error { return targets.Merge(context.Background(), Suites) }
 
 // Calibrate runs the suites A/A to measure this machine's noise, recommends BENCH_COUNT and thresholds, and writes calibration.json.
 //
 // bench:regression then marks the verdicts of metrics too noisy to gate on.
-func (Bench) Calibrate(ctx context.Context) error {
-	v, err := load(settings.Run | settings.Verdict | settings.Calibrate)
-	if err != nil {
-		return err
-	}
-	return flow.Exit(flow.Calibrate(ctx, v.Config, v.Calibrate))
-}
+func (Bench) Calibrate(ctx context.Context) error { return targets.Calibrate(ctx, Suites) }
 
 // Accuracy measures false alarms, detection and time of benchgate against the naive and benchstat methods on a generated repository.
 //
@@ -144,7 +82,7 @@ func (Bench) Calibrate(ctx context.Context) error {
 // and BENCH_ACCURACY_METHODS select repetitions and methods; it takes
 // several minutes per repetition.
 func (Bench) Accuracy(ctx context.Context) error {
-	v, err := load(settings.Run | settings.Accuracy)
+	v, err := targets.Load(settings.Run|settings.Accuracy, Suites)
 	if err != nil {
 		return err
 	}
@@ -157,46 +95,16 @@ func (Bench) Accuracy(ctx context.Context) error {
 }
 
 // Profile benchmarks the baseline and the current tree like bench:regression and diffs CPU and allocation profiles of every benchmark BENCH_FILTER selects.
-func (Bench) Profile(ctx context.Context) error {
-	v, err := load(settings.Run | settings.Verdict)
-	if err != nil {
-		return err
-	}
-	v.Config.Profile = flow.ProfileAll
-	return flow.Exit(flow.Regression(ctx, v.Config))
-}
+func (Bench) Profile(ctx context.Context) error { return targets.Profile(ctx, Suites) }
 
 // Record benchmarks the committed HEAD (or reuses current.txt measured there) and stores the run on the history branch.
-func (Bench) Record(ctx context.Context) error {
-	v, err := load(settings.Run | settings.History)
-	if err != nil {
-		return err
-	}
-	return flow.Exit(flow.Record(ctx, v.Config, v.History))
-}
+func (Bench) Record(ctx context.Context) error { return targets.Record(ctx, Suites) }
 
 // Backfill records the last BENCH_BACKFILL (20) first-parent commits that the history branch lacks, oldest first; rerun to resume.
-func (Bench) Backfill(ctx context.Context) error {
-	v, err := load(settings.Run | settings.History)
-	if err != nil {
-		return err
-	}
-	return flow.Exit(flow.Backfill(ctx, v.Config, v.History))
-}
+func (Bench) Backfill(ctx context.Context) error { return targets.Backfill(ctx, Suites) }
 
 // Trend finds change points and drift in the history and writes trend.html, trend.md and changepoints.json; fails on an unacknowledged worsening.
-func (Bench) Trend(ctx context.Context) error {
-	v, err := load(settings.Run | settings.History | settings.Alert)
-	if err != nil {
-		return err
-	}
-	v.History.Alert = &v.Alert
-	return flow.Exit(flow.Trend(ctx, v.Config, v.History))
-}
+func (Bench) Trend(ctx context.Context) error { return targets.Trend(ctx, Suites) }
 
 // Env prints every setting (environment variable) with the value in force, its default and what it does; exit 2 when one is bad.
-func (Bench) Env() error {
-	settings.Describe(os.Stdout, settings.Environ, settings.All)
-	_, err := settings.Load(settings.Environ, settings.All, Suites)
-	return flow.Exit(err)
-}
+func (Bench) Env() error { return targets.Env(context.Background(), Suites) }

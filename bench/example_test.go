@@ -19,6 +19,12 @@ import (
 // (this checkout as benchgate) and magefile, which is only the import
 // line.
 func example(t *testing.T, rounds int) *testrepo.Repo {
+	return exampleFrom(t, "testdata/example", rounds, ".")
+}
+
+// exampleFrom is example with the files of template (BENCHGATE in them
+// is this checkout), tidied in the directory tidy.
+func exampleFrom(t *testing.T, template string, rounds int, tidy string) *testrepo.Repo {
 	t.Helper()
 	root, err := filepath.Abs("..")
 	if err != nil {
@@ -26,7 +32,7 @@ func example(t *testing.T, rounds int) *testrepo.Repo {
 	}
 	r := testrepo.New(t)
 	files := fixture.Spec{Benches: []fixture.Bench{{Name: "Work", Work: rounds}}}.Files()
-	err = filepath.WalkDir("testdata/example", func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(template, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -34,7 +40,7 @@ func example(t *testing.T, rounds int) *testrepo.Repo {
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel("testdata/example", p)
+		rel, _ := filepath.Rel(template, p)
 		s := strings.ReplaceAll(string(b), "BENCHGATE", root)
 		files[strings.TrimSuffix(filepath.ToSlash(rel), ".tmpl")] = s
 		return nil
@@ -43,7 +49,7 @@ func example(t *testing.T, rounds int) *testrepo.Repo {
 		t.Fatal(err)
 	}
 	r.Write(files)
-	goIn(t, r.Dir, "mod", "tidy")
+	goIn(t, filepath.Join(r.Dir, tidy), "mod", "tidy")
 	return r
 }
 
@@ -97,6 +103,39 @@ func TestImportIntoAnotherModule(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no regression of %s BenchmarkWork ns/op: %+v", fixture.Package, cmp.Rows)
+	}
+}
+
+// TestMagefilesInTheirOwnModule: with magefiles/ a module of its own, the
+// import line costs the measured module nothing: go -C magefiles tool
+// mage -w .. runs the targets on the parent module, whose go.mod stays
+// byte for byte as it was (no go.sum appears), and a 4x slowdown exits 1.
+func TestMagefilesInTheirOwnModule(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles a magefile in another module, builds and runs benchmarks")
+	}
+	r := exampleFrom(t, "testdata/separate", 1000, "magefiles")
+	r.Write(map[string]string{".gitignore": "benchmark_results/\n"})
+	base := r.Commit("baseline", nil)
+	gomod := readFile(t, filepath.Join(r.Dir, "go.mod"))
+	r.Write(map[string]string{"work/work_test.go": strings.Replace(readFile(t, filepath.Join(r.Dir, "work/work_test.go")), "Work(1000)", "Work(4000)", 1)})
+	r.Commit("4x slower", nil)
+	cmd := exec.Command("go", "-C", "magefiles", "tool", "mage", "-w", "..", "bench:regression")
+	cmd.Dir = r.Dir
+	cmd.Env = append(os.Environ(), "BENCH_BASE="+base, "BENCH_COUNT=6", "BENCH_TIME=20ms")
+	b, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(string(b), "regress") {
+		t.Fatalf("bench:regression: %v, want exit status 1 for a regression\n%s", err, b)
+	}
+	if got := readFile(t, filepath.Join(r.Dir, "go.mod")); got != gomod {
+		t.Errorf("the measured module's go.mod changed:\n%s\nwas:\n%s", got, gomod)
+	}
+	if _, err := os.Stat(filepath.Join(r.Dir, "go.sum")); err == nil {
+		t.Errorf("the measured module got a go.sum")
+	}
+	if _, err := os.Stat(filepath.Join(r.Dir, "benchmark_results", "report.md")); err != nil {
+		t.Errorf("no report in the measured module: %v", err)
 	}
 }
 
