@@ -12,8 +12,8 @@ import (
 // TestRun: help, a bad or missing target and the name forms Mage accepts.
 func TestRun(t *testing.T) {
 	tests := []struct {
-		args       []string
-		code       int
+		args        []string
+		code        int
 		out, errOut string
 	}{
 		{[]string{"help"}, 0, "usage: benchgate <target>", ""},
