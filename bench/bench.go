@@ -11,14 +11,10 @@ package bench
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 
 	"github.com/magefile/mage/mg"
 
-	"github.com/benchgate/benchgate/internal/accuracy"
 	"github.com/benchgate/benchgate/internal/flow"
-	"github.com/benchgate/benchgate/internal/settings"
 	"github.com/benchgate/benchgate/internal/targets"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
@@ -75,24 +71,6 @@ func (Bench) Merge() error { return targets.Merge(context.Background(), Suites) 
 //
 // bench:regression then marks the verdicts of metrics too noisy to gate on.
 func (Bench) Calibrate(ctx context.Context) error { return targets.Calibrate(ctx, Suites) }
-
-// Accuracy measures false alarms, detection and time of benchgate against the naive and benchstat methods on a generated repository.
-//
-// Writes benchmark_results/accuracy.txt. BENCH_ACCURACY_REPS (default 3)
-// and BENCH_ACCURACY_METHODS select repetitions and methods; it takes
-// several minutes per repetition.
-func (Bench) Accuracy(ctx context.Context) error {
-	v, err := targets.Load(settings.Run|settings.Accuracy, Suites)
-	if err != nil {
-		return err
-	}
-	rep, err := accuracy.Run(ctx, v.Accuracy)
-	if err != nil {
-		return flow.Exit(err)
-	}
-	rep.Print(os.Stdout)
-	return flow.Exit(rep.WriteFile(filepath.Join(v.Config.ResultsDir, "accuracy.txt")))
-}
 
 // Profile benchmarks the baseline and the current tree like bench:regression and diffs CPU and allocation profiles of every benchmark BENCH_FILTER selects.
 func (Bench) Profile(ctx context.Context) error { return targets.Profile(ctx, Suites) }

@@ -101,10 +101,21 @@ func TestMageListsEveryTarget(t *testing.T) {
 }
 
 // benchTargets derives the target names from the code: the methods of
-// Bench in bench/bench.go, as mage names them (bench:saveBaseline).
+// Bench in bench/bench.go and in this repository's magefiles (which add
+// bench:accuracy), as mage names them (bench:saveBaseline).
 func benchTargets(t *testing.T) []string {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(root, "bench/bench.go"), nil, 0)
+	var names []string
+	for _, file := range []string{"bench/bench.go", "magefiles/accuracy.go"} {
+		names = append(names, methodsOfBench(t, filepath.Join(root, file))...)
+	}
+	return names
+}
+
+// methodsOfBench are the targets of the Bench namespace in one file.
+func methodsOfBench(t *testing.T, file string) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
