@@ -109,6 +109,7 @@ type Plan struct {
 	costs     *costCache                   // what each binary's benchmarks cost, from run to run
 	costKeys  map[string]string            // binary -> its key in costs
 	goVersion map[string]string            // tree name -> the Go that built it
+	leaves    map[int][]string             // package -> its benchmarks, as the pilot found them
 
 	counter      counter.Counter // counts instructions, when set
 	noTime       bool            // only count

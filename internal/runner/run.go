@@ -89,6 +89,8 @@ type unit struct {
 	Trees []string
 	// ns is the pilot's cost of the benchmark per op (0 when unknown).
 	ns float64
+	// leaves are the benchmarks of a batch (see batches); nil otherwise.
+	leaves []string
 }
 
 // round runs every unit once per side, base and current back to back, in
@@ -106,7 +108,7 @@ func (p *Plan) round(ctx context.Context, round int, label string, units []unit,
 	if p.noTime {
 		return nil, nil
 	}
-	for i, u := range units {
+	for i, u := range p.batches(units) {
 		pk := p.Packages[u.pkg]
 		order := slices.Clone(p.Trees)
 		if (round+i)%2 == 1 {
@@ -130,7 +132,9 @@ func (p *Plan) round(ctx context.Context, round int, label string, units []unit,
 			}
 			res.fail(tr, pk, "", fails, prog)
 			if len(fails) > 0 {
-				res.markFailed(tr.Name, pk.ImportPath, u.leaf)
+				for _, leaf := range u.failedLeaves() {
+					res.markFailed(tr.Name, pk.ImportPath, leaf)
+				}
 			}
 			if rerr != nil {
 				return nil, rerr
@@ -160,16 +164,16 @@ func (p *Plan) steps(units []unit) int {
 }
 
 // roundSteps counts the progress steps of rounds from to to (exclusive):
-// per round, a timed run of each unit and side unless only counting, and
-// a counted one in the rounds that count.
+// per round, a timed run of each batch and side unless only counting, and
+// a counted one of each unit and side in the rounds that count.
 func (p *Plan) roundSteps(units []unit, from, to int) int {
-	n, per := 0, p.steps(units)
+	n, timed, counted := 0, p.steps(p.batches(units)), p.steps(units)
 	for r := from; r < to; r++ {
 		if !p.noTime {
-			n += per
+			n += timed
 		}
 		if p.counts(r, units) {
-			n += per
+			n += counted
 		}
 	}
 	return n
@@ -279,7 +283,8 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	}
 	if d, err := time.ParseDuration(opts.Time); err == nil && len(units) > 0 && units[0].leaf != "" && !p.noTime {
 		runs := p.steps(units) * opts.Count
-		prog.Note(fmt.Sprintf("%d rounds of %d benchmark runs of about %s: at least %s", opts.Count, p.steps(units), d, (time.Duration(runs) * d).Round(time.Second)))
+		procs := p.steps(p.batches(units))
+		prog.Note(fmt.Sprintf("%d rounds of %d benchmark runs of about %s in %d processes: at least %s", opts.Count, p.steps(units), d, procs, (time.Duration(runs) * d).Round(time.Second)))
 	}
 	prog.Start(p.roundSteps(units, 0, opts.Count))
 	var interrupted error
@@ -413,6 +418,9 @@ func runBinary(ctx context.Context, bin, dir string, u unit, suite string, out *
 		line := sc.Text()
 		switch {
 		case resultLine.MatchString(line):
+			if !u.keeps(trimProcs(strings.Fields(line)[0])) {
+				continue
+			}
 			stats.Timed += timed(line)
 			out.WriteString(line)
 			out.WriteByte('\n')

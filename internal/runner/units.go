@@ -119,6 +119,10 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 			u.Trees = c.trees
 		}
 		units = append(units, u)
+		if p.leaves == nil {
+			p.leaves = map[int][]string{}
+		}
+		p.leaves[pkg] = append(p.leaves[pkg], name)
 	}
 	return units, nil
 }
