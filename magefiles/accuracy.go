@@ -36,4 +36,3 @@ func (Bench) Accuracy(ctx context.Context) error {
 	rep.Print(os.Stdout)
 	return flow.Exit(rep.WriteFile(filepath.Join(v.Config.ResultsDir, "accuracy.txt")))
 }
-
