@@ -37,7 +37,7 @@ const MaxBatchRatio = 4
 // profiled runs) stay as they are. Runs are in the order of their first
 // unit.
 func (p *Plan) batches(units []unit) []unit {
-	if !batchable(units) {
+	if p.separate || !batchable(units) {
 		return units
 	}
 	type key struct {

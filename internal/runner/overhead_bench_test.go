@@ -2,8 +2,11 @@ package runner
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
+
+	"github.com/benchgate/benchgate/internal/verdict"
 )
 
 // BenchmarkRunnerOverhead runs a whole interleaved A/B plan (prepare,
@@ -38,4 +41,66 @@ func BenchmarkRunnerOverhead(b *testing.B) {
 	b.ReportMetric(pct(total.Build.Seconds()), "build-%")
 	b.ReportMetric(pct(total.Exec.Seconds()), "exec-%")
 	b.ReportMetric(pct(total.Timed.Seconds()), "timed-%")
+}
+
+// sharedSetup is a module whose benchmarks share a second of setup per
+// process: package a sleeps in init, package b's BenchmarkP before its
+// four sub-benchmarks; each benchmark costs about the same.
+func sharedSetup() map[string]string {
+	loops := func(name string) string {
+		return fmt.Sprintf("func Benchmark%s(b *testing.B) {\n\tfor range b.N {\n\t\tspin(20000)\n\t}\n}\n", name)
+	}
+	spin := "var sink uint64\n\nfunc spin(n int) {\n\tfor i := 0; i < n; i++ {\n\t\tsink = sink*31 + uint64(i)\n\t}\n}\n"
+	a := "package a\n\nimport (\n\t\"testing\"\n\t\"time\"\n)\n\nfunc init() { time.Sleep(time.Second) }\n\n" + spin
+	for _, n := range []string{"W", "X", "Y", "Z"} {
+		a += "\n" + loops(n)
+	}
+	b := "package b\n\nimport (\n\t\"testing\"\n\t\"time\"\n)\n\n" + spin + `
+func BenchmarkP(b *testing.B) {
+	time.Sleep(time.Second)
+	for _, name := range []string{"w", "x", "y", "z"} {
+		b.Run(name, func(b *testing.B) {
+			for range b.N {
+				spin(20000)
+			}
+		})
+	}
+}
+`
+	return map[string]string{"go.mod": "module example.com/setup\n\ngo 1.22\n", "a/a_test.go": a, "b/b_test.go": b}
+}
+
+// BenchmarkSharedSetup runs a default interleaved A/A plan (100ms, 6
+// rounds) of sharedSetup per iteration, with batches and with every
+// benchmark in its own process (Separate), and reports the share of
+// timed loops and the false alarms of the default verdict.
+func BenchmarkSharedSetup(b *testing.B) {
+	files := sharedSetup()
+	base, cur := writeTree(b, files), writeTree(b, files)
+	for _, separate := range []bool{false, true} {
+		b.Run(fmt.Sprintf("separate=%v", separate), func(b *testing.B) {
+			var total Stats
+			alarms := 0
+			for i := 0; i < b.N; i++ {
+				out := b.TempDir()
+				trees := []*Tree{{Name: "base", Dir: base, Out: filepath.Join(out, "b.txt")}, {Name: "current", Dir: cur, Out: filepath.Join(out, "c.txt")}}
+				plan, err := Prepare(context.Background(), trees, []Suite{{Name: "s", Patterns: []string{"./..."}}}, b.TempDir(), NewProgress(nil))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := plan.Run(context.Background(), Options{Bench: ".", Time: "100ms", Count: 6, Separate: separate}, NewProgress(nil)); err != nil {
+					b.Fatal(err)
+				}
+				total.Timed += plan.Stats.Timed
+				total.Total += plan.Stats.Total
+				c, err := verdict.CompareFiles(trees[0].Out, trees[1].Out, verdict.DefaultOptions)
+				if err != nil {
+					b.Fatal(err)
+				}
+				alarms += c.Summary.Regressions + c.Summary.Improvements
+			}
+			b.ReportMetric(100*total.Timed.Seconds()/total.Total.Seconds(), "timed-%")
+			b.ReportMetric(float64(alarms)/float64(b.N), "unconfirmed-alarms/op")
+		})
+	}
 }

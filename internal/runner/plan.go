@@ -114,6 +114,7 @@ type Plan struct {
 	counter      counter.Counter // counts instructions, when set
 	noTime       bool            // only count
 	countRounds  int             // the rounds that count
+	separate     bool            // no batches
 	parallelOnce sync.Once
 	parallelMu   sync.Mutex
 	parallel     map[string]map[string]bool // package dir -> benchmarks that use RunParallel

@@ -52,6 +52,11 @@ type Options struct {
 	// the counter and no timed runs, and B/op and allocs/op come from the
 	// counted runs. Default false.
 	NoTime bool
+	// Separate runs every benchmark in a process of its own. Default
+	// false: benchmarks of one binary whose counts are close share a
+	// process per side and round (see batches), paying process start,
+	// init, TestMain and a parent benchmark's setup once.
+	Separate bool
 }
 
 // DefaultOptions are the defaults of BENCH_FILTER, BENCH_TIME and BENCH_COUNT.
@@ -267,6 +272,7 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 		opts.CountRounds = DefaultCountRounds
 	}
 	p.counter, p.noTime, p.countRounds = opts.Counter, opts.NoTime && opts.Counter != nil, opts.CountRounds
+	p.separate = opts.Separate
 	if p.noTime {
 		opts.Count = opts.CountRounds
 	}

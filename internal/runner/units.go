@@ -92,6 +92,15 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 					p.costs.put(key, measured)
 				}
 			}
+			if tr == p.Trees[0] {
+				var ran []string
+				for _, m := range measured {
+					ran = append(ran, m.Name)
+				}
+				if missed := unselected(ctx, bin, pkgDir(tr, pk), opts.Bench, ran); len(missed) > 0 {
+					prog.Note(unselectedNote(pk.ImportPath, opts.Bench, missed))
+				}
+			}
 			for _, m := range measured {
 				c := costs[u.pkg][m.Name]
 				if c == nil {

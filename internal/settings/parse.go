@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/benchgate/benchgate/internal/runner"
 )
 
 // MaxCount bounds BENCH_COUNT and the other round counts: more rounds
@@ -132,37 +134,12 @@ func checkBenchtime(s string) error {
 // /-separated element (a / inside brackets or parentheses does not
 // separate) must be a regular expression.
 func CheckBenchPattern(s string) error {
-	for _, el := range splitBenchPattern(s) {
+	for _, el := range runner.SplitPattern(s) {
 		if _, err := regexp.Compile(el); err != nil {
 			return fmt.Errorf("%w; use a regular expression per /-separated level, such as BenchmarkProduce or Read/size=1KiB", err)
 		}
 	}
 	return nil
-}
-
-// splitBenchPattern splits a pattern at the slashes outside brackets and
-// parentheses, like the testing package.
-func splitBenchPattern(s string) []string {
-	var out []string
-	depth, start := 0, 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '[', '(':
-			depth++
-		case ']', ')':
-			if depth > 0 {
-				depth--
-			}
-		case '\\':
-			i++
-		case '/':
-			if depth == 0 {
-				out = append(out, s[start:i])
-				start = i + 1
-			}
-		}
-	}
-	return append(out, s[start:])
 }
 
 func compile(s string) (*regexp.Regexp, error) { return regexp.Compile(s) }

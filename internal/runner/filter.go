@@ -1,0 +1,84 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// SplitPattern splits a -test.bench pattern into its levels at the
+// slashes outside brackets and parentheses, as the testing package does.
+func SplitPattern(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '[', '(':
+			depth++
+		case ']', ')':
+			if depth > 0 {
+				depth--
+			}
+		case '\\':
+			i++
+		case '/':
+			if depth == 0 {
+				out = append(out, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, s[start:])
+}
+
+// unselected names the top-level benchmarks of bin that the first level
+// of a pattern of several levels matches but that ran nothing (ran: the
+// benchmarks that did, without -N): Go drops a benchmark with fewer
+// levels than the pattern without a word, and one whose sub-benchmarks
+// match none of the deeper levels. Nil for a one-level pattern.
+func unselected(ctx context.Context, bin, dir, pattern string, ran []string) []string {
+	levels := SplitPattern(pattern)
+	if len(levels) < 2 {
+		return nil
+	}
+	top, err := regexp.Compile(levels[0])
+	if err != nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "-test.list=^Benchmark")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return nil
+	}
+	var missed []string
+	for _, name := range strings.Fields(string(out)) {
+		if !strings.HasPrefix(name, "Benchmark") || !top.MatchString(name) {
+			continue
+		}
+		if !slices.ContainsFunc(ran, func(r string) bool { return r == name || strings.HasPrefix(r, name+"/") }) {
+			missed = append(missed, name)
+		}
+	}
+	return missed
+}
+
+// unselectedNote says which benchmarks a pattern's depth left out.
+func unselectedNote(pkg, pattern string, missed []string) string {
+	return fmt.Sprintf("note: %s: the filter %q matches %s at its first level, but it ran nothing: a benchmark with fewer /-levels than the filter, or whose sub-benchmarks match none of its deeper levels, is skipped by Go without a word (use a filter of fewer levels, such as %q, to include it)",
+		pkg, pattern, capped(missed, 5), SplitPattern(pattern)[0])
+}
+
+// capped lists names, at most n of them, and how many more there are.
+func capped(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
+}
