@@ -25,7 +25,10 @@ var (
 // complete evidence, 1 a regression or a missing benchmark (a definite
 // failure wins over gaps in the rest), 2 no verdict (any other error).
 func ExitCode(err error) int {
+	var decided *exitError
 	switch {
+	case errors.As(err, &decided):
+		return decided.code
 	case err == nil:
 		return int(verdict.Pass)
 	case errors.Is(err, ErrRegression), errors.Is(err, ErrMissing):
@@ -55,8 +58,22 @@ func (e *exitError) ExitStatus() int { return e.code }
 // outcomeError is the error a flow returns for a comparison's outcome,
 // joined with runErr (what went wrong while measuring, if anything).
 // It names every fact: what regressed, what is missing, the gaps; its
-// exit status (ExitCode) is the comparison's Outcome, which a test holds.
+// exit status is the comparison's Outcome, the one gate decision (a
+// measuring error turns a pass into no verdict; a failure stays one).
 func outcomeError(c *verdict.Comparison, mdPath string, runErr error) error {
+	err := outcomeFacts(c, mdPath, runErr)
+	if err == nil {
+		return nil
+	}
+	code := c.Outcome()
+	if code == verdict.Pass && runErr != nil {
+		code = verdict.NoVerdict
+	}
+	return &exitError{err: err, code: int(code)}
+}
+
+// outcomeFacts joins what the comparison found with runErr.
+func outcomeFacts(c *verdict.Comparison, mdPath string, runErr error) error {
 	var errs []error
 	if n := c.Summary.RegressedRows; n > 0 {
 		errs = append(errs, fmt.Errorf("%w: %d benchmark metrics regressed (see %s)", ErrRegression, n, mdPath))
