@@ -48,7 +48,7 @@ type Options struct {
 
 // DefaultOptions are the defaults of Options.
 var DefaultOptions = Options{Reps: 3, Count: runner.DefaultOptions.Count, Time: runner.DefaultOptions.Time,
-	BenchstatCount: 10, BenchstatTime: "200ms", NaiveTime: "1s"}
+	BenchstatCount: 10, BenchstatTime: "200ms", NaiveTime: "1s", Loads: []string{LoadIdle, LoadBusy}}
 
 // The methods.
 const (

@@ -35,6 +35,9 @@ type GitHubConfig struct {
 	BotLogin string
 }
 
+// DefaultAPIURL is github.com's REST API.
+const DefaultAPIURL = "https://api.github.com"
+
 // DefaultBotLogin is the identity of GitHub Actions' GITHUB_TOKEN.
 const DefaultBotLogin = "github-actions[bot]"
 
@@ -64,7 +67,7 @@ func (g GitHubConfig) client(hc *http.Client, repo string) (c *github.Client, ow
 		return nil, "", "", err
 	}
 	c = github.NewClient(hc).WithAuthToken(g.Token)
-	if g.APIURL != "" && g.APIURL != "https://api.github.com" {
+	if g.APIURL != "" && g.APIURL != DefaultAPIURL {
 		u, err := url.Parse(strings.TrimSuffix(g.APIURL, "/") + "/")
 		if err != nil {
 			return nil, "", "", fmt.Errorf("GitHub API URL %q: %w", g.APIURL, err)

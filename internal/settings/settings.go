@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/benchgate/benchgate/internal/accuracy"
@@ -85,7 +86,7 @@ func (v *Values) finish(uses Use) {
 func Defaults() *Values {
 	return &Values{
 		Config:    flow.DefaultConfig(),
-		Alert:     flow.AlertOptions{},
+		Alert:     flow.AlertOptions{Config: alert.Config{GitHub: alert.GitHubConfig{APIURL: alert.DefaultAPIURL, Labels: slices.Clone(alert.DefaultLabels), BotLogin: alert.DefaultBotLogin}}},
 		Accuracy:  accuracy.DefaultOptions,
 		Calibrate: flow.CalibrateOptions{Options: calibrate.DefaultOptions},
 		History:   flow.DefaultHistoryOptions,
@@ -98,6 +99,10 @@ type Setting struct {
 	Name string
 	// Default is the value in force when it is unset, as the docs say it.
 	Default string
+	// InWords marks a Default that says in words what happens unset
+	// ("unset", "the merge base with main"), not a value that means the
+	// same when set; every other Default is held to the code by a test.
+	InWords bool
 	// Doc says what it does, in one line.
 	Doc string
 	// Uses are the groups it belongs to: a target reads a setting only
