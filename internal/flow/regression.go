@@ -46,44 +46,9 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 	if err := cfg.loadCalibration(); err != nil {
 		return err
 	}
-	var basePath string
-	var res *runner.Result
-	var runErr error
-	if file, ok := strings.CutPrefix(cfg.Base, FileBasePrefix); ok {
-		if _, err := os.Stat(file); err != nil {
-			return fmt.Errorf("BENCH_BASE=%s: %w: save a baseline with bench:saveBaseline, or set BENCH_BASE to a git revision", cfg.Base, err)
-		}
-		// Read before anything is built: a bad file is found in a
-		// second, not after the current side was benchmarked.
-		if _, err := verdict.ReadFile(file); err != nil {
-			return fmt.Errorf("BENCH_BASE=%s: %w: name a results file written by bench:saveBaseline or go test -bench", cfg.Base, err)
-		}
-		fmt.Fprintf(cfg.Stderr, "comparing with the saved results %s, measured at another time: only the current side runs\n", file)
-		if cfg.Adaptive {
-			fmt.Fprintf(cfg.Stderr, "note: adaptive sampling needs both sides in one run; against a saved results file only the current side runs, so it runs exactly %d rounds (set BENCH_BASE to a git revision to use it)\n", cfg.Run.Count)
-		}
-		if cfg.Confirm {
-			fmt.Fprintln(cfg.Stderr, "note: confirmation needs both sides in one run; against a saved results file nothing is measured again, so a regression counts unconfirmed (set BENCH_BASE to a git revision to confirm)")
-		}
-		basePath = file
-		res, runErr = cfg.run(ctx, cfg.path(CurrentFile), nil)
-	} else {
-		if _, err := os.Stat(cfg.path(BaselineFile)); err == nil && cfg.Base == "" {
-			fmt.Fprintf(cfg.Stderr, "note: %s is not used unless asked for: BENCH_BASE=%s%s\n", cfg.path(BaselineFile), FileBasePrefix, cfg.path(BaselineFile))
-		}
-		repo, err := gitref.Open(cfg.Dir)
-		if err != nil {
-			return fmt.Errorf("%w: benchmark a git checkout, or compare with a saved results file (BENCH_BASE=%spath)", err, FileBasePrefix)
-		}
-		base, err := cfg.baseCommit(repo)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(cfg.Stderr, "comparing the working tree with %s (%s), interleaved on this machine\n", base.Rev, base.Short())
-		basePath = cfg.path(BaseFile)
-		res, runErr = cfg.run(ctx, cfg.path(CurrentFile), func(ctx context.Context, scratch string) (*runner.Tree, error) {
-			return cfg.materializeBase(ctx, repo, base, scratch, basePath)
-		})
+	basePath, res, runErr, err := cfg.measureBoth(ctx)
+	if err != nil {
+		return err
 	}
 	if runErr != nil && !errors.Is(runErr, runner.ErrBenchmarkFailed) {
 		return runErr
@@ -109,6 +74,50 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 		return errors.Join(runErr, err)
 	}
 	return outcomeError(cmp, cfg.path(MarkdownFile), runErr)
+}
+
+// measureBoth measures the current side and, against a git revision, the
+// base interleaved with it (against a saved file, only the current side).
+// It returns the base results' path, what the run gave and its error;
+// err is for a base that cannot be used.
+func (cfg *Config) measureBoth(ctx context.Context) (basePath string, res *runner.Result, runErr, err error) {
+	if file, ok := strings.CutPrefix(cfg.Base, FileBasePrefix); ok {
+		if _, err := os.Stat(file); err != nil {
+			return "", nil, nil, fmt.Errorf("BENCH_BASE=%s: %w: save a baseline with bench:saveBaseline, or set BENCH_BASE to a git revision", cfg.Base, err)
+		}
+		// Read before anything is built: a bad file is found in a
+		// second, not after the current side was benchmarked.
+		if _, err := verdict.ReadFile(file); err != nil {
+			return "", nil, nil, fmt.Errorf("BENCH_BASE=%s: %w: name a results file written by bench:saveBaseline or go test -bench", cfg.Base, err)
+		}
+		fmt.Fprintf(cfg.Stderr, "comparing with the saved results %s, measured at another time: only the current side runs\n", file)
+		if cfg.Adaptive {
+			fmt.Fprintf(cfg.Stderr, "note: adaptive sampling needs both sides in one run; against a saved results file only the current side runs, so it runs exactly %d rounds (set BENCH_BASE to a git revision to use it)\n", cfg.Run.Count)
+		}
+		if cfg.Confirm {
+			fmt.Fprintln(cfg.Stderr, "note: confirmation needs both sides in one run; against a saved results file nothing is measured again, so a regression counts unconfirmed (set BENCH_BASE to a git revision to confirm)")
+		}
+		basePath = file
+		res, runErr = cfg.run(ctx, cfg.path(CurrentFile), nil)
+	} else {
+		if _, err := os.Stat(cfg.path(BaselineFile)); err == nil && cfg.Base == "" {
+			fmt.Fprintf(cfg.Stderr, "note: %s is not used unless asked for: BENCH_BASE=%s%s\n", cfg.path(BaselineFile), FileBasePrefix, cfg.path(BaselineFile))
+		}
+		repo, err := gitref.Open(cfg.Dir)
+		if err != nil {
+			return "", nil, nil, fmt.Errorf("%w: benchmark a git checkout, or compare with a saved results file (BENCH_BASE=%spath)", err, FileBasePrefix)
+		}
+		base, err := cfg.baseCommit(repo)
+		if err != nil {
+			return "", nil, nil, err
+		}
+		fmt.Fprintf(cfg.Stderr, "comparing the working tree with %s (%s), interleaved on this machine\n", base.Rev, base.Short())
+		basePath = cfg.path(BaseFile)
+		res, runErr = cfg.run(ctx, cfg.path(CurrentFile), func(ctx context.Context, scratch string) (*runner.Tree, error) {
+			return cfg.materializeBase(ctx, repo, base, scratch, basePath)
+		})
+	}
+	return basePath, res, runErr, nil
 }
 
 // run runs the current tree, writing its results to out, and, when

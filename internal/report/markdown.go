@@ -45,7 +45,22 @@ func Markdown(w io.Writer, c *verdict.Comparison, opts MarkdownOptions) error {
 	if c.ResultsOnly {
 		return markdownResults(w, c, opts)
 	}
-	var head, tail strings.Builder
+	head, tail := mdHead(c), mdTail(c, opts)
+	top, rest := mdRows(c)
+	// Fit the tables in what the head and tail leave, whole rows only.
+	body, foldedNote := mdBody(top, rest, opts.Limit-len(head)-len(tail), opts.DetailsLink)
+	for _, part := range []string{head, body, foldedNote, tail} {
+		if _, err := io.WriteString(w, part); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mdHead is the comment's verdict: what regressed, what is missing, the
+// gaps and the counts.
+func mdHead(c *verdict.Comparison) string {
+	var head strings.Builder
 	s := c.Summary
 	head.WriteString("## 📊 Performance Regression Test Results\n\n")
 	if c.Regressed() {
@@ -86,13 +101,17 @@ func Markdown(w io.Writer, c *verdict.Comparison, opts MarkdownOptions) error {
 		fmt.Fprintf(&head, ", %d undecided", s.Undecided)
 	}
 	fmt.Fprintf(&head, ", %d missing, %d new.\n\n", s.Missing, s.New)
+	return head.String()
+}
 
+// mdRows are the table lines, by status: regressions and improvements
+// (shown first), the rest (folded).
+func mdRows(c *verdict.Comparison) (top, rest []string) {
 	rows := make([]*verdict.Row, len(c.Rows))
 	for i := range c.Rows {
 		rows[i] = &c.Rows[i]
 	}
 	slices.SortStableFunc(rows, func(a, b *verdict.Row) int { return a.Status.Rank() - b.Status.Rank() })
-	var top, rest []string
 	for _, r := range rows {
 		line := mdRow(r)
 		if r.Status == verdict.StatusRegression || r.Status == verdict.StatusImprovement {
@@ -101,7 +120,13 @@ func Markdown(w io.Writer, c *verdict.Comparison, opts MarkdownOptions) error {
 			rest = append(rest, line)
 		}
 	}
+	return top, rest
+}
 
+// mdTail is what follows the tables: the action, the profiles, the
+// settings and warnings.
+func mdTail(c *verdict.Comparison, opts MarkdownOptions) string {
+	var tail strings.Builder
 	if c.Regressed() {
 		tail.WriteString("\n### ⚠️ Action Required\n\n")
 		tail.WriteString("Performance regressions have been detected. Please review and optimize.\n")
@@ -132,44 +157,41 @@ func Markdown(w io.Writer, c *verdict.Comparison, opts MarkdownOptions) error {
 		fmt.Fprintf(&tail, "- ⚠️ %s\n", mdEscape(w))
 	}
 	tail.WriteString("\n</details>\n")
+	return tail.String()
+}
 
-	// Fit the tables in what the head and tail leave, whole rows only.
-	budget := opts.Limit - head.Len() - tail.Len()
-	var body strings.Builder
+// mdBody is the tables, whole rows within budget bytes, and the note
+// that says how many rows did not fit.
+func mdBody(top, rest []string, budget int, detailsLink string) (body, foldedNote string) {
+	var b strings.Builder
 	shownTop, budget := fitRows(top, budget-len(mdHeader)-200)
 	if len(top) > 0 {
-		body.WriteString(mdHeader)
+		b.WriteString(mdHeader)
 		for _, l := range top[:shownTop] {
-			body.WriteString(l)
+			b.WriteString(l)
 		}
 	}
-	var foldedNote string
 	shownRest := 0
 	if len(rest) > 0 {
 		foldedHead := fmt.Sprintf("\n<details><summary>%s</summary>\n\n", plural(len(rest), "other row", "other rows"))
 		shownRest, _ = fitRows(rest, budget-len(foldedHead)-len(mdHeader)-300)
 		if shownRest > 0 {
-			body.WriteString(foldedHead)
-			body.WriteString(mdHeader)
+			b.WriteString(foldedHead)
+			b.WriteString(mdHeader)
 			for _, l := range rest[:shownRest] {
-				body.WriteString(l)
+				b.WriteString(l)
 			}
-			body.WriteString("\n</details>\n")
+			b.WriteString("\n</details>\n")
 		}
 	}
 	if cut := len(top) - shownTop + len(rest) - shownRest; cut > 0 {
 		foldedNote = fmt.Sprintf("\n_%s not shown to stay within GitHub's comment size limit: see report.html or comparison.json", plural(cut, "row", "rows"))
-		if opts.DetailsLink != "" {
-			foldedNote += " in [the run's artifacts](" + opts.DetailsLink + ")"
+		if detailsLink != "" {
+			foldedNote += " in [the run's artifacts](" + detailsLink + ")"
 		}
 		foldedNote += "._\n"
 	}
-	for _, part := range []string{head.String(), body.String(), foldedNote, tail.String()} {
-		if _, err := io.WriteString(w, part); err != nil {
-			return err
-		}
-	}
-	return nil
+	return b.String(), foldedNote
 }
 
 // fitRows returns how many of lines fit in budget bytes, and what is left.

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"os/exec"
@@ -207,26 +208,47 @@ func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, 
 	p := &Plan{Trees: trees, bins: map[string]map[string]string{}, goVersion: map[string]string{}, startCost: map[string]time.Duration{},
 		costs: loadCosts(filepath.Join(binDir, CostsFile)), costKeys: map[string]string{}}
 	defer func() { p.Stats.Build = time.Since(start); p.Stats.Total = p.Stats.Build }()
-	// Every tree's suites are listed at once; the results are taken in
-	// order, so the first suite that lists a package owns it.
+	lists, err := listAll(ctx, trees, suites)
+	if err != nil {
+		return nil, err
+	}
+	present, err := p.selectPackages(lists, suites)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.Packages) == 0 {
+		return nil, fmt.Errorf("%w in suites %s", ErrNoPackages, suiteNames(suites))
+	}
+	if err := p.buildAll(ctx, present, binDir, prog); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// listAll lists every tree's suites at once: lists[i*len(suites)+j] is
+// tree i's suite j.
+func listAll(ctx context.Context, trees []*Tree, suites []Suite) ([][]listed, error) {
 	lists := make([][]listed, len(trees)*len(suites))
 	errs := make([]error, len(lists))
-	var lwg sync.WaitGroup
+	var wg sync.WaitGroup
 	for i, tr := range trees {
 		for j, s := range suites {
 			k := i*len(suites) + j
-			lwg.Go(func() { lists[k], errs[k] = list(ctx, tr, s.Patterns) })
+			wg.Go(func() { lists[k], errs[k] = list(ctx, tr, s.Patterns) })
 		}
 	}
-	lwg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
+	wg.Wait()
+	return lists, errors.Join(errs...)
+}
+
+// selectPackages takes the listed packages in order, so that the first
+// suite that lists a package owns it, into p.Packages, and notes the ones
+// skipped. It returns, per tree, the import paths it has and their
+// directories.
+func (p *Plan) selectPackages(lists [][]listed, suites []Suite) (present map[string]map[string]string, err error) {
 	seen := map[string]bool{}
-	present := map[string]map[string]string{} // tree -> import path -> dir
-	for i, tr := range trees {
+	present = map[string]map[string]string{}
+	for i, tr := range p.Trees {
 		present[tr.Name] = map[string]string{}
 		for j, s := range suites {
 			for _, l := range lists[i*len(suites)+j] {
@@ -253,19 +275,22 @@ func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, 
 			}
 		}
 	}
-	if len(p.Packages) == 0 {
-		return nil, fmt.Errorf("%w in suites %s", ErrNoPackages, suiteNames(suites))
-	}
-	// The sides build at once: nothing is measured yet, and the go
-	// commands share the build cache.
+	return present, nil
+}
+
+// buildAll builds the sides at once (nothing is measured yet, and the go
+// commands share the build cache), then measures each binary's start
+// cost. A package that does not build is noted and runs on the other
+// side only, except on a Strict tree.
+func (p *Plan) buildAll(ctx context.Context, present map[string]map[string]string, binDir string, prog Progress) error {
 	type built struct {
 		bins, failed map[string]string
 		goVersion    string
 		err          error
 	}
-	results := make([]built, len(trees))
+	results := make([]built, len(p.Trees))
 	var wg sync.WaitGroup
-	for i, tr := range trees {
+	for i, tr := range p.Trees {
 		var pkgs []string
 		for _, pk := range p.Packages {
 			if _, ok := present[tr.Name][pk.ImportPath]; ok {
@@ -282,17 +307,17 @@ func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, 
 		})
 	}
 	wg.Wait()
-	for i, tr := range trees {
+	for i, tr := range p.Trees {
 		bins, failed, err := results[i].bins, results[i].failed, results[i].err
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if tr.Strict && len(failed) > 0 {
 			var msgs []string
 			for _, pkg := range slices.Sorted(maps.Keys(failed)) {
 				msgs = append(msgs, fmt.Sprintf("%s does not build:\n%s", pkg, indent(failed[pkg])))
 			}
-			return nil, fmt.Errorf("%s: %s", tr.Name, strings.Join(msgs, "\n"))
+			return fmt.Errorf("%s: %s", tr.Name, strings.Join(msgs, "\n"))
 		}
 		for pkg, msg := range failed {
 			p.Notes = append(p.Notes, fmt.Sprintf("%s: %s does not build, so it runs on the other side only:\n%s", tr.Name, pkg, indent(msg)))
@@ -305,7 +330,7 @@ func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, 
 			p.goVersion[tr.Name] = v
 		}
 	}
-	return p, nil
+	return nil
 }
 
 func (p *Plan) note(tr *Tree, msg string) {

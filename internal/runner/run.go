@@ -311,6 +311,13 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 		}
 	}
 	prog.Finish()
+	return p.afterRounds(ctx, opts, units, bufs, res, interrupted, prog)
+}
+
+// afterRounds writes the rounds' results (or, interrupted, keeps them as
+// partial files), saves the pilot's costs, then runs the confirmation
+// and the profiles.
+func (p *Plan) afterRounds(ctx context.Context, opts Options, units []unit, bufs map[string]*bytes.Buffer, res *Result, interrupted error, prog Progress) (*Result, error) {
 	if err := p.write(bufs, func(tr *Tree) string { return tr.Out }, interrupted); err != nil {
 		return nil, err
 	}
@@ -325,6 +332,7 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	}
 	var fresh map[string]*bytes.Buffer
 	if opts.Confirm != nil && opts.Confirm.Select != nil && len(p.Trees) > 1 {
+		var err error
 		if fresh, err = p.confirm(ctx, opts, units, bufs, res, prog); err != nil {
 			return nil, err
 		}

@@ -56,40 +56,43 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 	}
 	prog.Note(note)
 	prog.Start(p.steps(pkgUnits) - known)
-	type sideCosts struct {
-		trees []string
-		nsLog float64 // sum of log(ns/op) over trees
+	costs, err := p.pilot(ctx, opts.Bench, pkgUnits, res, prog)
+	if err != nil {
+		return nil, err
 	}
-	costs := map[int]map[string]*sideCosts{} // package -> benchmark -> cost
-	var order [][2]any                       // (package, benchmark) in first-seen order
+	prog.Finish()
+	return p.leafUnits(costs, target), nil
+}
+
+// A pilotCost is one benchmark's cost as the pilot measured it, over the
+// sides that have it.
+type pilotCost struct {
+	pkg   int
+	name  string
+	trees []string
+	nsLog float64 // sum of log(ns/op) over trees
+}
+
+// pilot runs (or, for an unchanged binary, remembers) each package's
+// benchmarks once per side and returns their costs in first-seen order.
+// A filter of several levels also says which of the base's benchmarks it
+// left out.
+func (p *Plan) pilot(ctx context.Context, bench string, pkgUnits []unit, res *Result, prog Progress) ([]*pilotCost, error) {
+	var order []*pilotCost
 	for _, u := range pkgUnits {
 		pk := p.Packages[u.pkg]
-		costs[u.pkg] = map[string]*sideCosts{}
+		byName := map[string]*pilotCost{}
 		for _, tr := range p.Trees {
 			bin := p.bins[tr.Name][pk.ImportPath]
 			if bin == "" {
 				continue
 			}
-			key := p.costKeys[bin]
-			measured, ok := p.costs.get(key)
+			measured, ok := p.costs.get(p.costKeys[bin])
 			if !ok {
 				prog.Step(fmt.Sprintf("pilot %s %s", u.Label, tr.Name))
-				var out bytes.Buffer
-				var discard Stats
-				fails, err := runBinary(ctx, bin, pkgDir(tr, pk), u, pk.Suite, &out, &discard)
-				if ctx.Err() != nil {
-					return nil, fmt.Errorf("benchmark run interrupted: %w", ctx.Err())
-				}
-				if err != nil {
+				var err error
+				if measured, err = p.pilotRun(ctx, tr, pk, bin, u, res, prog); err != nil {
 					return nil, err
-				}
-				res.fail(tr, pk, "", fails, prog)
-				if len(fails) > 0 {
-					res.markFailed(tr.Name, pk.ImportPath, "")
-				}
-				measured = nsPerOp(out.Bytes())
-				if len(fails) == 0 {
-					p.costs.put(key, measured)
 				}
 			}
 			if tr == p.Trees[0] {
@@ -97,16 +100,16 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 				for _, m := range measured {
 					ran = append(ran, m.Name)
 				}
-				if missed := unselected(ctx, bin, pkgDir(tr, pk), opts.Bench, ran); len(missed) > 0 {
-					prog.Note(unselectedNote(pk.ImportPath, opts.Bench, missed))
+				if missed := unselected(ctx, bin, pkgDir(tr, pk), bench, ran); len(missed) > 0 {
+					prog.Note(unselectedNote(pk.ImportPath, bench, missed))
 				}
 			}
 			for _, m := range measured {
-				c := costs[u.pkg][m.Name]
+				c := byName[m.Name]
 				if c == nil {
-					c = &sideCosts{}
-					costs[u.pkg][m.Name] = c
-					order = append(order, [2]any{u.pkg, m.Name})
+					c = &pilotCost{pkg: u.pkg, name: m.Name}
+					byName[m.Name] = c
+					order = append(order, c)
 				}
 				if !slices.Contains(c.trees, tr.Name) {
 					c.trees = append(c.trees, tr.Name)
@@ -115,14 +118,40 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 			}
 		}
 	}
-	prog.Finish()
+	return order, nil
+}
+
+// pilotRun runs one side's package once for the pilot and returns what
+// each benchmark cost, remembered for the next run if nothing failed.
+func (p *Plan) pilotRun(ctx context.Context, tr *Tree, pk Package, bin string, u unit, res *Result, prog Progress) ([]cost, error) {
+	var out bytes.Buffer
+	var discard Stats
+	fails, err := runBinary(ctx, bin, pkgDir(tr, pk), u, pk.Suite, &out, &discard)
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("benchmark run interrupted: %w", ctx.Err())
+	}
+	if err != nil {
+		return nil, err
+	}
+	res.fail(tr, pk, "", fails, prog)
+	if len(fails) > 0 {
+		res.markFailed(tr.Name, pk.ImportPath, "")
+	}
+	measured := nsPerOp(out.Bytes())
+	if len(fails) == 0 {
+		p.costs.put(p.costKeys[bin], measured)
+	}
+	return measured, nil
+}
+
+// leafUnits makes a unit of each benchmark, with the iteration count that
+// makes a run take about target at the sides' geometric mean cost.
+func (p *Plan) leafUnits(costs []*pilotCost, target time.Duration) []unit {
 	var units []unit
-	for _, o := range order {
-		pkg, name := o[0].(int), o[1].(string)
-		c := costs[pkg][name]
+	for _, c := range costs {
 		ns := math.Exp(c.nsLog / float64(len(c.trees)))
 		n := int64(math.Max(1, math.Min(1e9, math.Round(float64(target.Nanoseconds())/ns))))
-		u := unit{pkg: pkg, leaf: name, Bench: LeafPattern(name), Time: fmt.Sprintf("%dx", n), Label: shortPkg(p.Packages[pkg].ImportPath) + " " + name,
+		u := unit{pkg: c.pkg, leaf: c.name, Bench: LeafPattern(c.name), Time: fmt.Sprintf("%dx", n), Label: shortPkg(p.Packages[c.pkg].ImportPath) + " " + c.name,
 			Timeout: max(time.Minute, BenchmarkTimeout*target), ns: ns}
 		if len(c.trees) < len(p.Trees) {
 			u.Trees = c.trees
@@ -131,9 +160,9 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 		if p.leaves == nil {
 			p.leaves = map[int][]string{}
 		}
-		p.leaves[pkg] = append(p.leaves[pkg], name)
+		p.leaves[c.pkg] = append(p.leaves[c.pkg], c.name)
 	}
-	return units, nil
+	return units
 }
 
 // packageUnits makes one unit per package, running the benchmarks that

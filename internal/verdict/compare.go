@@ -172,22 +172,34 @@ func row(p seriesPair, base, current *Set, opts *Options, th *benchmath.Threshol
 		ImprovementPct: t.Improvement,
 		Noisy:          opts.Noisy[MetricKey(ref.Pkg, ref.Name, ref.DisplayUnit)],
 	}
-	assume := units.GetAssumption(ref.Unit)
 	if reason := invalid(p, class); reason != "" {
-		// Shown with its samples, never judged: the rest of the
-		// comparison stays intact.
-		r.Reason = reason
-		addWarning(&r.Warnings, r.Benchmark+" "+r.Unit+": "+reason)
-		for _, side := range []struct {
-			ser *Series
-			st  **Stats
-		}{{p.base, &r.Base}, {p.cur, &r.Current}} {
-			if side.ser != nil {
-				*side.st = &Stats{Center: Number(math.NaN()), Lo: Number(math.NaN()), Hi: Number(math.NaN()), N: len(side.ser.Values), Samples: scaled(side.ser)}
-			}
-		}
+		unjudged(&r, p, reason)
 		return r
 	}
+	judge(&r, p, units.GetAssumption(ref.Unit), opts, th)
+	return r
+}
+
+// unjudged fills a row that is shown with its samples, never judged, for
+// reason: the rest of the comparison stays intact.
+func unjudged(r *Row, p seriesPair, reason string) {
+	r.Reason = reason
+	addWarning(&r.Warnings, r.Benchmark+" "+r.Unit+": "+reason)
+	for _, side := range []struct {
+		ser *Series
+		st  **Stats
+	}{{p.base, &r.Base}, {p.cur, &r.Current}} {
+		if side.ser != nil {
+			*side.st = &Stats{Center: Number(math.NaN()), Lo: Number(math.NaN()), Hi: Number(math.NaN()), N: len(side.ser.Values), Samples: scaled(side.ser)}
+		}
+	}
+}
+
+// judge summarizes both sides of a row and, when both have samples, its
+// change and the test's p-value (counted instructions: the samples
+// themselves, for decideCounted).
+func judge(r *Row, p seriesPair, assume benchmath.Assumption, opts *Options, th *benchmath.Thresholds) {
+	class := r.Class
 	var bs, cs *benchmath.Sample
 	if p.base != nil {
 		bs = benchmath.NewSample(slices.Clone(p.base.Values), th)
@@ -198,7 +210,7 @@ func row(p seriesPair, base, current *Set, opts *Options, th *benchmath.Threshol
 		r.Current = summarize(cs, p.cur, assume, opts.Confidence, &r.Warnings)
 	}
 	if bs == nil || cs == nil {
-		return r
+		return
 	}
 	b, cur := float64(r.Base.Center), float64(r.Current.Center)
 	switch {
@@ -220,11 +232,11 @@ func row(p seriesPair, base, current *Set, opts *Options, th *benchmath.Threshol
 		// of 3+3 near-identical counts means nothing either way.
 		r.ImprovementPct = r.ThresholdPct
 		r.Unverified = len(bs.Values) < 2 || len(cs.Values) < 2
-		return r
+		return
 	}
 	if underpowered(len(bs.Values), len(cs.Values), opts.Alpha) {
 		r.Unverified = true
-		return r
+		return
 	}
 	cmp := assume.Compare(bs, cs)
 	r.P = Number(cmp.P)
@@ -233,7 +245,6 @@ func row(p seriesPair, base, current *Set, opts *Options, th *benchmath.Threshol
 			addWarning(&r.Warnings, w.Error())
 		}
 	}
-	return r
 }
 
 // The reasons a row is shown but not judged.
