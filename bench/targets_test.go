@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -45,6 +46,24 @@ func TestTargetsAreTheCommands(t *testing.T) {
 		})
 		if !calls {
 			t.Errorf("bench:%s does not call targets.%s", tg.Name, fn.Name.Name)
+		}
+	}
+}
+
+// TestNamespaceLeavesTheHarnessOut: a repository that imports the
+// namespace compiles none of benchgate's own study (bench:accuracy, its
+// generated subjects and fixture), which lives in this repository's
+// magefiles.
+func TestNamespaceLeavesTheHarnessOut(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		for _, harness := range []string{"/internal/accuracy", "/internal/fixture", "/internal/benchgen", "/internal/testrepo"} {
+			if strings.HasSuffix(pkg, harness) {
+				t.Errorf("the bench namespace depends on %s", pkg)
+			}
 		}
 	}
 }

@@ -29,7 +29,7 @@ func (Bench) Accuracy(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	rep, err := accuracy.Run(ctx, v.Accuracy)
+	rep, err := accuracy.Run(ctx, accuracy.Configure(v.Accuracy.Reps, v.Accuracy.Methods, v.Accuracy.Load, v.Config.Run, os.Stderr))
 	if err != nil {
 		return flow.Exit(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/benchgate/benchgate/internal/accuracy"
 	"github.com/benchgate/benchgate/internal/alert"
 	"github.com/benchgate/benchgate/internal/calibrate"
 	"github.com/benchgate/benchgate/internal/flow"
@@ -48,7 +47,7 @@ const (
 type Values struct {
 	Config    flow.Config
 	Alert     flow.AlertOptions
-	Accuracy  accuracy.Options
+	Accuracy  AccuracySettings
 	Calibrate flow.CalibrateOptions
 	Report    flow.ReportOptions
 	History   flow.HistoryOptions
@@ -77,9 +76,18 @@ func (v *Values) finish(uses Use) {
 	if uses&History != 0 && v.History.RunID == "" {
 		v.History.RunID = v.runID
 	}
-	if uses&Accuracy != 0 {
-		v.Accuracy.Count, v.Accuracy.Time = v.Config.Run.Count, v.Config.Run.Time
-	}
+}
+
+// AccuracySettings are bench:accuracy's settings, as given: that target
+// (this repository's own study, not part of the importable namespace)
+// checks the names against its methods and machine states.
+type AccuracySettings struct {
+	// Reps is BENCH_ACCURACY_REPS.
+	Reps int
+	// Methods is BENCH_ACCURACY_METHODS; nil: the default methods.
+	Methods []string
+	// Load is BENCH_ACCURACY_LOAD: idle, loaded or both.
+	Load string
 }
 
 // Defaults are the values with no variable set.
@@ -87,7 +95,7 @@ func Defaults() *Values {
 	return &Values{
 		Config:    flow.DefaultConfig(),
 		Alert:     flow.AlertOptions{Config: alert.Config{GitHub: alert.GitHubConfig{APIURL: alert.DefaultAPIURL, Labels: slices.Clone(alert.DefaultLabels), BotLogin: alert.DefaultBotLogin}}},
-		Accuracy:  accuracy.DefaultOptions,
+		Accuracy:  AccuracySettings{Reps: 3, Load: "both"},
 		Calibrate: flow.CalibrateOptions{Options: calibrate.DefaultOptions},
 		History:   flow.DefaultHistoryOptions,
 	}

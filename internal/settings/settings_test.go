@@ -138,9 +138,6 @@ func TestGoodValues(t *testing.T) {
 	if !v.Alert.GitHub.OpenIssue || v.Alert.Run.URL != "https://github.com/o/r/actions/runs/7" || !v.Alert.Always {
 		t.Errorf("alert %+v: a push to master opens the issue, the run URL is built", v.Alert)
 	}
-	if v.Accuracy.Count != 10 || v.Accuracy.Time != "500x" {
-		t.Errorf("accuracy takes benchgate's count and time: %+v", v.Accuracy)
-	}
 }
 
 func TestDefaults(t *testing.T) {

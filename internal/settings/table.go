@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/benchgate/benchgate/internal/accuracy"
 	"github.com/benchgate/benchgate/internal/alert"
 	"github.com/benchgate/benchgate/internal/counter"
 	"github.com/benchgate/benchgate/internal/flow"
@@ -19,6 +18,10 @@ import (
 // Table is every environment variable benchgate reads, in the order Load
 // applies them. README.md's settings table is rendered from it
 // (Markdown).
+// AccuracyMethods are bench:accuracy's methods, as its docs name them; a
+// test of the accuracy package holds them to its own list.
+var AccuracyMethods = []string{"benchgate", "benchgate-sensitive", "benchgate-instructions", "benchgate-adaptive", "naive", "benchstat-sequential", "benchstat-alternating"}
+
 var Table = []Setting{
 	// What to measure.
 	{Name: "BENCH_BASE", Default: "the merge base with main", InWords: true, Uses: Run,
@@ -187,11 +190,11 @@ var Table = []Setting{
 		Doc: "repetitions of each comparison in bench:accuracy",
 		set: count(func(v *Values) *int { return &v.Accuracy.Reps }, "3")},
 	{Name: "BENCH_ACCURACY_METHODS", Default: "all but benchgate-adaptive", Uses: Accuracy,
-		Doc: "comma list of " + strings.Join(accuracy.Methods, ", "),
+		Doc: "comma list of " + strings.Join(AccuracyMethods, ", "),
 		set: func(s string, v *Values) error {
 			for _, m := range splitList(s) {
-				if !slices.Contains(accuracy.Methods, m) {
-					return fmt.Errorf("unknown method %s: use a comma list of %s", m, strings.Join(accuracy.Methods, ", "))
+				if !slices.Contains(AccuracyMethods, m) {
+					return fmt.Errorf("unknown method %s: use a comma list of %s", m, strings.Join(AccuracyMethods, ", "))
 				}
 			}
 			v.Accuracy.Methods = splitList(s)
@@ -199,17 +202,7 @@ var Table = []Setting{
 		}},
 	{Name: "BENCH_ACCURACY_LOAD", Default: "both", Uses: Accuracy,
 		Doc: "machine states bench:accuracy runs every method in: idle, loaded (one busy loop per core beside it) or both",
-		set: func(s string, v *Values) error {
-			switch strings.ToLower(s) {
-			case "both":
-				v.Accuracy.Loads = []string{accuracy.LoadIdle, accuracy.LoadBusy}
-			case accuracy.LoadIdle, accuracy.LoadBusy:
-				v.Accuracy.Loads = []string{strings.ToLower(s)}
-			default:
-				return errors.New("use idle, loaded or both")
-			}
-			return nil
-		}},
+		set: oneOf(func(v *Values) *string { return &v.Accuracy.Load }, "idle", "loaded", "both")},
 	{Name: "BENCH_HISTORY_BRANCH", Default: history.DefaultBranch, Uses: History,
 		Doc: "the branch of the benchmarked repository that keeps one file per recorded run",
 		set: text(func(v *Values) *string { return &v.History.Branch })},

@@ -78,7 +78,6 @@ func Load(uses settings.Use, suites []flow.Suite) (*settings.Values, error) {
 	for _, w := range settings.Unknown(os.Environ()) {
 		fmt.Fprintln(Stderr, "warning: "+w)
 	}
-	v.Accuracy.Progress = Stderr
 	return v, nil
 }
 
