@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/benchgate/benchgate/internal/changepoint"
 	"github.com/benchgate/benchgate/internal/markdown"
 	"io"
 	"net/http"
@@ -18,7 +19,7 @@ import (
 // a change point (or a drift) of one benchmark metric.
 type ChangePoint struct {
 	// Kind is "change point" or "drift".
-	Kind string
+	Kind changepoint.Kind
 	// Benchmark is pkg.Name; Unit its metric.
 	Benchmark, Unit    string
 	LastGood, FirstBad string
@@ -29,7 +30,7 @@ type ChangePoint struct {
 // Marker identifies the issue of a change point: its commit and metric
 // (a drift: its metric alone, while its issue is open).
 func (cp ChangePoint) Marker() string {
-	if cp.Kind == "drift" {
+	if cp.Kind == changepoint.Slide {
 		return fmt.Sprintf("<!-- benchgate:drift %s %s -->", markdown.CommentSafe(cp.Benchmark), markdown.CommentSafe(cp.Unit))
 	}
 	return fmt.Sprintf("<!-- benchgate:changepoint %s %s %s -->", markdown.CommentSafe(cp.FirstBad), markdown.CommentSafe(cp.Benchmark), markdown.CommentSafe(cp.Unit))
@@ -152,7 +153,7 @@ func changePointBody(cp ChangePoint, runURL string) string {
 		fmt.Fprintf(&b, "Found by [this run](%s); its `performance-trend` artifact has trend.html.\n\n", runURL)
 	}
 	b.WriteString("If the change is intended, accept it in `.benchgate-ack`:\n\n")
-	if cp.Kind == "drift" {
+	if cp.Kind == changepoint.Slide {
 		fmt.Fprintf(&b, "    drift %s %s\n", markdown.Code(cp.Benchmark), markdown.Code(cp.Unit))
 	} else {
 		fmt.Fprintf(&b, "    %s %s %s\n", markdown.Code(short(cp.FirstBad)), markdown.Code(cp.Benchmark), markdown.Code(cp.Unit))

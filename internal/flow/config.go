@@ -73,7 +73,7 @@ type Config struct {
 	// Profile chooses the benchmarks profiled after the rounds
 	// (BENCH_PROFILE): ProfileAuto, ProfileOn, ProfileOff or ProfileAll.
 	// Default ProfileAuto: confirmed regressions.
-	Profile string
+	Profile ProfileMode
 	// ConfirmCount is the number of confirmation rounds
 	// (BENCH_CONFIRM_COUNT). Default 0: Run.Count.
 	ConfirmCount int

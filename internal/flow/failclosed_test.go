@@ -130,7 +130,7 @@ func TestExitCode(t *testing.T) {
 	}
 }
 
-func assertStatus(t *testing.T, dir, state string, exit int) flow.RunStatus {
+func assertStatus(t *testing.T, dir string, state flow.State, exit int) flow.RunStatus {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, flow.StatusFile))
 	if err != nil {

@@ -18,7 +18,7 @@ var allSuites = []flow.Suite{{Name: "storage"}, {Name: "kafka"}, {Name: "grpc"},
 // shard writes a shard folder as a CI job leaves it: status.json and,
 // unless the shard died, a comparison of suite's benchmark, slowed by
 // factor on the current side.
-func shard(t *testing.T, dir, suite, state string, exit int, errText string, factor float64) {
+func shard(t *testing.T, dir, suite string, state flow.State, exit int, errText string, factor float64) {
 	t.Helper()
 	sd := filepath.Join(dir, "bench-"+suite)
 	compared := state != flow.StateRunning && errText == ""
@@ -56,10 +56,11 @@ func shard(t *testing.T, dir, suite, state string, exit int, errText string, fac
 
 func TestMergeFailsClosed(t *testing.T) {
 	type sh struct {
-		suite, state string
-		exit         int
-		err          string
-		factor       float64
+		suite  string
+		state  flow.State
+		exit   int
+		err    string
+		factor float64
 	}
 	ok := func(s string) sh { return sh{s, flow.StateOK, 0, "", 1} }
 	tests := []struct {

@@ -12,17 +12,20 @@ import (
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
-// The profiling modes (BENCH_PROFILE).
+// A ProfileMode says which benchmarks get profiles (BENCH_PROFILE).
+type ProfileMode string
+
+// The profiling modes.
 const (
 	// ProfileAuto profiles confirmed regressions only (every regression
 	// when confirmation is off). The default.
-	ProfileAuto = "auto"
+	ProfileAuto ProfileMode = "auto"
 	// ProfileOn profiles every regressed or undecided benchmark.
-	ProfileOn = "1"
+	ProfileOn ProfileMode = "1"
 	// ProfileOff profiles nothing.
-	ProfileOff = "0"
+	ProfileOff ProfileMode = "0"
 	// ProfileAll profiles every benchmark measured (bench:profile).
-	ProfileAll = "all"
+	ProfileAll ProfileMode = "all"
 )
 
 // ProfilesDir is the folder, under ResultsDir, of the profiles.

@@ -16,12 +16,15 @@ import (
 // died before comparing (killed, timed out, out of memory).
 const StatusFile = "status.json"
 
-// The states of a run in its status file.
+// A State is how a run stands in its status file.
+type State string
+
+// The states.
 const (
-	StateRunning   = "running" // written at the start: still there, the run died
-	StateOK        = "ok"
-	StateRegressed = "regressed"
-	StateError     = "error"
+	StateRunning   State = "running" // written at the start: still there, the run died
+	StateOK        State = "ok"
+	StateRegressed State = "regressed"
+	StateError     State = "error"
 )
 
 // A RunStatus is the content of status.json.
@@ -30,7 +33,7 @@ type RunStatus struct {
 	// BENCH_PACKAGES).
 	Suites []string `json:"suites"`
 	// State is running, ok, regressed or error.
-	State string `json:"state"`
+	State State `json:"state"`
 	// Exit is the exit status the run ended with (0, 1 or 2).
 	Exit int `json:"exit"`
 	// Error is the run's error, if any.

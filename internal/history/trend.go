@@ -51,17 +51,17 @@ func (s *Series) Name() string {
 type Finding struct {
 	Series *Series `json:"-"`
 	// Kind is "change point" or "drift".
-	Kind      string  `json:"kind"`
-	Pkg       string  `json:"pkg,omitempty"`
-	Benchmark string  `json:"benchmark"`
-	Unit      string  `json:"unit"`
-	Epoch     string  `json:"epoch"`
-	LastGood  string  `json:"last_good"`
-	FirstBad  string  `json:"first_bad"`
-	Before    float64 `json:"before"`
-	After     float64 `json:"after"`
-	ChangePct float64 `json:"change_pct"`
-	P         float64 `json:"p,omitempty"`
+	Kind      changepoint.Kind `json:"kind"`
+	Pkg       string           `json:"pkg,omitempty"`
+	Benchmark string           `json:"benchmark"`
+	Unit      string           `json:"unit"`
+	Epoch     string           `json:"epoch"`
+	LastGood  string           `json:"last_good"`
+	FirstBad  string           `json:"first_bad"`
+	Before    float64          `json:"before"`
+	After     float64          `json:"after"`
+	ChangePct float64          `json:"change_pct"`
+	P         float64          `json:"p,omitempty"`
 	// Worse is set when the change is in the metric's bad direction.
 	Worse bool `json:"worse"`
 	// Acknowledged is set when the acknowledgements accept it.
@@ -140,7 +140,7 @@ func Analyze(runs []*Run, order map[string]int, o TrendOptions) ([]*Series, []Fi
 			}
 			pts := changepoint.Detect(x, o.Options)
 			for _, cp := range pts {
-				f := s.finding("change point", e, idx[cp.Index-1], idx[cp.Index], cp.Before, cp.After, cp.ChangePct)
+				f := s.finding(changepoint.Step, e, idx[cp.Index-1], idx[cp.Index], cp.Before, cp.After, cp.ChangePct)
 				f.P = cp.P
 				findings = append(findings, f)
 			}
@@ -150,14 +150,14 @@ func Analyze(runs []*Run, order map[string]int, o TrendOptions) ([]*Series, []Fi
 				if d.Latest == 0 {
 					last = first
 				}
-				findings = append(findings, s.finding("drift", e, last, first, d.BestMedian, d.LatestMedian, d.ChangePct))
+				findings = append(findings, s.finding(changepoint.Slide, e, last, first, d.BestMedian, d.LatestMedian, d.ChangePct))
 			}
 		}
 	}
 	return series, findings
 }
 
-func (s *Series) finding(kind string, epoch, lastGood, firstBad int, before, after, pct float64) Finding {
+func (s *Series) finding(kind changepoint.Kind, epoch, lastGood, firstBad int, before, after, pct float64) Finding {
 	return Finding{Series: s, Kind: kind, Pkg: s.Pkg, Benchmark: s.Benchmark, Unit: s.Unit, Epoch: s.Epochs[epoch],
 		LastGood: s.Points[lastGood].Commit, FirstBad: s.Points[firstBad].Commit, Index: firstBad,
 		Before: before, After: after, ChangePct: pct, Worse: -float64(s.Better)*pct > 0}
@@ -196,7 +196,7 @@ func (a Ack) Accepts(f *Finding) bool {
 	if !slices.Contains(names, a.Benchmark) {
 		return false
 	}
-	if f.Kind == "drift" {
+	if f.Kind == changepoint.Slide {
 		return a.Commit == "drift"
 	}
 	return len(a.Commit) >= 7 && strings.HasPrefix(f.FirstBad, a.Commit)

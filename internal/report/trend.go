@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/changepoint"
 	"github.com/benchgate/benchgate/internal/history"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
@@ -58,7 +59,7 @@ func TrendMarkdown(w io.Writer, t *Trend) error {
 		for _, f := range t.Findings {
 			mark := map[string]string{"improved": "🟢", "acknowledged": "☑️ acknowledged", "worse": "🔴"}[state(&f)]
 			p := "—"
-			if f.P > 0 || f.Kind == "change point" {
+			if f.P > 0 || f.Kind == changepoint.Step {
 				p = fmt.Sprintf("%.2g", f.P)
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | `%s` | `%s` | %s | %s | %s | %s |\n", mark, f.Kind, mdEscape(trendName(&f)), mdEscape(f.Unit),
@@ -118,7 +119,7 @@ func TrendHTML(w io.Writer, t *Trend) error {
 	}
 	var rows []row
 	for _, f := range t.Findings {
-		rows = append(rows, row{state(&f), f.Kind, trendName(&f), f.Unit, verdict.ShortCommit(f.LastGood), verdict.ShortCommit(f.FirstBad), Value(f.Before), Value(f.After), Delta(verdict.Number(f.ChangePct))})
+		rows = append(rows, row{state(&f), string(f.Kind), trendName(&f), f.Unit, verdict.ShortCommit(f.LastGood), verdict.ShortCommit(f.FirstBad), Value(f.Before), Value(f.After), Delta(verdict.Number(f.ChangePct))})
 	}
 	title := "No unacknowledged worsening change"
 	if n := t.open(); n > 0 {
@@ -183,7 +184,7 @@ func seriesSVG(s *history.Series, findings []history.Finding) string {
 			class = "cp worse"
 		}
 		fmt.Fprintf(&b, `<line class="%s" x1="%.1f" y1="%g" x2="%.1f" y2="%g"><title>%s at %s: %s</title></line>`, class, cx, padT, cx, height-padB,
-			template.HTMLEscapeString(f.Kind), template.HTMLEscapeString(verdict.ShortCommit(f.FirstBad)), Delta(verdict.Number(f.ChangePct)))
+			template.HTMLEscapeString(string(f.Kind)), template.HTMLEscapeString(verdict.ShortCommit(f.FirstBad)), Delta(verdict.Number(f.ChangePct)))
 		fmt.Fprintf(&b, `<line class="level" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, x(math.Max(0, float64(f.Index)-6)), y(f.Before), cx, y(f.Before))
 		fmt.Fprintf(&b, `<line class="level" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, cx, y(f.After), x(math.Min(float64(n-1), float64(f.Index)+5)), y(f.After))
 	}
