@@ -240,15 +240,6 @@ func firstLineOf(err error) string {
 	return s
 }
 
-// TrendReport is what Trend finds, as changepoints.json holds it.
-type TrendReport struct {
-	Generated time.Time         `json:"generated"`
-	Branch    string            `json:"branch"`
-	Runs      int               `json:"runs"`
-	Series    []*history.Series `json:"series"`
-	Findings  []history.Finding `json:"findings"`
-}
-
 // Trend reads the history, finds change points and drift per benchmark
 // metric, and writes changepoints.json, trend.md and trend.html. Its error
 // wraps ErrWorsened when a worsening change point or drift is not
@@ -272,23 +263,15 @@ func Trend(ctx context.Context, cfg Config, opts HistoryOptions) error {
 		fmt.Fprintln(cfg.Stderr, "warning: "+w)
 	}
 	series, findings := history.Analyze(runs, order, opts.Trend)
-	acks, err := readAcks(filepath.Join(repo.Root(), opts.AckFile))
+	acks, err := history.ReadAcks(filepath.Join(repo.Root(), opts.AckFile))
 	if err != nil {
 		return err
 	}
 	var open []string
-	for i := range findings {
-		f := &findings[i]
-		for _, a := range acks {
-			if a.Accepts(f) {
-				f.Acknowledged = true
-			}
-		}
-		if f.Worse && !f.Acknowledged {
-			open = append(open, fmt.Sprintf("%s %s at %s (%+.1f%%)", f.Kind, f.Series.Name(), verdict.ShortCommit(f.FirstBad), f.ChangePct))
-		}
+	for _, f := range history.Acknowledge(findings, acks) {
+		open = append(open, fmt.Sprintf("%s %s at %s (%+.1f%%)", f.Kind, f.Series.Name(), verdict.ShortCommit(f.FirstBad), f.ChangePct))
 	}
-	tr := &TrendReport{Generated: time.Now().UTC(), Branch: st.Branch(), Runs: len(runs), Series: series, Findings: findings}
+	tr := &report.Trend{Generated: time.Now().UTC(), Branch: st.Branch(), Runs: len(runs), Series: series, Findings: findings}
 	if err := cfg.writeTrend(tr); err != nil {
 		return err
 	}
@@ -313,32 +296,20 @@ func longest(series []*history.Series) int {
 	return n
 }
 
-func readAcks(path string) ([]history.Ack, error) {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading the acknowledgements: %w", err)
-	}
-	return history.ParseAcks(string(b)), nil
-}
-
-func (c *Config) writeTrend(tr *TrendReport) error {
+func (c *Config) writeTrend(tr *report.Trend) error {
 	if err := atomicfile.Write(c.path(ChangePointsFile), func(w io.Writer) error { return report.JSONValue(w, tr) }); err != nil {
 		return err
 	}
-	in := report.Trend{Branch: tr.Branch, Runs: tr.Runs, Series: tr.Series, Findings: tr.Findings, Generated: tr.Generated}
-	if err := atomicfile.Write(c.path(TrendMarkdownFile), func(w io.Writer) error { return report.TrendMarkdown(w, &in) }); err != nil {
+	if err := atomicfile.Write(c.path(TrendMarkdownFile), func(w io.Writer) error { return report.TrendMarkdown(w, tr) }); err != nil {
 		return err
 	}
-	if err := atomicfile.Write(c.path(TrendHTMLFile), func(w io.Writer) error { return report.TrendHTML(w, &in) }); err != nil {
+	if err := atomicfile.Write(c.path(TrendHTMLFile), func(w io.Writer) error { return report.TrendHTML(w, tr) }); err != nil {
 		return err
 	}
 	if c.StepSummary != "" {
 		f, err := os.OpenFile(c.StepSummary, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 		if err == nil {
-			report.TrendMarkdown(f, &in)
+			report.TrendMarkdown(f, tr)
 			f.Close()
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/history"
+	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/testrepo"
 )
 
@@ -62,7 +63,7 @@ func TestBackfillAndTrend(t *testing.T) {
 	if flow.ExitCode(err) != 1 || !strings.Contains(err.Error(), "BenchmarkSlowed") {
 		t.Fatalf("trend: %v (exit %d), want 1 naming Slowed\n%s", err, flow.ExitCode(err), out)
 	}
-	var tr flow.TrendReport
+	var tr report.Trend
 	b, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, flow.ChangePointsFile))
 	if err := json.Unmarshal(b, &tr); err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/benchgate/benchgate/internal/counter"
 	"github.com/benchgate/benchgate/internal/gitref"
 	"github.com/benchgate/benchgate/internal/runner"
+	"github.com/benchgate/benchgate/internal/scratch"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
@@ -163,13 +164,13 @@ func (c *Config) runTrees(ctx context.Context, makeTrees func(context.Context, s
 			return nil, fmt.Errorf("BENCH_MEASURE=%s: %w", c.Measure, err)
 		}
 	}
-	scratch, release, err := newScratch(c.TempDir)
+	tmp, release, err := scratch.New(c.TempDir)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
 	prog := runner.NewProgress(c.Stderr)
-	trees, err := makeTrees(ctx, scratch)
+	trees, err := makeTrees(ctx, tmp)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +178,7 @@ func (c *Config) runTrees(ctx context.Context, makeTrees func(context.Context, s
 		tr.Strip = cnt != nil
 	}
 	suites, _ := c.suites()
-	bins, releaseBins := c.keptBins(filepath.Join(scratch, "bin"))
+	bins, releaseBins := c.keptBins(filepath.Join(tmp, "bin"))
 	defer releaseBins()
 	plan, err := runner.Prepare(ctx, trees, suites, bins, prog)
 	if errors.Is(err, runner.ErrNoPackages) {

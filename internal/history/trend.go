@@ -3,7 +3,6 @@ package history
 import (
 	"cmp"
 	"slices"
-	"strings"
 	"time"
 
 	"golang.org/x/perf/benchmath"
@@ -161,43 +160,4 @@ func (s *Series) finding(kind changepoint.Kind, epoch, lastGood, firstBad int, b
 	return Finding{Series: s, Kind: kind, Pkg: s.Pkg, Benchmark: s.Benchmark, Unit: s.Unit, Epoch: s.Epochs[epoch],
 		LastGood: s.Points[lastGood].Commit, FirstBad: s.Points[firstBad].Commit, Index: firstBad,
 		Before: before, After: after, ChangePct: pct, Worse: -float64(s.Better)*pct > 0}
-}
-
-// An Ack accepts a change point or drift as intended: one line of the
-// acknowledgements file,
-//
-//	<first bad commit> <benchmark> <unit>   # why
-//
-// where the commit may be abbreviated (or "drift" for a drift) and the
-// benchmark is Name or pkg.Name, with or without its -N suffix.
-type Ack struct{ Commit, Benchmark, Unit string }
-
-// ParseAcks reads acknowledgements; blank lines and # comments are
-// skipped.
-func ParseAcks(text string) []Ack {
-	var acks []Ack
-	for _, line := range strings.Split(text, "\n") {
-		line, _, _ = strings.Cut(line, "#")
-		f := strings.Fields(line)
-		if len(f) >= 3 {
-			acks = append(acks, Ack{f[0], f[1], f[2]})
-		}
-	}
-	return acks
-}
-
-// Accepts reports whether a accepts f.
-func (a Ack) Accepts(f *Finding) bool {
-	if a.Unit != f.Unit {
-		return false
-	}
-	name, _ := verdict.SplitProcs([]byte(f.Benchmark))
-	names := []string{f.Benchmark, name, f.Pkg + "." + f.Benchmark, f.Pkg + "." + name}
-	if !slices.Contains(names, a.Benchmark) {
-		return false
-	}
-	if f.Kind == changepoint.Slide {
-		return a.Commit == "drift"
-	}
-	return len(a.Commit) >= 7 && strings.HasPrefix(f.FirstBad, a.Commit)
 }

@@ -18,11 +18,11 @@ import (
 // A Trend is what the trend reports show: the history's series and what
 // was found in them.
 type Trend struct {
-	Branch    string
-	Runs      int
-	Generated time.Time
-	Series    []*history.Series
-	Findings  []history.Finding
+	Generated time.Time         `json:"generated"`
+	Branch    string            `json:"branch"`
+	Runs      int               `json:"runs"`
+	Series    []*history.Series `json:"series"`
+	Findings  []history.Finding `json:"findings"`
 }
 
 // JSONValue writes v as indented JSON.
