@@ -52,6 +52,13 @@ type Config struct {
 	BaseGo, CurrentGo string
 	// Suites are the suites to run (already selected by BENCH_SUITES).
 	Suites []Suite
+	// Shard, when set, runs only that part of the suites' packages
+	// (BENCH_SHARD), balanced by their benchmark functions. Default: all.
+	Shard runner.Shard
+	// Shards, when set, is how many shards Merge expects, found by the
+	// shard each status.json records (BENCH_SHARDS). Default 0: one
+	// shard per suite.
+	Shards int
 	// Packages, when set, replace the suites' packages with one suite
 	// named "custom" (BENCH_PACKAGES).
 	Packages []string

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
@@ -59,6 +60,13 @@ func Merge(cfg Config, dir string) error {
 		for _, s := range st.Suites {
 			covered[s] = true
 		}
+		if cfg.Shards > 0 {
+			if gap := shardGap(st.Shard, cfg.Shards, covered); gap != "" {
+				gaps = append(gaps, fmt.Sprintf("%s (%s)", gap, filepath.Dir(p)))
+				continue
+			}
+			name = st.Shard
+		}
 		switch {
 		case st.State == StateRunning:
 			gaps = append(gaps, fmt.Sprintf("shard %s died before it finished (killed, timed out or out of memory)", name))
@@ -76,9 +84,16 @@ func Merge(cfg Config, dir string) error {
 		}
 		shards = append(shards, c)
 	}
-	for _, s := range cfg.Suites {
-		if !covered[s.Name] {
-			gaps = append(gaps, fmt.Sprintf("shard %s is absent: its job left no %s (it failed before starting, timed out or was cancelled)", s.Name, StatusFile))
+	expected := suiteNamesOf(cfg.Suites)
+	if cfg.Shards > 0 {
+		expected = nil
+		for i := 1; i <= cfg.Shards; i++ {
+			expected = append(expected, runner.Shard{Index: i, Total: cfg.Shards}.String())
+		}
+	}
+	for _, name := range expected {
+		if !covered[name] {
+			gaps = append(gaps, fmt.Sprintf("shard %s is absent: its job left no %s (it failed before starting, timed out or was cancelled)", name, StatusFile))
 		}
 	}
 	var merged *verdict.Comparison
@@ -100,4 +115,29 @@ func Merge(cfg Config, dir string) error {
 		return err
 	}
 	return outcomeError(merged, cfg.path(MarkdownFile), nil)
+}
+
+// shardGap checks the shard a status file records against the shards
+// expected (1/total to total/total) and marks it covered; it says what is
+// wrong with it, "" when nothing is.
+func shardGap(recorded string, total int, covered map[string]bool) string {
+	sh, err := runner.ParseShard(recorded)
+	switch {
+	case recorded == "":
+		return fmt.Sprintf("a result that records no shard, where %d shards are expected", total)
+	case err != nil || sh.Total != total:
+		return fmt.Sprintf("a result of shard %q, where shards of %d are expected", recorded, total)
+	case covered[recorded]:
+		return fmt.Sprintf("shard %s appears twice", recorded)
+	}
+	covered[recorded] = true
+	return ""
+}
+
+func suiteNamesOf(suites []Suite) []string {
+	names := make([]string, len(suites))
+	for i, s := range suites {
+		names[i] = s.Name
+	}
+	return names
 }

@@ -180,7 +180,7 @@ func (c *Config) runTrees(ctx context.Context, makeTrees func(context.Context, s
 	suites, _ := c.suites()
 	bins, releaseBins := c.keptBins(filepath.Join(tmp, "bin"))
 	defer releaseBins()
-	plan, err := runner.Prepare(ctx, trees, suites, bins, prog)
+	plan, err := runner.PrepareShard(ctx, trees, suites, c.Shard, bins, prog)
 	if errors.Is(err, runner.ErrNoPackages) {
 		return nil, fmt.Errorf("%w: check BENCH_SUITES and BENCH_PACKAGES", err)
 	}

@@ -40,6 +40,9 @@ type RunStatus struct {
 	Error string `json:"error,omitempty"`
 	// Compared is set when this run wrote the comparison.json beside it.
 	Compared bool `json:"compared,omitempty"`
+	// Shard is the shard the run measured ("2/4"; BENCH_SHARD), "" for
+	// all of the suites' packages.
+	Shard string `json:"shard,omitempty"`
 }
 
 // suiteNames names the suites the run measures.
@@ -56,7 +59,7 @@ func (c *Config) suiteNames() []string {
 // the comparison a previous run left, so that nothing stale can pass for
 // this run's result.
 func (c *Config) startStatus() error {
-	if err := c.writeStatus(RunStatus{Suites: c.suiteNames(), State: StateRunning}); err != nil {
+	if err := c.writeStatus(RunStatus{Suites: c.suiteNames(), State: StateRunning, Shard: c.Shard.String()}); err != nil {
 		return fmt.Errorf("%w: check that BENCH_RESULTS_DIR is writable", err)
 	}
 	if err := os.Remove(c.path(ComparisonFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -67,7 +70,7 @@ func (c *Config) startStatus() error {
 
 // endStatus records how the run ended.
 func (c *Config) endStatus(err error) {
-	st := RunStatus{Suites: c.suiteNames(), State: StateOK, Exit: ExitCode(err)}
+	st := RunStatus{Suites: c.suiteNames(), State: StateOK, Exit: ExitCode(err), Shard: c.Shard.String()}
 	switch st.Exit {
 	case int(verdict.Fail):
 		st.State = StateRegressed

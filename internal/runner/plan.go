@@ -204,6 +204,12 @@ func (s Stats) String() string {
 // or does not build on one side is run on the other only (its benchmarks
 // become new or missing); a package with no tests is skipped with a note.
 func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, prog Progress) (*Plan, error) {
+	return PrepareShard(ctx, trees, suites, Shard{}, binDir, prog)
+}
+
+// PrepareShard is Prepare for one shard of the suites' packages (the zero
+// Shard: all of them).
+func PrepareShard(ctx context.Context, trees []*Tree, suites []Suite, shard Shard, binDir string, prog Progress) (*Plan, error) {
 	start := time.Now()
 	p := &Plan{Trees: trees, bins: map[string]map[string]string{}, goVersion: map[string]string{}, startCost: map[string]time.Duration{},
 		costs: loadCosts(filepath.Join(binDir, CostsFile)), costKeys: map[string]string{}}
@@ -218,6 +224,13 @@ func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, 
 	}
 	if len(p.Packages) == 0 {
 		return nil, fmt.Errorf("%w in suites %s", ErrNoPackages, suiteNames(suites))
+	}
+	if shard.Total > 1 {
+		note, err := p.keepShard(shard, present)
+		if err != nil {
+			return nil, err
+		}
+		prog.Note(note)
 	}
 	if err := p.buildAll(ctx, present, binDir, prog); err != nil {
 		return nil, err

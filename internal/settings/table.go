@@ -12,6 +12,7 @@ import (
 	"github.com/benchgate/benchgate/internal/counter"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/history"
+	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
@@ -37,6 +38,12 @@ var Table = []Setting{
 		Doc: "comma list of suites to run (bench:merge: the shards to expect)",
 		set: func(s string, v *Values) (err error) {
 			v.Config.Suites, err = flow.SelectSuites(v.Config.Suites, splitList(s))
+			return err
+		}},
+	{Name: "BENCH_SHARD", Default: "all packages", InWords: true, Uses: Run,
+		Doc: "i/N: only shard i of N of the packages, split by benchmark count alike on every machine; bench:merge with BENCH_SHARDS=N joins them",
+		set: func(s string, v *Values) (err error) {
+			v.Config.Shard, err = runner.ParseShard(s)
 			return err
 		}},
 	{Name: "BENCH_PACKAGES", Default: "the suites' packages", InWords: true, Uses: Run,
@@ -73,7 +80,7 @@ var Table = []Setting{
 		Doc: "rounds that count instructions (samples per side)",
 		set: count(func(v *Values) *int { return &v.Config.CountRounds }, "3")},
 	{Name: "BENCH_SEPARATE", Default: "0", Uses: Run,
-		Doc: "1: every benchmark runs in a process of its own (default: benchmarks of one package with close iteration counts share one, paying start-up and setup once)",
+		Doc: "1: every benchmark in a process of its own (default: those of a package with close counts share one)",
 		set: onOff(func(v *Values) *bool { return &v.Config.Run.Separate })},
 	{Name: "BENCH_DIR", Default: ".", Uses: Run,
 		Doc: "root of the Go module to benchmark",
@@ -172,6 +179,16 @@ var Table = []Setting{
 	{Name: "BENCH_OPEN", Default: "0", Uses: Report,
 		Doc: "1: bench:report opens the HTML in the desktop browser",
 		set: onOff(func(v *Values) *bool { return &v.Report.Open })},
+	{Name: "BENCH_SHARDS", Default: "one shard per suite", InWords: true, Uses: Merge,
+		Doc: "N: bench:merge expects the shards 1/N to N/N of BENCH_SHARD runs, found by the shard each status.json records",
+		set: func(s string, v *Values) error {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 1 || n > runner.MaxShards {
+				return fmt.Errorf("use a number of shards from 1 to %d, such as 4", runner.MaxShards)
+			}
+			v.Config.Shards = n
+			return nil
+		}},
 	{Name: "BENCH_SHARDS_DIR", Default: "$BENCH_RESULTS_DIR/shards", InWords: true, Uses: Merge,
 		Doc: "where bench:merge looks for the shards",
 		set: text(func(v *Values) *string { return &v.ShardsDir })},
