@@ -55,6 +55,10 @@ type Config struct {
 	// Shard, when set, runs only that part of the suites' packages
 	// (BENCH_SHARD), balanced by their benchmark functions. Default: all.
 	Shard runner.Shard
+	// Affected measures only the packages the change reaches: those whose
+	// test binary or package files differ between the sides
+	// (BENCH_AFFECTED). Default false: every package.
+	Affected bool
 	// Shards, when set, is how many shards Merge expects, found by the
 	// shard each status.json records (BENCH_SHARDS). Default 0: one
 	// shard per suite.

@@ -57,9 +57,15 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 	judged := verdict.Empty(cfg.verdictOptions()).Settings
 	judged.Counted = cfg.Measure != MeasureTime
 	fmt.Fprintf(cfg.Stderr, "judging at thresholds %s\n", judged)
-	cmp, err := verdict.CompareFiles(basePath, cfg.path(CurrentFile), cfg.verdictOptions())
-	if err != nil {
+	var cmp *verdict.Comparison
+	if res != nil && res.Measured == 0 && len(res.Unaffected) > 0 {
+		fmt.Fprintf(cfg.Stderr, "the change reaches none of the %d packages: nothing to measure\n", len(res.Unaffected))
+		cmp = verdict.Empty(cfg.verdictOptions())
+	} else if cmp, err = verdict.CompareFiles(basePath, cfg.path(CurrentFile), cfg.verdictOptions()); err != nil {
 		return errors.Join(runErr, err)
+	}
+	if res != nil {
+		cmp.NotAffected = res.Unaffected
 	}
 	if err := cfg.applyConfirmation(cmp, basePath, cfg.path(CurrentFile)); err != nil {
 		return errors.Join(runErr, err)
@@ -180,7 +186,7 @@ func (c *Config) runTrees(ctx context.Context, makeTrees func(context.Context, s
 	suites, _ := c.suites()
 	bins, releaseBins := c.keptBins(filepath.Join(tmp, "bin"))
 	defer releaseBins()
-	plan, err := runner.PrepareShard(ctx, trees, suites, c.Shard, bins, prog)
+	plan, err := runner.PrepareWith(ctx, trees, suites, bins, runner.Selection{Shard: c.Shard, Affected: c.Affected && len(trees) == 2}, prog)
 	if errors.Is(err, runner.ErrNoPackages) {
 		return nil, fmt.Errorf("%w: check BENCH_SUITES and BENCH_PACKAGES", err)
 	}

@@ -117,6 +117,9 @@ func newPage(c *verdict.Comparison, opts HTMLOptions) *page {
 			{"unchanged", "ok", s.Unchanged}, {"undecided", "undecided", s.Undecided},
 			{"missing", "missing", s.Missing}, {"new", "new", s.New},
 		}
+		if n := len(c.NotAffected); n > 0 {
+			p.Counts = append(p.Counts, count{"packages not affected (not measured)", "ok", n})
+		}
 		p.Settings = "thresholds: " + c.Settings.String()
 	}
 	p.AvgMBps = averageMBps(c)

@@ -101,6 +101,9 @@ func mdHead(c *verdict.Comparison) string {
 		fmt.Fprintf(&head, ", %d undecided", s.Undecided)
 	}
 	fmt.Fprintf(&head, ", %d missing, %d new.\n\n", s.Missing, s.New)
+	if n := len(c.NotAffected); n > 0 {
+		fmt.Fprintf(&head, "%s not affected by the change (identical test binaries and package files on both sides), not measured.\n\n", plural(n, "package", "packages"))
+	}
 	return head.String()
 }
 

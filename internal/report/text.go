@@ -48,6 +48,9 @@ func Text(w io.Writer, c *verdict.Comparison) error {
 			fmt.Fprintf(b, "  %s: %d\n", x.name, x.n)
 		}
 	}
+	if n := len(c.NotAffected); n > 0 {
+		fmt.Fprintf(b, "  Not affected (not measured): %d packages\n", n)
+	}
 	if len(c.Warnings) > 0 {
 		fmt.Fprintln(b, "Warnings:")
 		for _, w := range c.Warnings {

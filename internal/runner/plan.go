@@ -101,6 +101,9 @@ type Plan struct {
 	Packages []Package
 	// Notes say what was skipped and why.
 	Notes []string
+	// Unaffected are the packages a Selection with Affected left out:
+	// the change does not reach them.
+	Unaffected []string
 
 	// Stats accumulate where the time went.
 	Stats Stats
@@ -204,12 +207,22 @@ func (s Stats) String() string {
 // or does not build on one side is run on the other only (its benchmarks
 // become new or missing); a package with no tests is skipped with a note.
 func Prepare(ctx context.Context, trees []*Tree, suites []Suite, binDir string, prog Progress) (*Plan, error) {
-	return PrepareShard(ctx, trees, suites, Shard{}, binDir, prog)
+	return PrepareWith(ctx, trees, suites, binDir, Selection{}, prog)
 }
 
-// PrepareShard is Prepare for one shard of the suites' packages (the zero
-// Shard: all of them).
-func PrepareShard(ctx context.Context, trees []*Tree, suites []Suite, shard Shard, binDir string, prog Progress) (*Plan, error) {
+// A Selection narrows what a Plan measures of the suites' packages.
+type Selection struct {
+	// Shard, when set, keeps one shard of the packages. Default: all.
+	Shard Shard
+	// Affected keeps only the packages the change reaches (see
+	// dropUnaffected); the others are named in Plan.Unaffected. Default
+	// false: every package.
+	Affected bool
+}
+
+// PrepareWith is Prepare with a selection of the suites' packages.
+func PrepareWith(ctx context.Context, trees []*Tree, suites []Suite, binDir string, sel Selection, prog Progress) (*Plan, error) {
+	shard := sel.Shard
 	start := time.Now()
 	p := &Plan{Trees: trees, bins: map[string]map[string]string{}, goVersion: map[string]string{}, startCost: map[string]time.Duration{},
 		costs: loadCosts(filepath.Join(binDir, CostsFile)), costKeys: map[string]string{}}
@@ -234,6 +247,11 @@ func PrepareShard(ctx context.Context, trees []*Tree, suites []Suite, shard Shar
 	}
 	if err := p.buildAll(ctx, present, binDir, prog); err != nil {
 		return nil, err
+	}
+	if sel.Affected {
+		all := len(p.Packages)
+		p.Unaffected = p.dropUnaffected(present)
+		prog.Note(fmt.Sprintf("affected: %d of %d packages differ between the sides; %d not affected (identical test binaries and package files) are not measured", len(p.Packages), all, len(p.Unaffected)))
 	}
 	return p, nil
 }

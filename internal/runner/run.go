@@ -71,6 +71,10 @@ type Result struct {
 	failed map[string]map[string][]string
 	// Profiles are the benchmarks profiled, with their raw profiles.
 	Profiles []Profiled
+	// Unaffected are the packages not measured because the change does
+	// not reach them (Plan.Unaffected); Measured counts those measured.
+	Unaffected []string
+	Measured   int
 }
 
 // A unit is what one run of a test binary measures: the benchmarks of a
@@ -282,7 +286,10 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	bufs := p.buffers(opts)
 	start := time.Now()
 	defer func() { p.Stats.Total = p.Stats.Build + time.Since(start) }()
-	res := &Result{}
+	res := &Result{Unaffected: p.Unaffected, Measured: len(p.Packages)}
+	if len(p.Packages) == 0 { // every package left out as unaffected
+		return res, p.write(bufs, func(tr *Tree) string { return tr.Out }, nil)
+	}
 	units, err := p.units(ctx, opts, res, prog)
 	if err != nil {
 		return nil, err

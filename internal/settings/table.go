@@ -46,6 +46,9 @@ var Table = []Setting{
 			v.Config.Shard, err = runner.ParseShard(s)
 			return err
 		}},
+	{Name: "BENCH_AFFECTED", Default: "0", Uses: Run,
+		Doc: "1: measure only the packages the change reaches (a test binary or package file differs between the sides); the report names the rest",
+		set: onOff(func(v *Values) *bool { return &v.Config.Affected })},
 	{Name: "BENCH_PACKAGES", Default: "the suites' packages", InWords: true, Uses: Run,
 		Doc: "package patterns replacing the suites, e.g. ./...",
 		set: patterns(func(v *Values) *[]string { return &v.Config.Packages })},

@@ -76,6 +76,11 @@ type Comparison struct {
 	// shard that is absent or died. A comparison with gaps and no failing
 	// row gives no verdict.
 	Gaps []string `json:"gaps,omitempty"`
+	// NotAffected are the packages left out because the change does not
+	// reach them (identical test binaries and package files on both
+	// sides): not measured, which the dependency graph, not a
+	// measurement, justifies.
+	NotAffected []string `json:"not_affected,omitempty"`
 }
 
 // A Side identifies one side of a comparison.

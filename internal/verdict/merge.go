@@ -51,6 +51,7 @@ func Merge(shards ...*Comparison) (*Comparison, error) {
 			}
 		}
 		m.Gaps = append(m.Gaps, s.Gaps...)
+		m.NotAffected = append(m.NotAffected, s.NotAffected...)
 		m.Profiles = append(m.Profiles, s.Profiles...)
 		m.Rows = append(m.Rows, s.Rows...)
 	}
