@@ -286,3 +286,18 @@ func TestPullRequestsCountInstructions(t *testing.T) {
 		t.Errorf("the benchmark job must install valgrind (step %d) before the gate (step %d)", install, gate)
 	}
 }
+
+// TestPullRequestsMeasureWhatTheyAffect: a pull request's gate measures
+// only the packages its change reaches; pushes and schedules everything.
+func TestPullRequestsMeasureWhatTheyAffect(t *testing.T) {
+	w := load(t)
+	for _, s := range w.Jobs["benchmark"].Steps {
+		if strings.Contains(s.Run, "bench:regression") {
+			if got, want := s.Env["BENCH_AFFECTED"], "${{ github.event_name == 'pull_request' && '1' || '0' }}"; got != want {
+				t.Errorf("the gate's BENCH_AFFECTED = %q, want %q", got, want)
+			}
+			return
+		}
+	}
+	t.Error("no bench:regression step in the benchmark job")
+}
