@@ -3,6 +3,8 @@ package runner
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -101,6 +103,53 @@ func BenchmarkSharedSetup(b *testing.B) {
 			}
 			b.ReportMetric(100*total.Timed.Seconds()/total.Total.Seconds(), "timed-%")
 			b.ReportMetric(float64(alarms)/float64(b.N), "unconfirmed-alarms/op")
+		})
+	}
+}
+
+// BenchmarkColdBuild prepares (lists and builds) both sides of this
+// repository's benchmarks/ packages on an empty build cache, with the
+// current side built first and, for comparison, both at once, beside one
+// side's go test -c -trimpath of the same packages on an empty cache.
+func BenchmarkColdBuild(b *testing.B) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		b.Fatal(err)
+	}
+	copyTree := func() string {
+		dir := b.TempDir()
+		if err := os.CopyFS(dir, os.DirFS(root)); err != nil {
+			b.Fatal(err)
+		}
+		return dir
+	}
+	base, cur := copyTree(), copyTree()
+	suites := []Suite{{Name: "s", Patterns: []string{"./benchmarks/..."}}}
+	run := func(b *testing.B, f func()) {
+		for i := 0; i < b.N; i++ {
+			b.Setenv("GOCACHE", b.TempDir())
+			f()
+		}
+	}
+	b.Run("one-side", func(b *testing.B) {
+		run(b, func() {
+			cmd := exec.Command("go", "test", "-c", "-trimpath", "-o", b.TempDir()+"/", "./benchmarks/...")
+			cmd.Dir = cur
+			if out, err := cmd.CombinedOutput(); err != nil {
+				b.Fatalf("%v\n%s", err, out)
+			}
+		})
+	})
+	for _, first := range []bool{true, false} {
+		b.Run(fmt.Sprintf("both/oneSideFirst=%v", first), func(b *testing.B) {
+			oneSideFirst = first
+			defer func() { oneSideFirst = true }()
+			run(b, func() {
+				trees := []*Tree{{Name: "base", Dir: base}, {Name: "current", Dir: cur}}
+				if _, err := Prepare(context.Background(), trees, suites, b.TempDir(), NewProgress(nil)); err != nil {
+					b.Fatal(err)
+				}
+			})
 		})
 	}
 }

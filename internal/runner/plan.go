@@ -309,10 +309,16 @@ func (p *Plan) selectPackages(lists [][]listed, suites []Suite) (present map[str
 	return present, nil
 }
 
-// buildAll builds the sides at once (nothing is measured yet, and the go
-// commands share the build cache), then measures each binary's start
-// cost. A package that does not build is noted and runs on the other
-// side only, except on a Strict tree.
+// oneSideFirst builds the last side (the current one) before the others:
+// with -trimpath what the sides share (the standard library, the
+// dependencies, unchanged packages) is then compiled once and found in
+// the build cache by the other sides, where two builds at once on a cold
+// cache each compile all of it. A variable for BenchmarkColdBuild.
+var oneSideFirst = true
+
+// buildAll builds the sides (the current one first, see oneSideFirst),
+// then measures each binary's start cost. A package that does not build
+// is noted and runs on the other side only, except on a Strict tree.
 func (p *Plan) buildAll(ctx context.Context, present map[string]map[string]string, binDir string, prog Progress) error {
 	type built struct {
 		bins, failed map[string]string
@@ -321,7 +327,9 @@ func (p *Plan) buildAll(ctx context.Context, present map[string]map[string]strin
 	}
 	results := make([]built, len(p.Trees))
 	var wg sync.WaitGroup
-	for i, tr := range p.Trees {
+	for k := range p.Trees {
+		i := len(p.Trees) - 1 - k // the current side first
+		tr := p.Trees[i]
 		var pkgs []string
 		for _, pk := range p.Packages {
 			if _, ok := present[tr.Name][pk.ImportPath]; ok {
@@ -329,13 +337,17 @@ func (p *Plan) buildAll(ctx context.Context, present map[string]map[string]strin
 			}
 		}
 		prog.Note(fmt.Sprintf("building %d test binaries of %s", len(pkgs), tr.Name))
-		wg.Go(func() {
+		do := func() {
 			r := &results[i]
 			r.bins, r.failed, r.err = build(ctx, tr, pkgs, filepath.Join(binDir, tr.Name))
 			if v, err := goCommand(ctx, tr, "env", "GOVERSION").Output(); err == nil {
 				r.goVersion = strings.TrimSpace(string(v))
 			}
-		})
+		}
+		wg.Go(do)
+		if oneSideFirst && k == 0 {
+			wg.Wait() // the others find what it compiled in the cache
+		}
 	}
 	wg.Wait()
 	for i, tr := range p.Trees {
