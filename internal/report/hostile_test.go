@@ -33,7 +33,9 @@ func TestMarkdownDefusesData(t *testing.T) {
 			t.Errorf("the Markdown keeps %q live", bad)
 		}
 	}
-	for _, want := range []string{"@\u200boctocat", "#\u200b123", "https:\u200b//evil.example", "www\u200b.evil"} {
+	// Defused, not dropped: every hostile row, warning and gap is still
+	// there to read.
+	for _, want := range []string{"@\u200boctocat", "#\u200b123", "https:\u200b//evil.example", "www\u200b.evil", "BenchmarkEvil", "boom", "secret", "shard kafka failed"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the Markdown lost %q (defused, but still readable)", want)
 		}
@@ -50,6 +52,11 @@ func TestTextDefusesData(t *testing.T) {
 			t.Errorf("the text report prints %q", bad)
 		}
 	}
+	for _, want := range []string{"BenchmarkEvil", "boom", "secret", "shard kafka failed", "BenchmarkX/@octocat"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the text report lost %q (it must be defused, not dropped)", want)
+		}
+	}
 }
 
 func TestHTMLDefusesStatus(t *testing.T) {
@@ -61,6 +68,9 @@ func TestHTMLDefusesStatus(t *testing.T) {
 	}
 	if strings.Contains(b.String(), `" onmouseover="`) {
 		t.Error("a status from the data opens an attribute in the HTML")
+	}
+	if !strings.Contains(b.String(), "BenchmarkEvil") {
+		t.Error("the hostile row is not in the HTML at all (defused, not dropped)")
 	}
 }
 

@@ -107,6 +107,10 @@ type Setting struct {
 	Name string
 	// Default is the value in force when it is unset, as the docs say it.
 	Default string
+	// Mode marks a setting that sets others' values (BENCH_SENSITIVE):
+	// Load applies modes before everything else, wherever their rows are,
+	// so that a setting given alongside still wins.
+	Mode bool
 	// InWords marks a Default that says in words what happens unset
 	// ("unset", "the merge base with main"), not a value that means the
 	// same when set; every other Default is held to the code by a test.
@@ -127,15 +131,19 @@ type Setting struct {
 type LookupEnv func(string) (string, bool)
 
 // Load reads the settings of the groups in uses from env, starting from
-// Defaults, in table order (so BENCH_SENSITIVE comes before the
-// thresholds it sets and they can override). Every bad value is reported,
+// Defaults: the modes first (BENCH_SENSITIVE, so that the thresholds it
+// sets can be overridden), then the rest; the table's order does not
+// matter. Every bad value is reported,
 // each with the variable, the value and an example of a good one. suites
 // is the suite table BENCH_SUITES selects from.
 func Load(env LookupEnv, uses Use, suites []flow.Suite) (*Values, error) {
 	v := Defaults()
 	v.Config.Suites = suites
 	var errs []error
-	for _, s := range Table {
+	ordered := slices.Concat(
+		slices.DeleteFunc(slices.Clone(Table), func(s Setting) bool { return !s.Mode }),
+		slices.DeleteFunc(slices.Clone(Table), func(s Setting) bool { return s.Mode }))
+	for _, s := range ordered {
 		if s.Uses&uses == 0 {
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -225,5 +226,29 @@ func TestDocumentedDefaultsAreTheCode(t *testing.T) {
 	}
 	if checked < 20 {
 		t.Errorf("only %d settings have a default that is a value", checked)
+	}
+}
+
+// TestLoadIsOrderIndependent: the table's order changes nothing, even for
+// a mode given with the settings it would set.
+func TestLoadIsOrderIndependent(t *testing.T) {
+	e := env("BENCH_SENSITIVE", "1", "LATENCY_THRESHOLD", "7", "BENCH_ADAPTIVE", "0", "BENCH_COUNT", "8")
+	want, err := Load(e, All, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := Table
+	defer func() { Table = saved }()
+	Table = slices.Clone(saved)
+	slices.Reverse(Table)
+	got, err := Load(e, All, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("reversed table: %+v\nin order: %+v", got.Config, want.Config)
+	}
+	if want.Config.Verdict.Thresholds.Latency != 7 || want.Config.Verdict.Thresholds.Memory != 3 || want.Config.Adaptive {
+		t.Errorf("sensitive with LATENCY_THRESHOLD=7 and BENCH_ADAPTIVE=0: %+v, adaptive %v", want.Config.Verdict.Thresholds, want.Config.Adaptive)
 	}
 }

@@ -95,9 +95,9 @@ var Table = []Setting{
 		Doc: "the longest a whole run may take; then it stops with no verdict (exit 2)",
 		set: duration(func(v *Values) *time.Duration { return &v.Config.Deadline }, "60m")},
 
-	// How to judge. BENCH_SENSITIVE comes first: the variables after it
-	// override what it sets.
-	{Name: "BENCH_SENSITIVE", Default: "0", Uses: Run | Verdict,
+	// How to judge. BENCH_SENSITIVE is a mode: Load applies it first, so
+	// that the variables it sets can be overridden.
+	{Name: "BENCH_SENSITIVE", Default: "0", Mode: true, Uses: Run | Verdict,
 		Doc: "1: sensitive mode, every threshold 3% and BENCH_ADAPTIVE=1; a threshold or BENCH_ADAPTIVE=0 set alongside still wins",
 		set: func(s string, v *Values) error {
 			on, err := parseOnOff(s)
@@ -125,21 +125,18 @@ var Table = []Setting{
 		Doc: "significance level of the Mann-Whitney U test",
 		set: func(s string, v *Values) error {
 			f, err := strconv.ParseFloat(s, 64)
-			if err != nil || !(f > 0 && f < 1) {
+			if err != nil {
 				return errors.New("use a level between 0 and 1, such as 0.05")
 			}
 			v.Config.Verdict.Alpha = f
-			return nil
+			return verdict.CheckAlpha(f)
 		}},
 	{Name: "BENCH_CORRECTION", Default: "none", Uses: Verdict,
 		Doc: "multiple-comparison control: none, holm (family-wise) or bh (false discovery rate)",
 		set: func(s string, v *Values) error {
-			c := verdict.Correction(strings.ToLower(s))
-			if !slices.Contains([]verdict.Correction{verdict.CorrectionNone, verdict.CorrectionHolm, verdict.CorrectionBH}, c) {
-				return errors.New("use none, holm or bh")
-			}
+			c, err := verdict.ParseCorrection(s)
 			v.Config.Verdict.Correction = c
-			return nil
+			return err
 		}},
 	{Name: "BENCH_ALLOW_MISSING", Default: "none", InWords: true, Uses: Verdict,
 		Doc: "regular expression naming benchmarks that may be missing on the current side (BenchmarkName or import/path.BenchmarkName)",

@@ -3,6 +3,7 @@ package verdict
 import (
 	"fmt"
 	"regexp"
+	"strings"
 )
 
 // Thresholds are the smallest changes, in percent, that count. A zero field
@@ -154,23 +155,42 @@ var DefaultOptions = Options{
 }
 
 // validate checks the options and compiles the override patterns.
+// CheckAlpha says what is wrong with a significance level: it must lie
+// strictly between 0 and 1.
+func CheckAlpha(alpha float64) error {
+	if !(alpha > 0 && alpha < 1) {
+		return fmt.Errorf("alpha %v is out of range: use a level between 0 and 1, such as 0.05", alpha)
+	}
+	return nil
+}
+
+// ParseCorrection reads a multiple-comparison correction by name, in any
+// case; "" is CorrectionNone.
+func ParseCorrection(s string) (Correction, error) {
+	switch c := Correction(strings.ToLower(s)); c {
+	case "":
+		return CorrectionNone, nil
+	case CorrectionNone, CorrectionHolm, CorrectionBH:
+		return c, nil
+	}
+	return "", fmt.Errorf("unknown correction %q: use none, holm or bh", s)
+}
+
 func (o *Options) validate() error {
 	if err := o.Thresholds.Validate(); err != nil {
 		return err
 	}
-	if !(o.Alpha > 0 && o.Alpha < 1) {
-		return fmt.Errorf("alpha %v is out of range: use a value between 0 and 1, such as 0.05", o.Alpha)
+	if err := CheckAlpha(o.Alpha); err != nil {
+		return err
 	}
 	if !(o.Confidence > 0 && o.Confidence < 1) {
 		return fmt.Errorf("confidence %v is out of range: use a value between 0 and 1, such as 0.95", o.Confidence)
 	}
-	switch o.Correction {
-	case "":
-		o.Correction = CorrectionNone
-	case CorrectionNone, CorrectionHolm, CorrectionBH:
-	default:
-		return fmt.Errorf("unknown correction %q: use none, holm or bh", o.Correction)
+	c, err := ParseCorrection(string(o.Correction))
+	if err != nil {
+		return err
 	}
+	o.Correction = c
 	if o.AllowMissing != "" {
 		re, err := regexp.Compile(o.AllowMissing)
 		if err != nil {
