@@ -47,6 +47,11 @@ func Merge(cfg Config, dir string) error {
 		return fmt.Errorf("finding the shards: %w", err)
 	}
 	slices.Sort(statuses)
+	if cfg.Shards == 0 && len(cfg.Suites) == 0 {
+		// No suite table (the benchgate command, BENCH_PACKAGES): the
+		// shards' own records say how many there must be.
+		cfg.Shards = recordedShards(statuses)
+	}
 	var shards []*verdict.Comparison
 	var gaps []string
 	covered := map[string]bool{}
@@ -140,4 +145,17 @@ func suiteNamesOf(suites []Suite) []string {
 		names[i] = s.Name
 	}
 	return names
+}
+
+// recordedShards is the N of the "i/N" shards the status files record,
+// 0 when none records one. Files that disagree are caught by shardGap.
+func recordedShards(statuses []string) int {
+	for _, p := range statuses {
+		if st, err := readStatus(p); err == nil {
+			if sh, err := runner.ParseShard(st.Shard); err == nil {
+				return sh.Total
+			}
+		}
+	}
+	return 0
 }

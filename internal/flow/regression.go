@@ -101,6 +101,9 @@ func (cfg *Config) measureBoth(ctx context.Context) (basePath string, res *runne
 		if cfg.Adaptive {
 			fmt.Fprintf(cfg.Stderr, "note: adaptive sampling needs both sides in one run; against a saved results file only the current side runs, so it runs exactly %d rounds (set BENCH_BASE to a git revision to use it)\n", cfg.Run.Count)
 		}
+		if cfg.Affected {
+			fmt.Fprintln(cfg.Stderr, "note: BENCH_AFFECTED compares the two sides' builds; against a saved results file there is no base build, so every package runs")
+		}
 		if cfg.Confirm {
 			fmt.Fprintln(cfg.Stderr, "note: confirmation needs both sides in one run; against a saved results file nothing is measured again, so a regression counts unconfirmed (set BENCH_BASE to a git revision to confirm)")
 		}
