@@ -29,7 +29,7 @@ var Table = []Setting{
 		Doc: "what to compare with: a git revision (branch, origin/branch, tag, SHA, HEAD~N), measured interleaved; or file:path, saved results",
 		set: text(func(v *Values) *string { return &v.Config.Base })},
 	{Name: "BENCH_BASE_GO", Default: "the go command's", Uses: Run,
-		Doc: "Go toolchain that builds the base side, e.g. go1.27.3 (fetched as GOTOOLCHAIN does); with BENCH_BASE=HEAD: does a Go upgrade slow us down?",
+		Doc: "Go toolchain that builds the base side, e.g. go1.27.3; with BENCH_BASE=HEAD: does a Go upgrade slow us down?",
 		set: toolchain(func(v *Values) *string { return &v.Config.BaseGo })},
 	{Name: "BENCH_CURRENT_GO", Default: "the go command's", Uses: Run,
 		Doc: "Go toolchain that builds the current side",
@@ -71,7 +71,7 @@ var Table = []Setting{
 			return nil
 		}},
 	{Name: "BENCH_COUNT", Default: "6", Uses: Run,
-		Doc: "rounds, i.e. samples per side (6 is the least at which the U test can reach p < 0.05 with margin)",
+		Doc: "rounds, i.e. samples per side (6: the least at which the U test reaches p < 0.05 with margin)",
 		set: count(func(v *Values) *int { return &v.Config.Run.Count }, "6")},
 	{Name: "BENCH_MEASURE", Default: "time", Uses: Run,
 		Doc: "what gates: time, instructions (counted instructions/op, B/op, allocs/op: no load disturbs them) or both",
@@ -139,7 +139,7 @@ var Table = []Setting{
 			return err
 		}},
 	{Name: "BENCH_ALLOW_MISSING", Default: "none", InWords: true, Uses: Verdict,
-		Doc: "regular expression naming benchmarks that may be missing on the current side (BenchmarkName or import/path.BenchmarkName)",
+		Doc: "regular expression naming benchmarks that may be missing on the current side (Name or import/path.Name)",
 		set: func(s string, v *Values) error {
 			if _, err := compile(s); err != nil {
 				return fmt.Errorf("%w; use a regular expression such as ^BenchmarkOld$", err)
@@ -151,10 +151,10 @@ var Table = []Setting{
 		Doc: "0: no confirmation rounds (a regression of the main rounds fails at once)",
 		set: onOff(func(v *Values) *bool { return &v.Config.Confirm })},
 	{Name: "BENCH_CONFIRM_COUNT", Default: "BENCH_COUNT", Uses: Run,
-		Doc: "rounds of the confirmation; with adaptive sampling, unsettled ones get extra rounds up to 3x as the main rounds do",
+		Doc: "rounds of the confirmation (adaptive: up to 3x for unsettled ones)",
 		set: count(func(v *Values) *int { return &v.Config.ConfirmCount }, "6")},
 	{Name: "BENCH_PROFILE", Default: "auto", Uses: Run,
-		Doc: "which benchmarks get CPU (and, for memory regressions, allocation) profiles diffed base vs current: auto (confirmed regressions), 1 (regressed or undecided), 0 (none)",
+		Doc: "which benchmarks get CPU and allocation profiles diffed: auto (confirmed regressions), 1 (regressed or undecided), 0 (none)",
 		set: func(s string, v *Values) error {
 			switch strings.ToLower(s) {
 			case "auto":
