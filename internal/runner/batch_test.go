@@ -191,16 +191,8 @@ func TestSetupOncePerProcess(t *testing.T) {
 	starts := filepath.Join(t.TempDir(), "starts")
 	t.Setenv("BENCHGATE_TEST_STARTS", starts)
 	files := map[string]string{"go.mod": "module example.com/setup\n\ngo 1.22\n", "work/work_test.go": setupFile}
-	out := t.TempDir()
-	trees := []*Tree{
-		{Name: "base", Dir: writeTree(t, files), Out: filepath.Join(out, "base.txt")},
-		{Name: "current", Dir: writeTree(t, files), Out: filepath.Join(out, "current.txt")},
-	}
 	var log bytes.Buffer
-	plan, err := Prepare(context.Background(), trees, []Suite{{Name: "s", Patterns: []string{"./..."}}}, t.TempDir(), NewProgress(&log))
-	if err != nil {
-		t.Fatal(err)
-	}
+	trees, plan := alike(t, files, &log)
 	os.Remove(starts) // what Prepare started
 	const rounds = 3
 	if _, err := plan.Run(context.Background(), Options{Bench: ".", Time: "20ms", Count: rounds}, NewProgress(&log)); err != nil {

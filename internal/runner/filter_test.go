@@ -59,16 +59,8 @@ func BenchmarkP(b *testing.B) {
 }
 `
 	files := map[string]string{"go.mod": "module example.com/deep\n\ngo 1.21\n", "work/work_test.go": file}
-	out := t.TempDir()
-	trees := []*Tree{
-		{Name: "base", Dir: writeTree(t, files), Out: filepath.Join(out, "base.txt")},
-		{Name: "current", Dir: writeTree(t, files), Out: filepath.Join(out, "current.txt")},
-	}
 	var log bytes.Buffer
-	plan, err := Prepare(context.Background(), trees, []Suite{{Name: "s", Patterns: []string{"./..."}}}, t.TempDir(), NewProgress(&log))
-	if err != nil {
-		t.Fatal(err)
-	}
+	trees, plan := alike(t, files, &log)
 	if _, err := plan.Run(context.Background(), Options{Bench: "Benchmark/x", Time: "10ms", Count: 1}, NewProgress(&log)); err != nil {
 		t.Fatal(err)
 	}
@@ -84,4 +76,20 @@ func BenchmarkP(b *testing.B) {
 	if got := iterations(t, trees[0].Out); len(got) != 1 {
 		t.Errorf("results %v, want BenchmarkP/x only", got)
 	}
+}
+
+// alike prepares two sides with the same files, writing their results
+// in a temporary directory, with progress to log.
+func alike(t *testing.T, files map[string]string, log *bytes.Buffer) ([]*Tree, *Plan) {
+	t.Helper()
+	out := t.TempDir()
+	trees := []*Tree{
+		{Name: "base", Dir: writeTree(t, files), Out: filepath.Join(out, "base.txt")},
+		{Name: "current", Dir: writeTree(t, files), Out: filepath.Join(out, "current.txt")},
+	}
+	plan, err := Prepare(context.Background(), trees, []Suite{{Name: "s", Patterns: []string{"./..."}}}, t.TempDir(), NewProgress(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return trees, plan
 }
