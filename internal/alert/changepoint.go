@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/benchgate/benchgate/internal/changepoint"
 	"github.com/benchgate/benchgate/internal/markdown"
+	"github.com/benchgate/benchgate/internal/verdict"
 	"io"
 	"net/http"
 	"strings"
@@ -37,14 +38,7 @@ func (cp ChangePoint) Marker() string {
 }
 
 func (cp ChangePoint) summary() string {
-	return fmt.Sprintf("%s %s %+.1f%% (%s → %s) at %s", cp.Benchmark, cp.Unit, cp.ChangePct, short(cp.LastGood), short(cp.FirstBad), cp.Kind)
-}
-
-func short(h string) string {
-	if len(h) > 7 {
-		return h[:7]
-	}
-	return h
+	return fmt.Sprintf("%s %s %+.1f%% (%s → %s) at %s", cp.Benchmark, cp.Unit, cp.ChangePct, verdict.ShortCommit(cp.LastGood), verdict.ShortCommit(cp.FirstBad), cp.Kind)
 }
 
 // SendChangePoints alerts once per change point: for each one without a
@@ -93,7 +87,7 @@ func SendChangePoints(ctx context.Context, cps []ChangePoint, cfg Config, out io
 			continue
 		}
 		if client != nil {
-			title := fmt.Sprintf("⚠️ Performance %s: %s %s %+.1f%% at %s", cp.Kind, cp.Benchmark, cp.Unit, cp.ChangePct, short(cp.FirstBad))
+			title := fmt.Sprintf("⚠️ Performance %s: %s %s %+.1f%% at %s", cp.Kind, cp.Benchmark, cp.Unit, cp.ChangePct, verdict.ShortCommit(cp.FirstBad))
 			body := cp.Marker() + "\n" + changePointBody(cp, cfg.Run.URL)
 			labels := g.Labels
 			if len(labels) == 0 {
@@ -156,7 +150,7 @@ func changePointBody(cp ChangePoint, runURL string) string {
 	if cp.Kind == changepoint.Slide {
 		fmt.Fprintf(&b, "    drift %s %s\n", markdown.Code(cp.Benchmark), markdown.Code(cp.Unit))
 	} else {
-		fmt.Fprintf(&b, "    %s %s %s\n", markdown.Code(short(cp.FirstBad)), markdown.Code(cp.Benchmark), markdown.Code(cp.Unit))
+		fmt.Fprintf(&b, "    %s %s %s\n", markdown.Code(verdict.ShortCommit(cp.FirstBad)), markdown.Code(cp.Benchmark), markdown.Code(cp.Unit))
 	}
 	return b.String()
 }
@@ -172,10 +166,10 @@ func slackChangePoint(ctx context.Context, cp ChangePoint, cfg Config, hc *http.
 	if repo == "" {
 		repo = "this repository"
 	}
-	text := slackText(fmt.Sprintf("📈 Performance %s in %s: %s %s %+.1f%% at %s", cp.Kind, repo, cp.Benchmark, cp.Unit, cp.ChangePct, short(cp.FirstBad)))
+	text := slackText(fmt.Sprintf("📈 Performance %s in %s: %s %s %+.1f%% at %s", cp.Kind, repo, cp.Benchmark, cp.Unit, cp.ChangePct, verdict.ShortCommit(cp.FirstBad)))
 	section := fmt.Sprintf("*Performance %s* in %s\n%s %s: %s%% (%s → %s), last good %s, first bad %s",
 		cp.Kind, slackText(repo), slackCode(truncate(cp.Benchmark, 200)), slackCode(cp.Unit), fmt.Sprintf("%+.1f", cp.ChangePct),
-		fmt.Sprintf("%g", cp.Before), fmt.Sprintf("%g", cp.After), slackCode(short(cp.LastGood)), slackCode(short(cp.FirstBad)))
+		fmt.Sprintf("%g", cp.Before), fmt.Sprintf("%g", cp.After), slackCode(verdict.ShortCommit(cp.LastGood)), slackCode(verdict.ShortCommit(cp.FirstBad)))
 	blocks := []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, truncate(section, 2900), false, false), nil, nil)}
 	return postSlack(ctx, s, hc, text, blocks, cp.summary())
 }

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/benchgate/benchgate/internal/lines"
 )
 
 // cachegrind counts under valgrind's cachegrind without its cache
@@ -38,7 +40,7 @@ func (c *cachegrind) Run(ctx context.Context, bin string, args []string, dir str
 		if ctx.Err() != nil {
 			return r, nil
 		}
-		return r, fmt.Errorf("valgrind could not run %s: %s", bin, firstLines(valgrindLines(r.Stderr), 4))
+		return r, fmt.Errorf("valgrind could not run %s: %s", bin, lines.First(valgrindLines(r.Stderr), 4))
 	}
 	r.Instructions, err = strconv.ParseUint(strings.ReplaceAll(string(m[1]), ",", ""), 10, 64)
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"strings"
 	"time"
 )
 
@@ -105,13 +104,4 @@ func run(ctx context.Context, dir string, env []string, prog string, args ...str
 		return nil, fmt.Errorf("running %s: %w", prog, runErr)
 	}
 	return &Run{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), Exit: runErr, Wall: time.Since(start)}, nil
-}
-
-// firstLines is the first n lines of s, joined with " | ".
-func firstLines(s string, n int) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	if len(lines) > n {
-		lines = lines[:n]
-	}
-	return strings.Join(lines, " | ")
 }

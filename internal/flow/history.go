@@ -14,6 +14,7 @@ import (
 	"github.com/benchgate/benchgate/internal/atomicfile"
 	"github.com/benchgate/benchgate/internal/gitref"
 	"github.com/benchgate/benchgate/internal/history"
+	"github.com/benchgate/benchgate/internal/lines"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -221,7 +222,7 @@ func Backfill(ctx context.Context, cfg Config, opts HistoryOptions) error {
 			return fmt.Errorf("backfill interrupted after %d of %d commits (run it again to resume): %w", i, len(todo), ctx.Err())
 		}
 		if err != nil && !errors.Is(err, runner.ErrBenchmarkFailed) {
-			fmt.Fprintf(cfg.Stderr, "note: %s skipped: %v\n", ch.Short(), firstLineOf(err))
+			fmt.Fprintf(cfg.Stderr, "note: %s skipped: %v\n", ch.Short(), lines.First(err.Error(), 1))
 			skipped = append(skipped, ch.Short())
 			continue
 		}
@@ -233,11 +234,6 @@ func Backfill(ctx context.Context, cfg Config, opts HistoryOptions) error {
 		fmt.Fprintf(cfg.Stderr, "backfill: skipped %s\n", strings.Join(skipped, ", "))
 	}
 	return nil
-}
-
-func firstLineOf(err error) string {
-	s, _, _ := strings.Cut(err.Error(), "\n")
-	return s
 }
 
 // Trend reads the history, finds change points and drift per benchmark

@@ -15,6 +15,8 @@ import (
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/benchgate/benchgate/internal/lines"
 )
 
 // A Repo is an open repository.
@@ -192,7 +194,7 @@ func (r *Repo) FirstParents(from Commit, n int) ([]Change, error) {
 			}
 			return out, r.explain(fmt.Sprintf("reading the history of %s", from.Rev), err)
 		}
-		ch := Change{Commit: Commit{Rev: c.Hash.String()[:7], Hash: c.Hash}, When: c.Committer.When, Subject: firstLine(c.Message)}
+		ch := Change{Commit: Commit{Rev: c.Hash.String()[:7], Hash: c.Hash}, When: c.Committer.When, Subject: lines.First(c.Message, 1)}
 		if len(c.ParentHashes) > 0 {
 			ch.Parent = c.ParentHashes[0]
 		}
@@ -203,9 +205,4 @@ func (r *Repo) FirstParents(from Commit, n int) ([]Change, error) {
 		h = ch.Parent
 	}
 	return out, nil
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	return s
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/counter"
+	"github.com/benchgate/benchgate/internal/lines"
 )
 
 // Counting: besides (or instead of) timing, each benchmark runs under an
@@ -136,7 +137,7 @@ func (p *Plan) count(ctx context.Context, bin, dir string, u unit, pk Package, o
 			return []string{fmt.Sprintf("%s: %v", u.leaf, err)}
 		}
 		if r.Exit != nil {
-			return []string{fmt.Sprintf("%s: the counted run exited with %v: %s", u.leaf, r.Exit, firstLines(strings.TrimSpace(string(r.Stderr)), 3))}
+			return []string{fmt.Sprintf("%s: the counted run exited with %v: %s", u.leaf, r.Exit, lines.First(strings.TrimSpace(string(r.Stderr)), 3))}
 		}
 		runs[i] = r
 	}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/benchgate/benchgate/internal/lines"
 )
 
 // SplitPattern splits a -test.bench pattern into its levels at the
@@ -72,13 +74,5 @@ func unselected(ctx context.Context, bin, dir, pattern string, ran []string) []s
 // unselectedNote says which benchmarks a pattern's depth left out.
 func unselectedNote(pkg, pattern string, missed []string) string {
 	return fmt.Sprintf("note: %s: the filter %q matches %s at its first level, but it ran nothing: a benchmark with fewer /-levels than the filter, or whose sub-benchmarks match none of its deeper levels, is skipped by Go without a word (use a filter of fewer levels, such as %q, to include it)",
-		pkg, pattern, capped(missed, 5), SplitPattern(pattern)[0])
-}
-
-// capped lists names, at most n of them, and how many more there are.
-func capped(names []string, n int) string {
-	if len(names) <= n {
-		return strings.Join(names, ", ")
-	}
-	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
+		pkg, pattern, lines.Capped(missed, 5), SplitPattern(pattern)[0])
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/counter"
+	"github.com/benchgate/benchgate/internal/lines"
 )
 
 // A Suite names a group of packages, given as go list patterns relative to
@@ -289,7 +290,7 @@ func (p *Plan) selectPackages(lists [][]listed, suites []Suite) (present map[str
 				case l.err != "" && tr.Strict:
 					return nil, fmt.Errorf("%s: package %s does not load: %s", tr.Name, l.importPath, strings.TrimSpace(l.err))
 				case l.err != "":
-					p.note(tr, fmt.Sprintf("%s: %s", l.importPath, firstLine(l.err)))
+					p.note(tr, fmt.Sprintf("%s: %s", l.importPath, lines.First(l.err, 1)))
 				case l.tests == 0:
 					p.note(tr, fmt.Sprintf("%s: no test files, skipped", l.importPath))
 				default:
@@ -394,11 +395,6 @@ func suiteNames(ss []Suite) string {
 		n = append(n, s.Name)
 	}
 	return strings.Join(n, ", ")
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	return s
 }
 
 func indent(s string) string {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/atomicfile"
 	"github.com/benchgate/benchgate/internal/counter"
+	"github.com/benchgate/benchgate/internal/lines"
 )
 
 // Options configure Run. Start from DefaultOptions.
@@ -468,17 +469,9 @@ func runBinary(ctx context.Context, bin, dir string, u unit, suite string, out *
 		if i := strings.Index(msg, "panic:"); i >= 0 {
 			msg = msg[i:]
 		}
-		fails = append(fails, fmt.Sprintf("test binary exited with %v: %s", runErr, firstLines(msg, 3)))
+		fails = append(fails, fmt.Sprintf("test binary exited with %v: %s", runErr, lines.First(msg, 3)))
 	}
 	return fails, nil
-}
-
-func firstLines(s string, n int) string {
-	lines := strings.SplitN(s, "\n", n+1)
-	if len(lines) > n {
-		lines = lines[:n]
-	}
-	return strings.Join(lines, " | ")
 }
 
 func shortPkg(importPath string) string {
