@@ -1,6 +1,7 @@
 package verdict
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -159,7 +160,7 @@ var DefaultOptions = Options{
 // strictly between 0 and 1.
 func CheckAlpha(alpha float64) error {
 	if !(alpha > 0 && alpha < 1) {
-		return fmt.Errorf("alpha %v is out of range: use a level between 0 and 1, such as 0.05", alpha)
+		return errors.New("use a level between 0 and 1, such as 0.05")
 	}
 	return nil
 }
@@ -173,7 +174,7 @@ func ParseCorrection(s string) (Correction, error) {
 	case CorrectionNone, CorrectionHolm, CorrectionBH:
 		return c, nil
 	}
-	return "", fmt.Errorf("unknown correction %q: use none, holm or bh", s)
+	return "", errors.New("use none, holm or bh")
 }
 
 func (o *Options) validate() error {
@@ -181,14 +182,14 @@ func (o *Options) validate() error {
 		return err
 	}
 	if err := CheckAlpha(o.Alpha); err != nil {
-		return err
+		return fmt.Errorf("alpha %v is out of range: %w", o.Alpha, err)
 	}
 	if !(o.Confidence > 0 && o.Confidence < 1) {
 		return fmt.Errorf("confidence %v is out of range: use a value between 0 and 1, such as 0.95", o.Confidence)
 	}
 	c, err := ParseCorrection(string(o.Correction))
 	if err != nil {
-		return err
+		return fmt.Errorf("unknown correction %q: %w", o.Correction, err)
 	}
 	o.Correction = c
 	if o.AllowMissing != "" {
