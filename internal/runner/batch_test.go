@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestFits(t *testing.T) {
@@ -221,5 +222,24 @@ func TestSetupOncePerProcess(t *testing.T) {
 	}
 	if !strings.Contains(log.String(), "in 4 processes") {
 		t.Errorf("the plan does not say how many processes a round takes:\n%s", &log)
+	}
+}
+
+// TestStatsLine: the run's last line accounts for timed runs when there
+// were any, and for counting alone when only instructions were counted.
+func TestStatsLine(t *testing.T) {
+	timed := Stats{Build: time.Second, Exec: 8 * time.Second, Timed: 6 * time.Second, Starts: time.Second, Total: 10 * time.Second}
+	counted := Stats{Build: time.Second, Pilot: time.Second, Counted: 8 * time.Second, Total: 10 * time.Second}
+	tests := []struct {
+		s         Stats
+		want, not string
+	}{
+		{timed, "benchmark runs 8s (80%): timed loops 6s (60%), process starts 1s (10%)", "counting"},
+		{counted, "10s total: building 1s (10%), the pilot 1s (10%), counting instructions 8s (80%)", "benchmark runs"},
+	}
+	for _, tt := range tests {
+		if got := tt.s.String(); !strings.Contains(got, tt.want) || strings.Contains(got, tt.not) {
+			t.Errorf("%+v: %q, want %q and no %q", tt.s, got, tt.want, tt.not)
+		}
 	}
 }

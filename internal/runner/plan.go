@@ -198,6 +198,9 @@ func (s Stats) String() string {
 	if s.Pilot > 0 {
 		pilot = ", the pilot " + d(s.Pilot)
 	}
+	if s.Exec == 0 && s.Counted > 0 { // instructions only: no timed runs to account for
+		return fmt.Sprintf("%s total: building %s%s, counting instructions %s", s.Total.Round(100*time.Millisecond), d(s.Build), pilot, d(s.Counted))
+	}
 	untimed := max(s.Exec-s.Timed-s.Starts, 0)
 	return fmt.Sprintf("%s total: building %s%s, benchmark runs %s: timed loops %s, process starts %s, the benchmarks' untimed work %s (their setup, which Go's testing runs twice per run, and Go's b.N calibration where there is no pilot)",
 		s.Total.Round(100*time.Millisecond), d(s.Build), pilot, d(s.Exec), d(s.Timed), d(s.Starts), d(untimed)) + confirm + s.untimedHint(untimed)
