@@ -2,10 +2,6 @@ package flow
 
 import (
 	"bytes"
-	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
 
 	"github.com/benchgate/benchgate/internal/profile"
 	"github.com/benchgate/benchgate/internal/runner"
@@ -58,27 +54,9 @@ func (c *Config) profileTargets(main, fresh map[string][]byte) (map[string][]run
 		verdict.Confirm(cmp, f)
 	}
 	out := map[string][]runner.Target{}
-	for i := range cmp.Rows {
-		r := &cmp.Rows[i]
-		var want bool
-		switch c.Profile {
-		case ProfileAll:
-			want = r.Base != nil && r.Current != nil
-		case ProfileOn:
-			want = r.Status == verdict.StatusRegression || r.Status == verdict.StatusUndecided
-		default:
-			want = r.Status == verdict.StatusRegression && (r.Confirmed == nil || *r.Confirmed)
-		}
-		if !want {
-			continue
-		}
-		name, _ := verdict.SplitProcs([]byte(r.Benchmark))
-		mem := r.Class == verdict.Memory && (r.Status == verdict.StatusRegression || c.Profile == ProfileAll)
-		k := slices.IndexFunc(out[r.Pkg], func(t runner.Target) bool { return t.Name == name })
-		if k < 0 {
-			out[r.Pkg] = append(out[r.Pkg], runner.Target{Name: name, Memory: mem})
-		} else if mem {
-			out[r.Pkg][k].Memory = true
+	for pkg, ts := range cmp.ProfileTargets(c.Profile == ProfileAll, c.Profile == ProfileOn) {
+		for _, t := range ts {
+			out[pkg] = append(out[pkg], runner.Target{Name: t.Name, Memory: t.Memory})
 		}
 	}
 	return out, nil
@@ -103,30 +81,9 @@ func (c *Config) compareResults(results map[string][]byte) (*verdict.Comparison,
 func (c *Config) diffProfiles(profs []runner.Profiled) ([]profile.Diff, error) {
 	var diffs []profile.Diff
 	for _, pr := range profs {
-		d := profile.Diff{Pkg: pr.Pkg, Benchmark: pr.Benchmark, Dir: pr.Dir}
-		merged := map[string]string{}
-		for key, files := range pr.Files {
-			out := filepath.Join(pr.Dir, key+".pb.gz")
-			if _, err := profile.Merge(out, files); err != nil {
-				return nil, fmt.Errorf("profiles of %s: %w", pr.Benchmark, err)
-			}
-			for _, f := range files {
-				os.Remove(f)
-			}
-			merged[key] = out
-		}
-		var err error
-		if merged["base.cpu"] != "" && merged["current.cpu"] != "" {
-			if d.CPUFlat, d.CPUCum, err = profile.CPUFiles(merged["base.cpu"], merged["current.cpu"], float64(pr.Ops), TopFunctions); err != nil {
-				return nil, err
-			}
-			d.Commands = append(d.Commands, fmt.Sprintf("go tool pprof -http=: -diff_base %s %s", merged["base.cpu"], merged["current.cpu"]))
-		}
-		if merged["base.mem"] != "" && merged["current.mem"] != "" {
-			if d.Memory, err = profile.MemoryFiles(merged["base.mem"], merged["current.mem"], float64(pr.MemOps), TopFunctions); err != nil {
-				return nil, err
-			}
-			d.Commands = append(d.Commands, fmt.Sprintf("go tool pprof -http=: -sample_index=alloc_space -diff_base %s %s", merged["base.mem"], merged["current.mem"]))
+		d, err := profile.DiffRuns(pr, TopFunctions)
+		if err != nil {
+			return nil, err
 		}
 		diffs = append(diffs, d)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/benchgate/benchgate/internal/profile"
 	"hash/fnv"
 	"os"
 	"path/filepath"
@@ -35,16 +36,9 @@ type Target struct {
 	Memory bool
 }
 
-// A Profiled benchmark's raw profiles: Files maps "base.cpu",
-// "current.cpu", "base.mem", "current.mem" to the files of its runs.
-type Profiled struct {
-	Pkg, Benchmark string
-	Dir            string
-	// Ops is the operations one side's CPU profiles cover together (the
-	// iteration count times Runs); MemOps those of its memory profile.
-	Ops, MemOps int64
-	Files       map[string][]string
-}
+// A Profiled is a profiled benchmark's raw profiles, as profile.DiffRuns
+// takes them: the files per side and kind and the ops they cover.
+type Profiled = profile.Runs
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._=-]+`)
 
