@@ -5,7 +5,8 @@ package main
 import "github.com/benchgate/benchgate/bench"
 
 // suites are this repository's suites: what bench:regression measures and
-// what CI shards across runners (one job per suite). Packages are go list
+// BENCH_SUITES selects from for local runs (CI spreads ./benchmarks/...
+// over shards with the reusable gate instead). Packages are go list
 // patterns relative to BENCH_DIR; Thresholds and Overrides may tighten or
 // loosen the defaults per suite or benchmark pattern.
 var suites = []bench.Suite{

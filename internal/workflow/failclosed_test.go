@@ -31,9 +31,11 @@ type gate struct {
 	} `yaml:"jobs"`
 }
 
-func loadGate(t *testing.T) *gate {
+func loadGate(t *testing.T) *gate { return loadGateFile(t, gateFile) }
+
+func loadGateFile(t *testing.T, file string) *gate {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(root, ".github/workflows/performance-regression.yml"))
+	b, err := os.ReadFile(filepath.Join(root, file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +50,7 @@ func loadGate(t *testing.T) *gate {
 // push, schedule or dispatch run is grouped by its commit, so a newer push
 // never replaces a pending run of an older commit.
 func TestConcurrencyPerCommit(t *testing.T) {
-	c := loadGate(t).Concurrency
+	c := loadGateFile(t, callerFile).Concurrency
 	for _, want := range []string{"github.event.pull_request.number", "github.sha"} {
 		if !strings.Contains(c.Group, want) {
 			t.Errorf("concurrency group %q does not use %s", c.Group, want)
@@ -77,7 +79,7 @@ func TestAlertsOnlyOnRegression(t *testing.T) {
 	var merge, noVerdict bool
 	for _, s := range cr.Steps {
 		if s.ID == "merge" {
-			merge = strings.Contains(s.Run, "go tool mage bench:merge") && strings.Contains(s.Run, `echo "exit=$?" >> "$GITHUB_OUTPUT"`)
+			merge = strings.Contains(s.Run, "$BENCHGATE merge") && strings.Contains(s.Run, `echo "exit=$?" >> "$GITHUB_OUTPUT"`)
 		}
 		if strings.Contains(s.Run, "could not give a verdict") && strings.Contains(s.If, "steps.merge.outputs.exit != '1'") && strings.Contains(s.Run, "exit 1") {
 			noVerdict = true
@@ -156,17 +158,19 @@ func TestMageExitCodes(t *testing.T) {
 // tag in a comment, no checkout leaves the token in .git/config, and no
 // job holding a write token restores a cache.
 func TestSupplyChain(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join(root, ".github/workflows/performance-regression.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pinned := regexp.MustCompile(`^\s*(-\s+)?uses:\s+[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*\s*$`)
+	pinned := regexp.MustCompile(`^\s*(-\s+)?uses:\s+([\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*|\./\.github/workflows/[\w.-]+\.yml)\s*$`)
 	uses := 0
-	for i, line := range strings.Split(string(raw), "\n") {
-		if strings.Contains(line, "uses:") {
-			uses++
-			if !pinned.MatchString(line) {
-				t.Errorf("line %d: %q is not pinned to a commit SHA with its tag in a comment", i+1, strings.TrimSpace(line))
+	for _, f := range []string{gateFile, callerFile} {
+		raw, err := os.ReadFile(filepath.Join(root, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(raw), "\n") {
+			if strings.Contains(line, "uses:") {
+				uses++
+				if !pinned.MatchString(line) {
+					t.Errorf("%s line %d: %q is not pinned to a commit SHA with its tag in a comment", f, i+1, strings.TrimSpace(line))
+				}
 			}
 		}
 	}
@@ -206,7 +210,7 @@ func TestHistoryJobs(t *testing.T) {
 	}
 	var records, retries bool
 	for _, s := range rec.Steps {
-		records = records || strings.Contains(s.Run, "go tool mage bench:record")
+		records = records || strings.Contains(s.Run, "$BENCHGATE record")
 		retries = retries || (strings.Contains(s.Run, "for attempt") && strings.Contains(s.Run, "git push"))
 	}
 	if !records || !retries {
@@ -218,7 +222,7 @@ func TestHistoryJobs(t *testing.T) {
 	}
 	found := false
 	for _, s := range tr.Steps {
-		found = found || strings.Contains(s.Run, "go tool mage bench:trend")
+		found = found || strings.Contains(s.Run, "$BENCHGATE trend")
 	}
 	if !found {
 		t.Error("the trend job does not run bench:trend")

@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -9,14 +10,13 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
-	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/benchgate/benchgate/internal/settings"
+	"github.com/benchgate/benchgate/internal/targets"
 )
 
 const root = "../.."
@@ -30,6 +30,8 @@ type step struct {
 }
 
 type job struct {
+	Uses        string            `yaml:"uses"`
+	With        map[string]any    `yaml:"with"`
 	Permissions map[string]string `yaml:"permissions"`
 	Env         map[string]string `yaml:"env"`
 	Strategy    struct {
@@ -44,9 +46,21 @@ type workflow struct {
 	Jobs        map[string]job    `yaml:"jobs"`
 }
 
-func load(t *testing.T) *workflow {
+// The reusable gate (every job) and this repository's caller of it.
+const (
+	gateFile   = ".github/workflows/gate.yml"
+	callerFile = ".github/workflows/performance-regression.yml"
+)
+
+// loadCaller reads this repository's caller of the gate.
+func loadCaller(t *testing.T) *workflow { return loadFile(t, callerFile) }
+
+// load reads the reusable gate.
+func load(t *testing.T) *workflow { return loadFile(t, gateFile) }
+
+func loadFile(t *testing.T, file string) *workflow {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(root, ".github/workflows/performance-regression.yml"))
+	b, err := os.ReadFile(filepath.Join(root, file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,25 +148,24 @@ func methodsOfBench(t *testing.T, file string) []string {
 }
 
 func TestWorkflowCallsExistingTargets(t *testing.T) {
-	if testing.Short() {
-		t.Skip("compiles the magefiles")
-	}
 	w := load(t)
-	targets := mageTargets(t)
-	re := regexp.MustCompile(`go tool mage ([A-Za-z:]+)`)
+	re := regexp.MustCompile(`\$BENCHGATE ([A-Za-z]+)`)
 	calls := 0
 	for name, j := range w.Jobs {
 		for _, s := range j.Steps {
 			for _, m := range re.FindAllStringSubmatch(s.Run, -1) {
 				calls++
-				if _, ok := targets[m[1]]; !ok {
-					t.Errorf("job %s step %q calls %s, which go tool mage -l does not list", name, s.Name, m[1])
+				if _, ok := targets.Find(m[1]); !ok {
+					t.Errorf("job %s step %q calls benchgate %s, which is not a target", name, s.Name, m[1])
 				}
 			}
 		}
 	}
-	if calls < 4 {
-		t.Errorf("only %d mage calls found in the workflow", calls)
+	if calls < 6 {
+		t.Errorf("only %d benchgate calls found in the gate", calls)
+	}
+	if want := "go run github.com/benchgate/benchgate/cmd/benchgate@${{ inputs.benchgate-version }}"; w.Env["BENCHGATE"] != want {
+		t.Errorf("BENCHGATE = %q, want %q: every job runs benchgate itself at the given version", w.Env["BENCHGATE"], want)
 	}
 }
 
@@ -185,43 +198,33 @@ func TestWorkflowSetsOnlyVariablesTheToolReads(t *testing.T) {
 	}
 }
 
-// suiteNames returns the Name fields of the suite table in magefiles.
-func suiteNames(t *testing.T) []string {
-	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(root, "magefiles/suites.go"), nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	ast.Inspect(f, func(n ast.Node) bool {
-		if kv, ok := n.(*ast.KeyValueExpr); ok {
-			if id, ok := kv.Key.(*ast.Ident); ok && id.Name == "Name" {
-				if lit, ok := kv.Value.(*ast.BasicLit); ok {
-					s, _ := strconv.Unquote(lit.Value)
-					names = append(names, s)
-				}
-			}
-		}
-		return true
-	})
-	return names
-}
-
-func TestMatrixIsTheSuiteTable(t *testing.T) {
+// TestShardCountReachesTheMatrix: the shards input makes the benchmark
+// matrix 1..N, each job runs its BENCH_SHARD of N, and the merge expects
+// exactly N (BENCH_SHARDS); this repository's caller spreads the
+// benchmarks over five.
+func TestShardCountReachesTheMatrix(t *testing.T) {
 	w := load(t)
-	raw, ok := w.Jobs["benchmark"].Strategy.Matrix["suite"].([]any)
-	if !ok {
-		t.Fatal("the benchmark job has no suite matrix")
+	list := w.Jobs["shards"].Steps
+	if len(list) != 1 || list[0].Env["N"] != "${{ inputs.shards }}" || !strings.Contains(list[0].Run, `seq -s, 1 "$N"`) {
+		t.Errorf("the shards job does not list 1..inputs.shards: %+v", list)
 	}
-	var matrix []string
-	for _, s := range raw {
-		matrix = append(matrix, s.(string))
+	if got := fmt.Sprint(w.Jobs["benchmark"].Strategy.Matrix["shard"]); got != "${{ fromJSON(needs.shards.outputs.list) }}" {
+		t.Errorf("benchmark matrix shard = %s", got)
 	}
-	want := suiteNames(t)
-	slices.Sort(matrix)
-	slices.Sort(want)
-	if !reflect.DeepEqual(matrix, want) || len(want) == 0 {
-		t.Errorf("matrix %v, suites in magefiles %v", matrix, want)
+	var shard, merge bool
+	for _, s := range w.Jobs["benchmark"].Steps {
+		shard = shard || s.Env["BENCH_SHARD"] == "${{ matrix.shard }}/${{ inputs.shards }}" && strings.Contains(s.Run, "$BENCHGATE regression")
+	}
+	for _, s := range w.Jobs["compare-and-report"].Steps {
+		merge = merge || strings.Contains(s.Run, "BENCH_SHARDS=${{ inputs.shards }} $BENCHGATE merge")
+	}
+	if !shard || !merge {
+		t.Errorf("the gate runs BENCH_SHARD of inputs.shards: %v; merges expecting that many: %v", shard, merge)
+	}
+	caller := loadCaller(t)
+	with := caller.Jobs["gate"].With
+	if caller.Jobs["gate"].Uses != "./"+gateFile || fmt.Sprint(with["shards"]) != "5" || with["packages"] != "./benchmarks/..." {
+		t.Errorf("the caller: uses %q with %v", caller.Jobs["gate"].Uses, with)
 	}
 }
 
@@ -258,9 +261,21 @@ func TestLeastPrivilege(t *testing.T) {
 			}
 		}
 	}
-	b, _ := os.ReadFile(filepath.Join(root, ".github/workflows/performance-regression.yml"))
-	if strings.Contains(string(b), "pull_request_target") {
-		t.Errorf("the workflow uses pull_request_target")
+	for _, f := range []string{gateFile, callerFile} {
+		b, _ := os.ReadFile(filepath.Join(root, f))
+		if strings.Contains(string(b), "pull_request_target") {
+			t.Errorf("%s uses pull_request_target", f)
+		}
+	}
+	caller := loadCaller(t)
+	if !reflect.DeepEqual(caller.Permissions, map[string]string{"contents": "read"}) {
+		t.Errorf("the caller's top-level permissions %v, want contents: read only", caller.Permissions)
+	}
+	if got, want := caller.Jobs["gate"].Permissions, map[string]string{"contents": "write", "pull-requests": "write", "issues": "write"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("the caller grants the gate %v, want %v (the union its jobs narrow)", got, want)
+	}
+	if v := caller.Jobs["gate"].With["benchgate-version"]; v != "${{ github.event.pull_request.base.sha || github.sha }}" {
+		t.Errorf("the caller runs benchgate at %v: write-token jobs must run the base branch's", v)
 	}
 }
 
@@ -269,8 +284,11 @@ func TestLeastPrivilege(t *testing.T) {
 // before it runs the gate whenever instructions are counted.
 func TestPullRequestsCountInstructions(t *testing.T) {
 	w := load(t)
-	if m := w.Env["BENCH_MEASURE"]; m != "${{ inputs.measure || 'both' }}" {
-		t.Errorf("BENCH_MEASURE = %q, want both unless a manual run chooses", m)
+	if m := w.Env["BENCH_MEASURE"]; m != "${{ inputs.measure }}" {
+		t.Errorf("BENCH_MEASURE = %q, want the measure input", m)
+	}
+	if m := loadCaller(t).Jobs["gate"].With["measure"]; m != "${{ inputs.measure || 'both' }}" {
+		t.Errorf("the caller's measure = %v, want both unless a manual run chooses", m)
 	}
 	steps := w.Jobs["benchmark"].Steps
 	install, gate := -1, -1
@@ -278,7 +296,7 @@ func TestPullRequestsCountInstructions(t *testing.T) {
 		if strings.Contains(s.Run, "apt-get install") && strings.Contains(s.Run, "valgrind") {
 			install = i
 		}
-		if strings.Contains(s.Run, "bench:regression") {
+		if strings.Contains(s.Run, "$BENCHGATE regression") {
 			gate = i
 		}
 	}
@@ -292,7 +310,7 @@ func TestPullRequestsCountInstructions(t *testing.T) {
 func TestPullRequestsMeasureWhatTheyAffect(t *testing.T) {
 	w := load(t)
 	for _, s := range w.Jobs["benchmark"].Steps {
-		if strings.Contains(s.Run, "bench:regression") {
+		if strings.Contains(s.Run, "$BENCHGATE regression") {
 			if got, want := s.Env["BENCH_AFFECTED"], "${{ github.event_name == 'pull_request' && '1' || '0' }}"; got != want {
 				t.Errorf("the gate's BENCH_AFFECTED = %q, want %q", got, want)
 			}
@@ -300,4 +318,47 @@ func TestPullRequestsMeasureWhatTheyAffect(t *testing.T) {
 		}
 	}
 	t.Error("no bench:regression step in the benchmark job")
+}
+
+// TestCallerExample: the example caller in docs is a whole setup: every
+// event the gate handles, read-only at the top, the gate granted the
+// union of what its jobs narrow, benchgate pinned at the workflow's ref.
+func TestCallerExample(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(root, "docs/examples/performance.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w struct {
+		On          map[string]any    `yaml:"on"`
+		Permissions map[string]string `yaml:"permissions"`
+		Jobs        map[string]job    `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(b, &w); err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range []string{"pull_request", "push", "schedule", "workflow_dispatch"} {
+		if _, ok := w.On[ev]; !ok {
+			t.Errorf("the example does not run on %s", ev)
+		}
+	}
+	if !reflect.DeepEqual(w.Permissions, map[string]string{"contents": "read"}) {
+		t.Errorf("top-level permissions %v, want contents: read", w.Permissions)
+	}
+	perf := w.Jobs["perf"]
+	ref, ok := strings.CutPrefix(perf.Uses, "benchgate/benchgate/"+gateFile+"@")
+	if !ok || perf.With["benchgate-version"] != ref {
+		t.Errorf("uses %q with benchgate-version %v: want the gate and benchgate at one ref", perf.Uses, perf.With["benchgate-version"])
+	}
+	if want := map[string]string{"contents": "write", "pull-requests": "write", "issues": "write"}; !reflect.DeepEqual(perf.Permissions, want) {
+		t.Errorf("the example grants %v, want %v", perf.Permissions, want)
+	}
+	if n := strings.Count(string(b), "\n"); n > 20 {
+		t.Errorf("the example is %d lines; a caller's whole setup should stay about 15", n)
+	}
+	gate, _ := os.ReadFile(filepath.Join(root, gateFile))
+	for k := range perf.With {
+		if !strings.Contains(string(gate), "\n      "+k+":\n") {
+			t.Errorf("the example passes %s, which the gate has no input for", k)
+		}
+	}
 }
