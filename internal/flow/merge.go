@@ -33,8 +33,41 @@ func Merge(cfg Config, dir string) error {
 		return err
 	}
 	defer unlock()
+	statuses, err := statusFiles(dir)
+	if err != nil {
+		return err
+	}
+	if cfg.Shards == 0 && len(cfg.Suites) == 0 {
+		// No suite table (the benchgate command, BENCH_PACKAGES): the
+		// shards' own records say how many there must be.
+		cfg.Shards = recordedShards(statuses)
+	}
+	shards, gaps := cfg.readShards(statuses)
+	var merged *verdict.Comparison
+	if len(shards) == 0 {
+		// Nothing to merge: the reports still name every gap.
+		merged = verdict.Empty(cfg.verdictOptions())
+		gaps = append(gaps, fmt.Sprintf("no shard comparison under %s: download the shards' artifacts there, or set BENCH_SHARDS_DIR", dir))
+	} else if merged, err = verdict.Merge(shards...); err != nil {
+		return err
+	}
+	// A failed shard's own gaps are already in its comparison.
+	for _, g := range gaps {
+		if !slices.Contains(merged.Gaps, g) {
+			merged.Gaps = append(merged.Gaps, g)
+		}
+	}
+	fmt.Fprintf(cfg.Stderr, "merged %d shard comparisons from %s\n", len(shards), dir)
+	if err := cfg.publish(merged); err != nil {
+		return err
+	}
+	return outcomeError(merged, cfg.path(MarkdownFile), nil)
+}
+
+// statusFiles are the status.json files under dir, sorted.
+func statusFiles(dir string) ([]string, error) {
 	var statuses []string
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -44,16 +77,17 @@ func Merge(cfg Config, dir string) error {
 		return nil
 	})
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("finding the shards: %w", err)
+		return nil, fmt.Errorf("finding the shards: %w", err)
 	}
 	slices.Sort(statuses)
-	if cfg.Shards == 0 && len(cfg.Suites) == 0 {
-		// No suite table (the benchgate command, BENCH_PACKAGES): the
-		// shards' own records say how many there must be.
-		cfg.Shards = recordedShards(statuses)
-	}
-	var shards []*verdict.Comparison
-	var gaps []string
+	return statuses, nil
+}
+
+// readShards reads the comparison of each shard whose status says it
+// compared, and names the gaps: shards that died, failed, are unreadable,
+// foreign or twice there, and the expected ones (the suites, or 1/N..N/N
+// with cfg.Shards) that are absent.
+func (cfg *Config) readShards(statuses []string) (shards []*verdict.Comparison, gaps []string) {
 	covered := map[string]bool{}
 	for _, p := range statuses {
 		st, err := readStatus(p)
@@ -101,25 +135,7 @@ func Merge(cfg Config, dir string) error {
 			gaps = append(gaps, fmt.Sprintf("shard %s is absent: its job left no %s (it failed before starting, timed out or was cancelled)", name, StatusFile))
 		}
 	}
-	var merged *verdict.Comparison
-	if len(shards) == 0 {
-		// Nothing to merge: the reports still name every gap.
-		merged = verdict.Empty(cfg.verdictOptions())
-		gaps = append(gaps, fmt.Sprintf("no shard comparison under %s: download the shards' artifacts there, or set BENCH_SHARDS_DIR", dir))
-	} else if merged, err = verdict.Merge(shards...); err != nil {
-		return err
-	}
-	// A failed shard's own gaps are already in its comparison.
-	for _, g := range gaps {
-		if !slices.Contains(merged.Gaps, g) {
-			merged.Gaps = append(merged.Gaps, g)
-		}
-	}
-	fmt.Fprintf(cfg.Stderr, "merged %d shard comparisons from %s\n", len(shards), dir)
-	if err := cfg.publish(merged); err != nil {
-		return err
-	}
-	return outcomeError(merged, cfg.path(MarkdownFile), nil)
+	return shards, gaps
 }
 
 // shardGap checks the shard a status file records against the shards
