@@ -2,51 +2,37 @@ package report
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
+
+	"github.com/benchgate/benchgate/internal/verdict"
 )
 
 // TestReportsCountTheUnaffected: every report says how many packages
 // were left out as not affected, and none says so when none were.
 func TestReportsCountTheUnaffected(t *testing.T) {
-	render := map[string]func(*bytes.Buffer, *testing.T, bool) string{
-		"markdown": func(b *bytes.Buffer, t *testing.T, on bool) string {
-			c := fixture(t, 3)
-			if on {
-				c.NotAffected = []string{"example.com/svc/x", "example.com/svc/y"}
-			}
-			if err := Markdown(b, c, DefaultMarkdownOptions); err != nil {
-				t.Fatal(err)
-			}
-			return "2 packages not affected by the change"
-		},
-		"text": func(b *bytes.Buffer, t *testing.T, on bool) string {
-			c := fixture(t, 3)
-			if on {
-				c.NotAffected = []string{"example.com/svc/x", "example.com/svc/y"}
-			}
-			if err := Text(b, c); err != nil {
-				t.Fatal(err)
-			}
-			return "Not affected (not measured): 2 packages"
-		},
-		"html": func(b *bytes.Buffer, t *testing.T, on bool) string {
-			c := fixture(t, 3)
-			if on {
-				c.NotAffected = []string{"example.com/svc/x", "example.com/svc/y"}
-			}
-			if err := HTML(b, c, DefaultHTMLOptions); err != nil {
-				t.Fatal(err)
-			}
-			return "packages not affected (not measured)"
-		},
+	reports := []struct {
+		name   string
+		render func(io.Writer, *verdict.Comparison) error
+		says   string
+	}{
+		{"markdown", func(w io.Writer, c *verdict.Comparison) error { return Markdown(w, c, DefaultMarkdownOptions) }, "2 packages not affected by the change"},
+		{"text", Text, "Not affected (not measured): 2 packages"},
+		{"html", func(w io.Writer, c *verdict.Comparison) error { return HTML(w, c, DefaultHTMLOptions) }, "packages not affected (not measured)"},
 	}
-	for name, r := range render {
+	for _, r := range reports {
 		for _, on := range []bool{true, false} {
+			c := fixture(t, 3)
+			if on {
+				c.NotAffected = []string{"example.com/svc/x", "example.com/svc/y"}
+			}
 			var b bytes.Buffer
-			want := r(&b, t, on)
-			if got := strings.Contains(b.String(), want); got != on {
-				t.Errorf("%s with not-affected packages %v: says %q: %v", name, on, want, got)
+			if err := r.render(&b, c); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(b.String(), r.says); got != on {
+				t.Errorf("%s with not-affected packages %v: says %q: %v", r.name, on, r.says, got)
 			}
 		}
 	}
