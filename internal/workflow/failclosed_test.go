@@ -79,7 +79,7 @@ func TestAlertsOnlyOnRegression(t *testing.T) {
 	var merge, noVerdict bool
 	for _, s := range cr.Steps {
 		if s.ID == "merge" {
-			merge = strings.Contains(s.Run, "$BENCHGATE merge") && strings.Contains(s.Run, `echo "exit=$?" >> "$GITHUB_OUTPUT"`)
+			merge = strings.Contains(s.Run, "benchgate merge") && strings.Contains(s.Run, `echo "exit=$?" >> "$GITHUB_OUTPUT"`)
 		}
 		if strings.Contains(s.Run, "could not give a verdict") && strings.Contains(s.If, "steps.merge.outputs.exit != '1'") && strings.Contains(s.Run, "exit 1") {
 			noVerdict = true
@@ -210,7 +210,7 @@ func TestHistoryJobs(t *testing.T) {
 	}
 	var records, retries bool
 	for _, s := range rec.Steps {
-		records = records || strings.Contains(s.Run, "$BENCHGATE record")
+		records = records || strings.Contains(s.Run, "benchgate record")
 		retries = retries || (strings.Contains(s.Run, "for attempt") && strings.Contains(s.Run, "git push"))
 	}
 	if !records || !retries {
@@ -222,7 +222,7 @@ func TestHistoryJobs(t *testing.T) {
 	}
 	found := false
 	for _, s := range tr.Steps {
-		found = found || strings.Contains(s.Run, "$BENCHGATE trend")
+		found = found || strings.Contains(s.Run, "benchgate trend")
 	}
 	if !found {
 		t.Error("the trend job does not run bench:trend")
