@@ -33,7 +33,7 @@ func Merge(cfg Config, dir string) error {
 		return err
 	}
 	defer unlock()
-	statuses, err := statusFiles(dir)
+	statuses, err := readStatuses(dir)
 	if err != nil {
 		return err
 	}
@@ -64,22 +64,34 @@ func Merge(cfg Config, dir string) error {
 	return outcomeError(merged, cfg.path(MarkdownFile), nil)
 }
 
-// statusFiles are the status.json files under dir, sorted.
-func statusFiles(dir string) ([]string, error) {
-	var statuses []string
+// A shardStatus is one shard's status.json, read once.
+type shardStatus struct {
+	path string
+	st   RunStatus
+	err  error
+}
+
+// readStatuses reads the status.json files under dir, in path order.
+func readStatuses(dir string) ([]shardStatus, error) {
+	var paths []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if !d.IsDir() && d.Name() == StatusFile {
-			statuses = append(statuses, p)
+			paths = append(paths, p)
 		}
 		return nil
 	})
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("finding the shards: %w", err)
 	}
-	slices.Sort(statuses)
+	slices.Sort(paths)
+	statuses := make([]shardStatus, len(paths))
+	for i, p := range paths {
+		st, err := readStatus(p)
+		statuses[i] = shardStatus{path: p, st: st, err: err}
+	}
 	return statuses, nil
 }
 
@@ -87,12 +99,12 @@ func statusFiles(dir string) ([]string, error) {
 // compared, and names the gaps: shards that died, failed, are unreadable,
 // foreign or twice there, and the expected ones (the suites, or 1/N..N/N
 // with cfg.Shards) that are absent.
-func (cfg *Config) readShards(statuses []string) (shards []*verdict.Comparison, gaps []string) {
+func (cfg *Config) readShards(statuses []shardStatus) (shards []*verdict.Comparison, gaps []string) {
 	covered := map[string]bool{}
-	for _, p := range statuses {
-		st, err := readStatus(p)
-		if err != nil {
-			gaps = append(gaps, fmt.Sprintf("shard %s: %v", filepath.Dir(p), err))
+	for _, ss := range statuses {
+		p, st := ss.path, ss.st
+		if ss.err != nil {
+			gaps = append(gaps, fmt.Sprintf("shard %s: %v", filepath.Dir(p), ss.err))
 			continue
 		}
 		name := strings.Join(st.Suites, ",")
@@ -165,12 +177,10 @@ func suiteNamesOf(suites []Suite) []string {
 
 // recordedShards is the N of the "i/N" shards the status files record,
 // 0 when none records one. Files that disagree are caught by shardGap.
-func recordedShards(statuses []string) int {
-	for _, p := range statuses {
-		if st, err := readStatus(p); err == nil {
-			if sh, err := runner.ParseShard(st.Shard); err == nil {
-				return sh.Total
-			}
+func recordedShards(statuses []shardStatus) int {
+	for _, ss := range statuses {
+		if sh, err := runner.ParseShard(ss.st.Shard); ss.err == nil && err == nil {
+			return sh.Total
 		}
 	}
 	return 0

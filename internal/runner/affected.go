@@ -41,8 +41,14 @@ func (p *Plan) dropUnaffected(present map[string]map[string]string) []string {
 	return same
 }
 
-// sameFile reports whether two files have the same content.
+// sameFile reports whether two files have the same content; files of
+// different sizes are not read.
 func sameFile(a, b string) bool {
+	ia, errA := os.Stat(a)
+	ib, errB := os.Stat(b)
+	if errA != nil || errB != nil || ia.Size() != ib.Size() {
+		return false
+	}
 	ha, errA := fileHash(a)
 	hb, errB := fileHash(b)
 	return errA == nil && errB == nil && ha == hb

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -44,8 +43,8 @@ const DefaultCountRounds = 3
 // nanosecond of the pilot's cost, at most the timed runs' count, at
 // least 10.
 func countN(u unit) int64 {
-	n, err := strconv.ParseInt(strings.TrimSuffix(u.Time, "x"), 10, 64)
-	if err != nil || n <= 0 {
+	n := fixedN(u)
+	if n <= 0 {
 		return 10
 	}
 	if u.ns > 0 {
@@ -216,6 +215,21 @@ func (p *Plan) uncounted(pk Package, dir, leaf string) string {
 // dir whose body calls RunParallel.
 func parallelBenchmarks(dir string) map[string]bool {
 	out := map[string]bool{}
+	for _, fn := range benchmarkFuncs(dir) {
+		ast.Inspect(fn.Body, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Name == "RunParallel" {
+				out[fn.Name.Name] = true
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// benchmarkFuncs are the top-level Benchmark functions (with a body) of
+// the test files in dir; files that do not parse are skipped.
+func benchmarkFuncs(dir string) []*ast.FuncDecl {
+	var fns []*ast.FuncDecl
 	files, _ := filepath.Glob(filepath.Join(dir, "*_test.go"))
 	fset := token.NewFileSet()
 	for _, f := range files {
@@ -224,17 +238,10 @@ func parallelBenchmarks(dir string) map[string]bool {
 			continue
 		}
 		for _, d := range file.Decls {
-			fn, ok := d.(*ast.FuncDecl)
-			if !ok || fn.Body == nil || !strings.HasPrefix(fn.Name.Name, "Benchmark") {
-				continue
+			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && fn.Body != nil && strings.HasPrefix(fn.Name.Name, "Benchmark") {
+				fns = append(fns, fn)
 			}
-			ast.Inspect(fn.Body, func(n ast.Node) bool {
-				if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Name == "RunParallel" {
-					out[fn.Name.Name] = true
-				}
-				return true
-			})
 		}
 	}
-	return out
+	return fns
 }

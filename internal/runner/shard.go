@@ -3,10 +3,6 @@ package runner
 import (
 	"cmp"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,21 +70,7 @@ func split(pkgs []Package, weight []int, total int) [][]int {
 // functions of its test files, at least 1. It is read from the source,
 // not measured, so that every CI runner computes the same split.
 func benchmarkCount(dir string) int {
-	files, _ := filepath.Glob(filepath.Join(dir, "*_test.go"))
-	fset := token.NewFileSet()
-	n := 0
-	for _, f := range files {
-		file, err := parser.ParseFile(fset, f, nil, parser.SkipObjectResolution)
-		if err != nil {
-			continue
-		}
-		for _, d := range file.Decls {
-			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && strings.HasPrefix(fn.Name.Name, "Benchmark") {
-				n++
-			}
-		}
-	}
-	return max(n, 1)
+	return max(len(benchmarkFuncs(dir)), 1)
 }
 
 // keepShard narrows p.Packages (and present) to the shard's packages and

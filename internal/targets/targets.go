@@ -81,113 +81,86 @@ func Load(uses settings.Use, suites []flow.Suite) (*settings.Values, error) {
 	return v, nil
 }
 
-// Regression is bench:regression: exit 0 pass, 1 regression or missing
-// benchmark, 2 no verdict.
-func Regression(ctx context.Context, suites []flow.Suite) error {
-	v, err := Load(settings.Run|settings.Verdict, suites)
+// run loads the settings in uses (a bad one: exit 2 before anything
+// runs) and does the target with them, its error carrying the exit
+// status.
+func run(ctx context.Context, suites []flow.Suite, uses settings.Use, do func(context.Context, *settings.Values) error) error {
+	v, err := Load(uses, suites)
 	if err != nil {
 		return err
 	}
-	return flow.Exit(flow.Regression(ctx, v.Config))
+	return flow.Exit(do(ctx, v))
+}
+
+// Regression is bench:regression: exit 0 pass, 1 regression or missing
+// benchmark, 2 no verdict.
+func Regression(ctx context.Context, suites []flow.Suite) error {
+	return run(ctx, suites, settings.Run|settings.Verdict, func(ctx context.Context, v *settings.Values) error { return flow.Regression(ctx, v.Config) })
 }
 
 // SaveBaseline is bench:saveBaseline.
 func SaveBaseline(ctx context.Context, suites []flow.Suite) error {
-	v, err := Load(settings.Run, suites)
-	if err != nil {
-		return err
-	}
-	return flow.Exit(flow.SaveBaseline(ctx, v.Config))
+	return run(ctx, suites, settings.Run, func(ctx context.Context, v *settings.Values) error { return flow.SaveBaseline(ctx, v.Config) })
 }
 
 // Quick is bench:quick: QuickOptions' time and count unless set.
 func Quick(ctx context.Context, suites []flow.Suite) error {
-	v, err := Load(settings.Run, suites)
-	if err != nil {
-		return err
-	}
-	if !settings.IsSet(settings.Environ, "BENCH_TIME") {
-		v.Config.Run.Time = flow.QuickOptions.Time
-	}
-	if !settings.IsSet(settings.Environ, "BENCH_COUNT") {
-		v.Config.Run.Count = flow.QuickOptions.Count
-	}
-	return flow.Exit(flow.Quick(ctx, v.Config))
+	return run(ctx, suites, settings.Run, func(ctx context.Context, v *settings.Values) error {
+		if !settings.IsSet(settings.Environ, "BENCH_TIME") {
+			v.Config.Run.Time = flow.QuickOptions.Time
+		}
+		if !settings.IsSet(settings.Environ, "BENCH_COUNT") {
+			v.Config.Run.Count = flow.QuickOptions.Count
+		}
+		return flow.Quick(ctx, v.Config)
+	})
 }
 
 // Report is bench:report.
 func Report(ctx context.Context, suites []flow.Suite) error {
-	v, err := Load(settings.Run|settings.Verdict|settings.Report, suites)
-	if err != nil {
-		return err
-	}
-	return flow.Exit(flow.Report(ctx, v.Config, v.Report))
+	return run(ctx, suites, settings.Run|settings.Verdict|settings.Report, func(ctx context.Context, v *settings.Values) error { return flow.Report(ctx, v.Config, v.Report) })
 }
 
 // Alert is bench:alert.
 func Alert(ctx context.Context, suites []flow.Suite) error {
-	v, err := Load(settings.Alert, suites)
-	if err != nil {
-		return err
-	}
-	return flow.Exit(flow.Alert(ctx, v.Config, v.Alert))
+	return run(ctx, suites, settings.Alert, func(ctx context.Context, v *settings.Values) error { return flow.Alert(ctx, v.Config, v.Alert) })
 }
 
 // Merge is bench:merge.
-func Merge(_ context.Context, suites []flow.Suite) error {
-	v, err := Load(settings.Merge|settings.Verdict, suites)
-	if err != nil {
-		return err
-	}
-	return flow.Exit(flow.Merge(v.Config, v.ShardsDir))
+func Merge(ctx context.Context, suites []flow.Suite) error {
+	return run(ctx, suites, settings.Merge|settings.Verdict, func(_ context.Context, v *settings.Values) error { return flow.Merge(v.Config, v.ShardsDir) })
 }
 
 // Calibrate is bench:calibrate.
 func Calibrate(ctx context.Context, suites []flow.Suite) error {
-	v, err := Load(settings.Run|settings.Verdict|settings.Calibrate, suites)
-	if err != nil {
-		return err
-	}
-	return flow.Exit(flow.Calibrate(ctx, v.Config, v.Calibrate))
+	return run(ctx, suites, settings.Run|settings.Verdict|settings.Calibrate, func(ctx context.Context, v *settings.Values) error { return flow.Calibrate(ctx, v.Config, v.Calibrate) })
 }
 
 // Profile is bench:profile: bench:regression with every selected
 // benchmark profiled.
 func Profile(ctx context.Context, suites []flow.Suite) error {
-	v, err := Load(settings.Run|settings.Verdict, suites)
-	if err != nil {
-		return err
-	}
-	v.Config.Profile = flow.ProfileAll
-	return flow.Exit(flow.Regression(ctx, v.Config))
+	return run(ctx, suites, settings.Run|settings.Verdict, func(ctx context.Context, v *settings.Values) error {
+		v.Config.Profile = flow.ProfileAll
+		return flow.Regression(ctx, v.Config)
+	})
 }
 
 // Record is bench:record.
 func Record(ctx context.Context, suites []flow.Suite) error {
-	v, err := Load(settings.Run|settings.History, suites)
-	if err != nil {
-		return err
-	}
-	return flow.Exit(flow.Record(ctx, v.Config, v.History))
+	return run(ctx, suites, settings.Run|settings.History, func(ctx context.Context, v *settings.Values) error { return flow.Record(ctx, v.Config, v.History) })
 }
 
 // Backfill is bench:backfill.
 func Backfill(ctx context.Context, suites []flow.Suite) error {
-	v, err := Load(settings.Run|settings.History, suites)
-	if err != nil {
-		return err
-	}
-	return flow.Exit(flow.Backfill(ctx, v.Config, v.History))
+	return run(ctx, suites, settings.Run|settings.History, func(ctx context.Context, v *settings.Values) error { return flow.Backfill(ctx, v.Config, v.History) })
 }
 
 // Trend is bench:trend.
 func Trend(ctx context.Context, suites []flow.Suite) error {
-	v, err := Load(settings.Run|settings.History|settings.Alert, suites)
-	if err != nil {
-		return err
-	}
-	v.History.Alert = &v.Alert
-	return flow.Exit(flow.Trend(ctx, v.Config, v.History))
+	return run(ctx, suites, settings.Run|settings.History|settings.Alert, func(ctx context.Context, v *settings.Values) error {
+		v.History.Alert = &v.Alert
+		return flow.Trend(ctx, v.Config, v.History)
+	})
 }
 
 // Env is bench:env: every setting on standard output.
