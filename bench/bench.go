@@ -81,6 +81,9 @@ func (Bench) Record(ctx context.Context) error { return targets.Record(ctx, Suit
 // Backfill records the last BENCH_BACKFILL (20) first-parent commits that the history branch lacks, oldest first; rerun to resume.
 func (Bench) Backfill(ctx context.Context) error { return targets.Backfill(ctx, Suites) }
 
+// Bisect names the commit between BENCH_GOOD and BENCH_BAD (default: the last regression) that made the change, measuring each step against the good end; writes bisect.json and bisect.md.
+func (Bench) Bisect(ctx context.Context) error { return targets.Bisect(ctx, Suites) }
+
 // Trend finds change points and drift in the history and writes trend.html, trend.md and changepoints.json; fails on an unacknowledged worsening.
 func (Bench) Trend(ctx context.Context) error { return targets.Trend(ctx, Suites) }
 

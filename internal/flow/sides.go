@@ -44,11 +44,21 @@ func (c *Config) baseCommit(repo *gitref.Repo) (gitref.Commit, error) {
 // materializeBase writes the base commit's tree under scratch and returns
 // the base side, whose module root sits where Dir sits in the checkout.
 func (c *Config) materializeBase(ctx context.Context, repo *gitref.Repo, base gitref.Commit, scratch, out string) (*runner.Tree, error) {
-	root := filepath.Join(scratch, "base")
-	if err := os.Mkdir(root, 0o755); err != nil {
-		return nil, fmt.Errorf("materializing base: %w", err)
+	t, err := c.materialize(ctx, repo, base, filepath.Join(scratch, "base"), out)
+	if err != nil {
+		return nil, err
 	}
-	warnings, err := repo.Materialize(ctx, base, root)
+	t.Name, t.Toolchain = "base", c.BaseGo
+	return t, nil
+}
+
+// materialize writes a commit's tree into root (a new directory) and
+// returns it as a side, its module root where Dir sits in the checkout.
+func (c *Config) materialize(ctx context.Context, repo *gitref.Repo, commit gitref.Commit, root, out string) (*runner.Tree, error) {
+	if err := os.Mkdir(root, 0o755); err != nil {
+		return nil, fmt.Errorf("materializing %s: %w", commit.Short(), err)
+	}
+	warnings, err := repo.Materialize(ctx, commit, root)
 	for _, w := range warnings {
 		fmt.Fprintf(c.Stderr, "warning: %s\n", w)
 	}
@@ -59,5 +69,5 @@ func (c *Config) materializeBase(ctx context.Context, repo *gitref.Repo, base gi
 	if err != nil {
 		return nil, fmt.Errorf("locating BENCH_DIR in the repository: %w", err)
 	}
-	return &runner.Tree{Name: "base", Dir: filepath.Join(root, rel), Ref: base.Rev, Commit: base.Hash.String(), Out: out, Toolchain: c.BaseGo}, nil
+	return &runner.Tree{Dir: filepath.Join(root, rel), Ref: commit.Rev, Commit: commit.Hash.String(), Out: out}, nil
 }

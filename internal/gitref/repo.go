@@ -179,6 +179,8 @@ type Change struct {
 	When time.Time
 	// Subject is the first line of the message.
 	Subject string
+	// Author is the author's name.
+	Author string
 }
 
 // FirstParents returns up to n commits of the first-parent line that ends
@@ -194,7 +196,7 @@ func (r *Repo) FirstParents(from Commit, n int) ([]Change, error) {
 			}
 			return out, r.explain(fmt.Sprintf("reading the history of %s", from.Rev), err)
 		}
-		ch := Change{Commit: Commit{Rev: c.Hash.String()[:7], Hash: c.Hash}, When: c.Committer.When, Subject: lines.First(c.Message, 1)}
+		ch := Change{Commit: Commit{Rev: c.Hash.String()[:7], Hash: c.Hash}, When: c.Committer.When, Subject: lines.First(c.Message, 1), Author: c.Author.Name}
 		if len(c.ParentHashes) > 0 {
 			ch.Parent = c.ParentHashes[0]
 		}

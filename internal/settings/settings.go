@@ -38,9 +38,11 @@ const (
 	Accuracy
 	// History: bench:record, bench:backfill and bench:trend.
 	History
+	// Bisect: bench:bisect's own settings.
+	Bisect
 
 	// All is every group.
-	All = Run | Verdict | Alert | Merge | Report | Calibrate | Accuracy | History
+	All = Run | Verdict | Alert | Merge | Report | Calibrate | Accuracy | History | Bisect
 )
 
 // Values are what the settings set. Load starts from Defaults.
@@ -51,6 +53,7 @@ type Values struct {
 	Calibrate flow.CalibrateOptions
 	Report    flow.ReportOptions
 	History   flow.HistoryOptions
+	Bisect    flow.BisectOptions
 	// ShardsDir is where bench:merge finds the shards (BENCH_SHARDS_DIR).
 	ShardsDir string
 
@@ -98,6 +101,7 @@ func Defaults() *Values {
 		Accuracy:  AccuracySettings{Reps: 3, Load: "both"},
 		Calibrate: flow.CalibrateOptions{Options: calibrate.DefaultOptions},
 		History:   flow.DefaultHistoryOptions,
+		Bisect:    flow.DefaultBisectOptions,
 	}
 }
 

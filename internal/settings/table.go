@@ -88,7 +88,7 @@ var Table = []Setting{
 	{Name: "BENCH_DIR", Default: ".", Uses: Run,
 		Doc: "root of the Go module to benchmark",
 		set: text(func(v *Values) *string { return &v.Config.Dir })},
-	{Name: "BENCH_RESULTS_DIR", Default: "benchmark_results", Uses: Run | Alert | Merge | Report | Calibrate | Accuracy | History,
+	{Name: "BENCH_RESULTS_DIR", Default: "benchmark_results", Uses: Run | Alert | Merge | Report | Calibrate | Accuracy | History | Bisect,
 		Doc: "where every output goes (one run at a time: it is locked)",
 		set: text(func(v *Values) *string { return &v.Config.ResultsDir })},
 	{Name: "BENCH_DEADLINE", Default: "60m", Uses: Run,
@@ -238,7 +238,33 @@ var Table = []Setting{
 	{Name: "BENCH_ACK_FILE", Default: flow.DefaultAckFile, Uses: History,
 		Doc: "file in the repository listing accepted change points: <first bad commit> <benchmark> <unit>, or drift <benchmark> <unit>",
 		set: text(func(v *Values) *string { return &v.History.AckFile })},
-	{Name: "GITHUB_STEP_SUMMARY", Default: "set by GitHub Actions", InWords: true, Uses: Run | Merge | History,
+	{Name: "BENCH_GOOD", Default: "the last comparison's base", InWords: true, Uses: Bisect,
+		Doc: "bench:bisect: the good end, a git revision (default: the regressed comparison.json's base, else the open change point's last good commit)",
+		set: text(func(v *Values) *string { return &v.Bisect.Good })},
+	{Name: "BENCH_BAD", Default: "the last comparison's current", InWords: true, Uses: Bisect,
+		Doc: "bench:bisect: the bad end, a descendant of BENCH_GOOD on its first-parent line (with BENCH_GOOD alone: HEAD)",
+		set: text(func(v *Values) *string { return &v.Bisect.Bad })},
+	{Name: "BENCH_BISECT_SHARE", Default: "25", Uses: Bisect,
+		Doc: "smallest share of the whole change, in percent, that bench:bisect names as a culprit",
+		set: func(s string, v *Values) error {
+			f, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
+			if err != nil || !(f >= 1 && f <= 100) {
+				return errors.New("use a percentage from 1 to 100, such as 25")
+			}
+			v.Bisect.MinSharePct = f
+			return nil
+		}},
+	{Name: "BENCH_BISECT_AGAIN", Default: "2", Uses: Bisect,
+		Doc: "how many times a bisection step that cannot decide measures its commit again (BENCH_COUNT more rounds each)",
+		set: func(s string, v *Values) error {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 0 || n > 10 {
+				return errors.New("use a whole number from 0 to 10, such as 2")
+			}
+			v.Bisect.Again = n
+			return nil
+		}},
+	{Name: "GITHUB_STEP_SUMMARY", Default: "set by GitHub Actions", InWords: true, Uses: Run | Merge | History | Bisect,
 		Doc: "the Markdown report is appended to this file",
 		set: text(func(v *Values) *string { return &v.Config.StepSummary })},
 

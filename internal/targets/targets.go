@@ -39,6 +39,7 @@ var All = []Target{
 	{"record", "Record benchmarks the committed HEAD (or reuses current.txt measured there) and stores the run on the history branch.", Record},
 	{"backfill", "Backfill records the last BENCH_BACKFILL (20) first-parent commits that the history branch lacks, oldest first; rerun to resume.", Backfill},
 	{"trend", "Trend finds change points and drift in the history and writes trend.html, trend.md and changepoints.json; fails on an unacknowledged worsening.", Trend},
+	{"bisect", "Bisect names the commit between BENCH_GOOD and BENCH_BAD (default: the last regression) that made the change, measuring each step against the good end; writes bisect.json and bisect.md.", Bisect},
 	{"env", "Env prints every setting (environment variable) with the value in force, its default and what it does; exit 2 when one is bad.", Env},
 }
 
@@ -161,6 +162,12 @@ func Trend(ctx context.Context, suites []flow.Suite) error {
 		v.History.Alert = &v.Alert
 		return flow.Trend(ctx, v.Config, v.History)
 	})
+}
+
+// Bisect is bench:bisect: exit 0 with an answer (culprits or none), 2
+// without one.
+func Bisect(ctx context.Context, suites []flow.Suite) error {
+	return run(ctx, suites, settings.Run|settings.Verdict|settings.Bisect, func(ctx context.Context, v *settings.Values) error { return flow.Bisect(ctx, v.Config, v.Bisect) })
 }
 
 // Env is bench:env: every setting on standard output.

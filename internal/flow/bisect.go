@@ -1,0 +1,152 @@
+package flow
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/benchgate/benchgate/internal/atomicfile"
+	"github.com/benchgate/benchgate/internal/bisect"
+	"github.com/benchgate/benchgate/internal/gitref"
+	"github.com/benchgate/benchgate/internal/report"
+	"github.com/benchgate/benchgate/internal/runner"
+)
+
+// BisectOptions configure Bisect.
+type BisectOptions struct {
+	// Good and Bad are the ends of the search, git revisions (BENCH_GOOD,
+	// BENCH_BAD), Good an ancestor of Bad on its first-parent line.
+	// Default: the base and current commits of the last comparison
+	// (comparison.json) when it regressed, else the range of the newest
+	// open change point (changepoints.json); Bad alone defaults to HEAD.
+	Good, Bad string
+	// MinSharePct is the smallest part of the whole change, in percent,
+	// a culprit carries (BENCH_BISECT_SHARE). Default 25.
+	MinSharePct float64
+	// Again is how many times a step that cannot decide measures its
+	// commit again, each time BENCH_COUNT more rounds
+	// (BENCH_BISECT_AGAIN). Default 2.
+	Again int
+}
+
+// DefaultBisectOptions are BisectOptions' defaults.
+var DefaultBisectOptions = BisectOptions{MinSharePct: 25, Again: 2}
+
+// The files Bisect writes in ResultsDir; the steps' measurements stay in
+// BisectDir, so that a second run reuses them.
+const (
+	BisectFile         = "bisect.json"
+	BisectMarkdownFile = "bisect.md"
+	BisectDir          = "bisect"
+)
+
+// Bisect names the commits between the good and the bad end that made
+// the regression: each step measures one commit against the good end,
+// interleaved, with the gate's statistics (bisect.Run decides). It writes
+// bisect.json and bisect.md and prints the answer; the steps' results are
+// kept, and a second run with the same settings reuses them. The user's
+// checkout, HEAD, index and refs are never touched. Its error means no
+// answer (exit 2); an answer, culprit or none, is nil.
+func Bisect(ctx context.Context, cfg Config, o BisectOptions) error {
+	unlock, err := cfg.start("bench:bisect")
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	for _, f := range []string{BisectFile, BisectMarkdownFile} {
+		if err := os.RemoveAll(cfg.path(f)); err != nil {
+			return fmt.Errorf("removing the previous bisection's %s: %w", f, err)
+		}
+	}
+	repo, err := gitref.Open(cfg.Dir)
+	if err != nil {
+		return fmt.Errorf("%w: bisection searches the git history", err)
+	}
+	ends, err := cfg.bisectEnds(repo, o)
+	if err != nil {
+		return err
+	}
+	line, err := bisectLine(repo, ends.good, ends.bad)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cfg.Stderr, "bisecting %d commits from good %s to bad %s (%s), benchmarks %s\n", len(line)-1, ends.good.Short(), ends.bad.Short(), ends.from, cfg.Run.Bench)
+	m := &stepMeasurer{cfg: cfg.forSteps(), repo: repo, good: ends.good, dir: cfg.path(BisectDir)}
+	res, err := bisect.Run(ctx, line, m, bisect.Options{MinShare: o.MinSharePct / 100, Again: o.Again, Log: cfg.Stderr})
+	if err != nil {
+		return fmt.Errorf("bisecting %s..%s: %w (finished steps are kept: run again to resume)", ends.good.Short(), ends.bad.Short(), err)
+	}
+	return cfg.writeBisect(res)
+}
+
+// writeBisect writes bisect.json and bisect.md, prints the answer and
+// appends it to the step summary.
+func (c *Config) writeBisect(res *bisect.Result) error {
+	if err := atomicfile.Write(c.path(BisectFile), func(w io.Writer) error { return report.JSONValue(w, res) }); err != nil {
+		return err
+	}
+	var md bytes.Buffer
+	if err := bisect.Markdown(&md, res); err != nil {
+		return err
+	}
+	if err := atomicfile.WriteBytes(c.path(BisectMarkdownFile), md.Bytes()); err != nil {
+		return err
+	}
+	if err := bisect.Text(c.Stdout, res); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.Stderr, "wrote %s and %s\n", c.path(BisectFile), c.path(BisectMarkdownFile))
+	return c.appendStepSummary(md.Bytes())
+}
+
+// appendStepSummary appends Markdown to the step summary, when there is
+// one.
+func (c *Config) appendStepSummary(md []byte) error {
+	if c.StepSummary == "" {
+		return nil
+	}
+	f, err := os.OpenFile(c.StepSummary, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("writing the step summary: %w", err)
+	}
+	defer f.Close()
+	if _, err := f.Write(md); err != nil {
+		return fmt.Errorf("writing the step summary: %w", err)
+	}
+	return nil
+}
+
+// forSteps is the configuration each step runs with: the gate's runner
+// and statistics, without confirmation, profiles, shards or the affected
+// check (a step is one comparison of two commits).
+func (c Config) forSteps() Config {
+	c.Confirm, c.Profile, c.Adaptive, c.Affected = false, ProfileOff, false, false
+	c.Shard = runner.Shard{}
+	c.Stats = nil
+	return c
+}
+
+// bisectLine is the first-parent line from good to bad, oldest first,
+// good first.
+func bisectLine(repo *gitref.Repo, good, bad gitref.Commit) ([]bisect.Commit, error) {
+	changes, err := repo.FirstParents(bad, 0)
+	if err != nil {
+		return nil, err
+	}
+	var line []bisect.Commit
+	for _, ch := range changes {
+		line = append(line, bisect.Commit{Hash: ch.Hash.String(), Subject: ch.Subject, Author: ch.Author, Date: ch.When.UTC()})
+		if ch.Hash == good.Hash {
+			for i, j := 0, len(line)-1; i < j; i, j = i+1, j-1 {
+				line[i], line[j] = line[j], line[i]
+			}
+			return line, nil
+		}
+	}
+	return nil, fmt.Errorf("good %s (%s) is not on the first-parent line of bad %s (%s): set BENCH_GOOD to an ancestor of BENCH_BAD", good.Rev, good.Short(), bad.Rev, bad.Short())
+}
+
+var errNothingToBisect = errors.New("nothing to bisect")
