@@ -227,6 +227,17 @@ func newGitHubFake(t *testing.T, others int) *githubFake {
 			json.NewEncoder(w).Encode(c)
 		case r.Method == "PATCH" && strings.HasPrefix(r.URL.Path, "/api/v3/repos/acme/streamer/issues/comments/"):
 			json.NewEncoder(w).Encode(map[string]any{"id": 1, "body": in["body"]})
+		case r.Method == "PATCH" && strings.HasPrefix(r.URL.Path, "/api/v3/repos/acme/streamer/issues/"):
+			num := strings.TrimPrefix(r.URL.Path, "/api/v3/repos/acme/streamer/issues/")
+			for _, is := range g.issues {
+				if fmt.Sprint(is["number"]) == num {
+					is["body"] = in["body"]
+					json.NewEncoder(w).Encode(is)
+					return
+				}
+			}
+			w.WriteHeader(404)
+			io.WriteString(w, `{"message":"Not Found"}`)
 		case r.Method == "GET" && r.URL.Path == "/api/v3/repos/acme/streamer/issues":
 			json.NewEncoder(w).Encode(g.issues)
 		case r.Method == "POST" && r.URL.Path == "/api/v3/repos/acme/streamer/issues":

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/benchgate/benchgate/internal/alert"
 	"github.com/benchgate/benchgate/internal/atomicfile"
 	"github.com/benchgate/benchgate/internal/bisect"
 	"github.com/benchgate/benchgate/internal/gitref"
@@ -30,6 +31,11 @@ type BisectOptions struct {
 	// commit again, each time BENCH_COUNT more rounds
 	// (BENCH_BISECT_AGAIN). Default 2.
 	Again int
+	// Alert, when it configures Slack or a GitHub token, names the
+	// culprit there: benchgate's open regression issue and the bad end's
+	// change-point issue are edited in place, Slack gets a message.
+	// Default nil.
+	Alert *AlertOptions
 }
 
 // DefaultBisectOptions are BisectOptions' defaults.
@@ -79,7 +85,30 @@ func Bisect(ctx context.Context, cfg Config, o BisectOptions) error {
 	if err != nil {
 		return fmt.Errorf("bisecting %s..%s: %w (finished steps are kept: run again to resume)", ends.good.Short(), ends.bad.Short(), err)
 	}
-	return cfg.writeBisect(res)
+	if err := cfg.writeBisect(res); err != nil {
+		return err
+	}
+	return cfg.alertCulprit(ctx, res, o.Alert)
+}
+
+// alertCulprit sends the culprits to the configured channels. Failures
+// are printed; they fail the target only with Strict.
+func (c *Config) alertCulprit(ctx context.Context, res *bisect.Result, opts *AlertOptions) error {
+	if opts == nil || (!opts.Slack.Configured() && opts.GitHub.Token == "") || len(res.Culprits) == 0 {
+		return nil
+	}
+	var md bytes.Buffer
+	if err := bisect.Markdown(&md, res); err != nil {
+		return err
+	}
+	err := alert.SendCulprit(ctx, alert.Culprit{Good: res.Good.Hash, Bad: res.Bad.Hash, Headline: res.Headline(), Markdown: md.String()}, opts.Config, c.Stdout)
+	if err != nil && opts.Strict {
+		return fmt.Errorf("culprit alerts failed (BENCH_ALERT_STRICT=1): %w", err)
+	}
+	if err != nil {
+		fmt.Fprintln(c.Stderr, "culprit alerts failed; the answer stands (set BENCH_ALERT_STRICT=1 to fail on this)")
+	}
+	return nil
 }
 
 // writeBisect writes bisect.json and bisect.md, prints the answer and

@@ -6,12 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/alert"
 	"github.com/benchgate/benchgate/internal/bisect"
 	"github.com/benchgate/benchgate/internal/fixture"
 	"github.com/benchgate/benchgate/internal/flow"
@@ -183,12 +187,37 @@ func TestBisectTwoSteps(t *testing.T) {
 	r, c := line(t, 16, func(i int) int { return step(5, 1000, 2000)(i) * step(12, 1, 2)(i) }, nil)
 	cfg, o := bisectConfig(t, r.Dir, c[0], c[16])
 	cfg.Run.Bench = "Slowed"
+	// The open regression issue, on a GitHub that records the edit.
+	var mu sync.Mutex
+	var edited []string
+	gh := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case req.Method == "GET" && req.URL.Path == "/repos/acme/app/issues":
+			fmt.Fprintf(w, `[{"number": 90, "state": "open", "body": %q, "user": {"login": "github-actions[bot]"}}]`, alert.IssueMarker+"\nregressed")
+		case req.Method == "PATCH" && req.URL.Path == "/repos/acme/app/issues/90":
+			var in struct{ Body string }
+			json.NewDecoder(req.Body).Decode(&in)
+			edited = append(edited, in.Body)
+			fmt.Fprint(w, `{"number": 90}`)
+		default:
+			t.Errorf("unexpected request %s %s", req.Method, req.URL)
+			w.WriteHeader(404)
+		}
+	}))
+	defer gh.Close()
+	o.Alert = &flow.AlertOptions{Config: alert.Config{Run: alert.RunInfo{Repo: "acme/app"}, GitHub: alert.GitHubConfig{Token: "ghs_x", APIURL: gh.URL, BotLogin: "github-actions[bot]"}}}
 	if err := flow.Bisect(context.Background(), cfg, o); err != nil {
 		t.Fatalf("%v\n%s", err, cfg.Stderr)
 	}
 	res := readBisect(t, cfg)
 	if got, want := culprits(res), []string{c[5], c[12]}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("culprits %v, want commits 5 and 12 %v\n%s", got, want, cfg.Stderr)
+	}
+	if len(edited) != 1 || !strings.Contains(edited[0], alert.BisectStart) || !strings.Contains(edited[0], "**Culprit `"+c[5][:7]+"`**") || !strings.Contains(edited[0], "**Culprit `"+c[12][:7]+"`**") {
+		t.Errorf("the regression issue was edited %d times, want once naming both culprits: %q", len(edited), edited)
 	}
 	for _, cu := range res.Culprits {
 		for _, ch := range cu.Changes {

@@ -167,7 +167,10 @@ func Trend(ctx context.Context, suites []flow.Suite) error {
 // Bisect is bench:bisect: exit 0 with an answer (culprits or none), 2
 // without one.
 func Bisect(ctx context.Context, suites []flow.Suite) error {
-	return run(ctx, suites, settings.Run|settings.Verdict|settings.Bisect, func(ctx context.Context, v *settings.Values) error { return flow.Bisect(ctx, v.Config, v.Bisect) })
+	return run(ctx, suites, settings.Run|settings.Verdict|settings.Bisect|settings.Alert, func(ctx context.Context, v *settings.Values) error {
+		v.Bisect.Alert = &v.Alert
+		return flow.Bisect(ctx, v.Config, v.Bisect)
+	})
 }
 
 // Env is bench:env: every setting on standard output.

@@ -21,12 +21,14 @@ type gate struct {
 	} `yaml:"concurrency"`
 	Jobs map[string]struct {
 		If      string            `yaml:"if"`
+		Needs   any               `yaml:"needs"`
 		Outputs map[string]string `yaml:"outputs"`
 		Steps   []struct {
-			Name string `yaml:"name"`
-			ID   string `yaml:"id"`
-			If   string `yaml:"if"`
-			Run  string `yaml:"run"`
+			Name string            `yaml:"name"`
+			ID   string            `yaml:"id"`
+			If   string            `yaml:"if"`
+			Run  string            `yaml:"run"`
+			Env  map[string]string `yaml:"env"`
 		} `yaml:"steps"`
 	} `yaml:"jobs"`
 }
@@ -226,5 +228,60 @@ func TestHistoryJobs(t *testing.T) {
 	}
 	if !found {
 		t.Error("the trend job does not run bench:trend")
+	}
+}
+
+// TestBisectionJobs: a weekly regression or a worsening change point
+// bisects, in a job without a write token; the job after it, which may
+// write issues, runs the same bisection again on its finished steps to
+// name the culprit in the regression issue and Slack, after the issue
+// was opened.
+func TestBisectionJobs(t *testing.T) {
+	g := loadGate(t)
+	b, ok := g.Jobs["bisect"]
+	if !ok {
+		t.Fatal("no bisect job")
+	}
+	for _, want := range []string{"github.event_name == 'schedule'", "needs.compare-and-report.outputs.verdict == '1'", "needs.trend.outputs.verdict == '1'", "!cancelled()"} {
+		if !strings.Contains(b.If, want) {
+			t.Errorf("bisect runs if %q; it lacks %s", b.If, want)
+		}
+	}
+	if strings.Contains(b.If, "pull_request") {
+		t.Errorf("bisect runs on pull requests: %q", b.If)
+	}
+	if got := g.Jobs["trend"].Outputs["verdict"]; got != "${{ steps.trend.outputs.exit }}" {
+		t.Errorf("trend's verdict output is %q, want its exit status", got)
+	}
+	if got := g.Jobs["compare-and-report"].Outputs["verdict"]; got != "${{ steps.merge.outputs.exit }}" {
+		t.Errorf("compare-and-report's verdict output is %q", got)
+	}
+	runs := func(job string) (bool, map[string]string) {
+		for _, s := range g.Jobs[job].Steps {
+			if strings.TrimSpace(s.Run) == "benchgate bisect" {
+				return true, s.Env
+			}
+		}
+		return false, nil
+	}
+	if ok, env := runs("bisect"); !ok || len(env) > 0 {
+		t.Errorf("the bisect job runs benchgate bisect: %v, with env %v (want none: no token where benchmarks run)", ok, env)
+	}
+	a := g.Jobs["alert-culprit"]
+	ok, env := runs("alert-culprit")
+	if !ok || env["GITHUB_TOKEN"] != "${{ secrets.GITHUB_TOKEN }}" || env["SLACK_WEBHOOK_URL"] == "" {
+		t.Errorf("alert-culprit runs benchgate bisect: %v, with env %v; want GITHUB_TOKEN and SLACK_WEBHOOK_URL", ok, env)
+	}
+	if fmt.Sprint(a.Needs) != "[bisect alert-on-regression]" || !strings.Contains(a.If, "needs.bisect.result == 'success'") {
+		t.Errorf("alert-culprit needs %v if %q; want it after the bisection and the regression issue", a.Needs, a.If)
+	}
+	downloads := 0
+	for _, s := range a.Steps {
+		if strings.Contains(s.Name, "bisection") || strings.Contains(s.Name, "answers") {
+			downloads++
+		}
+	}
+	if downloads != 2 {
+		t.Errorf("alert-culprit downloads %d of the bisection's and the report's artifacts, want both", downloads)
 	}
 }

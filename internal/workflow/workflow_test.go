@@ -245,6 +245,7 @@ func TestLeastPrivilege(t *testing.T) {
 		"alert-on-regression": {"contents": "read", "issues": "write"},
 		"record-history":      {"contents": "write"},
 		"trend":               {"contents": "read", "issues": "write"},
+		"alert-culprit":       {"contents": "read", "issues": "write"},
 	}
 	for name, j := range w.Jobs {
 		if exp, ok := want[name]; ok {
