@@ -60,6 +60,8 @@ type Report struct {
 	Variants []*Tally
 	// History is the history scenario's outcome.
 	History *HistoryResult
+	// Bisect is the bisection study's outcome, when it ran.
+	Bisect []*BisectScenario
 }
 
 // TightPct is the uniform threshold of the "thresholds" variant, between
@@ -219,6 +221,15 @@ func judge(v Variant, r verdict.Row) (regressed, improved bool) {
 
 // Print writes the report as tables.
 func (r *Report) Print(w io.Writer) {
+	if len(r.Variants) == 0 {
+		PrintBisect(w, r.Bisect)
+		return
+	}
+	defer func() {
+		if r.Bisect != nil {
+			PrintBisect(w, r.Bisect)
+		}
+	}()
 	fmt.Fprintf(w, "Accuracy over %d repetitions of each comparison (benchgate: %d rounds of %s; benchstat: count %d, %s; naive: 1 run of %s a side)\n\n",
 		r.Reps, r.Options.Count, r.Options.Time, r.Options.BenchstatCount, r.Options.BenchstatTime, r.Options.NaiveTime)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,7 +69,7 @@ const (
 )
 
 // Methods are every method, in report order.
-var Methods = []string{MethodBenchgate, MethodSensitive, MethodInstructions, MethodAdaptive, MethodNaive, MethodBenchstatSeq, MethodBenchstatAlt}
+var Methods = []string{MethodBenchgate, MethodSensitive, MethodInstructions, MethodAdaptive, MethodNaive, MethodBenchstatSeq, MethodBenchstatAlt, MethodBisect}
 
 // A sample is one run of one method on one comparison: the raw results of
 // both sides and the wall time to a verdict.
@@ -105,6 +106,20 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(root)
+	names := opts.Methods
+	if len(names) == 0 {
+		names = []string{MethodBenchgate, MethodSensitive, MethodInstructions, MethodNaive, MethodBenchstatSeq, MethodBenchstatAlt}
+	}
+	var bisected []*BisectScenario
+	if slices.Contains(names, MethodBisect) {
+		if bisected, err = runBisect(ctx, root, opts); err != nil {
+			return nil, err
+		}
+		names = slices.DeleteFunc(slices.Clone(names), func(n string) bool { return n == MethodBisect })
+		if len(names) == 0 {
+			return &Report{Reps: opts.Reps, Options: opts, Bisect: bisected}, nil
+		}
+	}
 	fx, err := newSubject(root)
 	if err != nil {
 		return nil, fmt.Errorf("building the fixture repository: %w", err)
@@ -136,10 +151,6 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		MethodBenchstatSeq: h.sequential,
 		MethodBenchstatAlt: h.alternating,
 	}
-	names := opts.Methods
-	if len(names) == 0 {
-		names = []string{MethodBenchgate, MethodSensitive, MethodInstructions, MethodNaive, MethodBenchstatSeq, MethodBenchstatAlt}
-	}
 	loads := opts.Loads
 	if len(loads) == 0 {
 		loads = []string{LoadIdle, LoadBusy}
@@ -160,6 +171,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		}
 	}
 	rep.History = HistoryScenario(pool(aa), changepoint.DefaultOptions, history.DefaultTrendOptions.DriftPct)
+	rep.Bisect = bisected
 	return rep, nil
 }
 

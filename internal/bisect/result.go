@@ -1,6 +1,11 @@
 package bisect
 
-import "time"
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+)
 
 // Schema is the version of the bisect.json format. It changes when a
 // field is removed or changes meaning; added fields keep it.
@@ -104,4 +109,20 @@ type Step struct {
 	Reused bool `json:"reused,omitempty"`
 	// Seconds is how long this run spent measuring it.
 	Seconds float64 `json:"seconds"`
+}
+
+// ReadFile reads a bisect.json.
+func ReadFile(path string) (*Result, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var r Result
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	if r.Schema > Schema {
+		return nil, fmt.Errorf("reading %s: schema %d is newer than this benchgate's %d: update benchgate", path, r.Schema, Schema)
+	}
+	return &r, nil
 }

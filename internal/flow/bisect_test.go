@@ -70,15 +70,11 @@ func bisectConfig(t *testing.T, dir, good, bad string) (flow.Config, flow.Bisect
 // readBisect reads bisect.json.
 func readBisect(t *testing.T, cfg flow.Config) *bisect.Result {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(cfg.ResultsDir, flow.BisectFile))
+	res, err := bisect.ReadFile(filepath.Join(cfg.ResultsDir, flow.BisectFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var res bisect.Result
-	if err := json.Unmarshal(b, &res); err != nil {
-		t.Fatal(err)
-	}
-	return &res
+	return res
 }
 
 // culprits are the culprits' commits, a range as "first..last".

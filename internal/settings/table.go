@@ -21,7 +21,7 @@ import (
 // (Markdown).
 // AccuracyMethods are bench:accuracy's methods, as its docs name them; a
 // test of the accuracy package holds them to its own list.
-var AccuracyMethods = []string{"benchgate", "benchgate-sensitive", "benchgate-instructions", "benchgate-adaptive", "naive", "benchstat-sequential", "benchstat-alternating"}
+var AccuracyMethods = []string{"benchgate", "benchgate-sensitive", "benchgate-instructions", "benchgate-adaptive", "naive", "benchstat-sequential", "benchstat-alternating", "bisect"}
 
 var Table = []Setting{
 	// What to measure.
@@ -206,7 +206,7 @@ var Table = []Setting{
 	{Name: "BENCH_ACCURACY_REPS", Default: "3", Uses: Accuracy,
 		Doc: "repetitions of each comparison in bench:accuracy",
 		set: count(func(v *Values) *int { return &v.Accuracy.Reps }, "3")},
-	{Name: "BENCH_ACCURACY_METHODS", Default: "all but benchgate-adaptive", Uses: Accuracy,
+	{Name: "BENCH_ACCURACY_METHODS", Default: "all but benchgate-adaptive and bisect", Uses: Accuracy,
 		Doc: "comma list of " + strings.Join(AccuracyMethods, ", "),
 		set: func(s string, v *Values) error {
 			for _, m := range splitList(s) {
