@@ -53,8 +53,11 @@ func short(h string) string { return Commit{Hash: h}.Short() }
 // code is s as a Markdown code span.
 func code(s string) string { return "`" + markdown.Code(s) + "`" }
 
-// text is s fit for a Markdown table cell: one line, no cell break.
-func text(s string) string { return strings.ReplaceAll(markdown.Code(s), "|", `\|`) }
+// text is s fit for Markdown text and table cells: one line, no cell
+// break, no HTML (an unclosed comment would hide the rest).
+func text(s string) string {
+	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "&", "&amp;").Replace(markdown.Code(s))
+}
 
 // Text writes the summary printed at the end of a bisection.
 func Text(w io.Writer, r *Result) error {
@@ -63,7 +66,7 @@ func Text(w io.Writer, r *Result) error {
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}
-	fmt.Fprintf(&b, "bisect: %d commits searched in %d steps: %d measurements in this run, %d steps reused from an earlier one\n", r.Commits, len(r.Steps), r.Measured, r.Reused)
+	fmt.Fprintf(&b, "bisect: %s searched in %s: %s in this run, %s reused from an earlier one\n", plural(r.Commits, "commit"), plural(len(r.Steps), "step"), plural(r.Measured, "measurement"), plural(r.Reused, "step"))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -125,4 +128,12 @@ func Markdown(w io.Writer, r *Result) error {
 	b.WriteString("\n</details>\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// plural is "1 step" or "n steps".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }

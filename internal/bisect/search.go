@@ -155,6 +155,9 @@ func (s *search) measureBad(ctx context.Context) error {
 func (s *search) measure(ctx context.Context, i int) (*Measurement, error) {
 	c := s.line[i]
 	again := s.again[i]
+	if m, ok := s.meas[i]; ok && (m.Skip != "" || s.steps[s.stepAt[i]].Again == again) {
+		return m, nil // measured already: a skipped commit stays skipped
+	}
 	s.progress(i, again)
 	start := s.o.Now()
 	m, err := s.m.Measure(ctx, c, again)

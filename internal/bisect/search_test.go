@@ -14,7 +14,7 @@ import (
 func line(n int) []Commit {
 	out := make([]Commit, n+1)
 	for i := range out {
-		out[i] = Commit{Hash: fmt.Sprintf("%040x", i+1), Subject: fmt.Sprintf("commit %d", i)}
+		out[i] = Commit{Hash: fmt.Sprintf("%02x%038x", i+1, i+1), Subject: fmt.Sprintf("commit %d", i)}
 	}
 	return out
 }
@@ -128,6 +128,11 @@ func TestRun(t *testing.T) {
 			}
 			if res.Measured != len(f.calls) {
 				t.Errorf("Measured = %d, but %d measurements", res.Measured, len(f.calls))
+			}
+			for i, n := range f.calls {
+				if slices.Contains(f.calls[:i], n) && f.skip[n] != "" {
+					t.Errorf("skipped commit %d measured again: %v", n, f.calls)
+				}
 			}
 		})
 	}
