@@ -81,6 +81,9 @@ func (Bench) Record(ctx context.Context) error { return targets.Record(ctx, Suit
 // Backfill records the last BENCH_BACKFILL (20) first-parent commits that the history branch lacks, oldest first; rerun to resume.
 func (Bench) Backfill(ctx context.Context) error { return targets.Backfill(ctx, Suites) }
 
+// Export writes the history branch's runs into PostgreSQL at BENCH_DATABASE_URL (only those it lacks: safe after every bench:record).
+func (Bench) Export(ctx context.Context) error { return targets.Export(ctx, Suites) }
+
 // Bisect names the commit between BENCH_GOOD and BENCH_BAD (default: the last regression) that made the change, measuring each step against the good end; writes bisect.json and bisect.md.
 func (Bench) Bisect(ctx context.Context) error { return targets.Bisect(ctx, Suites) }
 

@@ -37,6 +37,16 @@ type HistoryOptions struct {
 	// AckFile lists the acknowledged change points, relative to the
 	// repository root (BENCH_ACK_FILE). Default DefaultAckFile.
 	AckFile string
+	// DatabaseURL, when set, is a PostgreSQL database the history goes to
+	// besides the branch (BENCH_DATABASE_URL): Record writes each run,
+	// Trend its findings, Export the branch's runs. Default "".
+	DatabaseURL string
+	// FromDatabase makes Trend read the runs from DatabaseURL instead of
+	// the branch (BENCH_HISTORY=database). Default false.
+	FromDatabase bool
+	// Repository is the repository's name in the database
+	// (GITHUB_REPOSITORY). Default: the module path of Dir.
+	Repository string
 	// Alert, when it configures Slack or a GitHub token, sends each
 	// unacknowledged worsening once: a GitHub issue per change point
 	// (found again by its marker) and a Slack message. Default nil.
@@ -166,6 +176,9 @@ func (c *Config) store(repo *gitref.Repo, opts HistoryOptions, ch gitref.Change,
 		return fmt.Errorf("recording on %s: %w", st.Branch(), err)
 	}
 	fmt.Fprintf(c.Stderr, "recorded %s on %s: %s\n", ch.Short(), st.Branch(), p)
+	if err := c.recordInDatabase(context.Background(), opts, run); err != nil {
+		return err
+	}
 	if opts.Days > 0 {
 		n, err := st.Prune(time.Now().AddDate(0, 0, -opts.Days))
 		if err != nil {
@@ -251,12 +264,9 @@ func Trend(ctx context.Context, cfg Config, opts HistoryOptions) error {
 		order[ch.Hash.String()] = len(changes) - 1 - i
 	}
 	st := history.Open(repo.Repository(), opts.Branch)
-	runs, err := st.Runs()
+	runs, source, err := cfg.historyRuns(ctx, st, opts)
 	if err != nil {
 		return err
-	}
-	for _, w := range st.Skipped {
-		fmt.Fprintln(cfg.Stderr, "warning: "+w)
 	}
 	series, findings := history.Analyze(runs, order, opts.Trend)
 	acks, err := history.ReadAcks(filepath.Join(repo.Root(), opts.AckFile))
@@ -267,8 +277,11 @@ func Trend(ctx context.Context, cfg Config, opts HistoryOptions) error {
 	for _, f := range history.Acknowledge(findings, acks) {
 		open = append(open, fmt.Sprintf("%s %s at %s (%+.1f%%)", f.Kind, f.Series.Name(), verdict.ShortCommit(f.FirstBad), f.ChangePct))
 	}
-	tr := &report.Trend{Generated: time.Now().UTC(), Branch: st.Branch(), Runs: len(runs), Series: series, Findings: findings}
+	tr := &report.Trend{Generated: time.Now().UTC(), Branch: source, Runs: len(runs), Series: series, Findings: findings}
 	if err := cfg.writeTrend(tr); err != nil {
+		return err
+	}
+	if err := cfg.saveFindings(ctx, opts, findings); err != nil {
 		return err
 	}
 	if err := cfg.alertFindings(ctx, findings, opts.Alert); err != nil {

@@ -238,6 +238,22 @@ var Table = []Setting{
 	{Name: "BENCH_ACK_FILE", Default: flow.DefaultAckFile, Uses: History,
 		Doc: "file in the repository listing accepted change points: <first bad commit> <benchmark> <unit>, or drift <benchmark> <unit>",
 		set: text(func(v *Values) *string { return &v.History.AckFile })},
+	{Name: "BENCH_DATABASE_URL", Default: "unset", InWords: true, Uses: History, Secret: true,
+		Doc: "PostgreSQL URL (postgres://user:password@host:5432/db): bench:record writes each run there too, bench:trend its findings, bench:export the branch's runs",
+		set: text(func(v *Values) *string { return &v.History.DatabaseURL })},
+	{Name: "BENCH_HISTORY", Default: "branch", Uses: History,
+		Doc: "where bench:trend reads the runs: branch (the history branch) or database (BENCH_DATABASE_URL)",
+		set: func(s string, v *Values) error {
+			switch strings.ToLower(s) {
+			case "branch":
+				v.History.FromDatabase = false
+			case "database":
+				v.History.FromDatabase = true
+			default:
+				return errors.New("use branch or database")
+			}
+			return nil
+		}},
 	{Name: "BENCH_GOOD", Default: "the last comparison's base", InWords: true, Uses: Bisect,
 		Doc: "bench:bisect: the good end, a git revision (default: the regressed comparison.json's base, else the open change point's last good commit)",
 		set: text(func(v *Values) *string { return &v.Bisect.Good })},
@@ -281,9 +297,12 @@ var Table = []Setting{
 	{Name: "GITHUB_TOKEN", Default: "unset", InWords: true, Uses: Alert, Secret: true,
 		Doc: "token for the PR comment and the issue",
 		set: text(func(v *Values) *string { return &v.Alert.GitHub.Token })},
-	{Name: "GITHUB_REPOSITORY", Default: "set by GitHub Actions", InWords: true, Uses: Alert,
-		Doc: "owner/name",
-		set: text(func(v *Values) *string { return &v.Alert.Run.Repo })},
+	{Name: "GITHUB_REPOSITORY", Default: "set by GitHub Actions", InWords: true, Uses: Alert | History,
+		Doc: "owner/name (the repository's name in BENCH_DATABASE_URL too; default there: the module path)",
+		set: func(s string, v *Values) error {
+			v.Alert.Run.Repo, v.History.Repository = s, s
+			return nil
+		}},
 	{Name: "GITHUB_API_URL", Default: alert.DefaultAPIURL, Uses: Alert,
 		Doc: "REST API base; GitHub Enterprise: https://HOST/api/v3",
 		set: text(func(v *Values) *string { return &v.Alert.GitHub.APIURL })},

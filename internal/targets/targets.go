@@ -39,6 +39,7 @@ var All = []Target{
 	{"record", "Record benchmarks the committed HEAD (or reuses current.txt measured there) and stores the run on the history branch.", Record},
 	{"backfill", "Backfill records the last BENCH_BACKFILL (20) first-parent commits that the history branch lacks, oldest first; rerun to resume.", Backfill},
 	{"trend", "Trend finds change points and drift in the history and writes trend.html, trend.md and changepoints.json; fails on an unacknowledged worsening.", Trend},
+	{"export", "Export writes the history branch's runs into PostgreSQL at BENCH_DATABASE_URL (only those it lacks: safe after every bench:record).", Export},
 	{"bisect", "Bisect names the commit between BENCH_GOOD and BENCH_BAD (default: the last regression) that made the change, measuring each step against the good end; writes bisect.json and bisect.md.", Bisect},
 	{"env", "Env prints every setting (environment variable) with the value in force, its default and what it does; exit 2 when one is bad.", Env},
 }
@@ -162,6 +163,11 @@ func Trend(ctx context.Context, suites []flow.Suite) error {
 		v.History.Alert = &v.Alert
 		return flow.Trend(ctx, v.Config, v.History)
 	})
+}
+
+// Export is bench:export.
+func Export(ctx context.Context, suites []flow.Suite) error {
+	return run(ctx, suites, settings.Run|settings.History, func(ctx context.Context, v *settings.Values) error { return flow.Export(ctx, v.Config, v.History) })
 }
 
 // Bisect is bench:bisect: exit 0 with an answer (culprits or none), 2
