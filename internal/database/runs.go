@@ -81,14 +81,14 @@ func (db *DB) writeRun(ctx context.Context, repo int64, r *history.Run) error {
 		return err
 	}
 	rows := make([][]any, 0, len(r.Metrics))
-	for _, mt := range r.Metrics {
-		row := []any{runID, mt.Pkg, mt.Benchmark, mt.Unit, mt.Samples, median(mt.Samples), nil, nil, nil, nil}
+	for i, mt := range r.Metrics {
+		row := []any{runID, i, mt.Pkg, mt.Benchmark, mt.Unit, mt.Samples, median(mt.Samples), nil, nil, nil, nil}
 		if v := mt.Versus; v != nil {
-			row[6], row[7], row[8], row[9] = v.Base, v.DeltaPct, v.LoPct, v.HiPct
+			row[7], row[8], row[9], row[10] = v.Base, v.DeltaPct, v.LoPct, v.HiPct
 		}
 		rows = append(rows, row)
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"metrics"}, []string{"run_id", "pkg", "benchmark", "unit", "samples", "median", "base", "delta_pct", "lo_pct", "hi_pct"}, pgx.CopyFromRows(rows)); err != nil {
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"metrics"}, []string{"run_id", "position", "pkg", "benchmark", "unit", "samples", "median", "base", "delta_pct", "lo_pct", "hi_pct"}, pgx.CopyFromRows(rows)); err != nil {
 		return fmt.Errorf("copying %d metrics: %w", len(rows), err)
 	}
 	return tx.Commit(ctx)
@@ -101,7 +101,7 @@ func (db *DB) Runs(ctx context.Context, repo string) ([]*history.Run, error) {
 			m.pkg, m.benchmark, m.unit, m.samples, m.base, m.delta_pct, m.lo_pct, m.hi_pct
 		FROM runs r JOIN repositories p ON p.id = r.repository_id LEFT JOIN metrics m ON m.run_id = r.id
 		WHERE p.name = $1
-		ORDER BY r.recorded, r.id, m.pkg COLLATE "C", m.benchmark COLLATE "C", m.unit COLLATE "C"`, repo)
+		ORDER BY r.recorded, r.id, m.position`, repo)
 	if err != nil {
 		return nil, fmt.Errorf("reading the runs of %q: %w", repo, err)
 	}

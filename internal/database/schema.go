@@ -35,6 +35,7 @@ var migrations = []string{
 	CREATE INDEX runs_by_date ON runs (repository_id, date);
 	CREATE TABLE metrics (
 		run_id    bigint NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+		position  integer NOT NULL,
 		pkg       text NOT NULL,
 		benchmark text NOT NULL,
 		unit      text NOT NULL,
