@@ -19,7 +19,7 @@ import (
 	"github.com/benchgate/benchgate/internal/flow"
 )
 
-// MethodBisect is the bisection study: bench:bisect on a line of
+// MethodBisect is the bisection study: flow.Bisect on a line of
 // BisectCommits commits with known steps, counting instructions.
 const MethodBisect = "bisect"
 
@@ -165,7 +165,7 @@ func (s *BisectScenario) run(ctx context.Context, dir string, hashes []string, r
 
 // PrintBisect writes the bisection study's table.
 func PrintBisect(w io.Writer, scenarios []*BisectScenario) {
-	fmt.Fprintf(w, "\nBisection: bench:bisect on %d commits, counting instructions (the limit: ceil(log2 %d)+3 = %d steps)\n", BisectCommits, BisectCommits, int(math.Ceil(math.Log2(BisectCommits)))+3)
+	fmt.Fprintf(w, "\nBisection: the bisection on %d commits, counting instructions (the limit: ceil(log2 %d)+3 = %d steps)\n", BisectCommits, BisectCommits, int(math.Ceil(math.Log2(BisectCommits)))+3)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "line\tright\tsteps (max)\tmeasurements (max)\twall time per bisection\tof one comparison\tratio\t")
 	for _, s := range scenarios {

@@ -34,7 +34,7 @@ var ErrNewerSchema = errors.New("the database's schema is newer than this benchg
 func Open(ctx context.Context, url string) (*DB, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
-		return nil, fmt.Errorf("BENCH_DATABASE_URL is not a PostgreSQL URL (%s): use postgres://user:password@host:5432/database", redact(err.Error(), url))
+		return nil, fmt.Errorf("not a PostgreSQL URL (%s): use postgres://user:password@host:5432/database", redact(err.Error(), url))
 	}
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = 10 * time.Second
@@ -61,11 +61,11 @@ func explain(what string, err error, url string) error {
 	var netErr net.Error
 	switch {
 	case errors.As(err, &pgErr) && pgErr.Code == "28P01":
-		return fmt.Errorf("%s: wrong password for user %q: check BENCH_DATABASE_URL: %w", what, userOf(url), opaque(msg))
+		return fmt.Errorf("%s: wrong password for user %q: check the URL: %w", what, userOf(url), opaque(msg))
 	case errors.As(err, &pgErr) && pgErr.Code == "3D000":
-		return fmt.Errorf("%s: the database does not exist: create it (createdb) or name another in BENCH_DATABASE_URL: %w", what, opaque(msg))
+		return fmt.Errorf("%s: the database does not exist: create it (createdb) or name another in the URL: %w", what, opaque(msg))
 	case errors.As(err, &netErr), strings.Contains(msg, "connection refused"), strings.Contains(msg, "no such host"):
-		return fmt.Errorf("%s: the server cannot be reached: check the host and port in BENCH_DATABASE_URL and that PostgreSQL runs there: %w", what, opaque(msg))
+		return fmt.Errorf("%s: the server cannot be reached: check the host and port in the URL and that PostgreSQL runs there: %w", what, opaque(msg))
 	}
 	return fmt.Errorf("%s: %w", what, opaque(msg))
 }

@@ -145,8 +145,8 @@ func TestOpenErrors(t *testing.T) {
 	open(t, newer.DefaultURL())
 	newer.SQL(t, `UPDATE benchgate_schema SET version = 99`)
 	tests := []struct{ name, url, want string }{
-		{"bad URL", "postgres://a b@:x/", "is not a PostgreSQL URL"},
-		{"not a URL", "mysql://root@localhost/db", "is not a PostgreSQL URL"},
+		{"bad URL", "postgres://a b@:x/", "not a PostgreSQL URL"},
+		{"not a URL", "mysql://root@localhost/db", "not a PostgreSQL URL"},
 		{"unreachable", fmt.Sprintf("postgres://benchgate:pw@127.0.0.1:%d/benchgate?connect_timeout=5", freePort(t)), "cannot be reached"},
 		{"wrong password", srv.URL(srv.User, "not-the-password"), `wrong password for user "benchgate"`},
 		{"no database", strings.Replace(srv.DefaultURL(), "/benchgate?", "/nosuchdb?", 1), "the database does not exist"},

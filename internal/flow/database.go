@@ -34,7 +34,7 @@ func Export(ctx context.Context, cfg Config, opts HistoryOptions) error {
 	for _, w := range st.Skipped {
 		fmt.Fprintln(cfg.Stderr, "warning: "+w)
 	}
-	db, err := database.Open(ctx, opts.DatabaseURL)
+	db, err := openDatabase(ctx, opts.DatabaseURL)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func (c *Config) recordInDatabase(ctx context.Context, opts HistoryOptions, run 
 	if opts.DatabaseURL == "" {
 		return nil
 	}
-	db, err := database.Open(ctx, opts.DatabaseURL)
+	db, err := openDatabase(ctx, opts.DatabaseURL)
 	if err == nil {
 		defer db.Close()
 		_, err = db.Export(ctx, c.repositoryName(opts), []*history.Run{run}, nil)
@@ -85,7 +85,7 @@ func (c *Config) historyRuns(ctx context.Context, st *history.Store, opts Histor
 	if opts.DatabaseURL == "" {
 		return nil, "", fmt.Errorf("BENCH_HISTORY=database needs BENCH_DATABASE_URL")
 	}
-	db, err := database.Open(ctx, opts.DatabaseURL)
+	db, err := openDatabase(ctx, opts.DatabaseURL)
 	if err != nil {
 		return nil, "", err
 	}
@@ -101,7 +101,7 @@ func (c *Config) saveFindings(ctx context.Context, opts HistoryOptions, findings
 	if opts.DatabaseURL == "" {
 		return nil
 	}
-	db, err := database.Open(ctx, opts.DatabaseURL)
+	db, err := openDatabase(ctx, opts.DatabaseURL)
 	if err != nil {
 		return err
 	}
@@ -126,4 +126,13 @@ func (c *Config) repositoryName(opts HistoryOptions) string {
 		}
 	}
 	return filepath.Base(c.Dir)
+}
+
+// openDatabase opens the database at BENCH_DATABASE_URL.
+func openDatabase(ctx context.Context, url string) (*database.DB, error) {
+	db, err := database.Open(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("BENCH_DATABASE_URL: %w", err)
+	}
+	return db, nil
 }

@@ -111,8 +111,14 @@ func TrendHTML(w io.Writer, t *Trend) error {
 		byIndex[f.Series] = append(byIndex[f.Series], f)
 	}
 	var charts []chart
+	var still []string
 	for _, s := range t.Series {
-		charts = append(charts, chart{Name: s.Pkg + "." + s.Benchmark + " " + s.Unit, SVG: template.HTML(seriesSVG(s, byIndex[s]))})
+		name := s.Pkg + "." + s.Benchmark + " " + s.Unit
+		if v, ok := constant(s); ok && len(byIndex[s]) == 0 {
+			still = append(still, name+" = "+Value(v))
+			continue
+		}
+		charts = append(charts, chart{Name: name, SVG: template.HTML(seriesSVG(s, byIndex[s]))})
 	}
 	type row struct {
 		Mark, Kind, Name, Unit, LastGood, FirstBad, Before, After, Change string
@@ -126,7 +132,22 @@ func TrendHTML(w io.Writer, t *Trend) error {
 		title = plural(n, "worsening change", "worsening changes") + " not acknowledged"
 	}
 	return trendPage.Execute(w, map[string]any{"Title": title, "Branch": t.Branch, "Runs": t.Runs, "Now": t.Generated.UTC().Format("2006-01-02 15:04 UTC"),
-		"Rows": rows, "Charts": charts})
+		"Rows": rows, "Charts": charts, "Still": still, "Metrics": len(t.Series)})
+}
+
+// constant reports whether a series never moved: every run's median and
+// interval the same value (B/op and allocs/op at 0, typically).
+func constant(s *history.Series) (float64, bool) {
+	if len(s.Points) == 0 {
+		return 0, false
+	}
+	v := s.Points[0].Median
+	for _, p := range s.Points {
+		if p.Median != v || float64(p.Lo) != v || float64(p.Hi) != v {
+			return 0, false
+		}
+	}
+	return v, true
 }
 
 // seriesSVG draws one series.
@@ -210,12 +231,13 @@ input{font:inherit;padding:.2em;width:20em}
 @media print{input{display:none}}
 </style></head><body>
 <h1 id="verdict">{{.Title}}</h1>
-<p>{{.Runs}} runs on <code>{{.Branch}}</code>, {{len .Charts}} benchmark metrics; {{.Now}}.</p>
+<p>{{.Runs}} runs on <code>{{.Branch}}</code>, {{.Metrics}} benchmark metrics; {{.Now}}.</p>
 {{if .Rows}}<table id="findings"><tr><th></th><th>kind</th><th>benchmark</th><th>metric</th><th>last good</th><th>first bad</th><th>before</th><th>after</th><th>change</th></tr>
 {{range .Rows}}<tr class="{{.Mark}}"><td>{{.Mark}}</td><td>{{.Kind}}</td><td>{{.Name}}</td><td>{{.Unit}}</td><td><code>{{.LastGood}}</code></td><td><code>{{.FirstBad}}</code></td><td>{{.Before}}</td><td>{{.After}}</td><td>{{.Change}}</td></tr>
 {{end}}</table>{{else}}<p>No change point and no drift.</p>{{end}}
 <p><label>Filter: <input id="filter" type="search" placeholder="benchmark or unit"></label></p>
 {{range .Charts}}<section class="series" data-name="{{.Name}}"><h3>{{.Name}}</h3>{{.SVG}}</section>
+{{end}}{{if .Still}}<details id="still"><summary>{{len .Still}} metrics never moved (the same value in every run)</summary><p>{{range $i, $n := .Still}}{{if $i}}, {{end}}{{$n}}{{end}}</p></details>
 {{end}}
 <script>
 document.getElementById('filter').addEventListener('input', function (e) {

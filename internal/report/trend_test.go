@@ -93,3 +93,33 @@ func TestTrendHTMLInBrowser(t *testing.T) {
 		t.Error("the markup benchmark's name is not shown as text")
 	}
 }
+
+// TestTrendHTMLFoldsStillSeries: metrics that never moved (B/op and
+// allocs/op at 0 in every run) are one line listing them, not charts
+// with made-up axes; a metric that moved stays a chart.
+func TestTrendHTMLFoldsStillSeries(t *testing.T) {
+	tr := trendFixture(t)
+	for _, unit := range []string{"B/op", "allocs/op"} {
+		s := &history.Series{Pkg: "example.com/svc/log", Benchmark: "BenchmarkStep-2", Unit: unit, Better: -1, Epochs: []string{"x"}}
+		for i := range 30 {
+			s.Points = append(s.Points, history.Point{Commit: fmt.Sprint(i), Median: 0, N: 6})
+		}
+		tr.Series = append(tr.Series, s)
+	}
+	var b bytes.Buffer
+	if err := TrendHTML(&b, tr); err != nil {
+		t.Fatal(err)
+	}
+	html := b.String()
+	for _, want := range []string{`<details id="still"><summary>2 metrics never moved`, "example.com/svc/log.BenchmarkStep-2 B/op = 0, example.com/svc/log.BenchmarkStep-2 allocs/op = 0", "5 benchmark metrics"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("trend.html lacks %q", want)
+		}
+	}
+	if n := strings.Count(html, `<section class="series"`); n != 3 {
+		t.Errorf("%d charts, want the 3 metrics that moved", n)
+	}
+	if strings.Contains(html, `data-name="example.com/svc/log.BenchmarkStep-2 B/op"`) {
+		t.Error("a still metric is drawn as a chart")
+	}
+}
