@@ -139,3 +139,29 @@ func jsonOf(t *testing.T, v any) string {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// TestRecordWritesTheDatabase: with BENCH_DATABASE_URL, bench:record
+// stores the run on the branch and in the database; an export afterwards
+// finds nothing to add.
+func TestRecordWritesTheDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs benchmarks")
+	}
+	srv := pgtest.Start(t)
+	r := testrepo.New(t)
+	head := r.Commit("first", module(1000, false))
+	cfg, _ := config(t, r.Dir)
+	cfg.Run.Count, cfg.Run.Time = 2, "10ms"
+	opts := flow.DefaultHistoryOptions
+	opts.DatabaseURL, opts.Repository = srv.DefaultURL(), "acme/fixture"
+	if err := flow.Record(context.Background(), cfg, opts); err != nil {
+		t.Fatalf("record: %v\n%s", err, cfg.Stderr)
+	}
+	if got := srv.SQL(t, `SELECT p.name, r.commit, count(m.*) > 0 FROM runs r JOIN repositories p ON p.id = r.repository_id JOIN metrics m ON m.run_id = r.id GROUP BY 1, 2`); got != "acme/fixture|"+head+"|t" {
+		t.Errorf("the database after bench:record: %q", got)
+	}
+	cfg.Stderr = &lockedBuffer{}
+	if err := flow.Export(context.Background(), cfg, opts); err != nil || !strings.Contains(fmt.Sprint(cfg.Stderr), "exported 0 runs") {
+		t.Errorf("export after record: %v, %s", err, cfg.Stderr)
+	}
+}
