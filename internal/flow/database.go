@@ -27,12 +27,9 @@ func Export(ctx context.Context, cfg Config, opts HistoryOptions) error {
 	}
 	defer unlock()
 	st := history.Open(repo.Repository(), opts.Branch)
-	runs, err := st.Runs()
+	runs, err := cfg.branchRuns(st)
 	if err != nil {
 		return err
-	}
-	for _, w := range st.Skipped {
-		fmt.Fprintln(cfg.Stderr, "warning: "+w)
 	}
 	db, err := openDatabase(ctx, opts.DatabaseURL)
 	if err != nil {
@@ -76,10 +73,7 @@ func (c *Config) recordInDatabase(ctx context.Context, opts HistoryOptions, run 
 // FromDatabase the database's.
 func (c *Config) historyRuns(ctx context.Context, st *history.Store, opts HistoryOptions) ([]*history.Run, string, error) {
 	if !opts.FromDatabase {
-		runs, err := st.Runs()
-		for _, w := range st.Skipped {
-			fmt.Fprintln(c.Stderr, "warning: "+w)
-		}
+		runs, err := c.branchRuns(st)
 		return runs, st.Branch(), err
 	}
 	if opts.DatabaseURL == "" {
@@ -93,6 +87,16 @@ func (c *Config) historyRuns(ctx context.Context, st *history.Store, opts Histor
 	name := c.repositoryName(opts)
 	runs, err := db.Runs(ctx, name)
 	return runs, "database " + name, err
+}
+
+// branchRuns reads the history branch's runs, warning about the files
+// it skipped.
+func (c *Config) branchRuns(st *history.Store) ([]*history.Run, error) {
+	runs, err := st.Runs()
+	for _, w := range st.Skipped {
+		fmt.Fprintln(c.Stderr, "warning: "+w)
+	}
+	return runs, err
 }
 
 // saveFindings writes Trend's findings to the database, when there is

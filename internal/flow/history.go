@@ -1,11 +1,11 @@
 package flow
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -203,12 +203,9 @@ func Backfill(ctx context.Context, cfg Config, opts HistoryOptions) error {
 	}
 	defer unlock()
 	st := history.Open(repo.Repository(), opts.Branch)
-	runs, err := st.Runs()
+	runs, err := cfg.branchRuns(st)
 	if err != nil {
 		return err
-	}
-	for _, w := range st.Skipped {
-		fmt.Fprintln(cfg.Stderr, "warning: "+w)
 	}
 	have := map[string]bool{}
 	for _, r := range runs {
@@ -315,12 +312,12 @@ func (c *Config) writeTrend(tr *report.Trend) error {
 	if err := atomicfile.Write(c.path(TrendHTMLFile), func(w io.Writer) error { return report.TrendHTML(w, tr) }); err != nil {
 		return err
 	}
-	if c.StepSummary != "" {
-		f, err := os.OpenFile(c.StepSummary, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-		if err == nil {
-			report.TrendMarkdown(f, tr)
-			f.Close()
-		}
+	var md bytes.Buffer
+	if err := report.TrendMarkdown(&md, tr); err != nil {
+		return err
+	}
+	if err := c.appendStepSummary(md.Bytes()); err != nil {
+		return err
 	}
 	fmt.Fprintf(c.Stderr, "wrote %s, %s and %s\n", c.path(ChangePointsFile), c.path(TrendMarkdownFile), c.path(TrendHTMLFile))
 	return nil

@@ -26,17 +26,7 @@ func (c *Config) publish(cmp *verdict.Comparison) error {
 		return err
 	}
 	fmt.Fprintf(c.Stderr, "wrote %s, %s and %s\n", c.path(ComparisonFile), c.path(MarkdownFile), c.path(HTMLFile))
-	if c.StepSummary != "" {
-		f, err := os.OpenFile(c.StepSummary, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-		if err != nil {
-			return fmt.Errorf("writing the step summary: %w", err)
-		}
-		defer f.Close()
-		if _, err := f.Write(md); err != nil {
-			return fmt.Errorf("writing the step summary: %w", err)
-		}
-	}
-	return nil
+	return c.appendStepSummary(md)
 }
 
 // writeMarkdownHTML writes report.md and report.html and returns the
