@@ -145,7 +145,11 @@ func (s *search) measureBad(ctx context.Context) error {
 	s.res.Regressed = len(s.follow) > 0
 	s.report(n, s.meas[n])
 	if !s.res.Regressed {
-		fmt.Fprintf(s.o.Log, "bisect: no regression between good %s and bad %s\n", s.line[0].Short(), s.line[n].Short())
+		var seen []string
+		for _, l := range s.meas[n].Levels {
+			seen = append(seen, fmt.Sprintf("%s %s %+.1f%% [%+.1f%%, %+.1f%%]", l.Benchmark, l.Unit, l.DeltaPct, l.LoPct, l.HiPct))
+		}
+		fmt.Fprintf(s.o.Log, "bisect: no regression between good %s and bad %s (the gate's thresholds and test); the bad end measured %s\n", s.line[0].Short(), s.line[n].Short(), lines.Capped(seen, 5))
 	}
 	return nil
 }
