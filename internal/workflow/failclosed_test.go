@@ -285,3 +285,42 @@ func TestBisectionJobs(t *testing.T) {
 		t.Errorf("alert-culprit downloads %d of the bisection's and the report's artifacts, want both", downloads)
 	}
 }
+
+// TestDatabaseSecret: the optional database-url secret reaches the
+// record and trend jobs as BENCH_DATABASE_URL, and no other job.
+func TestDatabaseSecret(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(root, gateFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w struct {
+		On struct {
+			WorkflowCall struct {
+				Secrets map[string]struct {
+					Required bool `yaml:"required"`
+				} `yaml:"secrets"`
+			} `yaml:"workflow_call"`
+		} `yaml:"on"`
+	}
+	if err := yaml.Unmarshal(b, &w); err != nil {
+		t.Fatal(err)
+	}
+	if s, ok := w.On.WorkflowCall.Secrets["database-url"]; !ok || s.Required {
+		t.Errorf("gate.yml's database-url secret: declared %v, required %v; want an optional one", ok, s.Required)
+	}
+	g := loadGate(t)
+	for name, j := range g.Jobs {
+		got := false
+		for _, s := range j.Steps {
+			if v, ok := s.Env["BENCH_DATABASE_URL"]; ok {
+				got = v == "${{ secrets.database-url }}" && (strings.Contains(s.Run, "benchgate record") || strings.Contains(s.Run, "benchgate trend"))
+				if !got {
+					t.Errorf("job %s step %q gets BENCH_DATABASE_URL=%s", name, s.Name, v)
+				}
+			}
+		}
+		if want := name == "record-history" || name == "trend"; got != want {
+			t.Errorf("job %s gets the database URL: %v, want %v", name, got, want)
+		}
+	}
+}
