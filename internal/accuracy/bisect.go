@@ -30,6 +30,9 @@ const BisectCommits = 64
 // benchmark's change at each culprit, none for a flat line.
 type BisectScenario struct {
 	Name string
+	// Timed measures time (at a 10% latency threshold, so that the
+	// +15% step is a regression) instead of counting instructions.
+	Timed bool
 	// Steps are culprit position -> change in percent.
 	Steps map[int]float64
 	// Runs, Right: bisections, and those that named exactly the
@@ -50,6 +53,8 @@ func BisectScenarios() []*BisectScenario {
 		{Name: "one step +15%", Steps: map[int]float64{37: 15}},
 		{Name: "two steps +8% and +7%", Steps: map[int]float64{20: 8, 45: 7}},
 		{Name: "flat", Steps: map[int]float64{}},
+		{Name: "one step +15%, timed", Steps: map[int]float64{37: 15}, Timed: true},
+		{Name: "flat, timed", Steps: map[int]float64{}, Timed: true},
 	}
 }
 
@@ -106,13 +111,18 @@ func (s *BisectScenario) line(dir string) ([]string, error) {
 	return hashes, nil
 }
 
-// config is the gate's configuration for the study: instruction counts,
-// every other setting its default.
-func bisectConfig(dir, results string, opts Options) flow.Config {
+// bisectConfig is the gate's configuration for the study: instruction
+// counts (timed: time at a 10% latency threshold), every other setting
+// its default.
+func (s *BisectScenario) config(dir, results string, opts Options) flow.Config {
 	cfg := flow.DefaultConfig()
 	cfg.Dir, cfg.ResultsDir, cfg.TempDir = dir, results, filepath.Dir(dir)
 	cfg.Packages = []string{"./..."}
 	cfg.Measure = flow.MeasureInstructions
+	if s.Timed {
+		cfg.Measure = flow.MeasureTime
+		cfg.Verdict.Thresholds.Latency = 10
+	}
 	cfg.Run.Count, cfg.Run.Time = opts.Count, opts.Time
 	cfg.Stdout, cfg.Stderr = io.Discard, io.Discard
 	return cfg
@@ -121,7 +131,7 @@ func bisectConfig(dir, results string, opts Options) flow.Config {
 // run is one repetition: a comparison of good and bad, timed, then the
 // bisection from scratch.
 func (s *BisectScenario) run(ctx context.Context, dir string, hashes []string, rep int, opts Options) error {
-	cmpCfg := bisectConfig(dir, filepath.Join(filepath.Dir(dir), fmt.Sprintf("%s-compare-%d", filepath.Base(dir), rep)), opts)
+	cmpCfg := s.config(dir, filepath.Join(filepath.Dir(dir), fmt.Sprintf("%s-compare-%d", filepath.Base(dir), rep)), opts)
 	cmpCfg.Base = hashes[0]
 	cmpCfg.Confirm = false // a bisection step does not confirm either
 	start := time.Now()
@@ -130,7 +140,7 @@ func (s *BisectScenario) run(ctx context.Context, dir string, hashes []string, r
 	}
 	compare := time.Since(start)
 
-	cfg := bisectConfig(dir, filepath.Join(filepath.Dir(dir), fmt.Sprintf("%s-bisect-%d", filepath.Base(dir), rep)), opts)
+	cfg := s.config(dir, filepath.Join(filepath.Dir(dir), fmt.Sprintf("%s-bisect-%d", filepath.Base(dir), rep)), opts)
 	o := flow.DefaultBisectOptions
 	o.Good, o.Bad = hashes[0], hashes[len(hashes)-1]
 	start = time.Now()
@@ -165,7 +175,7 @@ func (s *BisectScenario) run(ctx context.Context, dir string, hashes []string, r
 
 // PrintBisect writes the bisection study's table.
 func PrintBisect(w io.Writer, scenarios []*BisectScenario) {
-	fmt.Fprintf(w, "\nBisection: the bisection on %d commits, counting instructions (the limit: ceil(log2 %d)+3 = %d steps)\n", BisectCommits, BisectCommits, int(math.Ceil(math.Log2(BisectCommits)))+3)
+	fmt.Fprintf(w, "\nBisection: the bisection on %d commits, counting instructions unless timed (the limit: ceil(log2 %d)+3 = %d steps)\n", BisectCommits, BisectCommits, int(math.Ceil(math.Log2(BisectCommits)))+3)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "line\tright\tsteps (max)\tmeasurements (max)\twall time per bisection\tof one comparison\tratio\t")
 	for _, s := range scenarios {

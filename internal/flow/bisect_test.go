@@ -209,6 +209,7 @@ func TestBisectTwoSteps(t *testing.T) {
 		t.Fatalf("%v\n%s", err, cfg.Stderr)
 	}
 	res := readBisect(t, cfg)
+	t.Logf("%d steps, %d measurements", len(res.Steps), res.Measured)
 	if got, want := culprits(res), []string{c[5], c[12]}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("culprits %v, want commits 5 and 12 %v\n%s", got, want, cfg.Stderr)
 	}
