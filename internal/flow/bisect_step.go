@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 
@@ -117,34 +116,7 @@ func (m *stepMeasurer) run(ctx context.Context, c bisect.Commit, dir string) (bi
 	if err != nil {
 		return bisect.Measurement{Skip: "no benchmark results (it does not build, or the benchmarks do not exist there)"}, nil
 	}
-	return levels(cmp, res), nil
-}
-
-// levels are the comparison's judged metrics, those that failed on the
-// commit left out.
-func levels(cmp *verdict.Comparison, res *runner.Result) bisect.Measurement {
-	var meas bisect.Measurement
-	for _, r := range cmp.Rows {
-		if r.Base == nil || r.Current == nil || r.Better == 0 || !r.DeltaPct.Finite() {
-			continue
-		}
-		name, _ := verdict.SplitProcs([]byte(r.Benchmark))
-		if res.Failed("current", r.Pkg, name) {
-			continue
-		}
-		lo, hi, ok := r.ChangeInterval()
-		if !ok {
-			lo, hi = float64(r.DeltaPct), float64(r.DeltaPct)
-		}
-		meas.Rounds = max(meas.Rounds, min(r.Base.N, r.Current.N))
-		meas.Levels = append(meas.Levels, bisect.Level{Pkg: r.Pkg, Benchmark: name, Unit: r.Unit, Better: r.Better,
-			DeltaPct: float64(r.DeltaPct), LoPct: math.Min(lo, hi), HiPct: math.Max(lo, hi),
-			Regressed: r.Status == verdict.StatusRegression, Undecided: r.Status == verdict.StatusUndecided})
-	}
-	if len(meas.Levels) == 0 {
-		meas.Skip = "no benchmark results (it does not build, or the benchmarks do not exist there)"
-	}
-	return meas
+	return bisect.Levels(cmp, func(pkg, name string) bool { return res.Failed("current", pkg, name) }), nil
 }
 
 // appendFile appends src (when it exists) to dst and removes src.
