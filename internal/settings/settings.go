@@ -126,6 +126,9 @@ type Setting struct {
 	Uses Use
 	// Secret settings are never printed.
 	Secret bool
+	// Advanced settings stay out of README.md's short table (tuning,
+	// toolchains, CI plumbing); docs/settings.md lists every setting.
+	Advanced bool
 	// set parses a non-empty, trimmed value into v; its error says what is
 	// wrong and gives an example of a good value.
 	set func(value string, v *Values) error

@@ -28,10 +28,10 @@ var Table = []Setting{
 	{Name: "BENCH_BASE", Default: "the merge base with main", InWords: true, Uses: Run,
 		Doc: "what to compare with: a git revision (branch, origin/branch, tag, SHA, HEAD~N), measured interleaved; or file:path, saved results",
 		set: text(func(v *Values) *string { return &v.Config.Base })},
-	{Name: "BENCH_BASE_GO", Default: "the go command's", Uses: Run,
+	{Name: "BENCH_BASE_GO", Default: "the go command's", Advanced: true, Uses: Run,
 		Doc: "Go toolchain that builds the base side, e.g. go1.27.3; with BENCH_BASE=HEAD: does a Go upgrade slow us down?",
 		set: toolchain(func(v *Values) *string { return &v.Config.BaseGo })},
-	{Name: "BENCH_CURRENT_GO", Default: "the go command's", Uses: Run,
+	{Name: "BENCH_CURRENT_GO", Default: "the go command's", Advanced: true, Uses: Run,
 		Doc: "Go toolchain that builds the current side",
 		set: toolchain(func(v *Values) *string { return &v.Config.CurrentGo })},
 	{Name: "BENCH_SUITES", Default: "all", Uses: Run | Merge,
@@ -40,13 +40,13 @@ var Table = []Setting{
 			v.Config.Suites, err = flow.SelectSuites(v.Config.Suites, splitList(s))
 			return err
 		}},
-	{Name: "BENCH_SHARD", Default: "all packages", InWords: true, Uses: Run,
+	{Name: "BENCH_SHARD", Default: "all packages", InWords: true, Advanced: true, Uses: Run,
 		Doc: "i/N: only shard i of N of the packages, split by benchmark count alike on every machine; bench:merge with BENCH_SHARDS=N joins them",
 		set: func(s string, v *Values) (err error) {
 			v.Config.Shard, err = runner.ParseShard(s)
 			return err
 		}},
-	{Name: "BENCH_AFFECTED", Default: "0", Uses: Run,
+	{Name: "BENCH_AFFECTED", Default: "0", Advanced: true, Uses: Run,
 		Doc: "1: measure only the packages the change reaches (a test binary or package file differs between the sides); the report names the rest",
 		set: onOff(func(v *Values) *bool { return &v.Config.Affected })},
 	{Name: "BENCH_PACKAGES", Default: "the suites' packages", InWords: true, Uses: Run,
@@ -76,13 +76,13 @@ var Table = []Setting{
 	{Name: "BENCH_MEASURE", Default: "time", Uses: Run,
 		Doc: "what gates: time, instructions (counted instructions/op, B/op, allocs/op: no load disturbs them) or both",
 		set: oneOf(func(v *Values) *flow.Measure { return &v.Config.Measure }, flow.MeasureTime, flow.MeasureInstructions, flow.MeasureBoth)},
-	{Name: "BENCH_COUNTER", Default: "auto", Uses: Run,
+	{Name: "BENCH_COUNTER", Default: "auto", Advanced: true, Uses: Run,
 		Doc: "auto (hardware counters where the kernel has them, else valgrind's cachegrind), perf or cachegrind",
 		set: oneOf(func(v *Values) *counter.Kind { return &v.Config.Counter }, counter.Auto, counter.Perf, counter.Cachegrind)},
-	{Name: "BENCH_INSTRUCTIONS_COUNT", Default: "3", Uses: Run,
+	{Name: "BENCH_INSTRUCTIONS_COUNT", Default: "3", Advanced: true, Uses: Run,
 		Doc: "rounds that count instructions (samples per side)",
 		set: count(func(v *Values) *int { return &v.Config.CountRounds }, "3")},
-	{Name: "BENCH_SEPARATE", Default: "0", Uses: Run,
+	{Name: "BENCH_SEPARATE", Default: "0", Advanced: true, Uses: Run,
 		Doc: "1: every benchmark in a process of its own (default: those of a package with close counts share one)",
 		set: onOff(func(v *Values) *bool { return &v.Config.Run.Separate })},
 	{Name: "BENCH_DIR", Default: ".", Uses: Run,
@@ -91,7 +91,7 @@ var Table = []Setting{
 	{Name: "BENCH_RESULTS_DIR", Default: "benchmark_results", Uses: Run | Alert | Merge | Report | Calibrate | Accuracy | History | Bisect,
 		Doc: "where every output goes (one run at a time: it is locked)",
 		set: text(func(v *Values) *string { return &v.Config.ResultsDir })},
-	{Name: "BENCH_DEADLINE", Default: "60m", Uses: Run,
+	{Name: "BENCH_DEADLINE", Default: "60m", Advanced: true, Uses: Run,
 		Doc: "the longest a whole run may take; then it stops with no verdict (exit 2)",
 		set: duration(func(v *Values) *time.Duration { return &v.Config.Deadline }, "60m")},
 
@@ -131,14 +131,14 @@ var Table = []Setting{
 			v.Config.Verdict.Alpha = f
 			return verdict.CheckAlpha(f)
 		}},
-	{Name: "BENCH_CORRECTION", Default: "none", Uses: Verdict,
+	{Name: "BENCH_CORRECTION", Default: "none", Advanced: true, Uses: Verdict,
 		Doc: "multiple-comparison control: none, holm (family-wise) or bh (false discovery rate)",
 		set: func(s string, v *Values) error {
 			c, err := verdict.ParseCorrection(s)
 			v.Config.Verdict.Correction = c
 			return err
 		}},
-	{Name: "BENCH_ALLOW_MISSING", Default: "none", InWords: true, Uses: Verdict,
+	{Name: "BENCH_ALLOW_MISSING", Default: "none", InWords: true, Advanced: true, Uses: Verdict,
 		Doc: "regular expression naming benchmarks that may be missing on the current side (Name or import/path.Name)",
 		set: func(s string, v *Values) error {
 			if _, err := compile(s); err != nil {
@@ -150,7 +150,7 @@ var Table = []Setting{
 	{Name: "BENCH_CONFIRM", Default: "1", Uses: Run,
 		Doc: "0: no confirmation rounds (a regression of the main rounds fails at once)",
 		set: onOff(func(v *Values) *bool { return &v.Config.Confirm })},
-	{Name: "BENCH_CONFIRM_COUNT", Default: "BENCH_COUNT", Uses: Run,
+	{Name: "BENCH_CONFIRM_COUNT", Default: "BENCH_COUNT", Advanced: true, Uses: Run,
 		Doc: "rounds of the confirmation (adaptive: up to 3x for unsettled ones)",
 		set: count(func(v *Values) *int { return &v.Config.ConfirmCount }, "6")},
 	{Name: "BENCH_PROFILE", Default: "auto", Uses: Run,
@@ -171,7 +171,7 @@ var Table = []Setting{
 	{Name: "BENCH_ADAPTIVE", Default: "0", Uses: Run,
 		Doc: "1: after BENCH_COUNT rounds, extra rounds for the benchmarks whose verdict is not settled",
 		set: onOff(func(v *Values) *bool { return &v.Config.Adaptive })},
-	{Name: "BENCH_BUDGET", Default: "as long as the first rounds took", Uses: Run,
+	{Name: "BENCH_BUDGET", Default: "as long as the first rounds took", Advanced: true, Uses: Run,
 		Doc: "time cap of the adaptive rounds",
 		set: duration(func(v *Values) *time.Duration { return &v.Config.Budget }, "90s or 2m")},
 
@@ -280,7 +280,7 @@ var Table = []Setting{
 			v.Bisect.Again = n
 			return nil
 		}},
-	{Name: "GITHUB_STEP_SUMMARY", Default: "set by GitHub Actions", InWords: true, Uses: Run | Merge | History | Bisect,
+	{Name: "GITHUB_STEP_SUMMARY", Default: "set by GitHub Actions", InWords: true, Advanced: true, Uses: Run | Merge | History | Bisect,
 		Doc: "the Markdown report is appended to this file",
 		set: text(func(v *Values) *string { return &v.Config.StepSummary })},
 
