@@ -74,31 +74,43 @@ func (r Result) String() string {
 // Send sends to every configured channel, prints one line per channel to
 // out, and returns the channels' errors joined (secrets redacted).
 func Send(ctx context.Context, c *verdict.Comparison, md Markdown, cfg Config, out io.Writer) ([]Result, error) {
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 2 * time.Minute
-	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	ctx, cancel, hc, red := cfg.session(ctx)
 	defer cancel()
-	red := newRedactor(cfg.Slack.WebhookURL, cfg.Slack.Token, cfg.GitHub.Token)
-	httpClient := &http.Client{Transport: newRetryTransport(cfg.Retry)}
 	results := []Result{
-		sendSlack(ctx, c, cfg, httpClient),
-		sendPRComment(ctx, c, md, cfg, httpClient),
-		sendIssue(ctx, c, md, cfg, httpClient),
+		sendSlack(ctx, c, cfg, hc),
+		sendPRComment(ctx, c, md, cfg, hc),
+		sendIssue(ctx, c, md, cfg, hc),
 	}
 	var errs []error
 	for i := range results {
-		results[i].Err = red.Error(results[i].Err)
-		results[i].Detail = red.String(results[i].Detail)
-		fmt.Fprintln(out, results[i].String())
+		results[i] = red.report(out, results[i])
 		if results[i].Err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", results[i].Channel, results[i].Err))
 		}
 	}
 	return results, errors.Join(errs...)
+}
+
+// session is what every send shares: the deadline (Timeout, default 2
+// minutes), an HTTP client that retries, and the redactor of cfg's
+// secrets.
+func (cfg Config) session(ctx context.Context) (context.Context, context.CancelFunc, *http.Client, *redactor) {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 2 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	return ctx, cancel, &http.Client{Transport: newRetryTransport(cfg.Retry)}, newRedactor(cfg.Slack.WebhookURL, cfg.Slack.Token, cfg.GitHub.Token)
+}
+
+// report prints a channel's result, its secrets redacted, and returns it
+// redacted.
+func (r *redactor) report(out io.Writer, res Result) Result {
+	res.Err, res.Detail = r.Error(res.Err), r.String(res.Detail)
+	fmt.Fprintln(out, res.String())
+	return res
 }
 
 // The reasons a channel is not configured; the caller names its settings.

@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/google/go-github/v75/github"
 	"github.com/slack-go/slack"
@@ -28,13 +27,19 @@ type ChangePoint struct {
 	ChangePct          float64
 }
 
+// The starts of the change-point and drift issues' markers.
+const (
+	changePointMarker = "<!-- benchgate:changepoint "
+	driftMarker       = "<!-- benchgate:drift "
+)
+
 // Marker identifies the issue of a change point: its commit and metric
 // (a drift: its metric alone, while its issue is open).
 func (cp ChangePoint) Marker() string {
 	if cp.Kind == changepoint.Slide {
-		return fmt.Sprintf("<!-- benchgate:drift %s %s -->", markdown.CommentSafe(cp.Benchmark), markdown.CommentSafe(cp.Unit))
+		return fmt.Sprintf(driftMarker+"%s %s -->", markdown.CommentSafe(cp.Benchmark), markdown.CommentSafe(cp.Unit))
 	}
-	return fmt.Sprintf("<!-- benchgate:changepoint %s %s %s -->", markdown.CommentSafe(cp.FirstBad), markdown.CommentSafe(cp.Benchmark), markdown.CommentSafe(cp.Unit))
+	return fmt.Sprintf(changePointMarker+"%s %s %s -->", markdown.CommentSafe(cp.FirstBad), markdown.CommentSafe(cp.Benchmark), markdown.CommentSafe(cp.Unit))
 }
 
 func (cp ChangePoint) summary() string {
@@ -48,13 +53,8 @@ func (cp ChangePoint) summary() string {
 // of what was said, so Slack hears every run's change points. It prints
 // one line per channel and change point.
 func SendChangePoints(ctx context.Context, cps []ChangePoint, cfg Config, out io.Writer) error {
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 2 * time.Minute
-	}
-	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	ctx, cancel, hc, red := cfg.session(ctx)
 	defer cancel()
-	red := newRedactor(cfg.Slack.WebhookURL, cfg.Slack.Token, cfg.GitHub.Token)
-	hc := &http.Client{Transport: newRetryTransport(cfg.Retry)}
 	g := cfg.GitHub
 	var client *github.Client
 	var owner, repo string
@@ -68,9 +68,7 @@ func SendChangePoints(ctx context.Context, cps []ChangePoint, cfg Config, out io
 	}
 	var errs []error
 	report := func(r Result) {
-		r.Err, r.Detail = red.Error(r.Err), red.String(r.Detail)
-		fmt.Fprintln(out, r.String())
-		if r.Err != nil {
+		if r = red.report(out, r); r.Err != nil {
 			errs = append(errs, r.Err)
 		}
 	}
@@ -122,8 +120,8 @@ func markedIssues(ctx context.Context, client *github.Client, owner, repo string
 		for _, is := range issues {
 			body := is.GetBody()
 			line, _, _ := strings.Cut(body, "\n")
-			drift := strings.HasPrefix(line, "<!-- benchgate:drift ")
-			if is.IsPullRequest() || !(strings.HasPrefix(line, "<!-- benchgate:changepoint ") || drift) || !g.ours(is.GetUser().GetLogin(), body, line) {
+			drift := strings.HasPrefix(line, driftMarker)
+			if is.IsPullRequest() || !(strings.HasPrefix(line, changePointMarker) || drift) || !g.ours(is.GetUser().GetLogin(), body, line) {
 				continue
 			}
 			if drift && is.GetState() != "open" {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/benchgate/benchgate/internal/verdict"
 	"github.com/google/go-github/v75/github"
@@ -36,18 +35,11 @@ const (
 // change-point issues whose first bad commit is the bisection's bad end,
 // and posts the answer to Slack. It prints one line per channel.
 func SendCulprit(ctx context.Context, c Culprit, cfg Config, out io.Writer) error {
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 2 * time.Minute
-	}
-	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	ctx, cancel, hc, red := cfg.session(ctx)
 	defer cancel()
-	red := newRedactor(cfg.Slack.WebhookURL, cfg.Slack.Token, cfg.GitHub.Token)
-	hc := &http.Client{Transport: newRetryTransport(cfg.Retry)}
 	var errs []error
 	for _, r := range append(editIssues(ctx, c, cfg, hc), slackCulprit(ctx, c, cfg, hc)) {
-		r.Err, r.Detail = red.Error(r.Err), red.String(r.Detail)
-		fmt.Fprintln(out, r.String())
-		if r.Err != nil {
+		if r = red.report(out, r); r.Err != nil {
 			errs = append(errs, r.Err)
 		}
 	}
@@ -103,7 +95,7 @@ func answers(marker, bad string) bool {
 	if marker == IssueMarker {
 		return true
 	}
-	rest, ok := strings.CutPrefix(marker, "<!-- benchgate:changepoint ")
+	rest, ok := strings.CutPrefix(marker, changePointMarker)
 	if !ok {
 		return false
 	}

@@ -41,7 +41,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	}
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		return nil, explain(fmt.Sprintf("connecting to %s:%d", cfg.Host, cfg.Port), err, url)
+		return nil, explain(fmt.Sprintf("connecting to %s:%d", cfg.Host, cfg.Port), err, url, cfg.User)
 	}
 	db := &DB{conn: conn}
 	if err := db.migrate(ctx); err != nil {
@@ -55,13 +55,13 @@ func Open(ctx context.Context, url string) (*DB, error) {
 func (db *DB) Close() error { return db.conn.Close(context.Background()) }
 
 // explain turns a connection error into what to do about it.
-func explain(what string, err error, url string) error {
+func explain(what string, err error, url, user string) error {
 	msg := redact(err.Error(), url)
 	var pgErr *pgconn.PgError
 	var netErr net.Error
 	switch {
 	case errors.As(err, &pgErr) && pgErr.Code == "28P01":
-		return fmt.Errorf("%s: wrong password for user %q: check the URL: %w", what, userOf(url), opaque(msg))
+		return fmt.Errorf("%s: wrong password for user %q: check the URL: %w", what, user, opaque(msg))
 	case errors.As(err, &pgErr) && pgErr.Code == "3D000":
 		return fmt.Errorf("%s: the database does not exist: create it (createdb) or name another in the URL: %w", what, opaque(msg))
 	case errors.As(err, &netErr), strings.Contains(msg, "connection refused"), strings.Contains(msg, "no such host"):
@@ -85,13 +85,4 @@ func redact(s, url string) string {
 		}
 	}
 	return s
-}
-
-// userOf is the user named in url.
-func userOf(url string) string {
-	cfg, err := pgx.ParseConfig(url)
-	if err != nil {
-		return ""
-	}
-	return cfg.User
 }

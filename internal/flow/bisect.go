@@ -14,6 +14,7 @@ import (
 	"github.com/benchgate/benchgate/internal/gitref"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/runner"
+	"github.com/benchgate/benchgate/internal/scratch"
 )
 
 // BisectOptions configure Bisect.
@@ -80,7 +81,12 @@ func Bisect(ctx context.Context, cfg Config, o BisectOptions) error {
 		return err
 	}
 	fmt.Fprintf(cfg.Stderr, "bisecting %d commits from good %s to bad %s (%s), benchmarks %s\n", len(line)-1, ends.good.Short(), ends.bad.Short(), ends.from, cfg.Run.Bench)
-	m := &stepMeasurer{cfg: cfg.forSteps(), repo: repo, good: ends.good, dir: cfg.path(BisectDir)}
+	tmp, release, err := scratch.New(cfg.TempDir)
+	if err != nil {
+		return err
+	}
+	defer release()
+	m := newStepMeasurer(cfg, repo, ends.good, cfg.path(BisectDir), tmp)
 	res, err := bisect.Run(ctx, line, m, bisect.Options{MinShare: o.MinSharePct / 100, Again: o.Again, Log: cfg.Stderr})
 	if err != nil {
 		return fmt.Errorf("bisecting %s..%s: %w (finished steps are kept: run again to resume)", ends.good.Short(), ends.bad.Short(), err)

@@ -9,6 +9,7 @@ import (
 	"github.com/benchgate/benchgate/internal/changepoint"
 	"github.com/benchgate/benchgate/internal/gitref"
 	"github.com/benchgate/benchgate/internal/history"
+	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
@@ -77,9 +78,7 @@ func (c *Config) lastRegression() (good, bad string, names []string, from string
 	}
 	b, terr := os.ReadFile(c.path(ChangePointsFile))
 	if terr == nil {
-		var tr struct {
-			Findings []history.Finding `json:"findings"`
-		}
+		var tr report.Trend
 		if err := json.Unmarshal(b, &tr); err != nil {
 			return "", "", nil, "", fmt.Errorf("reading %s: %w", c.path(ChangePointsFile), err)
 		}

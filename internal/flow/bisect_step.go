@@ -20,15 +20,27 @@ import (
 )
 
 // stepMeasurer measures a bisection's steps: one commit against the
-// good end, interleaved, both materialized from git. Each step's results
-// are kept under dir/<commit>/ (good.txt and commit.txt pooling every
-// measurement of it, step.json the last verdict), so that a second run
-// with the same settings reuses the steps the first one finished.
+// good end, interleaved, both materialized from git (the good end once,
+// under scratch, for every step). Each step's results are kept under
+// dir/<commit>/ (good.txt and commit.txt pooling every measurement of it,
+// step.json the last verdict), so that a second run with the same
+// settings (key) reuses the steps the first one finished.
 type stepMeasurer struct {
-	cfg  Config
-	repo *gitref.Repo
-	good gitref.Commit
-	dir  string
+	cfg      Config
+	repo     *gitref.Repo
+	good     gitref.Commit
+	dir      string
+	scratch  string
+	key      string
+	goodTree *runner.Tree
+}
+
+// newStepMeasurer measures against good with cfg, keeping steps in dir
+// and the good end's tree in scratch.
+func newStepMeasurer(cfg Config, repo *gitref.Repo, good gitref.Commit, dir, scratch string) *stepMeasurer {
+	m := &stepMeasurer{cfg: cfg.forSteps(), repo: repo, good: good, dir: dir, scratch: scratch}
+	m.key = m.settingsKey()
+	return m
 }
 
 // savedStep is a step's step.json.
@@ -39,9 +51,10 @@ type savedStep struct {
 	Measurement bisect.Measurement `json:"measurement"`
 }
 
-// key names what a step's numbers depend on: the good end, what runs,
-// how, and how it is judged. A step measured otherwise is not reused.
-func (m *stepMeasurer) key() string {
+// settingsKey names what a step's numbers depend on: the good end, what
+// runs, how, and how it is judged. A step measured otherwise is not
+// reused.
+func (m *stepMeasurer) settingsKey() string {
 	c := m.cfg
 	suites, _ := c.suites()
 	v, _ := json.Marshal([]any{m.good.Hash.String(), suites, c.Run.Bench, c.Run.Time, c.Run.Count, c.Run.Separate, c.Measure, c.Counter, c.CountRounds, c.BaseGo, c.CurrentGo, c.verdictOptions()})
@@ -51,8 +64,7 @@ func (m *stepMeasurer) key() string {
 
 // Measure implements bisect.Measurer.
 func (m *stepMeasurer) Measure(ctx context.Context, c bisect.Commit, again int) (bisect.Measurement, error) {
-	dir := filepath.Join(m.dir, c.Hash)
-	key := m.key()
+	dir, key := filepath.Join(m.dir, c.Hash), m.key
 	var saved savedStep
 	if b, err := os.ReadFile(filepath.Join(dir, "step.json")); err == nil && json.Unmarshal(b, &saved) == nil && saved.Key == key && saved.Again >= again {
 		fmt.Fprintf(m.cfg.Stderr, "bisect: reusing the earlier measurement of %s (%s)\n", c.Short(), filepath.Join(dir, "step.json"))
@@ -86,18 +98,22 @@ func (m *stepMeasurer) Measure(ctx context.Context, c bisect.Commit, again int) 
 func (m *stepMeasurer) run(ctx context.Context, c bisect.Commit, dir string) (bisect.Measurement, error) {
 	commit := gitref.Commit{Rev: c.Short(), Hash: plumbing.NewHash(c.Hash)}
 	goodNew, commitNew := filepath.Join(dir, "good.new"), filepath.Join(dir, "commit.new")
-	res, runErr := m.cfg.runTrees(ctx, func(ctx context.Context, scratch string) ([]*runner.Tree, error) {
-		good, err := m.cfg.materialize(ctx, m.repo, m.good, filepath.Join(scratch, "good"), goodNew)
+	if m.goodTree == nil {
+		t, err := m.cfg.materializeBase(ctx, m.repo, m.good, m.scratch, "")
 		if err != nil {
-			return nil, err
+			return bisect.Measurement{}, err
 		}
-		good.Name, good.Toolchain = "base", m.cfg.BaseGo
+		m.goodTree = t
+	}
+	good := *m.goodTree
+	good.Out = goodNew
+	res, runErr := m.cfg.runTrees(ctx, func(ctx context.Context, scratch string) ([]*runner.Tree, error) {
 		cur, err := m.cfg.materialize(ctx, m.repo, commit, filepath.Join(scratch, "commit"), commitNew)
 		if err != nil {
 			return nil, err
 		}
 		cur.Name, cur.Toolchain = "current", m.cfg.CurrentGo
-		return []*runner.Tree{good, cur}, nil
+		return []*runner.Tree{&good, cur}, nil
 	})
 	if runErr != nil && !errors.Is(runErr, runner.ErrBenchmarkFailed) && !errors.Is(runErr, runner.ErrNoPackages) {
 		return bisect.Measurement{}, runErr
@@ -112,7 +128,11 @@ func (m *stepMeasurer) run(ctx context.Context, c bisect.Commit, dir string) (bi
 	if err != nil || len(goodSet.Series) == 0 {
 		return bisect.Measurement{}, fmt.Errorf("the good end %s gave no benchmark results (it does not build, or BENCH_FILTER %s selects nothing there): choose another BENCH_GOOD", m.good.Short(), m.cfg.Run.Bench)
 	}
-	cmp, err := verdict.CompareFiles(goodFile, commitFile, m.cfg.verdictOptions())
+	commitSet, err := verdict.ReadFile(commitFile)
+	var cmp *verdict.Comparison
+	if err == nil {
+		cmp, err = verdict.Compare(goodSet, commitSet, m.cfg.verdictOptions())
+	}
 	if err != nil {
 		return bisect.Measurement{Skip: "no benchmark results (it does not build, or the benchmarks do not exist there)"}, nil
 	}

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/database"
+	"github.com/benchgate/benchgate/internal/gitref"
 	"github.com/benchgate/benchgate/internal/history"
+	"github.com/benchgate/benchgate/internal/verdict"
 )
 
 // Export writes the history branch's runs that the database at
@@ -26,17 +28,17 @@ func Export(ctx context.Context, cfg Config, opts HistoryOptions) error {
 		return err
 	}
 	defer unlock()
-	st := history.Open(repo.Repository(), opts.Branch)
-	runs, err := cfg.branchRuns(st)
+	st, runs, err := cfg.branchRuns(repo, opts.Branch)
 	if err != nil {
 		return err
 	}
-	db, err := openDatabase(ctx, opts.DatabaseURL)
+	h := cfg.historyDB(opts)
+	defer h.close()
+	db, err := h.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	name := cfg.repositoryName(opts)
+	name := h.repo
 	start, last := time.Now(), time.Now()
 	n, err := db.Export(ctx, name, runs, func(done, total int) {
 		if time.Since(last) > 5*time.Second {
@@ -51,66 +53,95 @@ func Export(ctx context.Context, cfg Config, opts HistoryOptions) error {
 	return nil
 }
 
+// historyDB is a history flow's database (BENCH_DATABASE_URL), opened
+// on first use, once per flow, and closed with it; an empty url: none.
+type historyDB struct {
+	url, repo string
+	db        *database.DB
+}
+
+// historyDB is the flow's database, for the repository named as
+// repositoryName says.
+func (c *Config) historyDB(opts HistoryOptions) *historyDB {
+	return &historyDB{url: opts.DatabaseURL, repo: c.repositoryName(opts)}
+}
+
+// open connects, the first time.
+func (h *historyDB) open(ctx context.Context) (*database.DB, error) {
+	if h.db == nil {
+		db, err := database.Open(ctx, h.url)
+		if err != nil {
+			return nil, fmt.Errorf("BENCH_DATABASE_URL: %w", err)
+		}
+		h.db = db
+	}
+	return h.db, nil
+}
+
+// close closes the connection, if open.
+func (h *historyDB) close() {
+	if h != nil && h.db != nil {
+		h.db.Close()
+	}
+}
+
 // recordInDatabase writes a run just stored on the branch to the
-// database too, when there is one.
-func (c *Config) recordInDatabase(ctx context.Context, opts HistoryOptions, run *history.Run) error {
-	if opts.DatabaseURL == "" {
+// database too, when there is one (h nil or without a url: none).
+func (c *Config) recordInDatabase(ctx context.Context, h *historyDB, run *history.Run) error {
+	if h == nil || h.url == "" {
 		return nil
 	}
-	db, err := openDatabase(ctx, opts.DatabaseURL)
+	db, err := h.open(ctx)
 	if err == nil {
-		defer db.Close()
-		_, err = db.Export(ctx, c.repositoryName(opts), []*history.Run{run}, nil)
+		_, err = db.Export(ctx, h.repo, []*history.Run{run}, nil)
 	}
 	if err != nil {
 		return fmt.Errorf("the run is on the history branch, the database has not got it (bench:export catches up): %w", err)
 	}
-	fmt.Fprintf(c.Stderr, "recorded %s in the database as %s\n", run.Commit[:min(7, len(run.Commit))], c.repositoryName(opts))
+	fmt.Fprintf(c.Stderr, "recorded %s in the database as %s\n", verdict.ShortCommit(run.Commit), h.repo)
 	return nil
 }
 
-// historyRuns are the runs Trend analyzes: the branch's, or with
-// FromDatabase the database's.
-func (c *Config) historyRuns(ctx context.Context, st *history.Store, opts HistoryOptions) ([]*history.Run, string, error) {
+// historyRuns are the runs Trend analyzes and where they come from: the
+// branch's, or with FromDatabase the database's.
+func (c *Config) historyRuns(ctx context.Context, repo *gitref.Repo, opts HistoryOptions, h *historyDB) ([]*history.Run, string, error) {
 	if !opts.FromDatabase {
-		runs, err := c.branchRuns(st)
+		st, runs, err := c.branchRuns(repo, opts.Branch)
 		return runs, st.Branch(), err
 	}
-	if opts.DatabaseURL == "" {
+	if h.url == "" {
 		return nil, "", fmt.Errorf("BENCH_HISTORY=database needs BENCH_DATABASE_URL")
 	}
-	db, err := openDatabase(ctx, opts.DatabaseURL)
+	db, err := h.open(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	defer db.Close()
-	name := c.repositoryName(opts)
-	runs, err := db.Runs(ctx, name)
-	return runs, "database " + name, err
+	runs, err := db.Runs(ctx, h.repo)
+	return runs, "database " + h.repo, err
 }
 
-// branchRuns reads the history branch's runs, warning about the files
-// it skipped.
-func (c *Config) branchRuns(st *history.Store) ([]*history.Run, error) {
+// branchRuns opens the history branch and reads its runs, warning about
+// the files it skipped.
+func (c *Config) branchRuns(repo *gitref.Repo, branch string) (*history.Store, []*history.Run, error) {
+	st := history.Open(repo.Repository(), branch)
 	runs, err := st.Runs()
 	for _, w := range st.Skipped {
 		fmt.Fprintln(c.Stderr, "warning: "+w)
 	}
-	return runs, err
+	return st, runs, err
 }
 
 // saveFindings writes Trend's findings to the database, when there is
 // one.
-func (c *Config) saveFindings(ctx context.Context, opts HistoryOptions, findings []history.Finding) error {
-	if opts.DatabaseURL == "" {
+func (c *Config) saveFindings(ctx context.Context, h *historyDB, findings []history.Finding) error {
+	if h.url == "" {
 		return nil
 	}
-	db, err := openDatabase(ctx, opts.DatabaseURL)
+	db, err := h.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	return db.SaveFindings(ctx, c.repositoryName(opts), findings, time.Now().UTC())
+	return db.SaveFindings(ctx, h.repo, findings, time.Now().UTC())
 }
 
 // repositoryName is the repository's key in the database: Repository,
@@ -130,13 +161,4 @@ func (c *Config) repositoryName(opts HistoryOptions) string {
 		}
 	}
 	return filepath.Base(c.Dir)
-}
-
-// openDatabase opens the database at BENCH_DATABASE_URL.
-func openDatabase(ctx context.Context, url string) (*database.DB, error) {
-	db, err := database.Open(ctx, url)
-	if err != nil {
-		return nil, fmt.Errorf("BENCH_DATABASE_URL: %w", err)
-	}
-	return db, nil
 }

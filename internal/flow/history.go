@@ -100,7 +100,9 @@ func Record(ctx context.Context, cfg Config, opts HistoryOptions) error {
 	} else {
 		fmt.Fprintf(cfg.Stderr, "recording %s, measured at HEAD (%s)\n", results, head.Short())
 	}
-	return cfg.store(repo, opts, changes[0], results)
+	h := cfg.historyDB(opts)
+	defer h.close()
+	return cfg.store(ctx, repo, opts, changes[0], results, h)
 }
 
 // startHistory begins a history flow: it takes the results directory's
@@ -155,8 +157,9 @@ func (c *Config) measureCommit(ctx context.Context, repo *gitref.Repo, commit gi
 	return err
 }
 
-// store appends the run in results to the history and prunes old runs.
-func (c *Config) store(repo *gitref.Repo, opts HistoryOptions, ch gitref.Change, results string) error {
+// store appends the run in results to the history (and to the database
+// h, when not nil) and prunes old runs.
+func (c *Config) store(ctx context.Context, repo *gitref.Repo, opts HistoryOptions, ch gitref.Change, results string, h *historyDB) error {
 	set, err := verdict.ReadFile(results)
 	if err != nil {
 		return err
@@ -176,7 +179,7 @@ func (c *Config) store(repo *gitref.Repo, opts HistoryOptions, ch gitref.Change,
 		return fmt.Errorf("recording on %s: %w", st.Branch(), err)
 	}
 	fmt.Fprintf(c.Stderr, "recorded %s on %s: %s\n", ch.Short(), st.Branch(), p)
-	if err := c.recordInDatabase(context.Background(), opts, run); err != nil {
+	if err := c.recordInDatabase(ctx, h, run); err != nil {
 		return err
 	}
 	if opts.Days > 0 {
@@ -202,8 +205,7 @@ func Backfill(ctx context.Context, cfg Config, opts HistoryOptions) error {
 		return err
 	}
 	defer unlock()
-	st := history.Open(repo.Repository(), opts.Branch)
-	runs, err := cfg.branchRuns(st)
+	st, runs, err := cfg.branchRuns(repo, opts.Branch)
 	if err != nil {
 		return err
 	}
@@ -236,7 +238,7 @@ func Backfill(ctx context.Context, cfg Config, opts HistoryOptions) error {
 			skipped = append(skipped, ch.Short())
 			continue
 		}
-		if err := cfg.store(repo, HistoryOptions{Branch: opts.Branch, RunID: opts.RunID}, ch, out); err != nil {
+		if err := cfg.store(ctx, repo, HistoryOptions{Branch: opts.Branch, RunID: opts.RunID}, ch, out, nil); err != nil {
 			return err
 		}
 	}
@@ -260,8 +262,9 @@ func Trend(ctx context.Context, cfg Config, opts HistoryOptions) error {
 	for i, ch := range changes {
 		order[ch.Hash.String()] = len(changes) - 1 - i
 	}
-	st := history.Open(repo.Repository(), opts.Branch)
-	runs, source, err := cfg.historyRuns(ctx, st, opts)
+	h := cfg.historyDB(opts)
+	defer h.close()
+	runs, source, err := cfg.historyRuns(ctx, repo, opts, h)
 	if err != nil {
 		return err
 	}
@@ -278,7 +281,7 @@ func Trend(ctx context.Context, cfg Config, opts HistoryOptions) error {
 	if err := cfg.writeTrend(tr); err != nil {
 		return err
 	}
-	if err := cfg.saveFindings(ctx, opts, findings); err != nil {
+	if err := cfg.saveFindings(ctx, h, findings); err != nil {
 		return err
 	}
 	if err := cfg.alertFindings(ctx, findings, opts.Alert); err != nil {
@@ -289,7 +292,7 @@ func Trend(ctx context.Context, cfg Config, opts HistoryOptions) error {
 	case len(open) > 0:
 		return fmt.Errorf("%w: %s (accept an intended one in %s)", ErrWorsened, strings.Join(open, "; "), opts.AckFile)
 	case longest(series) < minRuns:
-		return fmt.Errorf("%w: %d runs of HEAD's history on %s, too few to find a change (at least %d): run bench:backfill", ErrNoVerdict, longest(series), st.Branch(), minRuns)
+		return fmt.Errorf("%w: %d runs of HEAD's history on %s, too few to find a change (at least %d): run bench:backfill", ErrNoVerdict, longest(series), source, minRuns)
 	}
 	return nil
 }

@@ -78,6 +78,10 @@ func Start(t testing.TB) *Server {
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	s.dir = dir
+	pw := filepath.Join(dir, "pw")
+	if err := os.WriteFile(pw, []byte(s.Password+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
@@ -85,20 +89,12 @@ func Start(t testing.TB) *Server {
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
-		if err := os.Chown(dir, uid, gid); err != nil {
-			t.Fatal(err)
+		for _, p := range []string{dir, pw} {
+			if err := os.Chown(p, uid, gid); err != nil {
+				t.Fatal(err)
+			}
 		}
 		s.asUser = "postgres"
-	}
-	pw := filepath.Join(dir, "pw")
-	if err := os.WriteFile(pw, []byte(s.Password+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if s.asUser != "" {
-		u, _ := user.Lookup(s.asUser)
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		os.Chown(pw, uid, gid)
 	}
 	data := filepath.Join(dir, "data")
 	s.run(t, "initdb", "-D", data, "-U", s.User, "--pwfile="+pw, "--auth=scram-sha-256", "-E", "UTF8", "--no-sync", "--no-locale")
