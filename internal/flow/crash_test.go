@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/benchgate/benchgate/internal/flow"
+	"github.com/benchgate/benchgate/internal/status"
 	"github.com/benchgate/benchgate/internal/testrepo"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
@@ -51,7 +52,7 @@ func TestFailedBenchmarkGivesNoVerdict(t *testing.T) {
 	if code := flow.ExitCode(err); code != 2 || errors.Is(err, flow.ErrMissing) || errors.Is(err, flow.ErrRegression) {
 		t.Fatalf("exit %d, err %v; want 2, no verdict\n%s", code, err, out)
 	}
-	assertStatus(t, cfg.ResultsDir, flow.StateError, 2)
+	assertStatus(t, cfg.ResultsDir, status.Error, 2)
 	cmp, err := verdict.ReadComparison(filepath.Join(cfg.ResultsDir, flow.ComparisonFile))
 	if err != nil {
 		t.Fatal(err)

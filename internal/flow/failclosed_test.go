@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/benchgate/benchgate/internal/flow"
+	"github.com/benchgate/benchgate/internal/status"
 	"github.com/benchgate/benchgate/internal/testrepo"
 )
 
@@ -35,7 +36,7 @@ func TestSavedResultsNeverHideARegression(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(cfg.ResultsDir, flow.BaselineFile)); !os.IsNotExist(err) {
 			t.Fatalf("run %d wrote %s", run, flow.BaselineFile)
 		}
-		assertStatus(t, cfg.ResultsDir, flow.StateRegressed, 1)
+		assertStatus(t, cfg.ResultsDir, status.Regressed, 1)
 	}
 }
 
@@ -88,7 +89,7 @@ func TestCurrentThatDoesNotCompileGivesNoVerdict(t *testing.T) {
 	if code := flow.ExitCode(err); code != 2 || !strings.Contains(err.Error(), "undefinedThing") {
 		t.Fatalf("exit %d, err %v; want 2 with the compiler's message\n%s", code, err, out)
 	}
-	st := assertStatus(t, cfg.ResultsDir, flow.StateError, 2)
+	st := assertStatus(t, cfg.ResultsDir, status.Error, 2)
 	if !strings.Contains(st.Error, "does not build") {
 		t.Errorf("status error %q does not say what failed", st.Error)
 	}
@@ -130,13 +131,13 @@ func TestExitCode(t *testing.T) {
 	}
 }
 
-func assertStatus(t *testing.T, dir string, state flow.State, exit int) flow.RunStatus {
+func assertStatus(t *testing.T, dir string, state status.State, exit int) status.Status {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, flow.StatusFile))
+	b, err := os.ReadFile(filepath.Join(dir, status.File))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st flow.RunStatus
+	var st status.Status
 	if err := json.Unmarshal(b, &st); err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/fixture"
 	"github.com/benchgate/benchgate/internal/flow"
+	"github.com/benchgate/benchgate/internal/status"
 	"github.com/benchgate/benchgate/internal/testrepo"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
@@ -86,12 +87,12 @@ func TestRegressionEndToEnd(t *testing.T) {
 	if cmp.Base.Commit != c1 {
 		t.Errorf("base commit %s, want %s", cmp.Base.Commit, c1)
 	}
-	for _, f := range []string{flow.BaseFile, flow.CurrentFile, flow.MarkdownFile, flow.HTMLFile, flow.StatusFile} {
+	for _, f := range []string{flow.BaseFile, flow.CurrentFile, flow.MarkdownFile, flow.HTMLFile, status.File} {
 		if _, err := os.Stat(filepath.Join(cfg.ResultsDir, f)); err != nil {
 			t.Errorf("missing output: %v", err)
 		}
 	}
-	assertStatus(t, cfg.ResultsDir, flow.StateRegressed, 1)
+	assertStatus(t, cfg.ResultsDir, status.Regressed, 1)
 	if !strings.Contains(out.String(), "Performance regressions detected!") {
 		t.Errorf("text report lacks the verdict:\n%s", out)
 	}

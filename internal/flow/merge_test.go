@@ -10,6 +10,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/atomicfile"
 	"github.com/benchgate/benchgate/internal/flow"
+	"github.com/benchgate/benchgate/internal/status"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
@@ -18,10 +19,10 @@ var allSuites = []flow.Suite{{Name: "storage"}, {Name: "kafka"}, {Name: "grpc"},
 // shard writes a shard folder as a CI job leaves it: status.json and,
 // unless the shard died, a comparison of suite's benchmark, slowed by
 // factor on the current side.
-func shard(t *testing.T, dir, suite string, state flow.State, exit int, errText string, factor float64) {
+func shard(t *testing.T, dir, suite string, state status.State, exit int, errText string, factor float64) {
 	t.Helper()
 	sd := filepath.Join(dir, "bench-"+suite)
-	compared := state != flow.StateRunning && errText == ""
+	compared := state != status.Running && errText == ""
 	if compared {
 		sides := map[string]float64{"base": 1, "current": factor}
 		for side, f := range sides {
@@ -45,11 +46,11 @@ func shard(t *testing.T, dir, suite string, state flow.State, exit int, errText 
 			t.Fatal(err)
 		}
 	}
-	status := fmt.Sprintf(`{"suites": [%q], "state": %q, "exit": %d, "error": %q, "compared": %v}`, suite, state, exit, errText, compared)
+	record := fmt.Sprintf(`{"suites": [%q], "state": %q, "exit": %d, "error": %q, "compared": %v}`, suite, state, exit, errText, compared)
 	if err := os.MkdirAll(sd, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(sd, flow.StatusFile), []byte(status), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(sd, status.File), []byte(record), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -57,12 +58,12 @@ func shard(t *testing.T, dir, suite string, state flow.State, exit int, errText 
 func TestMergeFailsClosed(t *testing.T) {
 	type sh struct {
 		suite  string
-		state  flow.State
+		state  status.State
 		exit   int
 		err    string
 		factor float64
 	}
-	ok := func(s string) sh { return sh{s, flow.StateOK, 0, "", 1} }
+	ok := func(s string) sh { return sh{s, status.OK, 0, "", 1} }
 	tests := []struct {
 		name   string
 		shards []sh
@@ -71,10 +72,10 @@ func TestMergeFailsClosed(t *testing.T) {
 	}{
 		{"all five pass", []sh{ok("storage"), ok("kafka"), ok("grpc"), ok("throttle"), ok("mempool")}, 0, nil},
 		{"only mempool", []sh{ok("mempool")}, 2, []string{"shard storage is absent", "shard kafka is absent", "shard grpc is absent", "shard throttle is absent"}},
-		{"a shard ended in an error", []sh{ok("storage"), {"kafka", flow.StateError, 2, "base commit 1a2b3c4 is not in this clone", 1}, ok("grpc"), ok("throttle"), ok("mempool")}, 2,
+		{"a shard ended in an error", []sh{ok("storage"), {"kafka", status.Error, 2, "base commit 1a2b3c4 is not in this clone", 1}, ok("grpc"), ok("throttle"), ok("mempool")}, 2,
 			[]string{"shard kafka failed: base commit 1a2b3c4 is not in this clone"}},
-		{"a shard died", []sh{ok("storage"), ok("kafka"), {"grpc", flow.StateRunning, 0, "", 1}, ok("throttle"), ok("mempool")}, 2, []string{"shard grpc died before it finished"}},
-		{"a regression wins over an absent shard", []sh{ok("storage"), {"mempool", flow.StateRegressed, 1, "", 3}}, 1, []string{"regressed", "shard kafka is absent"}},
+		{"a shard died", []sh{ok("storage"), ok("kafka"), {"grpc", status.Running, 0, "", 1}, ok("throttle"), ok("mempool")}, 2, []string{"shard grpc died before it finished"}},
+		{"a regression wins over an absent shard", []sh{ok("storage"), {"mempool", status.Regressed, 1, "", 3}}, 1, []string{"regressed", "shard kafka is absent"}},
 		{"no shard at all", nil, 2, []string{"shard storage is absent", "no shard comparison"}},
 	}
 	for _, tt := range tests {

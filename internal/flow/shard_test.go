@@ -12,6 +12,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/runner"
+	"github.com/benchgate/benchgate/internal/status"
 	"github.com/benchgate/benchgate/internal/testrepo"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
@@ -74,7 +75,7 @@ func TestShardsCoverEverythingOnce(t *testing.T) {
 				seen[row.Pkg]++
 			}
 		}
-		st, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, flow.StatusFile))
+		st, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, status.File))
 		if !strings.Contains(string(st), fmt.Sprintf(`"shard": "%d/3"`, i)) {
 			t.Errorf("shard %d's status.json does not record it: %s", i, st)
 		}
