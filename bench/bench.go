@@ -14,14 +14,14 @@ import (
 
 	"github.com/magefile/mage/mg"
 
-	"github.com/benchgate/benchgate/internal/flow"
+	"github.com/benchgate/benchgate/internal/suite"
 	"github.com/benchgate/benchgate/internal/targets"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
 // Suite is a named group of packages with optional threshold overrides:
 // what BENCH_SUITES selects and CI shards across runners.
-type Suite = flow.Suite
+type Suite = suite.Suite
 
 // Thresholds are percentages of change that count; zero fields inherit.
 type Thresholds = verdict.Thresholds

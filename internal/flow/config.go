@@ -10,27 +10,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/benchgate/benchgate/internal/counter"
 	"github.com/benchgate/benchgate/internal/runner"
+	"github.com/benchgate/benchgate/internal/suite"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
-
-// A Suite is a named group of packages with optional threshold overrides.
-type Suite struct {
-	// Name is how BENCH_SUITES and CI shards select the suite.
-	Name string
-	// Packages are go list patterns relative to the module root.
-	Packages []string
-	// Thresholds override the defaults for the whole suite; zero fields
-	// inherit.
-	Thresholds verdict.Thresholds
-	// Overrides adjust thresholds for benchmarks matching a pattern;
-	// their Suite field is filled in with this suite's name.
-	Overrides []verdict.Override
-}
 
 // Config is what every flow needs. Start from DefaultConfig.
 type Config struct {
@@ -51,7 +37,7 @@ type Config struct {
 	// command's own.
 	BaseGo, CurrentGo string
 	// Suites are the suites to run (already selected by BENCH_SUITES).
-	Suites []Suite
+	Suites []suite.Suite
 	// Shard, when set, runs only that part of the suites' packages
 	// (BENCH_SHARD), balanced by their benchmark functions. Default: all.
 	Shard runner.Shard
@@ -164,22 +150,7 @@ func (c *Config) path(name string) string { return filepath.Join(c.ResultsDir, n
 
 // suites returns the runner suites and the verdict overrides.
 func (c *Config) suites() ([]runner.Suite, []verdict.Override) {
-	if len(c.Packages) > 0 {
-		return []runner.Suite{{Name: "custom", Patterns: c.Packages}}, nil
-	}
-	var rs []runner.Suite
-	var ovs []verdict.Override
-	for _, s := range c.Suites {
-		rs = append(rs, runner.Suite{Name: s.Name, Patterns: s.Packages})
-		if s.Thresholds != (verdict.Thresholds{}) {
-			ovs = append(ovs, verdict.Override{Suite: s.Name, Thresholds: s.Thresholds})
-		}
-		for _, o := range s.Overrides {
-			o.Suite = s.Name
-			ovs = append(ovs, o)
-		}
-	}
-	return rs, ovs
+	return suite.Split(c.Suites, c.Packages)
 }
 
 func (c *Config) verdictOptions() verdict.Options {
@@ -214,34 +185,4 @@ func (c *Config) validate() error {
 		return fmt.Errorf("no suites selected: set BENCH_SUITES or BENCH_PACKAGES")
 	}
 	return nil
-}
-
-// SelectSuites returns the suites named in names (all when names is
-// empty), or an error naming the unknown ones and the choices.
-func SelectSuites(all []Suite, names []string) ([]Suite, error) {
-	if len(names) == 0 {
-		return all, nil
-	}
-	var out []Suite
-	var unknown []string
-	for _, n := range names {
-		found := false
-		for _, s := range all {
-			if s.Name == n {
-				out = append(out, s)
-				found = true
-			}
-		}
-		if !found {
-			unknown = append(unknown, n)
-		}
-	}
-	if len(unknown) > 0 {
-		var known []string
-		for _, s := range all {
-			known = append(known, s.Name)
-		}
-		return nil, fmt.Errorf("unknown suite %s in BENCH_SUITES: choose from %s", strings.Join(unknown, ", "), strings.Join(known, ", "))
-	}
-	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/benchgate/benchgate/internal/status"
+	"github.com/benchgate/benchgate/internal/suite"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
@@ -29,7 +30,7 @@ func Merge(cfg Config, dir string) error {
 		return err
 	}
 	defer unlock()
-	shards, gaps, err := status.Collect(dir, ComparisonFile, status.Expected{Suites: suiteNamesOf(cfg.Suites), Total: cfg.Shards})
+	shards, gaps, err := status.Collect(dir, ComparisonFile, status.Expected{Suites: suite.Names(cfg.Suites), Total: cfg.Shards})
 	if err != nil {
 		return err
 	}
@@ -52,12 +53,4 @@ func Merge(cfg Config, dir string) error {
 		return err
 	}
 	return outcomeError(merged, cfg.path(MarkdownFile), nil)
-}
-
-func suiteNamesOf(suites []Suite) []string {
-	names := make([]string, len(suites))
-	for i, s := range suites {
-		names[i] = s.Name
-	}
-	return names
 }

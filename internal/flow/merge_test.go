@@ -11,10 +11,11 @@ import (
 	"github.com/benchgate/benchgate/internal/atomicfile"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/status"
+	"github.com/benchgate/benchgate/internal/suite"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
-var allSuites = []flow.Suite{{Name: "storage"}, {Name: "kafka"}, {Name: "grpc"}, {Name: "throttle"}, {Name: "mempool"}}
+var allSuites = []suite.Suite{{Name: "storage"}, {Name: "kafka"}, {Name: "grpc"}, {Name: "throttle"}, {Name: "mempool"}}
 
 // shard writes a shard folder as a CI job leaves it: status.json and,
 // unless the shard died, a comparison of suite's benchmark, slowed by

@@ -14,6 +14,7 @@ import (
 	"github.com/benchgate/benchgate/internal/alert"
 	"github.com/benchgate/benchgate/internal/calibrate"
 	"github.com/benchgate/benchgate/internal/flow"
+	"github.com/benchgate/benchgate/internal/suite"
 )
 
 // A Use is a group of settings a target may read.
@@ -143,7 +144,7 @@ type LookupEnv func(string) (string, bool)
 // matter. Every bad value is reported,
 // each with the variable, the value and an example of a good one. suites
 // is the suite table BENCH_SUITES selects from.
-func Load(env LookupEnv, uses Use, suites []flow.Suite) (*Values, error) {
+func Load(env LookupEnv, uses Use, suites []suite.Suite) (*Values, error) {
 	v := Defaults()
 	v.Config.Suites = suites
 	var errs []error

@@ -10,13 +10,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/benchgate/benchgate/internal/flow"
+	"github.com/benchgate/benchgate/internal/suite"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
 var update = flag.Bool("update", false, "rewrite README.md's settings table")
 
-var suites = []flow.Suite{{Name: "storage"}, {Name: "kafka"}}
+var suites = []suite.Suite{{Name: "storage"}, {Name: "kafka"}}
 
 func env(kv ...string) LookupEnv {
 	m := map[string]string{}

@@ -13,6 +13,7 @@ import (
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/history"
 	"github.com/benchgate/benchgate/internal/runner"
+	"github.com/benchgate/benchgate/internal/suite"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
@@ -37,7 +38,7 @@ var Table = []Setting{
 	{Name: "BENCH_SUITES", Default: "all", Uses: Run | Merge,
 		Doc: "comma list of suites to run (bench:merge: the shards to expect)",
 		set: func(s string, v *Values) (err error) {
-			v.Config.Suites, err = flow.SelectSuites(v.Config.Suites, splitList(s))
+			v.Config.Suites, err = suite.Select(v.Config.Suites, splitList(s), "BENCH_SUITES")
 			return err
 		}},
 	{Name: "BENCH_SHARD", Default: "all packages", InWords: true, Advanced: true, Uses: Run,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/settings"
+	"github.com/benchgate/benchgate/internal/suite"
 )
 
 // A Target is one of benchgate's targets.
@@ -23,7 +24,7 @@ type Target struct {
 	// Run does it for a repository with these suites (none: ./... or
 	// BENCH_PACKAGES). Its error's exit status (flow.ExitCode) is the
 	// target's: 0 pass, 1 regression, 2 no verdict or bad input.
-	Run func(ctx context.Context, suites []flow.Suite) error
+	Run func(ctx context.Context, suites []suite.Suite) error
 }
 
 // All are the targets in the order help lists them.
@@ -72,7 +73,7 @@ var Stderr io.Writer = os.Stderr
 // Load reads the settings a target uses from the environment; every bad
 // value is an error (exit status 2) before anything runs, and settings
 // that look like typos are warned about.
-func Load(uses settings.Use, suites []flow.Suite) (*settings.Values, error) {
+func Load(uses settings.Use, suites []suite.Suite) (*settings.Values, error) {
 	v, err := settings.Load(settings.Environ, uses, suites)
 	if err != nil {
 		return nil, flow.Exit(err)
@@ -86,7 +87,7 @@ func Load(uses settings.Use, suites []flow.Suite) (*settings.Values, error) {
 // run loads the settings in uses (a bad one: exit 2 before anything
 // runs) and does the target with them, its error carrying the exit
 // status.
-func run(ctx context.Context, suites []flow.Suite, uses settings.Use, do func(context.Context, *settings.Values) error) error {
+func run(ctx context.Context, suites []suite.Suite, uses settings.Use, do func(context.Context, *settings.Values) error) error {
 	v, err := Load(uses, suites)
 	if err != nil {
 		return err
@@ -96,17 +97,17 @@ func run(ctx context.Context, suites []flow.Suite, uses settings.Use, do func(co
 
 // Regression is bench:regression: exit 0 pass, 1 regression or missing
 // benchmark, 2 no verdict.
-func Regression(ctx context.Context, suites []flow.Suite) error {
+func Regression(ctx context.Context, suites []suite.Suite) error {
 	return run(ctx, suites, settings.Run|settings.Verdict, func(ctx context.Context, v *settings.Values) error { return flow.Regression(ctx, v.Config) })
 }
 
 // SaveBaseline is bench:saveBaseline.
-func SaveBaseline(ctx context.Context, suites []flow.Suite) error {
+func SaveBaseline(ctx context.Context, suites []suite.Suite) error {
 	return run(ctx, suites, settings.Run, func(ctx context.Context, v *settings.Values) error { return flow.SaveBaseline(ctx, v.Config) })
 }
 
 // Quick is bench:quick: QuickOptions' time and count unless set.
-func Quick(ctx context.Context, suites []flow.Suite) error {
+func Quick(ctx context.Context, suites []suite.Suite) error {
 	return run(ctx, suites, settings.Run, func(ctx context.Context, v *settings.Values) error {
 		if !settings.IsSet(settings.Environ, "BENCH_TIME") {
 			v.Config.Run.Time = flow.QuickOptions.Time
@@ -119,28 +120,28 @@ func Quick(ctx context.Context, suites []flow.Suite) error {
 }
 
 // Report is bench:report.
-func Report(ctx context.Context, suites []flow.Suite) error {
+func Report(ctx context.Context, suites []suite.Suite) error {
 	return run(ctx, suites, settings.Run|settings.Verdict|settings.Report, func(ctx context.Context, v *settings.Values) error { return flow.Report(ctx, v.Config, v.Report) })
 }
 
 // Alert is bench:alert.
-func Alert(ctx context.Context, suites []flow.Suite) error {
+func Alert(ctx context.Context, suites []suite.Suite) error {
 	return run(ctx, suites, settings.Alert, func(ctx context.Context, v *settings.Values) error { return flow.Alert(ctx, v.Config, v.Alert) })
 }
 
 // Merge is bench:merge.
-func Merge(ctx context.Context, suites []flow.Suite) error {
+func Merge(ctx context.Context, suites []suite.Suite) error {
 	return run(ctx, suites, settings.Merge|settings.Verdict, func(_ context.Context, v *settings.Values) error { return flow.Merge(v.Config, v.ShardsDir) })
 }
 
 // Calibrate is bench:calibrate.
-func Calibrate(ctx context.Context, suites []flow.Suite) error {
+func Calibrate(ctx context.Context, suites []suite.Suite) error {
 	return run(ctx, suites, settings.Run|settings.Verdict|settings.Calibrate, func(ctx context.Context, v *settings.Values) error { return flow.Calibrate(ctx, v.Config, v.Calibrate) })
 }
 
 // Profile is bench:profile: bench:regression with every selected
 // benchmark profiled.
-func Profile(ctx context.Context, suites []flow.Suite) error {
+func Profile(ctx context.Context, suites []suite.Suite) error {
 	return run(ctx, suites, settings.Run|settings.Verdict, func(ctx context.Context, v *settings.Values) error {
 		v.Config.Profile = flow.ProfileAll
 		return flow.Regression(ctx, v.Config)
@@ -148,17 +149,17 @@ func Profile(ctx context.Context, suites []flow.Suite) error {
 }
 
 // Record is bench:record.
-func Record(ctx context.Context, suites []flow.Suite) error {
+func Record(ctx context.Context, suites []suite.Suite) error {
 	return run(ctx, suites, settings.Run|settings.History, func(ctx context.Context, v *settings.Values) error { return flow.Record(ctx, v.Config, v.History) })
 }
 
 // Backfill is bench:backfill.
-func Backfill(ctx context.Context, suites []flow.Suite) error {
+func Backfill(ctx context.Context, suites []suite.Suite) error {
 	return run(ctx, suites, settings.Run|settings.History, func(ctx context.Context, v *settings.Values) error { return flow.Backfill(ctx, v.Config, v.History) })
 }
 
 // Trend is bench:trend.
-func Trend(ctx context.Context, suites []flow.Suite) error {
+func Trend(ctx context.Context, suites []suite.Suite) error {
 	return run(ctx, suites, settings.Run|settings.History|settings.Alert, func(ctx context.Context, v *settings.Values) error {
 		v.History.Alert = &v.Alert
 		return flow.Trend(ctx, v.Config, v.History)
@@ -166,13 +167,13 @@ func Trend(ctx context.Context, suites []flow.Suite) error {
 }
 
 // Export is bench:export.
-func Export(ctx context.Context, suites []flow.Suite) error {
+func Export(ctx context.Context, suites []suite.Suite) error {
 	return run(ctx, suites, settings.Run|settings.History, func(ctx context.Context, v *settings.Values) error { return flow.Export(ctx, v.Config, v.History) })
 }
 
 // Bisect is bench:bisect: exit 0 with an answer (culprits or none), 2
 // without one.
-func Bisect(ctx context.Context, suites []flow.Suite) error {
+func Bisect(ctx context.Context, suites []suite.Suite) error {
 	return run(ctx, suites, settings.Run|settings.Verdict|settings.Bisect|settings.Alert, func(ctx context.Context, v *settings.Values) error {
 		v.Bisect.Alert = &v.Alert
 		return flow.Bisect(ctx, v.Config, v.Bisect)
@@ -180,7 +181,7 @@ func Bisect(ctx context.Context, suites []flow.Suite) error {
 }
 
 // Env is bench:env: every setting on standard output.
-func Env(_ context.Context, suites []flow.Suite) error {
+func Env(_ context.Context, suites []suite.Suite) error {
 	settings.Describe(os.Stdout, settings.Environ, settings.All)
 	_, err := settings.Load(settings.Environ, settings.All, suites)
 	return flow.Exit(err)
