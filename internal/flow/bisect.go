@@ -3,7 +3,6 @@ package flow
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -184,4 +183,46 @@ func bisectLine(repo *gitref.Repo, good, bad gitref.Commit) ([]bisect.Commit, er
 	return nil, fmt.Errorf("good %s (%s) is not on the first-parent line of bad %s (%s): set BENCH_GOOD to an ancestor of BENCH_BAD", good.Rev, good.Short(), bad.Rev, bad.Short())
 }
 
-var errNothingToBisect = errors.New("nothing to bisect")
+// bisectEnds are a bisection's good and bad commits and where they come
+// from.
+type bisectEnds struct {
+	good, bad gitref.Commit
+	from      string
+}
+
+// bisectEnds chooses the ends: Good and Bad when set; else the last
+// comparison's base and current when it regressed; else the newest open
+// change point. Without BENCH_FILTER, the benchmarks followed are those
+// that regressed there.
+func (c *Config) bisectEnds(repo *gitref.Repo, o BisectOptions) (bisectEnds, error) {
+	good, bad, names, from := o.Good, o.Bad, []string(nil), "BENCH_GOOD and BENCH_BAD"
+	if good == "" {
+		found, err := bisect.Found(c.path(ComparisonFile), c.path(ChangePointsFile))
+		if err != nil {
+			return bisectEnds{}, fmt.Errorf("%w: set BENCH_GOOD and BENCH_BAD", err)
+		}
+		good, bad, names, from = found.Good, found.Bad, found.Benchmarks, found.From
+		if o.Bad != "" {
+			bad = o.Bad
+		}
+	}
+	if bad == "" {
+		bad = "HEAD"
+	}
+	if c.Run.Bench == runner.DefaultOptions.Bench && len(names) > 0 {
+		c.Run.Bench = runner.Pattern(names)
+	}
+	var e bisectEnds
+	var err error
+	if e.good, err = repo.Resolve(good); err != nil {
+		return e, fmt.Errorf("BENCH_GOOD: %w", err)
+	}
+	if e.bad, err = repo.Resolve(bad); err != nil {
+		return e, fmt.Errorf("BENCH_BAD: %w", err)
+	}
+	if e.good.Hash == e.bad.Hash {
+		return e, fmt.Errorf("BENCH_GOOD and BENCH_BAD are the same commit %s: nothing to search", e.good.Short())
+	}
+	e.from = from
+	return e, nil
+}

@@ -7,11 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 
-	"github.com/benchgate/benchgate/internal/atomicfile"
 	"github.com/benchgate/benchgate/internal/bisect"
 	"github.com/benchgate/benchgate/internal/gitref"
 	"github.com/benchgate/benchgate/internal/runner"
@@ -21,34 +18,25 @@ import (
 
 // stepMeasurer measures a bisection's steps: one commit against the
 // good end, interleaved, both materialized from git (the good end once,
-// under scratch, for every step). Each step's results are kept under
-// dir/<commit>/ (good.txt and commit.txt pooling every measurement of it,
-// step.json the last verdict), so that a second run with the same
-// settings (key) reuses the steps the first one finished.
+// under scratch, for every step). Each step's results are kept in the
+// store (good.txt and commit.txt pooling every measurement of it), so
+// that a second run with the same settings reuses the steps the first
+// one finished.
 type stepMeasurer struct {
 	cfg      Config
 	repo     *gitref.Repo
 	good     gitref.Commit
-	dir      string
+	store    bisect.Store
 	scratch  string
-	key      string
 	goodTree *runner.Tree
 }
 
 // newStepMeasurer measures against good with cfg, keeping steps in dir
 // and the good end's tree in scratch.
 func newStepMeasurer(cfg Config, repo *gitref.Repo, good gitref.Commit, dir, scratch string) *stepMeasurer {
-	m := &stepMeasurer{cfg: cfg.forSteps(), repo: repo, good: good, dir: dir, scratch: scratch}
-	m.key = m.settingsKey()
+	m := &stepMeasurer{cfg: cfg.forSteps(), repo: repo, good: good, scratch: scratch}
+	m.store = bisect.Store{Dir: dir, Key: m.settingsKey()}
 	return m
-}
-
-// savedStep is a step's step.json.
-type savedStep struct {
-	// Key is what the measurement depends on besides the commit.
-	Key         string             `json:"key"`
-	Again       int                `json:"again"`
-	Measurement bisect.Measurement `json:"measurement"`
 }
 
 // settingsKey names what a step's numbers depend on: the good end, what
@@ -64,33 +52,19 @@ func (m *stepMeasurer) settingsKey() string {
 
 // Measure implements bisect.Measurer.
 func (m *stepMeasurer) Measure(ctx context.Context, c bisect.Commit, again int) (bisect.Measurement, error) {
-	dir, key := filepath.Join(m.dir, c.Hash), m.key
-	var saved savedStep
-	if b, err := os.ReadFile(filepath.Join(dir, "step.json")); err == nil && json.Unmarshal(b, &saved) == nil && saved.Key == key && saved.Again >= again {
-		fmt.Fprintf(m.cfg.Stderr, "bisect: reusing the earlier measurement of %s (%s)\n", c.Short(), filepath.Join(dir, "step.json"))
-		saved.Measurement.Reused = true
-		return saved.Measurement, nil
+	if meas, ok := m.store.Reuse(c.Hash, again); ok {
+		fmt.Fprintf(m.cfg.Stderr, "bisect: reusing the earlier measurement of %s (%s)\n", c.Short(), filepath.Join(m.store.Dir, c.Hash))
+		return meas, nil
 	}
-	if again == 0 || saved.Key != key || saved.Again != again-1 {
-		// A fresh step: nothing pooled from other settings or from a
-		// measurement that did not finish.
-		if err := os.RemoveAll(dir); err != nil {
-			return bisect.Measurement{}, fmt.Errorf("clearing %s: %w", dir, err)
-		}
-		again = 0
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return bisect.Measurement{}, fmt.Errorf("creating %s: %w", dir, err)
+	dir, again, err := m.store.Begin(c.Hash, again)
+	if err != nil {
+		return bisect.Measurement{}, err
 	}
 	meas, err := m.run(ctx, c, dir)
 	if err != nil {
 		return bisect.Measurement{}, err
 	}
-	b, _ := json.Marshal(savedStep{Key: key, Again: again, Measurement: meas})
-	if err := atomicfile.WriteBytes(filepath.Join(dir, "step.json"), b); err != nil {
-		return bisect.Measurement{}, err
-	}
-	return meas, nil
+	return meas, m.store.Save(c.Hash, again, meas)
 }
 
 // run measures the commit against the good end once more, pools the
@@ -120,7 +94,7 @@ func (m *stepMeasurer) run(ctx context.Context, c bisect.Commit, dir string) (bi
 	}
 	goodFile, commitFile := filepath.Join(dir, "good.txt"), filepath.Join(dir, "commit.txt")
 	for _, p := range [][2]string{{goodNew, goodFile}, {commitNew, commitFile}} {
-		if err := appendFile(p[0], p[1]); err != nil {
+		if err := bisect.Pool(p[0], p[1]); err != nil {
 			return bisect.Measurement{}, err
 		}
 	}
@@ -137,28 +111,4 @@ func (m *stepMeasurer) run(ctx context.Context, c bisect.Commit, dir string) (bi
 		return bisect.Measurement{Skip: "no benchmark results (it does not build, or the benchmarks do not exist there)"}, nil
 	}
 	return bisect.Levels(cmp, func(pkg, name string) bool { return res.Failed("current", pkg, name) }), nil
-}
-
-// appendFile appends src (when it exists) to dst and removes src.
-func appendFile(src, dst string) error {
-	in, err := os.Open(src)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return fmt.Errorf("pooling %s into %s: %w", src, dst, err)
-	}
-	if err := out.Close(); err != nil {
-		return err
-	}
-	return os.Remove(src)
 }
