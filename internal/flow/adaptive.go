@@ -1,8 +1,6 @@
 package flow
 
 import (
-	"slices"
-
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
@@ -23,22 +21,11 @@ func (c *Config) undecided(results map[string][]byte) (map[string][]string, erro
 }
 
 // benchmarksWhere compares the runner's results so far and names, per
-// package, the benchmarks (without -N) with a row for which keep is true.
+// package, the benchmarks with a row for which keep is true.
 func (c *Config) benchmarksWhere(results map[string][]byte, keep func(*verdict.Row) bool) (map[string][]string, error) {
-	cmp, err := c.compareResults(results)
+	cmp, err := verdict.CompareRounds(results, c.verdictOptions())
 	if err != nil {
 		return nil, err
 	}
-	out := map[string][]string{}
-	for i := range cmp.Rows {
-		r := &cmp.Rows[i]
-		if !keep(r) {
-			continue
-		}
-		name, _ := verdict.SplitProcs([]byte(r.Benchmark))
-		if !slices.Contains(out[r.Pkg], name) {
-			out[r.Pkg] = append(out[r.Pkg], name)
-		}
-	}
-	return out, nil
+	return cmp.Benchmarks(keep), nil
 }

@@ -34,15 +34,7 @@ func (c *Config) applyConfirmation(cmp *verdict.Comparison, basePath, currentPat
 		return fmt.Errorf("comparing the confirmation rounds: %w", err)
 	}
 	verdict.Confirm(cmp, fresh)
-	n, kept := 0, 0
-	for _, r := range cmp.Rows {
-		if r.Confirmed != nil {
-			n++
-			if *r.Confirmed {
-				kept++
-			}
-		}
-	}
+	n, kept := cmp.Confirmations()
 	msg := fmt.Sprintf("confirmation: %d of %d findings reproduced in fresh rounds", kept, n)
 	if kept < n {
 		msg += "; the others are undecided (did not reproduce)"

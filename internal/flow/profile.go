@@ -1,8 +1,6 @@
 package flow
 
 import (
-	"bytes"
-
 	"github.com/benchgate/benchgate/internal/profile"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -42,12 +40,12 @@ func (c *Config) profiling() *runner.Profile {
 // profileTargets compares the main rounds (and applies the confirmation
 // rounds, when there were any) and names the benchmarks to profile.
 func (c *Config) profileTargets(main, fresh map[string][]byte) (map[string][]runner.Target, error) {
-	cmp, err := c.compareResults(main)
+	cmp, err := verdict.CompareRounds(main, c.verdictOptions())
 	if err != nil {
 		return nil, err
 	}
 	if fresh != nil {
-		f, err := c.compareResults(fresh)
+		f, err := verdict.CompareRounds(fresh, c.verdictOptions())
 		if err != nil {
 			return nil, err
 		}
@@ -60,20 +58,6 @@ func (c *Config) profileTargets(main, fresh map[string][]byte) (map[string][]run
 		}
 	}
 	return out, nil
-}
-
-// compareResults compares the runner's results (tree name -> Go
-// benchmark format).
-func (c *Config) compareResults(results map[string][]byte) (*verdict.Comparison, error) {
-	base, err := verdict.Read(bytes.NewReader(results["base"]), "base")
-	if err != nil {
-		return nil, err
-	}
-	cur, err := verdict.Read(bytes.NewReader(results["current"]), "current")
-	if err != nil {
-		return nil, err
-	}
-	return verdict.Compare(base, cur, c.verdictOptions())
 }
 
 // diffProfiles merges each profiled benchmark's runs into one profile per
