@@ -209,20 +209,18 @@ func Backfill(ctx context.Context, cfg Config, opts HistoryOptions) error {
 	if err != nil {
 		return err
 	}
-	have := map[string]bool{}
-	for _, r := range runs {
-		have[r.Commit] = true
+	byHash := map[string]gitref.Change{}
+	commits := make([]string, len(changes))
+	for i, ch := range changes {
+		commits[i] = ch.Hash.String()
+		byHash[commits[i]] = ch
 	}
-	var todo []gitref.Change
-	for i := len(changes) - 1; i >= 0; i-- {
-		if !have[changes[i].Hash.String()] {
-			todo = append(todo, changes[i])
-		}
-	}
+	todo := history.Unrecorded(commits, runs)
 	fmt.Fprintf(cfg.Stderr, "backfill: %d of the last %d commits are not on %s yet\n", len(todo), len(changes), st.Branch())
 	start := time.Now()
 	var skipped []string
-	for i, ch := range todo {
+	for i, hash := range todo {
+		ch := byHash[hash]
 		eta := ""
 		if i > 0 {
 			eta = fmt.Sprintf(", about %s left", (time.Since(start) / time.Duration(i) * time.Duration(len(todo)-i)).Round(time.Second))
@@ -287,22 +285,14 @@ func Trend(ctx context.Context, cfg Config, opts HistoryOptions) error {
 	if err := cfg.alertFindings(ctx, findings, opts.Alert); err != nil {
 		return err
 	}
-	minRuns := 2 * max(opts.Trend.MinSegment, 2)
+	minRuns := opts.Trend.MinRuns()
 	switch {
 	case len(open) > 0:
 		return fmt.Errorf("%w: %s (accept an intended one in %s)", ErrWorsened, strings.Join(open, "; "), opts.AckFile)
-	case longest(series) < minRuns:
-		return fmt.Errorf("%w: %d runs of HEAD's history on %s, too few to find a change (at least %d): run bench:backfill", ErrNoVerdict, longest(series), source, minRuns)
+	case history.Longest(series) < minRuns:
+		return fmt.Errorf("%w: %d runs of HEAD's history on %s, too few to find a change (at least %d): run bench:backfill", ErrNoVerdict, history.Longest(series), source, minRuns)
 	}
 	return nil
-}
-
-func longest(series []*history.Series) int {
-	n := 0
-	for _, s := range series {
-		n = max(n, len(s.Points))
-	}
-	return n
 }
 
 func (c *Config) writeTrend(tr *report.Trend) error {
