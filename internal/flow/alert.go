@@ -23,7 +23,7 @@ type AlertOptions struct {
 // Alert sends the comparison in comparison.json to every configured
 // channel and prints one line per channel.
 func Alert(ctx context.Context, cfg Config, opts AlertOptions) error {
-	cmp, err := verdict.ReadComparison(cfg.path(ComparisonFile))
+	cmp, err := verdict.ReadComparison(cfg.Path(ComparisonFile))
 	if err != nil {
 		return fmt.Errorf("%w: run bench:regression (or bench:merge) first", err)
 	}
@@ -35,7 +35,7 @@ func Alert(ctx context.Context, cfg Config, opts AlertOptions) error {
 		return b.String(), err
 	}
 	_, err = alert.Send(ctx, cmp, md, opts.Config, cfg.Stdout)
-	alertHint(cfg.Stdout, opts.Config)
+	AlertHint(cfg.Stdout, opts.Config)
 	if err != nil && opts.Strict {
 		return fmt.Errorf("alerts failed (BENCH_ALERT_STRICT=1): %w", err)
 	}
@@ -45,8 +45,8 @@ func Alert(ctx context.Context, cfg Config, opts AlertOptions) error {
 	return nil
 }
 
-// alertHint names the settings of the channels that are not configured.
-func alertHint(w io.Writer, c alert.Config) {
+// AlertHint names the settings of the channels that are not configured.
+func AlertHint(w io.Writer, c alert.Config) {
 	var unset []string
 	if !c.Slack.Configured() {
 		unset = append(unset, "Slack: SLACK_WEBHOOK_URL, or SLACK_BOT_TOKEN and SLACK_CHANNEL")

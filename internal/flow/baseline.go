@@ -12,7 +12,7 @@ import (
 // SaveBaseline benchmarks the current tree and saves the results as the
 // baseline, atomically, plus a dated copy under history/.
 func SaveBaseline(ctx context.Context, cfg Config) error {
-	unlock, err := cfg.start("bench:saveBaseline")
+	unlock, err := cfg.Start("bench:saveBaseline")
 	if err != nil {
 		return err
 	}
@@ -20,11 +20,11 @@ func SaveBaseline(ctx context.Context, cfg Config) error {
 	// The run writes current.txt; the baseline is replaced only once the
 	// whole run succeeded, so an interrupted run never leaves a partial
 	// baseline behind.
-	if _, err := cfg.run(ctx, cfg.path(CurrentFile), nil); err != nil {
+	if _, err := cfg.run(ctx, cfg.Path(CurrentFile), nil); err != nil {
 		return err
 	}
-	cur := cfg.path(CurrentFile)
-	baseline := cfg.path(BaselineFile)
+	cur := cfg.Path(CurrentFile)
+	baseline := cfg.Path(BaselineFile)
 	if err := copyFile(cur, baseline); err != nil {
 		return err
 	}

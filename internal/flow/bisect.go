@@ -57,13 +57,13 @@ const (
 // checkout, HEAD, index and refs are never touched. Its error means no
 // answer (exit 2); an answer, culprit or none, is nil.
 func Bisect(ctx context.Context, cfg Config, o BisectOptions) error {
-	unlock, err := cfg.start("bench:bisect")
+	unlock, err := cfg.Start("bench:bisect")
 	if err != nil {
 		return err
 	}
 	defer unlock()
 	for _, f := range []string{BisectFile, BisectMarkdownFile} {
-		if err := os.RemoveAll(cfg.path(f)); err != nil {
+		if err := os.RemoveAll(cfg.Path(f)); err != nil {
 			return fmt.Errorf("removing the previous bisection's %s: %w", f, err)
 		}
 	}
@@ -85,7 +85,7 @@ func Bisect(ctx context.Context, cfg Config, o BisectOptions) error {
 		return err
 	}
 	defer release()
-	m := newStepMeasurer(cfg, repo, ends.good, cfg.path(BisectDir), tmp)
+	m := newStepMeasurer(cfg, repo, ends.good, cfg.Path(BisectDir), tmp)
 	res, err := bisect.Run(ctx, line, m, bisect.Options{MinShare: o.MinSharePct / 100, Again: o.Again, Log: cfg.Stderr})
 	if err != nil {
 		return fmt.Errorf("bisecting %s..%s: %w (finished steps are kept: run again to resume)", ends.good.Short(), ends.bad.Short(), err)
@@ -119,26 +119,26 @@ func (c *Config) alertCulprit(ctx context.Context, res *bisect.Result, opts *Ale
 // writeBisect writes bisect.json and bisect.md, prints the answer and
 // appends it to the step summary.
 func (c *Config) writeBisect(res *bisect.Result) error {
-	if err := atomicfile.Write(c.path(BisectFile), func(w io.Writer) error { return report.JSONValue(w, res) }); err != nil {
+	if err := atomicfile.Write(c.Path(BisectFile), func(w io.Writer) error { return report.JSONValue(w, res) }); err != nil {
 		return err
 	}
 	var md bytes.Buffer
 	if err := bisect.Markdown(&md, res); err != nil {
 		return err
 	}
-	if err := atomicfile.WriteBytes(c.path(BisectMarkdownFile), md.Bytes()); err != nil {
+	if err := atomicfile.WriteBytes(c.Path(BisectMarkdownFile), md.Bytes()); err != nil {
 		return err
 	}
 	if err := bisect.Text(c.Stdout, res); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.Stderr, "wrote %s and %s\n", c.path(BisectFile), c.path(BisectMarkdownFile))
-	return c.appendStepSummary(md.Bytes())
+	fmt.Fprintf(c.Stderr, "wrote %s and %s\n", c.Path(BisectFile), c.Path(BisectMarkdownFile))
+	return c.AppendStepSummary(md.Bytes())
 }
 
-// appendStepSummary appends Markdown to the step summary, when there is
+// AppendStepSummary appends Markdown to the step summary, when there is
 // one.
-func (c *Config) appendStepSummary(md []byte) error {
+func (c *Config) AppendStepSummary(md []byte) error {
 	if c.StepSummary == "" {
 		return nil
 	}
@@ -197,7 +197,7 @@ type bisectEnds struct {
 func (c *Config) bisectEnds(repo *gitref.Repo, o BisectOptions) (bisectEnds, error) {
 	good, bad, names, from := o.Good, o.Bad, []string(nil), "BENCH_GOOD and BENCH_BAD"
 	if good == "" {
-		found, err := bisect.Found(c.path(ComparisonFile), c.path(ChangePointsFile))
+		found, err := bisect.Found(c.Path(ComparisonFile), c.Path(ChangePointsFile))
 		if err != nil {
 			return bisectEnds{}, fmt.Errorf("%w: set BENCH_GOOD and BENCH_BAD", err)
 		}

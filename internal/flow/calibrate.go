@@ -33,7 +33,7 @@ type CalibrateOptions struct {
 // thresholds), and writes calibration.json. The noisy metrics it records
 // are those at Run.Time, the benchtime bench:regression uses.
 func Calibrate(ctx context.Context, cfg Config, opts CalibrateOptions) error {
-	unlock, err := cfg.start("bench:calibrate")
+	unlock, err := cfg.Start("bench:calibrate")
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func Calibrate(ctx context.Context, cfg Config, opts CalibrateOptions) error {
 		main.Recommendation.Benchtime = bt
 		main.Recommendation.Notes = append(main.Recommendation.Notes, note)
 	}
-	if err := atomicfile.Write(cfg.path(CalibrationFile), func(w io.Writer) error {
+	if err := atomicfile.Write(cfg.Path(CalibrationFile), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(main)
@@ -76,7 +76,7 @@ func Calibrate(ctx context.Context, cfg Config, opts CalibrateOptions) error {
 	}
 	main.Print(cfg.Stdout)
 	fmt.Fprintf(cfg.Stdout, "Apply with: %s\n", applyRecommendation(main.Recommendation))
-	fmt.Fprintf(cfg.Stderr, "wrote %s: bench:regression marks the noisy metrics' verdicts while it is there\n", cfg.path(CalibrationFile))
+	fmt.Fprintf(cfg.Stderr, "wrote %s: bench:regression marks the noisy metrics' verdicts while it is there\n", cfg.Path(CalibrationFile))
 	return nil
 }
 
@@ -84,7 +84,7 @@ func Calibrate(ctx context.Context, cfg Config, opts CalibrateOptions) error {
 // returns the run's wall time too.
 func (c *Config) calibrateAt(ctx context.Context, opts calibrate.Options) (*calibrate.Calibration, time.Duration, error) {
 	start := time.Now()
-	aPath, bPath := c.path("calibrate-a-"+c.Run.Time+".txt"), c.path("calibrate-b-"+c.Run.Time+".txt")
+	aPath, bPath := c.Path("calibrate-a-"+c.Run.Time+".txt"), c.Path("calibrate-b-"+c.Run.Time+".txt")
 	fmt.Fprintf(c.Stderr, "calibrating at BENCH_TIME=%s: the current tree against itself, interleaved\n", c.Run.Time)
 	_, err := c.run(ctx, bPath, func(context.Context, string) (*runner.Tree, error) {
 		t := c.currentTree(aPath)
@@ -104,7 +104,7 @@ func (c *Config) calibrateAt(ctx context.Context, opts calibrate.Options) (*cali
 
 // loadCalibration marks noisy metrics from calibration.json, if present.
 func (c *Config) loadCalibration() error {
-	path := c.path(CalibrationFile)
+	path := c.Path(CalibrationFile)
 	if _, err := os.Stat(path); err != nil {
 		return nil
 	}

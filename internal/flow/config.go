@@ -1,8 +1,10 @@
-// Package flow runs benchgate's flows: the regression gate, merging CI
+// Package flow runs the gate's flows: the regression gate, merging CI
 // shards, saving a baseline, a quick look, reports, alerts, calibration,
-// profiles and the history (record, backfill, trend). It ties gitref,
-// runner, verdict, report, alert, history and profile together; the Mage
-// targets (package bench) are thin calls into it.
+// profiles and bisection. It ties gitref, runner, verdict, report, alert,
+// profile and bisect together, and its Config measures sides for the
+// history's flows too (package historyflow); the targets (package
+// targets, called by the Mage namespace and the benchgate command) are
+// thin calls into them.
 package flow
 
 import (
@@ -144,9 +146,12 @@ const (
 	MarkdownFile   = "report.md"
 	HTMLFile       = "report.html"
 	HistoryDir     = "history"
+	// ChangePointsFile is bench:trend's finding, which bisection reads.
+	ChangePointsFile = "changepoints.json"
 )
 
-func (c *Config) path(name string) string { return filepath.Join(c.ResultsDir, name) }
+// Path is the path of a file in the results directory.
+func (c *Config) Path(name string) string { return filepath.Join(c.ResultsDir, name) }
 
 // suites returns the runner suites and the verdict overrides.
 func (c *Config) suites() ([]runner.Suite, []verdict.Override) {

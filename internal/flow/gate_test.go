@@ -8,39 +8,19 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/benchgate/benchgate/internal/fixture"
 	"github.com/benchgate/benchgate/internal/flow"
+	"github.com/benchgate/benchgate/internal/flowtest"
 	"github.com/benchgate/benchgate/internal/status"
 	"github.com/benchgate/benchgate/internal/testrepo"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
-// module returns the fixture module with BenchmarkSteady and
-// BenchmarkSlowed, whose cost and allocation are parameters.
-func module(slowedLoops int, slowedAlloc bool) map[string]string {
-	alloc := 0
-	if slowedAlloc {
-		alloc = 64
-	}
-	return fixture.Spec{Benches: []fixture.Bench{{Name: "Steady", Work: 1000}, {Name: "Slowed", Work: slowedLoops, Alloc: alloc}}}.Files()
-}
+var module = flowtest.Module
 
-func config(t *testing.T, dir string) (flow.Config, *bytes.Buffer) {
-	cfg := flow.DefaultConfig()
-	cfg.Dir = dir
-	cfg.ResultsDir = filepath.Join(t.TempDir(), "results")
-	cfg.TempDir = t.TempDir()
-	cfg.Packages = []string{"./..."}
-	cfg.Run.Time = "20ms"
-	cfg.Run.Count = 6
-	var out bytes.Buffer
-	cfg.Stdout = &out
-	cfg.Stderr = &lockedBuffer{}
-	return cfg, &out
-}
+var config = flowtest.Config
 
 // mustRegress runs the gate, which must find a regression, and returns
 // the comparison it wrote.
@@ -251,22 +231,7 @@ func suffix(name string) string {
 	return ""
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type lockedBuffer = flowtest.LockedBuffer
 
 // cancelOn cancels when needle has been written n times.
 type cancelOn struct {

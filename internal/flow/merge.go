@@ -23,7 +23,7 @@ const ShardsDir = "shards"
 // nothing failed.
 func Merge(cfg Config, dir string) error {
 	if dir == "" {
-		dir = cfg.path(ShardsDir)
+		dir = cfg.Path(ShardsDir)
 	}
 	unlock, err := cfg.lockResults("bench:merge")
 	if err != nil {
@@ -52,5 +52,5 @@ func Merge(cfg Config, dir string) error {
 	if err := cfg.publish(merged); err != nil {
 		return err
 	}
-	return outcomeError(merged, cfg.path(MarkdownFile), nil)
+	return outcomeError(merged, cfg.Path(MarkdownFile), nil)
 }

@@ -34,7 +34,7 @@ func (c *Config) profiling() *runner.Profile {
 	if c.Profile == ProfileOff {
 		return nil
 	}
-	return &runner.Profile{Dir: c.path(ProfilesDir), Select: c.profileTargets}
+	return &runner.Profile{Dir: c.Path(ProfilesDir), Select: c.profileTargets}
 }
 
 // profileTargets compares the main rounds (and applies the confirmation

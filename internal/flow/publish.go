@@ -15,7 +15,7 @@ import (
 // text report, and appends the Markdown to the CI step summary when there
 // is one.
 func (c *Config) publish(cmp *verdict.Comparison) error {
-	if err := atomicfile.Write(c.path(ComparisonFile), func(w io.Writer) error { return verdict.WriteJSON(w, cmp) }); err != nil {
+	if err := atomicfile.Write(c.Path(ComparisonFile), func(w io.Writer) error { return verdict.WriteJSON(w, cmp) }); err != nil {
 		return err
 	}
 	md, err := c.writeMarkdownHTML(cmp)
@@ -25,8 +25,8 @@ func (c *Config) publish(cmp *verdict.Comparison) error {
 	if err := report.Text(c.Stdout, cmp); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.Stderr, "wrote %s, %s and %s\n", c.path(ComparisonFile), c.path(MarkdownFile), c.path(HTMLFile))
-	return c.appendStepSummary(md)
+	fmt.Fprintf(c.Stderr, "wrote %s, %s and %s\n", c.Path(ComparisonFile), c.Path(MarkdownFile), c.Path(HTMLFile))
+	return c.AppendStepSummary(md)
 }
 
 // writeMarkdownHTML writes report.md and report.html and returns the
@@ -36,10 +36,10 @@ func (c *Config) writeMarkdownHTML(cmp *verdict.Comparison) ([]byte, error) {
 	if err := report.Markdown(&md, cmp, markdownOptions()); err != nil {
 		return nil, err
 	}
-	if err := atomicfile.WriteBytes(c.path(MarkdownFile), md.Bytes()); err != nil {
+	if err := atomicfile.WriteBytes(c.Path(MarkdownFile), md.Bytes()); err != nil {
 		return nil, err
 	}
-	if err := atomicfile.Write(c.path(HTMLFile), func(w io.Writer) error { return report.HTML(w, cmp, report.DefaultHTMLOptions) }); err != nil {
+	if err := atomicfile.Write(c.Path(HTMLFile), func(w io.Writer) error { return report.HTML(w, cmp, report.DefaultHTMLOptions) }); err != nil {
 		return nil, err
 	}
 	return md.Bytes(), nil

@@ -15,12 +15,12 @@ var QuickOptions = runner.Options{Bench: ".", Time: "20ms", Count: 1}
 // Quick runs the current tree once, briefly, writes quick.txt and prints a
 // table of the results. It gives no verdict.
 func Quick(ctx context.Context, cfg Config) error {
-	unlock, err := cfg.start("bench:quick")
+	unlock, err := cfg.Start("bench:quick")
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	out := cfg.path(QuickFile)
+	out := cfg.Path(QuickFile)
 	_, runErr := cfg.run(ctx, out, nil)
 	if runErr != nil && !errors.Is(runErr, runner.ErrBenchmarkFailed) {
 		return runErr

@@ -28,7 +28,7 @@ const FileBasePrefix = "file:"
 // on a failing comparison and anything else when there is no verdict
 // (ExitCode maps it).
 func Regression(ctx context.Context, cfg Config) (err error) {
-	unlock, err := cfg.start("bench:regression")
+	unlock, err := cfg.Start("bench:regression")
 	if err != nil {
 		return err
 	}
@@ -40,7 +40,7 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 	// The previous run's verdict goes before this one is measured: after
 	// a failure or Ctrl-C nobody must read it as this run's.
 	for _, f := range []string{ProfilesDir, ComparisonFile, MarkdownFile, HTMLFile} {
-		if err := os.RemoveAll(cfg.path(f)); err != nil {
+		if err := os.RemoveAll(cfg.Path(f)); err != nil {
 			return fmt.Errorf("removing the previous run's %s: %w", f, err)
 		}
 	}
@@ -61,13 +61,13 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 	if res != nil && res.Measured == 0 && len(res.Unaffected) > 0 {
 		fmt.Fprintf(cfg.Stderr, "the change reaches none of the %d packages: nothing to measure\n", len(res.Unaffected))
 		cmp = verdict.Empty(cfg.verdictOptions())
-	} else if cmp, err = verdict.CompareFiles(basePath, cfg.path(CurrentFile), cfg.verdictOptions()); err != nil {
+	} else if cmp, err = verdict.CompareFiles(basePath, cfg.Path(CurrentFile), cfg.verdictOptions()); err != nil {
 		return errors.Join(runErr, err)
 	}
 	if res != nil {
 		cmp.NotAffected = res.Unaffected
 	}
-	if err := cfg.applyConfirmation(cmp, basePath, cfg.path(CurrentFile)); err != nil {
+	if err := cfg.applyConfirmation(cmp, basePath, cfg.Path(CurrentFile)); err != nil {
 		return errors.Join(runErr, err)
 	}
 	if res != nil {
@@ -80,7 +80,7 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 	if err := cfg.publish(cmp); err != nil {
 		return errors.Join(runErr, err)
 	}
-	return outcomeError(cmp, cfg.path(MarkdownFile), runErr)
+	return outcomeError(cmp, cfg.Path(MarkdownFile), runErr)
 }
 
 // measureBoth measures the current side and, against a git revision, the
@@ -108,10 +108,10 @@ func (cfg *Config) measureBoth(ctx context.Context) (basePath string, res *runne
 			fmt.Fprintln(cfg.Stderr, "note: confirmation needs both sides in one run; against a saved results file nothing is measured again, so a regression counts unconfirmed (set BENCH_BASE to a git revision to confirm)")
 		}
 		basePath = file
-		res, runErr = cfg.run(ctx, cfg.path(CurrentFile), nil)
+		res, runErr = cfg.run(ctx, cfg.Path(CurrentFile), nil)
 	} else {
-		if _, err := os.Stat(cfg.path(BaselineFile)); err == nil && cfg.Base == "" {
-			fmt.Fprintf(cfg.Stderr, "note: %s is not used unless asked for: BENCH_BASE=%s%s\n", cfg.path(BaselineFile), FileBasePrefix, cfg.path(BaselineFile))
+		if _, err := os.Stat(cfg.Path(BaselineFile)); err == nil && cfg.Base == "" {
+			fmt.Fprintf(cfg.Stderr, "note: %s is not used unless asked for: BENCH_BASE=%s%s\n", cfg.Path(BaselineFile), FileBasePrefix, cfg.Path(BaselineFile))
 		}
 		repo, err := gitref.Open(cfg.Dir)
 		if err != nil {
@@ -122,8 +122,8 @@ func (cfg *Config) measureBoth(ctx context.Context) (basePath string, res *runne
 			return "", nil, nil, err
 		}
 		fmt.Fprintf(cfg.Stderr, "comparing the working tree with %s (%s), interleaved on this machine\n", base.Rev, base.Short())
-		basePath = cfg.path(BaseFile)
-		res, runErr = cfg.run(ctx, cfg.path(CurrentFile), func(ctx context.Context, scratch string) (*runner.Tree, error) {
+		basePath = cfg.Path(BaseFile)
+		res, runErr = cfg.run(ctx, cfg.Path(CurrentFile), func(ctx context.Context, scratch string) (*runner.Tree, error) {
 			return cfg.materializeBase(ctx, repo, base, scratch, basePath)
 		})
 	}

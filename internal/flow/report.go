@@ -25,7 +25,7 @@ type ReportOptions struct {
 // results alone, running the current benchmarks first if current.txt is
 // missing.
 func Report(ctx context.Context, cfg Config, opts ReportOptions) error {
-	unlock, err := cfg.start("bench:report")
+	unlock, err := cfg.Start("bench:report")
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func Report(ctx context.Context, cfg Config, opts ReportOptions) error {
 }
 
 func (c *Config) reportInput(ctx context.Context) (*verdict.Comparison, error) {
-	curPath, cmpPath := c.path(CurrentFile), c.path(ComparisonFile)
+	curPath, cmpPath := c.Path(CurrentFile), c.Path(ComparisonFile)
 	curInfo, curErr := os.Stat(curPath)
 	if cmpInfo, err := os.Stat(cmpPath); err == nil && (curErr != nil || !cmpInfo.ModTime().Before(curInfo.ModTime())) {
 		fmt.Fprintf(c.Stderr, "rendering %s\n", cmpPath)
@@ -63,7 +63,7 @@ func (c *Config) writeReports(cmp *verdict.Comparison, opts ReportOptions) error
 	if _, err := c.writeMarkdownHTML(cmp); err != nil {
 		return err
 	}
-	htmlPath, mdPath := c.path(HTMLFile), c.path(MarkdownFile)
+	htmlPath, mdPath := c.Path(HTMLFile), c.Path(MarkdownFile)
 	abs, _ := filepath.Abs(htmlPath)
 	fmt.Fprintf(c.Stdout, "%s\n%s\n", abs, mdPath)
 	if opts.Open {

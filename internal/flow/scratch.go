@@ -10,9 +10,9 @@ import (
 	"github.com/benchgate/benchgate/internal/scratch"
 )
 
-// start begins a flow: it checks the configuration and takes the results
+// Start begins a flow: it checks the configuration and takes the results
 // directory's lock; release it when the flow ends.
-func (c *Config) start(name string) (release func(), err error) {
+func (c *Config) Start(name string) (release func(), err error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}

@@ -71,3 +71,17 @@ func (c *Config) materialize(ctx context.Context, repo *gitref.Repo, commit gitr
 	}
 	return &runner.Tree{Dir: filepath.Join(root, rel), Ref: commit.Rev, Commit: commit.Hash.String(), Out: out}, nil
 }
+
+// MeasureCommit benchmarks the tree of commit alone, materialized like a
+// base, and writes its results to out.
+func (c *Config) MeasureCommit(ctx context.Context, repo *gitref.Repo, commit gitref.Commit, out string) error {
+	_, err := c.runTrees(ctx, func(ctx context.Context, scratch string) ([]*runner.Tree, error) {
+		t, err := c.materializeBase(ctx, repo, commit, scratch, out)
+		if err != nil {
+			return nil, err
+		}
+		t.Name, t.Strict, t.Toolchain = "current", true, c.CurrentGo
+		return []*runner.Tree{t}, nil
+	})
+	return err
+}

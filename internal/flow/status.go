@@ -22,10 +22,10 @@ func (c *Config) suiteNames() []string {
 // the comparison a previous run left, so that nothing stale can pass for
 // this run's result.
 func (c *Config) startStatus() error {
-	if err := status.Write(c.path(status.File), status.Status{Suites: c.suiteNames(), State: status.Running, Shard: c.Shard.String()}); err != nil {
+	if err := status.Write(c.Path(status.File), status.Status{Suites: c.suiteNames(), State: status.Running, Shard: c.Shard.String()}); err != nil {
 		return fmt.Errorf("%w: check that BENCH_RESULTS_DIR is writable", err)
 	}
-	if err := os.Remove(c.path(ComparisonFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := os.Remove(c.Path(ComparisonFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("removing the previous comparison: %w", err)
 	}
 	return nil
@@ -38,9 +38,9 @@ func (c *Config) endStatus(err error) {
 	if err != nil {
 		st.Error = err.Error()
 	}
-	_, statErr := os.Stat(c.path(ComparisonFile))
+	_, statErr := os.Stat(c.Path(ComparisonFile))
 	st.Compared = statErr == nil
-	if werr := status.Write(c.path(status.File), st); werr != nil {
+	if werr := status.Write(c.Path(status.File), st); werr != nil {
 		fmt.Fprintf(c.Stderr, "warning: %v\n", werr)
 	}
 }

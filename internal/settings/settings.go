@@ -14,6 +14,7 @@ import (
 	"github.com/benchgate/benchgate/internal/alert"
 	"github.com/benchgate/benchgate/internal/calibrate"
 	"github.com/benchgate/benchgate/internal/flow"
+	"github.com/benchgate/benchgate/internal/historyflow"
 	"github.com/benchgate/benchgate/internal/suite"
 )
 
@@ -53,7 +54,7 @@ type Values struct {
 	Accuracy  AccuracySettings
 	Calibrate flow.CalibrateOptions
 	Report    flow.ReportOptions
-	History   flow.HistoryOptions
+	History   historyflow.Options
 	Bisect    flow.BisectOptions
 	// ShardsDir is where bench:merge finds the shards (BENCH_SHARDS_DIR).
 	ShardsDir string
@@ -101,7 +102,7 @@ func Defaults() *Values {
 		Alert:     flow.AlertOptions{Config: alert.Config{GitHub: alert.GitHubConfig{APIURL: alert.DefaultAPIURL, Labels: slices.Clone(alert.DefaultLabels), BotLogin: alert.DefaultBotLogin}}},
 		Accuracy:  AccuracySettings{Reps: 3, Load: "both"},
 		Calibrate: flow.CalibrateOptions{Options: calibrate.DefaultOptions},
-		History:   flow.DefaultHistoryOptions,
+		History:   historyflow.DefaultOptions,
 		Bisect:    flow.DefaultBisectOptions,
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/benchgate/benchgate/internal/counter"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/history"
+	"github.com/benchgate/benchgate/internal/historyflow"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/suite"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -236,7 +237,7 @@ var Table = []Setting{
 	{Name: "BENCH_TREND_DRIFT", Default: "5", Uses: History,
 		Doc: "% slide from the best to the latest level reported as drift",
 		set: percent(func(v *Values) *float64 { return &v.History.Trend.DriftPct })},
-	{Name: "BENCH_ACK_FILE", Default: flow.DefaultAckFile, Uses: History,
+	{Name: "BENCH_ACK_FILE", Default: historyflow.DefaultAckFile, Uses: History,
 		Doc: "file in the repository listing accepted change points: <first bad commit> <benchmark> <unit>, or drift <benchmark> <unit>",
 		set: text(func(v *Values) *string { return &v.History.AckFile })},
 	{Name: "BENCH_DATABASE_URL", Default: "unset", InWords: true, Uses: History, Secret: true,

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/benchgate/benchgate/internal/flow"
+	"github.com/benchgate/benchgate/internal/historyflow"
 	"github.com/benchgate/benchgate/internal/settings"
 	"github.com/benchgate/benchgate/internal/suite"
 )
@@ -150,25 +151,31 @@ func Profile(ctx context.Context, suites []suite.Suite) error {
 
 // Record is bench:record.
 func Record(ctx context.Context, suites []suite.Suite) error {
-	return run(ctx, suites, settings.Run|settings.History, func(ctx context.Context, v *settings.Values) error { return flow.Record(ctx, v.Config, v.History) })
+	return run(ctx, suites, settings.Run|settings.History, func(ctx context.Context, v *settings.Values) error {
+		return historyflow.Record(ctx, v.Config, v.History)
+	})
 }
 
 // Backfill is bench:backfill.
 func Backfill(ctx context.Context, suites []suite.Suite) error {
-	return run(ctx, suites, settings.Run|settings.History, func(ctx context.Context, v *settings.Values) error { return flow.Backfill(ctx, v.Config, v.History) })
+	return run(ctx, suites, settings.Run|settings.History, func(ctx context.Context, v *settings.Values) error {
+		return historyflow.Backfill(ctx, v.Config, v.History)
+	})
 }
 
 // Trend is bench:trend.
 func Trend(ctx context.Context, suites []suite.Suite) error {
 	return run(ctx, suites, settings.Run|settings.History|settings.Alert, func(ctx context.Context, v *settings.Values) error {
 		v.History.Alert = &v.Alert
-		return flow.Trend(ctx, v.Config, v.History)
+		return historyflow.Trend(ctx, v.Config, v.History)
 	})
 }
 
 // Export is bench:export.
 func Export(ctx context.Context, suites []suite.Suite) error {
-	return run(ctx, suites, settings.Run|settings.History, func(ctx context.Context, v *settings.Values) error { return flow.Export(ctx, v.Config, v.History) })
+	return run(ctx, suites, settings.Run|settings.History, func(ctx context.Context, v *settings.Values) error {
+		return historyflow.Export(ctx, v.Config, v.History)
+	})
 }
 
 // Bisect is bench:bisect: exit 0 with an answer (culprits or none), 2

@@ -1,4 +1,4 @@
-package flow_test
+package historyflow_test
 
 import (
 	"context"
@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/flow"
+	"github.com/benchgate/benchgate/internal/flowtest"
 	"github.com/benchgate/benchgate/internal/gitref"
 	"github.com/benchgate/benchgate/internal/history"
+	"github.com/benchgate/benchgate/internal/historyflow"
 	"github.com/benchgate/benchgate/internal/pgtest"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/testrepo"
@@ -59,13 +61,13 @@ func historyOf(t *testing.T, n, step int) (*testrepo.Repo, []string) {
 func TestHistoryInDatabase(t *testing.T) {
 	srv := pgtest.Start(t)
 	r, commits := historyOf(t, 24, 16)
-	cfg, _ := config(t, r.Dir)
-	opts := flow.DefaultHistoryOptions
+	cfg, _ := flowtest.Config(t, r.Dir)
+	opts := historyflow.DefaultOptions
 	opts.DatabaseURL = srv.DefaultURL()
 	ctx := context.Background()
 	for _, want := range []string{"exported 24 runs of example.com/streamer/v2", "exported 0 runs of example.com/streamer/v2 from benchgate-history (24 already there)"} {
-		cfg.Stderr = &lockedBuffer{}
-		if err := flow.Export(ctx, cfg, opts); err != nil {
+		cfg.Stderr = &flowtest.LockedBuffer{}
+		if err := historyflow.Export(ctx, cfg, opts); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(fmt.Sprint(cfg.Stderr), want) {
@@ -77,7 +79,7 @@ func TestHistoryInDatabase(t *testing.T) {
 		t.Helper()
 		o := opts
 		o.FromDatabase = fromDB
-		err := flow.Trend(ctx, cfg, o)
+		err := historyflow.Trend(ctx, cfg, o)
 		if flow.ExitCode(err) != 1 {
 			t.Fatalf("trend (database %v): %v, want the worsening (exit 1)", fromDB, err)
 		}
@@ -104,8 +106,8 @@ func TestHistoryInDatabase(t *testing.T) {
 		o := opts
 		o.DatabaseURL = tt.url
 		for name, run := range map[string]func() error{
-			"export": func() error { return flow.Export(ctx, cfg, o) },
-			"trend":  func() error { o.FromDatabase = true; return flow.Trend(ctx, cfg, o) },
+			"export": func() error { return historyflow.Export(ctx, cfg, o) },
+			"trend":  func() error { o.FromDatabase = true; return historyflow.Trend(ctx, cfg, o) },
 		} {
 			if err := run(); flow.ExitCode(err) != 2 || !strings.Contains(fmt.Sprint(err), tt.want) {
 				t.Errorf("%s with %s: %v (exit %d), want exit 2 saying %q", name, tt.name, err, flow.ExitCode(err), tt.want)
@@ -149,19 +151,19 @@ func TestRecordWritesTheDatabase(t *testing.T) {
 	}
 	srv := pgtest.Start(t)
 	r := testrepo.New(t)
-	head := r.Commit("first", module(1000, false))
-	cfg, _ := config(t, r.Dir)
+	head := r.Commit("first", flowtest.Module(1000, false))
+	cfg, _ := flowtest.Config(t, r.Dir)
 	cfg.Run.Count, cfg.Run.Time = 2, "10ms"
-	opts := flow.DefaultHistoryOptions
+	opts := historyflow.DefaultOptions
 	opts.DatabaseURL, opts.Repository = srv.DefaultURL(), "acme/fixture"
-	if err := flow.Record(context.Background(), cfg, opts); err != nil {
+	if err := historyflow.Record(context.Background(), cfg, opts); err != nil {
 		t.Fatalf("record: %v\n%s", err, cfg.Stderr)
 	}
 	if got := srv.SQL(t, `SELECT p.name, r.commit, count(m.*) > 0 FROM runs r JOIN repositories p ON p.id = r.repository_id JOIN metrics m ON m.run_id = r.id GROUP BY 1, 2`); got != "acme/fixture|"+head+"|t" {
 		t.Errorf("the database after bench:record: %q", got)
 	}
-	cfg.Stderr = &lockedBuffer{}
-	if err := flow.Export(context.Background(), cfg, opts); err != nil || !strings.Contains(fmt.Sprint(cfg.Stderr), "exported 0 runs") {
+	cfg.Stderr = &flowtest.LockedBuffer{}
+	if err := historyflow.Export(context.Background(), cfg, opts); err != nil || !strings.Contains(fmt.Sprint(cfg.Stderr), "exported 0 runs") {
 		t.Errorf("export after record: %v, %s", err, cfg.Stderr)
 	}
 }

@@ -1,4 +1,4 @@
-package flow
+package historyflow
 
 import (
 	"bufio"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/database"
+	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/gitref"
 	"github.com/benchgate/benchgate/internal/history"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -19,20 +20,20 @@ import (
 // opts.DatabaseURL lacks (bench:export): safe to run after every
 // bench:record, a second export of the same history writes nothing. The
 // branch is only read.
-func Export(ctx context.Context, cfg Config, opts HistoryOptions) error {
+func Export(ctx context.Context, cfg flow.Config, opts Options) error {
 	if opts.DatabaseURL == "" {
 		return fmt.Errorf("bench:export needs BENCH_DATABASE_URL (postgres://user:password@host:5432/database)")
 	}
-	unlock, repo, _, err := cfg.startHistory("bench:export", 1)
+	unlock, repo, _, err := startHistory(&cfg, "bench:export", 1)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	st, runs, err := cfg.branchRuns(repo, opts.Branch)
+	st, runs, err := branchRuns(&cfg, repo, opts.Branch)
 	if err != nil {
 		return err
 	}
-	h := cfg.historyDB(opts)
+	h := newHistoryDB(&cfg, opts)
 	defer h.close()
 	db, err := h.open(ctx)
 	if err != nil {
@@ -62,8 +63,8 @@ type historyDB struct {
 
 // historyDB is the flow's database, for the repository named as
 // repositoryName says.
-func (c *Config) historyDB(opts HistoryOptions) *historyDB {
-	return &historyDB{url: opts.DatabaseURL, repo: c.repositoryName(opts)}
+func newHistoryDB(c *flow.Config, opts Options) *historyDB {
+	return &historyDB{url: opts.DatabaseURL, repo: repositoryName(c, opts)}
 }
 
 // open connects, the first time.
@@ -87,7 +88,7 @@ func (h *historyDB) close() {
 
 // recordInDatabase writes a run just stored on the branch to the
 // database too, when there is one (h nil or without a url: none).
-func (c *Config) recordInDatabase(ctx context.Context, h *historyDB, run *history.Run) error {
+func recordInDatabase(c *flow.Config, ctx context.Context, h *historyDB, run *history.Run) error {
 	if h == nil || h.url == "" {
 		return nil
 	}
@@ -104,9 +105,9 @@ func (c *Config) recordInDatabase(ctx context.Context, h *historyDB, run *histor
 
 // historyRuns are the runs Trend analyzes and where they come from: the
 // branch's, or with FromDatabase the database's.
-func (c *Config) historyRuns(ctx context.Context, repo *gitref.Repo, opts HistoryOptions, h *historyDB) ([]*history.Run, string, error) {
+func historyRuns(c *flow.Config, ctx context.Context, repo *gitref.Repo, opts Options, h *historyDB) ([]*history.Run, string, error) {
 	if !opts.FromDatabase {
-		st, runs, err := c.branchRuns(repo, opts.Branch)
+		st, runs, err := branchRuns(c, repo, opts.Branch)
 		return runs, st.Branch(), err
 	}
 	if h.url == "" {
@@ -122,7 +123,7 @@ func (c *Config) historyRuns(ctx context.Context, repo *gitref.Repo, opts Histor
 
 // branchRuns opens the history branch and reads its runs, warning about
 // the files it skipped.
-func (c *Config) branchRuns(repo *gitref.Repo, branch string) (*history.Store, []*history.Run, error) {
+func branchRuns(c *flow.Config, repo *gitref.Repo, branch string) (*history.Store, []*history.Run, error) {
 	st := history.Open(repo.Repository(), branch)
 	runs, err := st.Runs()
 	for _, w := range st.Skipped {
@@ -133,7 +134,7 @@ func (c *Config) branchRuns(repo *gitref.Repo, branch string) (*history.Store, [
 
 // saveFindings writes Trend's findings to the database, when there is
 // one.
-func (c *Config) saveFindings(ctx context.Context, h *historyDB, findings []history.Finding) error {
+func saveFindings(c *flow.Config, ctx context.Context, h *historyDB, findings []history.Finding) error {
 	if h.url == "" {
 		return nil
 	}
@@ -146,7 +147,7 @@ func (c *Config) saveFindings(ctx context.Context, h *historyDB, findings []hist
 
 // repositoryName is the repository's key in the database: Repository,
 // else the module path of Dir.
-func (c *Config) repositoryName(opts HistoryOptions) string {
+func repositoryName(c *flow.Config, opts Options) string {
 	if opts.Repository != "" {
 		return opts.Repository
 	}

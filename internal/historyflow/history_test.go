@@ -1,4 +1,4 @@
-package flow_test
+package historyflow_test
 
 import (
 	"context"
@@ -11,9 +11,12 @@ import (
 
 	"github.com/benchgate/benchgate/internal/changepoint"
 	"github.com/benchgate/benchgate/internal/flow"
+	"github.com/benchgate/benchgate/internal/flowtest"
 	"github.com/benchgate/benchgate/internal/history"
+	"github.com/benchgate/benchgate/internal/historyflow"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/testrepo"
+	"github.com/benchgate/benchgate/internal/verdict"
 )
 
 // TestBackfillAndTrend: 16 commits, Slowed 50% slower from the 10th on.
@@ -30,15 +33,15 @@ func TestBackfillAndTrend(t *testing.T) {
 		if i >= 10 {
 			loops = 3000
 		}
-		files := module(loops, false)
+		files := flowtest.Module(loops, false)
 		files["n.txt"] = fmt.Sprint(i)
 		commits = append(commits, r.Commit(fmt.Sprintf("commit %d", i), files))
 	}
 	r.Write(map[string]string{"work/untracked.txt": "left alone\n"})
 	before := r.State()
-	cfg, out := config(t, r.Dir)
+	cfg, out := flowtest.Config(t, r.Dir)
 	cfg.Run.Count, cfg.Run.Time = 4, "10ms"
-	opts := flow.DefaultHistoryOptions
+	opts := historyflow.DefaultOptions
 	opts.Backfill = 16
 	// Runs a few seconds apart on this shared machine drift by several
 	// percent (single-side runs, unlike the interleaved gate): the test's
@@ -48,7 +51,7 @@ func TestBackfillAndTrend(t *testing.T) {
 	// (internal/changepoint, internal/history).
 	opts.Trend.MinChangePct = 15
 	opts.Trend.DriftPct = 15
-	if err := flow.Backfill(context.Background(), cfg, opts); err != nil {
+	if err := historyflow.Backfill(context.Background(), cfg, opts); err != nil {
 		t.Fatalf("backfill: %v\n%s", err, cfg.Stderr)
 	}
 	after := r.State()
@@ -59,12 +62,12 @@ func TestBackfillAndTrend(t *testing.T) {
 		t.Errorf("%s commits on the history branch, want 16", n)
 	}
 	// A second backfill has nothing left to do.
-	cfg.Stderr = &lockedBuffer{}
-	if err := flow.Backfill(context.Background(), cfg, opts); err != nil || !strings.Contains(cfg.Stderr.(*lockedBuffer).String(), "0 of the last 16 commits") {
+	cfg.Stderr = &flowtest.LockedBuffer{}
+	if err := historyflow.Backfill(context.Background(), cfg, opts); err != nil || !strings.Contains(cfg.Stderr.(*flowtest.LockedBuffer).String(), "0 of the last 16 commits") {
 		t.Errorf("second backfill: %v\n%s", err, cfg.Stderr)
 	}
 
-	err := flow.Trend(context.Background(), cfg, opts)
+	err := historyflow.Trend(context.Background(), cfg, opts)
 	if flow.ExitCode(err) != 1 || !strings.Contains(err.Error(), "BenchmarkSlowed") {
 		t.Fatalf("trend: %v (exit %d), want 1 naming Slowed\n%s", err, flow.ExitCode(err), out)
 	}
@@ -75,7 +78,7 @@ func TestBackfillAndTrend(t *testing.T) {
 	}
 	found := false
 	for _, f := range tr.Findings {
-		name := strings.TrimSuffix(f.Benchmark, suffix(f.Benchmark))
+		name, _ := verdict.SplitProcs([]byte(f.Benchmark))
 		switch {
 		case name == "BenchmarkSlowed" && f.Unit == "ns/op" && f.Kind == changepoint.Step:
 			found = true
@@ -89,14 +92,14 @@ func TestBackfillAndTrend(t *testing.T) {
 	if !found {
 		t.Errorf("no change point for Slowed ns/op: %+v", tr.Findings)
 	}
-	html, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, flow.TrendHTMLFile))
+	html, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, historyflow.TrendHTMLFile))
 	if !strings.Contains(string(html), "<svg") || !strings.Contains(string(html), commits[9][:7]) {
 		t.Errorf("trend.html has no chart or does not name the commit")
 	}
 
 	// Acknowledged, the change no longer fails.
-	r.Write(map[string]string{flow.DefaultAckFile: commits[9][:9] + " BenchmarkSlowed ns/op # the new hashing is worth it\n"})
-	if err := flow.Trend(context.Background(), cfg, opts); err != nil {
+	r.Write(map[string]string{historyflow.DefaultAckFile: commits[9][:9] + " BenchmarkSlowed ns/op # the new hashing is worth it\n"})
+	if err := historyflow.Trend(context.Background(), cfg, opts); err != nil {
 		t.Errorf("trend after acknowledging: %v", err)
 	}
 }
@@ -119,13 +122,13 @@ func TestRecord(t *testing.T) {
 		t.Skip("builds and runs benchmarks")
 	}
 	r := testrepo.New(t)
-	head := r.Commit("first", module(1000, false))
-	cfg, _ := config(t, r.Dir)
+	head := r.Commit("first", flowtest.Module(1000, false))
+	cfg, _ := flowtest.Config(t, r.Dir)
 	cfg.Run.Count, cfg.Run.Time = 2, "10ms"
 	for i, want := range []string{"benchmarking HEAD", "recording " + filepath.Join(cfg.ResultsDir, "record.txt") + ", measured at HEAD"} {
-		stderr := &lockedBuffer{}
+		stderr := &flowtest.LockedBuffer{}
 		cfg.Stderr = stderr
-		if err := flow.Record(context.Background(), cfg, flow.DefaultHistoryOptions); err != nil {
+		if err := historyflow.Record(context.Background(), cfg, historyflow.DefaultOptions); err != nil {
 			t.Fatalf("record %d: %v\n%s", i+1, err, stderr)
 		}
 		if !strings.Contains(stderr.String(), want) {

@@ -1,4 +1,9 @@
-package flow
+// Package historyflow runs the history's flows: recording a run of HEAD on
+// the history branch (and in the database), backfilling the commits it
+// lacks, finding change points and drift (the trend) and exporting the
+// branch to PostgreSQL. It measures with flow's configuration and runner;
+// history, changepoint, report and database decide and render.
+package historyflow
 
 import (
 	"bytes"
@@ -12,6 +17,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/alert"
 	"github.com/benchgate/benchgate/internal/atomicfile"
+	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/gitref"
 	"github.com/benchgate/benchgate/internal/history"
 	"github.com/benchgate/benchgate/internal/lines"
@@ -20,8 +26,8 @@ import (
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
-// HistoryOptions configure Record, Backfill and Trend.
-type HistoryOptions struct {
+// Options configure Record, Backfill and Trend.
+type Options struct {
 	// Branch is the history branch (BENCH_HISTORY_BRANCH). Default
 	// history.DefaultBranch.
 	Branch string
@@ -50,32 +56,31 @@ type HistoryOptions struct {
 	// Alert, when it configures Slack or a GitHub token, sends each
 	// unacknowledged worsening once: a GitHub issue per change point
 	// (found again by its marker) and a Slack message. Default nil.
-	Alert *AlertOptions
+	Alert *flow.AlertOptions
 }
 
 // DefaultAckFile is where Trend reads acknowledgements.
 const DefaultAckFile = ".benchgate-ack"
 
-// DefaultHistoryOptions are the defaults of HistoryOptions.
-var DefaultHistoryOptions = HistoryOptions{Branch: history.DefaultBranch, Days: 365, Backfill: 20, Trend: history.DefaultTrendOptions, AckFile: DefaultAckFile}
+// DefaultOptions are the defaults of Options.
+var DefaultOptions = Options{Branch: history.DefaultBranch, Days: 365, Backfill: 20, Trend: history.DefaultTrendOptions, AckFile: DefaultAckFile}
 
 // The files Trend writes in ResultsDir.
 const (
 	TrendMarkdownFile = "trend.md"
 	TrendHTMLFile     = "trend.html"
-	ChangePointsFile  = "changepoints.json"
 	recordFile        = "record.txt"
 )
 
 // ErrWorsened is wrapped by Trend's error when a worsening change point or
 // drift is not acknowledged; it counts as a regression (exit status 1).
-var ErrWorsened = fmt.Errorf("%w: the history has a worsening change point or drift", ErrRegression)
+var ErrWorsened = fmt.Errorf("%w: the history has a worsening change point or drift", flow.ErrRegression)
 
 // Record stores a run of the committed HEAD on the history branch: the
 // current results when they were measured at HEAD on a clean working
 // tree, else a fresh run of HEAD's tree. Runs older than Days are pruned.
-func Record(ctx context.Context, cfg Config, opts HistoryOptions) error {
-	unlock, repo, changes, err := cfg.startHistory("bench:record", 1)
+func Record(ctx context.Context, cfg flow.Config, opts Options) error {
+	unlock, repo, changes, err := startHistory(&cfg, "bench:record", 1)
 	if err != nil {
 		return err
 	}
@@ -85,31 +90,31 @@ func Record(ctx context.Context, cfg Config, opts HistoryOptions) error {
 	// The current results (bench:regression's), or a run this target
 	// made before (a retried CI push), when measured at HEAD.
 	results := ""
-	for _, f := range []string{cfg.path(CurrentFile), cfg.path(recordFile)} {
-		if cfg.measuredAtClean(repo, f, head) {
+	for _, f := range []string{cfg.Path(flow.CurrentFile), cfg.Path(recordFile)} {
+		if measuredAtClean(&cfg, repo, f, head) {
 			results = f
 			break
 		}
 	}
 	if results == "" {
 		fmt.Fprintf(cfg.Stderr, "benchmarking HEAD (%s) to record it\n", head.Short())
-		results = cfg.path(recordFile)
-		if err := cfg.measureCommit(ctx, repo, head, results); err != nil {
+		results = cfg.Path(recordFile)
+		if err := cfg.MeasureCommit(ctx, repo, head, results); err != nil {
 			return err
 		}
 	} else {
 		fmt.Fprintf(cfg.Stderr, "recording %s, measured at HEAD (%s)\n", results, head.Short())
 	}
-	h := cfg.historyDB(opts)
+	h := newHistoryDB(&cfg, opts)
 	defer h.close()
-	return cfg.store(ctx, repo, opts, changes[0], results, h)
+	return store(&cfg, ctx, repo, opts, changes[0], results, h)
 }
 
 // startHistory begins a history flow: it takes the results directory's
 // lock, opens the repository of Dir and reads HEAD's first-parent line, n
 // commits (0: all), newest first.
-func (c *Config) startHistory(flow string, n int) (unlock func(), repo *gitref.Repo, changes []gitref.Change, err error) {
-	if unlock, err = c.start(flow); err != nil {
+func startHistory(c *flow.Config, flow string, n int) (unlock func(), repo *gitref.Repo, changes []gitref.Change, err error) {
+	if unlock, err = c.Start(flow); err != nil {
 		return nil, nil, nil, err
 	}
 	defer func() {
@@ -130,7 +135,7 @@ func (c *Config) startHistory(flow string, n int) (unlock func(), repo *gitref.R
 
 // measuredAtClean reports whether the results file was measured at head
 // and the working tree has no change: then it is HEAD's run.
-func (c *Config) measuredAtClean(repo *gitref.Repo, results string, head gitref.Commit) bool {
+func measuredAtClean(c *flow.Config, repo *gitref.Repo, results string, head gitref.Commit) bool {
 	set, err := verdict.ReadFile(results)
 	if err != nil || set.Config["commit"] != head.Hash.String() {
 		return false
@@ -143,29 +148,15 @@ func (c *Config) measuredAtClean(repo *gitref.Repo, results string, head gitref.
 	return err == nil && st.IsClean()
 }
 
-// measureCommit benchmarks the tree of commit alone, materialized like a
-// base, and writes its results to out.
-func (c *Config) measureCommit(ctx context.Context, repo *gitref.Repo, commit gitref.Commit, out string) error {
-	_, err := c.runTrees(ctx, func(ctx context.Context, scratch string) ([]*runner.Tree, error) {
-		t, err := c.materializeBase(ctx, repo, commit, scratch, out)
-		if err != nil {
-			return nil, err
-		}
-		t.Name, t.Strict, t.Toolchain = "current", true, c.CurrentGo
-		return []*runner.Tree{t}, nil
-	})
-	return err
-}
-
 // store appends the run in results to the history (and to the database
 // h, when not nil) and prunes old runs.
-func (c *Config) store(ctx context.Context, repo *gitref.Repo, opts HistoryOptions, ch gitref.Change, results string, h *historyDB) error {
+func store(c *flow.Config, ctx context.Context, repo *gitref.Repo, opts Options, ch gitref.Change, results string, h *historyDB) error {
 	set, err := verdict.ReadFile(results)
 	if err != nil {
 		return err
 	}
 	var cmp *verdict.Comparison
-	if x, err := verdict.ReadComparison(c.path(ComparisonFile)); err == nil {
+	if x, err := verdict.ReadComparison(c.Path(flow.ComparisonFile)); err == nil {
 		cmp = x
 	}
 	run := history.FromResults(set, cmp)
@@ -179,7 +170,7 @@ func (c *Config) store(ctx context.Context, repo *gitref.Repo, opts HistoryOptio
 		return fmt.Errorf("recording on %s: %w", st.Branch(), err)
 	}
 	fmt.Fprintf(c.Stderr, "recorded %s on %s: %s\n", ch.Short(), st.Branch(), p)
-	if err := c.recordInDatabase(ctx, h, run); err != nil {
+	if err := recordInDatabase(c, ctx, h, run); err != nil {
 		return err
 	}
 	if opts.Days > 0 {
@@ -199,13 +190,13 @@ func (c *Config) store(ctx context.Context, repo *gitref.Repo, opts HistoryOptio
 // on its own. Each run is stored as soon as it is measured, so an
 // interrupted backfill resumes where it stopped. A commit whose benchmarks
 // do not build or run is skipped with a note.
-func Backfill(ctx context.Context, cfg Config, opts HistoryOptions) error {
-	unlock, repo, changes, err := cfg.startHistory("bench:backfill", opts.Backfill)
+func Backfill(ctx context.Context, cfg flow.Config, opts Options) error {
+	unlock, repo, changes, err := startHistory(&cfg, "bench:backfill", opts.Backfill)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	st, runs, err := cfg.branchRuns(repo, opts.Branch)
+	st, runs, err := branchRuns(&cfg, repo, opts.Branch)
 	if err != nil {
 		return err
 	}
@@ -226,8 +217,8 @@ func Backfill(ctx context.Context, cfg Config, opts HistoryOptions) error {
 			eta = fmt.Sprintf(", about %s left", (time.Since(start) / time.Duration(i) * time.Duration(len(todo)-i)).Round(time.Second))
 		}
 		fmt.Fprintf(cfg.Stderr, "backfill [%d/%d] %s %s%s\n", i+1, len(todo), ch.Short(), ch.Subject, eta)
-		out := cfg.path(recordFile)
-		err := cfg.measureCommit(ctx, repo, ch.Commit, out)
+		out := cfg.Path(recordFile)
+		err := cfg.MeasureCommit(ctx, repo, ch.Commit, out)
 		if ctx.Err() != nil {
 			return fmt.Errorf("backfill interrupted after %d of %d commits (run it again to resume): %w", i, len(todo), ctx.Err())
 		}
@@ -236,7 +227,7 @@ func Backfill(ctx context.Context, cfg Config, opts HistoryOptions) error {
 			skipped = append(skipped, ch.Short())
 			continue
 		}
-		if err := cfg.store(ctx, repo, HistoryOptions{Branch: opts.Branch, RunID: opts.RunID}, ch, out, nil); err != nil {
+		if err := store(&cfg, ctx, repo, Options{Branch: opts.Branch, RunID: opts.RunID}, ch, out, nil); err != nil {
 			return err
 		}
 	}
@@ -249,9 +240,9 @@ func Backfill(ctx context.Context, cfg Config, opts HistoryOptions) error {
 // Trend reads the history, finds change points and drift per benchmark
 // metric, and writes changepoints.json, trend.md and trend.html. Its error
 // wraps ErrWorsened when a worsening change point or drift is not
-// acknowledged, and ErrNoVerdict when the history is too short to tell.
-func Trend(ctx context.Context, cfg Config, opts HistoryOptions) error {
-	unlock, repo, changes, err := cfg.startHistory("bench:trend", 0)
+// acknowledged, and flow.ErrNoVerdict when the history is too short to tell.
+func Trend(ctx context.Context, cfg flow.Config, opts Options) error {
+	unlock, repo, changes, err := startHistory(&cfg, "bench:trend", 0)
 	if err != nil {
 		return err
 	}
@@ -260,9 +251,9 @@ func Trend(ctx context.Context, cfg Config, opts HistoryOptions) error {
 	for i, ch := range changes {
 		order[ch.Hash.String()] = len(changes) - 1 - i
 	}
-	h := cfg.historyDB(opts)
+	h := newHistoryDB(&cfg, opts)
 	defer h.close()
-	runs, source, err := cfg.historyRuns(ctx, repo, opts, h)
+	runs, source, err := historyRuns(&cfg, ctx, repo, opts, h)
 	if err != nil {
 		return err
 	}
@@ -276,13 +267,13 @@ func Trend(ctx context.Context, cfg Config, opts HistoryOptions) error {
 		open = append(open, fmt.Sprintf("%s %s at %s (%+.1f%%)", f.Kind, f.Series.Name(), verdict.ShortCommit(f.FirstBad), f.ChangePct))
 	}
 	tr := &report.Trend{Generated: time.Now().UTC(), Branch: source, Runs: len(runs), Series: series, Findings: findings}
-	if err := cfg.writeTrend(tr); err != nil {
+	if err := writeTrend(&cfg, tr); err != nil {
 		return err
 	}
-	if err := cfg.saveFindings(ctx, h, findings); err != nil {
+	if err := saveFindings(&cfg, ctx, h, findings); err != nil {
 		return err
 	}
-	if err := cfg.alertFindings(ctx, findings, opts.Alert); err != nil {
+	if err := alertFindings(&cfg, ctx, findings, opts.Alert); err != nil {
 		return err
 	}
 	minRuns := opts.Trend.MinRuns()
@@ -290,36 +281,36 @@ func Trend(ctx context.Context, cfg Config, opts HistoryOptions) error {
 	case len(open) > 0:
 		return fmt.Errorf("%w: %s (accept an intended one in %s)", ErrWorsened, strings.Join(open, "; "), opts.AckFile)
 	case history.Longest(series) < minRuns:
-		return fmt.Errorf("%w: %d runs of HEAD's history on %s, too few to find a change (at least %d): run bench:backfill", ErrNoVerdict, history.Longest(series), source, minRuns)
+		return fmt.Errorf("%w: %d runs of HEAD's history on %s, too few to find a change (at least %d): run bench:backfill", flow.ErrNoVerdict, history.Longest(series), source, minRuns)
 	}
 	return nil
 }
 
-func (c *Config) writeTrend(tr *report.Trend) error {
-	if err := atomicfile.Write(c.path(ChangePointsFile), func(w io.Writer) error { return report.JSONValue(w, tr) }); err != nil {
+func writeTrend(c *flow.Config, tr *report.Trend) error {
+	if err := atomicfile.Write(c.Path(flow.ChangePointsFile), func(w io.Writer) error { return report.JSONValue(w, tr) }); err != nil {
 		return err
 	}
-	if err := atomicfile.Write(c.path(TrendMarkdownFile), func(w io.Writer) error { return report.TrendMarkdown(w, tr) }); err != nil {
+	if err := atomicfile.Write(c.Path(TrendMarkdownFile), func(w io.Writer) error { return report.TrendMarkdown(w, tr) }); err != nil {
 		return err
 	}
-	if err := atomicfile.Write(c.path(TrendHTMLFile), func(w io.Writer) error { return report.TrendHTML(w, tr) }); err != nil {
+	if err := atomicfile.Write(c.Path(TrendHTMLFile), func(w io.Writer) error { return report.TrendHTML(w, tr) }); err != nil {
 		return err
 	}
 	var md bytes.Buffer
 	if err := report.TrendMarkdown(&md, tr); err != nil {
 		return err
 	}
-	if err := c.appendStepSummary(md.Bytes()); err != nil {
+	if err := c.AppendStepSummary(md.Bytes()); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.Stderr, "wrote %s, %s and %s\n", c.path(ChangePointsFile), c.path(TrendMarkdownFile), c.path(TrendHTMLFile))
+	fmt.Fprintf(c.Stderr, "wrote %s, %s and %s\n", c.Path(flow.ChangePointsFile), c.Path(TrendMarkdownFile), c.Path(TrendHTMLFile))
 	return nil
 }
 
 // alertFindings sends the unacknowledged worsenings to the configured
 // channels, once each. Failures are printed; they fail the target only
 // with Strict.
-func (c *Config) alertFindings(ctx context.Context, findings []history.Finding, opts *AlertOptions) error {
+func alertFindings(c *flow.Config, ctx context.Context, findings []history.Finding, opts *flow.AlertOptions) error {
 	if opts == nil || (opts.Slack.WebhookURL == "" && opts.Slack.Token == "" && opts.GitHub.Token == "") {
 		return nil
 	}
@@ -338,7 +329,7 @@ func (c *Config) alertFindings(ctx context.Context, findings []history.Finding, 
 		return nil
 	}
 	err := alert.SendChangePoints(ctx, cps, opts.Config, c.Stdout)
-	alertHint(c.Stdout, opts.Config)
+	flow.AlertHint(c.Stdout, opts.Config)
 	if err != nil && opts.Strict {
 		return fmt.Errorf("change-point alerts failed (BENCH_ALERT_STRICT=1): %w", err)
 	}

@@ -1,0 +1,60 @@
+// Package flowtest holds what the tests of the flow packages share: a
+// configuration for throwaway modules, fast but with the gate's rounds,
+// and a buffer that concurrent progress lines can be written to.
+package flowtest
+
+import (
+	"bytes"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/benchgate/benchgate/internal/fixture"
+	"github.com/benchgate/benchgate/internal/flow"
+)
+
+// Module returns the fixture module with BenchmarkSteady and
+// BenchmarkSlowed, whose cost (loops) and allocation are parameters.
+func Module(slowedLoops int, slowedAlloc bool) map[string]string {
+	alloc := 0
+	if slowedAlloc {
+		alloc = 64
+	}
+	return fixture.Spec{Benches: []fixture.Bench{{Name: "Steady", Work: 1000}, {Name: "Slowed", Work: slowedLoops, Alloc: alloc}}}.Files()
+}
+
+// Config is the default configuration for the module at dir, every
+// package, 20ms runs and 6 rounds, results and scratch space in the
+// test's temporary directories; Stdout is the returned buffer, Stderr a
+// LockedBuffer.
+func Config(t *testing.T, dir string) (flow.Config, *bytes.Buffer) {
+	cfg := flow.DefaultConfig()
+	cfg.Dir = dir
+	cfg.ResultsDir = filepath.Join(t.TempDir(), "results")
+	cfg.TempDir = t.TempDir()
+	cfg.Packages = []string{"./..."}
+	cfg.Run.Time = "20ms"
+	cfg.Run.Count = 6
+	var out bytes.Buffer
+	cfg.Stdout = &out
+	cfg.Stderr = &LockedBuffer{}
+	return cfg, &out
+}
+
+// A LockedBuffer is a bytes.Buffer that goroutines can write at once.
+type LockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *LockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *LockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
