@@ -15,11 +15,12 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/bisect"
+	"github.com/benchgate/benchgate/internal/bisectflow"
 	"github.com/benchgate/benchgate/internal/fixture"
 	"github.com/benchgate/benchgate/internal/flow"
 )
 
-// MethodBisect is the bisection study: flow.Bisect on a line of
+// MethodBisect is the bisection study: bisectflow.Bisect on a line of
 // BisectCommits commits with known steps, counting instructions.
 const MethodBisect = "bisect"
 
@@ -141,14 +142,14 @@ func (s *BisectScenario) run(ctx context.Context, dir string, hashes []string, r
 	compare := time.Since(start)
 
 	cfg := s.config(dir, filepath.Join(filepath.Dir(dir), fmt.Sprintf("%s-bisect-%d", filepath.Base(dir), rep)), opts)
-	o := flow.DefaultBisectOptions
+	o := bisectflow.DefaultOptions
 	o.Good, o.Bad = hashes[0], hashes[len(hashes)-1]
 	start = time.Now()
-	if err := flow.Bisect(ctx, cfg, o); err != nil {
+	if err := bisectflow.Bisect(ctx, cfg, o); err != nil {
 		return fmt.Errorf("bisecting %q: %w", s.Name, err)
 	}
 	wall := time.Since(start)
-	res, err := bisect.ReadFile(filepath.Join(cfg.ResultsDir, flow.BisectFile))
+	res, err := bisect.ReadFile(filepath.Join(cfg.ResultsDir, bisectflow.BisectFile))
 	if err != nil {
 		return err
 	}

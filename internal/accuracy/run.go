@@ -17,6 +17,7 @@ import (
 	"github.com/benchgate/benchgate/internal/changepoint"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/history"
+	"github.com/benchgate/benchgate/internal/profile"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
@@ -248,7 +249,7 @@ type gateMode struct {
 func (h *harness) benchgate(ctx context.Context, baseDir, target string, mode gateMode) (sample, error) {
 	cfg := flow.DefaultConfig()
 	cfg.Adaptive = mode.adaptive
-	cfg.Profile = flow.ProfileOff // verdicts and their time; profiling is measured on its own
+	cfg.Profile = profile.Off // verdicts and their time; profiling is measured on its own
 	if mode.sensitive {
 		cfg.Sensitive()
 	}

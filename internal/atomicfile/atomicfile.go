@@ -71,3 +71,12 @@ func WriteBytes(path string, b []byte) error {
 		return err
 	})
 }
+
+// Copy copies the file src to dst, atomically as WriteBytes does.
+func Copy(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return fmt.Errorf("copying %s: %w", src, err)
+	}
+	return WriteBytes(dst, b)
+}

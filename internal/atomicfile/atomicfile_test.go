@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -31,5 +32,28 @@ func TestWriteReplacesOrLeavesAlone(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Dir(path))
 	if len(entries) != 1 {
 		t.Errorf("temporary files left: %v", entries)
+	}
+}
+
+func TestCopy(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
+	if err := os.WriteFile(src, []byte("BenchmarkA-2 1 5 ns/op\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Copy(src, dst); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(dst); string(b) != "BenchmarkA-2 1 5 ns/op\n" {
+		t.Errorf("copied %q", b)
+	}
+	if err := Copy(filepath.Join(dir, "missing"), dst); err == nil || !strings.Contains(err.Error(), "copying") {
+		t.Errorf("copying a missing file: %v", err)
+	}
+	if b, _ := os.ReadFile(dst); string(b) != "BenchmarkA-2 1 5 ns/op\n" {
+		t.Errorf("a failed copy changed the destination: %q", b)
 	}
 }

@@ -23,7 +23,7 @@ func (c *Config) undecided(results map[string][]byte) (map[string][]string, erro
 // benchmarksWhere compares the runner's results so far and names, per
 // package, the benchmarks with a row for which keep is true.
 func (c *Config) benchmarksWhere(results map[string][]byte, keep func(*verdict.Row) bool) (map[string][]string, error) {
-	cmp, err := verdict.CompareRounds(results, c.verdictOptions())
+	cmp, err := verdict.CompareRounds(results, c.VerdictOptions())
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/atomicfile"
 	"github.com/benchgate/benchgate/internal/report"
 )
 
@@ -25,7 +26,7 @@ func SaveBaseline(ctx context.Context, cfg Config) error {
 	}
 	cur := cfg.Path(CurrentFile)
 	baseline := cfg.Path(BaselineFile)
-	if err := copyFile(cur, baseline); err != nil {
+	if err := atomicfile.Copy(cur, baseline); err != nil {
 		return err
 	}
 	short := "nogit"
@@ -33,7 +34,7 @@ func SaveBaseline(ctx context.Context, cfg Config) error {
 		short = report.ShortCommit(t.Commit)
 	}
 	hist := filepath.Join(cfg.ResultsDir, HistoryDir, fmt.Sprintf("%s-%s.txt", time.Now().UTC().Format("2006-01-02"), short))
-	if err := copyFile(cur, hist); err != nil {
+	if err := atomicfile.Copy(cur, hist); err != nil {
 		return err
 	}
 	fmt.Fprintf(cfg.Stderr, "saved %s and %s\n", baseline, hist)

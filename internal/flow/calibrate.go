@@ -2,15 +2,12 @@ package flow
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"time"
 
-	"github.com/benchgate/benchgate/internal/atomicfile"
 	"github.com/benchgate/benchgate/internal/calibrate"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -67,11 +64,7 @@ func Calibrate(ctx context.Context, cfg Config, opts CalibrateOptions) error {
 		main.Recommendation.Benchtime = bt
 		main.Recommendation.Notes = append(main.Recommendation.Notes, note)
 	}
-	if err := atomicfile.Write(cfg.Path(CalibrationFile), func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(main)
-	}); err != nil {
+	if err := calibrate.Write(cfg.Path(CalibrationFile), main); err != nil {
 		return err
 	}
 	main.Print(cfg.Stdout)
@@ -95,7 +88,7 @@ func (c *Config) calibrateAt(ctx context.Context, opts calibrate.Options) (*cali
 		return nil, 0, err
 	}
 	wall := time.Since(start)
-	aa, err := verdict.CompareFiles(aPath, bPath, c.verdictOptions())
+	aa, err := verdict.CompareFiles(aPath, bPath, c.VerdictOptions())
 	if err != nil {
 		return nil, 0, err
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/counter"
+	"github.com/benchgate/benchgate/internal/profile"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/suite"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -70,9 +71,9 @@ type Config struct {
 	// it (BENCH_CONFIRM). Default true.
 	Confirm bool
 	// Profile chooses the benchmarks profiled after the rounds
-	// (BENCH_PROFILE): ProfileAuto, ProfileOn, ProfileOff or ProfileAll.
-	// Default ProfileAuto: confirmed regressions.
-	Profile ProfileMode
+	// (BENCH_PROFILE): profile.Auto, On, Off or All. Default
+	// profile.Auto: confirmed regressions.
+	Profile profile.Mode
 	// ConfirmCount is the number of confirmation rounds
 	// (BENCH_CONFIRM_COUNT). Default 0: Run.Count.
 	ConfirmCount int
@@ -125,7 +126,7 @@ func DefaultConfig() Config {
 		Run:          runner.DefaultOptions,
 		Verdict:      verdict.DefaultOptions,
 		Confirm:      true,
-		Profile:      ProfileAuto,
+		Profile:      profile.Auto,
 		Measure:      MeasureTime,
 		Counter:      counter.Auto,
 		CountRounds:  runner.DefaultCountRounds,
@@ -153,14 +154,15 @@ const (
 // Path is the path of a file in the results directory.
 func (c *Config) Path(name string) string { return filepath.Join(c.ResultsDir, name) }
 
-// suites returns the runner suites and the verdict overrides.
-func (c *Config) suites() ([]runner.Suite, []verdict.Override) {
+// RunnerSuites returns the runner suites and the verdict overrides.
+func (c *Config) RunnerSuites() ([]runner.Suite, []verdict.Override) {
 	return suite.Split(c.Suites, c.Packages)
 }
 
-func (c *Config) verdictOptions() verdict.Options {
+// VerdictOptions are the verdict options with the suites' overrides.
+func (c *Config) VerdictOptions() verdict.Options {
 	o := c.Verdict
-	_, ovs := c.suites()
+	_, ovs := c.RunnerSuites()
 	o.Overrides = append(ovs, o.Overrides...)
 	return o
 }

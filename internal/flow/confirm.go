@@ -29,7 +29,7 @@ func (c *Config) applyConfirmation(cmp *verdict.Comparison, basePath, currentPat
 	if _, err := os.Stat(cc); errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
-	fresh, err := verdict.CompareFiles(bc, cc, c.verdictOptions())
+	fresh, err := verdict.CompareFiles(bc, cc, c.VerdictOptions())
 	if err != nil {
 		return fmt.Errorf("comparing the confirmation rounds: %w", err)
 	}

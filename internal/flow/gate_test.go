@@ -13,6 +13,7 @@ import (
 	"github.com/benchgate/benchgate/internal/fixture"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/flowtest"
+	"github.com/benchgate/benchgate/internal/profile"
 	"github.com/benchgate/benchgate/internal/status"
 	"github.com/benchgate/benchgate/internal/testrepo"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -22,19 +23,7 @@ var module = flowtest.Module
 
 var config = flowtest.Config
 
-// mustRegress runs the gate, which must find a regression, and returns
-// the comparison it wrote.
-func mustRegress(t *testing.T, cfg flow.Config, out *bytes.Buffer) *verdict.Comparison {
-	t.Helper()
-	if err := flow.Regression(context.Background(), cfg); !errors.Is(err, flow.ErrRegression) {
-		t.Fatalf("err = %v, want a regression\n%s", err, out)
-	}
-	cmp, err := verdict.ReadComparison(filepath.Join(cfg.ResultsDir, flow.ComparisonFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cmp
-}
+var mustRegress = flowtest.MustRegress
 
 func TestRegressionEndToEnd(t *testing.T) {
 	if testing.Short() {
@@ -270,7 +259,7 @@ func TestProfileDiffNamesTheCause(t *testing.T) {
 	c1 := r.Commit("first", hashModule(8, false))
 	r.Commit("hash 4x as much and allocate", hashModule(32, true))
 	cfg, out := config(t, r.Dir)
-	cfg.Base, cfg.Profile = c1, flow.ProfileOn
+	cfg.Base, cfg.Profile = c1, profile.On
 	cmp := mustRegress(t, cfg, out)
 	if len(cmp.Profiles) != 1 {
 		t.Fatalf("%d profile diffs, want 1", len(cmp.Profiles))

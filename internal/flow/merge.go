@@ -37,7 +37,7 @@ func Merge(cfg Config, dir string) error {
 	var merged *verdict.Comparison
 	if len(shards) == 0 {
 		// Nothing to merge: the reports still name every gap.
-		merged = verdict.Empty(cfg.verdictOptions())
+		merged = verdict.Empty(cfg.VerdictOptions())
 		gaps = append(gaps, fmt.Sprintf("no shard comparison under %s: download the shards' artifacts there, or set BENCH_SHARDS_DIR", dir))
 	} else if merged, err = verdict.Merge(shards...); err != nil {
 		return err

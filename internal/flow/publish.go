@@ -45,18 +45,27 @@ func (c *Config) writeMarkdownHTML(cmp *verdict.Comparison) ([]byte, error) {
 	return md.Bytes(), nil
 }
 
-func copyFile(src, dst string) error {
-	b, err := os.ReadFile(src)
-	if err != nil {
-		return fmt.Errorf("copying %s: %w", src, err)
-	}
-	return atomicfile.WriteBytes(dst, b)
-}
-
 // markdownOptions are the Markdown report's options for the gate's own
 // reports: the reproduce hint names the target.
 func markdownOptions() report.MarkdownOptions {
 	o := report.DefaultMarkdownOptions
 	o.Reproduce = "BENCH_BASE=%s go tool mage bench:regression"
 	return o
+}
+
+// AppendStepSummary appends Markdown to the step summary, when there is
+// one.
+func (c *Config) AppendStepSummary(md []byte) error {
+	if c.StepSummary == "" {
+		return nil
+	}
+	f, err := os.OpenFile(c.StepSummary, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("writing the step summary: %w", err)
+	}
+	defer f.Close()
+	if _, err := f.Write(md); err != nil {
+		return fmt.Errorf("writing the step summary: %w", err)
+	}
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/counter"
 	"github.com/benchgate/benchgate/internal/gitref"
+	"github.com/benchgate/benchgate/internal/profile"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/scratch"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -54,14 +55,14 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 	if runErr != nil && !errors.Is(runErr, runner.ErrBenchmarkFailed) {
 		return runErr
 	}
-	judged := verdict.Empty(cfg.verdictOptions()).Settings
+	judged := verdict.Empty(cfg.VerdictOptions()).Settings
 	judged.Counted = cfg.Measure != MeasureTime
 	fmt.Fprintf(cfg.Stderr, "judging at thresholds %s\n", judged)
 	var cmp *verdict.Comparison
 	if res != nil && res.Measured == 0 && len(res.Unaffected) > 0 {
 		fmt.Fprintf(cfg.Stderr, "the change reaches none of the %d packages: nothing to measure\n", len(res.Unaffected))
-		cmp = verdict.Empty(cfg.verdictOptions())
-	} else if cmp, err = verdict.CompareFiles(basePath, cfg.Path(CurrentFile), cfg.verdictOptions()); err != nil {
+		cmp = verdict.Empty(cfg.VerdictOptions())
+	} else if cmp, err = verdict.CompareFiles(basePath, cfg.Path(CurrentFile), cfg.VerdictOptions()); err != nil {
 		return errors.Join(runErr, err)
 	}
 	if res != nil {
@@ -73,7 +74,7 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 	if res != nil {
 		cmp.MarkFailed(func(pkg, name string) bool { return res.Failed("current", pkg, name) })
 		cmp.Gaps = append(cmp.Gaps, res.Failures...)
-		if cmp.Profiles, err = cfg.diffProfiles(res.Profiles); err != nil {
+		if cmp.Profiles, err = profile.DiffAll(res.Profiles, TopFunctions); err != nil {
 			return errors.Join(runErr, err)
 		}
 	}
@@ -124,7 +125,7 @@ func (cfg *Config) measureBoth(ctx context.Context) (basePath string, res *runne
 		fmt.Fprintf(cfg.Stderr, "comparing the working tree with %s (%s), interleaved on this machine\n", base.Rev, base.Short())
 		basePath = cfg.Path(BaseFile)
 		res, runErr = cfg.run(ctx, cfg.Path(CurrentFile), func(ctx context.Context, scratch string) (*runner.Tree, error) {
-			return cfg.materializeBase(ctx, repo, base, scratch, basePath)
+			return cfg.MaterializeBase(ctx, repo, base, scratch, basePath)
 		})
 	}
 	return basePath, res, runErr, nil
@@ -136,7 +137,7 @@ func (cfg *Config) measureBoth(ctx context.Context) (basePath string, res *runne
 // runner.ErrBenchmarkFailed when only some benchmarks failed; the result
 // then names them.
 func (c *Config) run(ctx context.Context, out string, makeBase func(context.Context, string) (*runner.Tree, error)) (*runner.Result, error) {
-	return c.runTrees(ctx, func(ctx context.Context, scratch string) ([]*runner.Tree, error) {
+	return c.RunTrees(ctx, func(ctx context.Context, scratch string) ([]*runner.Tree, error) {
 		var trees []*runner.Tree
 		if makeBase != nil {
 			base, err := makeBase(ctx, scratch)
@@ -149,9 +150,9 @@ func (c *Config) run(ctx context.Context, out string, makeBase func(context.Cont
 	})
 }
 
-// runTrees runs the trees makeTrees returns (writing into the scratch
+// RunTrees runs the trees makeTrees returns (writing into the scratch
 // directory it is given, removed afterwards whatever happens).
-func (c *Config) runTrees(ctx context.Context, makeTrees func(context.Context, string) ([]*runner.Tree, error)) (res *runner.Result, err error) {
+func (c *Config) RunTrees(ctx context.Context, makeTrees func(context.Context, string) ([]*runner.Tree, error)) (res *runner.Result, err error) {
 	if c.Deadline > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.Deadline)
@@ -186,7 +187,7 @@ func (c *Config) runTrees(ctx context.Context, makeTrees func(context.Context, s
 	for _, tr := range trees {
 		tr.Strip = cnt != nil
 	}
-	suites, _ := c.suites()
+	suites, _ := c.RunnerSuites()
 	bins, releaseBins := c.keptBins(filepath.Join(tmp, "bin"))
 	defer releaseBins()
 	plan, err := runner.PrepareWith(ctx, trees, suites, bins, runner.Selection{Shard: c.Shard, Affected: c.Affected && len(trees) == 2}, prog)

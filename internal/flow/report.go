@@ -5,10 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 
+	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
@@ -67,26 +66,9 @@ func (c *Config) writeReports(cmp *verdict.Comparison, opts ReportOptions) error
 	abs, _ := filepath.Abs(htmlPath)
 	fmt.Fprintf(c.Stdout, "%s\n%s\n", abs, mdPath)
 	if opts.Open {
-		if err := openBrowser(abs); err != nil {
+		if err := report.Open(abs); err != nil {
 			fmt.Fprintf(c.Stderr, "not opening the report: %v\n", err)
 		}
 	}
 	return nil
-}
-
-// openBrowser opens path in the desktop browser, if there is a desktop.
-func openBrowser(path string) error {
-	var cmd *exec.Cmd
-	switch runtime.GOOS {
-	case "darwin":
-		cmd = exec.Command("open", path)
-	case "windows":
-		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", path)
-	default:
-		if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
-			return errors.New("no desktop session (DISPLAY is not set)")
-		}
-		cmd = exec.Command("xdg-open", path)
-	}
-	return cmd.Start()
 }

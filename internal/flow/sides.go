@@ -41,10 +41,10 @@ func (c *Config) baseCommit(repo *gitref.Repo) (gitref.Commit, error) {
 	return repo.Resolve("HEAD")
 }
 
-// materializeBase writes the base commit's tree under scratch and returns
+// MaterializeBase writes the base commit's tree under scratch and returns
 // the base side, whose module root sits where Dir sits in the checkout.
-func (c *Config) materializeBase(ctx context.Context, repo *gitref.Repo, base gitref.Commit, scratch, out string) (*runner.Tree, error) {
-	t, err := c.materialize(ctx, repo, base, filepath.Join(scratch, "base"), out)
+func (c *Config) MaterializeBase(ctx context.Context, repo *gitref.Repo, base gitref.Commit, scratch, out string) (*runner.Tree, error) {
+	t, err := c.Materialize(ctx, repo, base, filepath.Join(scratch, "base"), out)
 	if err != nil {
 		return nil, err
 	}
@@ -52,9 +52,9 @@ func (c *Config) materializeBase(ctx context.Context, repo *gitref.Repo, base gi
 	return t, nil
 }
 
-// materialize writes a commit's tree into root (a new directory) and
+// Materialize writes a commit's tree into root (a new directory) and
 // returns it as a side, its module root where Dir sits in the checkout.
-func (c *Config) materialize(ctx context.Context, repo *gitref.Repo, commit gitref.Commit, root, out string) (*runner.Tree, error) {
+func (c *Config) Materialize(ctx context.Context, repo *gitref.Repo, commit gitref.Commit, root, out string) (*runner.Tree, error) {
 	if err := os.Mkdir(root, 0o755); err != nil {
 		return nil, fmt.Errorf("materializing %s: %w", commit.Short(), err)
 	}
@@ -75,8 +75,8 @@ func (c *Config) materialize(ctx context.Context, repo *gitref.Repo, commit gitr
 // MeasureCommit benchmarks the tree of commit alone, materialized like a
 // base, and writes its results to out.
 func (c *Config) MeasureCommit(ctx context.Context, repo *gitref.Repo, commit gitref.Commit, out string) error {
-	_, err := c.runTrees(ctx, func(ctx context.Context, scratch string) ([]*runner.Tree, error) {
-		t, err := c.materializeBase(ctx, repo, commit, scratch, out)
+	_, err := c.RunTrees(ctx, func(ctx context.Context, scratch string) ([]*runner.Tree, error) {
+		t, err := c.MaterializeBase(ctx, repo, commit, scratch, out)
 		if err != nil {
 			return nil, err
 		}

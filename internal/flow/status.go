@@ -6,16 +6,15 @@ import (
 	"os"
 
 	"github.com/benchgate/benchgate/internal/status"
+	"github.com/benchgate/benchgate/internal/suite"
 )
 
 // suiteNames names the suites the run measures.
 func (c *Config) suiteNames() []string {
-	rs, _ := c.suites()
-	names := make([]string, len(rs))
-	for i, s := range rs {
-		names[i] = s.Name
+	if len(c.Packages) > 0 {
+		return []string{suite.Custom}
 	}
-	return names
+	return suite.Names(c.Suites)
 }
 
 // startStatus writes status.json saying the run is under way, and removes

@@ -5,12 +5,15 @@ package flowtest
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/benchgate/benchgate/internal/fixture"
 	"github.com/benchgate/benchgate/internal/flow"
+	"github.com/benchgate/benchgate/internal/verdict"
 )
 
 // Module returns the fixture module with BenchmarkSteady and
@@ -39,6 +42,20 @@ func Config(t *testing.T, dir string) (flow.Config, *bytes.Buffer) {
 	cfg.Stdout = &out
 	cfg.Stderr = &LockedBuffer{}
 	return cfg, &out
+}
+
+// MustRegress runs the gate, which must find a regression, and returns
+// the comparison it wrote.
+func MustRegress(t *testing.T, cfg flow.Config, out *bytes.Buffer) *verdict.Comparison {
+	t.Helper()
+	if err := flow.Regression(context.Background(), cfg); !errors.Is(err, flow.ErrRegression) {
+		t.Fatalf("err = %v, want a regression\n%s", err, out)
+	}
+	cmp, err := verdict.ReadComparison(filepath.Join(cfg.ResultsDir, flow.ComparisonFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cmp
 }
 
 // A LockedBuffer is a bytes.Buffer that goroutines can write at once.

@@ -47,3 +47,16 @@ func DiffRuns(r Runs, top int) (Diff, error) {
 	}
 	return d, nil
 }
+
+// DiffAll diffs each benchmark's runs (DiffRuns), in order.
+func DiffAll(runs []Runs, top int) ([]Diff, error) {
+	var diffs []Diff
+	for _, r := range runs {
+		d, err := DiffRuns(r, top)
+		if err != nil {
+			return nil, err
+		}
+		diffs = append(diffs, d)
+	}
+	return diffs, nil
+}

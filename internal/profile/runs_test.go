@@ -49,3 +49,22 @@ func TestDiffRuns(t *testing.T) {
 		t.Errorf("commands %v (want one with %q), memory %v", d.Commands, want, d.Memory)
 	}
 }
+
+func TestDiffAll(t *testing.T) {
+	if d, err := DiffAll(nil, 5); err != nil || len(d) != 0 {
+		t.Errorf("DiffAll(nil) = %v, %v", d, err)
+	}
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "b1")
+	if err := os.WriteFile(bad, []byte("not a profile"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runs := []Runs{{Benchmark: "BenchmarkOK", Dir: dir}, {Benchmark: "BenchmarkBroken", Dir: dir, Files: map[string][]string{"base.cpu": {bad}}}}
+	if _, err := DiffAll(runs, 5); err == nil || !strings.Contains(err.Error(), "BenchmarkBroken") {
+		t.Errorf("a broken profile: %v, want an error naming its benchmark", err)
+	}
+	d, err := DiffAll(runs[:1], 5)
+	if err != nil || len(d) != 1 || d[0].Benchmark != "BenchmarkOK" {
+		t.Errorf("DiffAll = %+v, %v; want one diff of BenchmarkOK", d, err)
+	}
+}

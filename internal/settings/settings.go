@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/benchgate/benchgate/internal/alert"
+	"github.com/benchgate/benchgate/internal/bisectflow"
 	"github.com/benchgate/benchgate/internal/calibrate"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/historyflow"
@@ -55,7 +56,7 @@ type Values struct {
 	Calibrate flow.CalibrateOptions
 	Report    flow.ReportOptions
 	History   historyflow.Options
-	Bisect    flow.BisectOptions
+	Bisect    bisectflow.Options
 	// ShardsDir is where bench:merge finds the shards (BENCH_SHARDS_DIR).
 	ShardsDir string
 
@@ -103,7 +104,7 @@ func Defaults() *Values {
 		Accuracy:  AccuracySettings{Reps: 3, Load: "both"},
 		Calibrate: flow.CalibrateOptions{Options: calibrate.DefaultOptions},
 		History:   historyflow.DefaultOptions,
-		Bisect:    flow.DefaultBisectOptions,
+		Bisect:    bisectflow.DefaultOptions,
 	}
 }
 

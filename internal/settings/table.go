@@ -13,6 +13,7 @@ import (
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/history"
 	"github.com/benchgate/benchgate/internal/historyflow"
+	"github.com/benchgate/benchgate/internal/profile"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/suite"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -160,11 +161,11 @@ var Table = []Setting{
 		set: func(s string, v *Values) error {
 			switch strings.ToLower(s) {
 			case "auto":
-				v.Config.Profile = flow.ProfileAuto
+				v.Config.Profile = profile.Auto
 			case "1", "true":
-				v.Config.Profile = flow.ProfileOn
+				v.Config.Profile = profile.On
 			case "0", "false":
-				v.Config.Profile = flow.ProfileOff
+				v.Config.Profile = profile.Off
 			default:
 				return errors.New("use auto, 1 (on) or 0 (off)")
 			}

@@ -10,8 +10,10 @@ import (
 	"os"
 	"strings"
 
+	"github.com/benchgate/benchgate/internal/bisectflow"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/historyflow"
+	"github.com/benchgate/benchgate/internal/profile"
 	"github.com/benchgate/benchgate/internal/settings"
 	"github.com/benchgate/benchgate/internal/suite"
 )
@@ -144,7 +146,7 @@ func Calibrate(ctx context.Context, suites []suite.Suite) error {
 // benchmark profiled.
 func Profile(ctx context.Context, suites []suite.Suite) error {
 	return run(ctx, suites, settings.Run|settings.Verdict, func(ctx context.Context, v *settings.Values) error {
-		v.Config.Profile = flow.ProfileAll
+		v.Config.Profile = profile.All
 		return flow.Regression(ctx, v.Config)
 	})
 }
@@ -183,7 +185,7 @@ func Export(ctx context.Context, suites []suite.Suite) error {
 func Bisect(ctx context.Context, suites []suite.Suite) error {
 	return run(ctx, suites, settings.Run|settings.Verdict|settings.Bisect|settings.Alert, func(ctx context.Context, v *settings.Values) error {
 		v.Bisect.Alert = &v.Alert
-		return flow.Bisect(ctx, v.Config, v.Bisect)
+		return bisectflow.Bisect(ctx, v.Config, v.Bisect)
 	})
 }
 

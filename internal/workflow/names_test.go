@@ -24,7 +24,7 @@ var (
 // upperLayers may name settings and targets in what they print: the
 // targets, the commands and the flows they call. Every other package
 // speaks in plain words and is told the names when it needs them.
-var upperLayers = []string{"bench", "cmd", "magefiles", "internal/flow", "internal/historyflow", "internal/settings", "internal/targets", "internal/workflow"}
+var upperLayers = []string{"bench", "cmd", "magefiles", "internal/bisectflow", "internal/flow", "internal/historyflow", "internal/settings", "internal/targets", "internal/workflow"}
 
 // TestMessagesNameRealSettingsAndTargets: every setting and target that a
 // string in the code names exists, and the lower layers name none.

@@ -1,4 +1,4 @@
-package flow_test
+package bisectflow_test
 
 import (
 	"context"
@@ -17,8 +17,10 @@ import (
 
 	"github.com/benchgate/benchgate/internal/alert"
 	"github.com/benchgate/benchgate/internal/bisect"
+	"github.com/benchgate/benchgate/internal/bisectflow"
 	"github.com/benchgate/benchgate/internal/fixture"
 	"github.com/benchgate/benchgate/internal/flow"
+	"github.com/benchgate/benchgate/internal/flowtest"
 	"github.com/benchgate/benchgate/internal/testrepo"
 )
 
@@ -60,9 +62,9 @@ func step(at, before, after int) func(int) int {
 }
 
 // bisectConfig is config with BENCH_GOOD and BENCH_BAD.
-func bisectConfig(t *testing.T, dir, good, bad string) (flow.Config, flow.BisectOptions) {
-	cfg, _ := config(t, dir)
-	o := flow.DefaultBisectOptions
+func bisectConfig(t *testing.T, dir, good, bad string) (flow.Config, bisectflow.Options) {
+	cfg, _ := flowtest.Config(t, dir)
+	o := bisectflow.DefaultOptions
 	o.Good, o.Bad = good, bad
 	return cfg, o
 }
@@ -70,7 +72,7 @@ func bisectConfig(t *testing.T, dir, good, bad string) (flow.Config, flow.Bisect
 // readBisect reads bisect.json.
 func readBisect(t *testing.T, cfg flow.Config) *bisect.Result {
 	t.Helper()
-	res, err := bisect.ReadFile(filepath.Join(cfg.ResultsDir, flow.BisectFile))
+	res, err := bisect.ReadFile(filepath.Join(cfg.ResultsDir, bisectflow.BisectFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,9 +103,9 @@ func TestBisectOneStep(t *testing.T) {
 	}
 	r, c := line(t, 16, step(11, 1000, 3000), nil)
 	before := r.State()
-	cfg, out := config(t, r.Dir)
+	cfg, out := flowtest.Config(t, r.Dir)
 	cfg.Base = c[0]
-	mustRegress(t, cfg, out)
+	flowtest.MustRegress(t, cfg, out)
 
 	// Ctrl-C once two steps are finished.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -111,24 +113,24 @@ func TestBisectOneStep(t *testing.T) {
 	go func() {
 		defer close(done)
 		for ctx.Err() == nil {
-			if m, _ := filepath.Glob(filepath.Join(cfg.ResultsDir, flow.BisectDir, "*", "step.json")); len(m) >= 2 {
+			if m, _ := filepath.Glob(filepath.Join(cfg.ResultsDir, bisectflow.BisectDir, "*", "step.json")); len(m) >= 2 {
 				cancel()
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
 	}()
-	err := flow.Bisect(ctx, cfg, flow.DefaultBisectOptions)
+	err := bisectflow.Bisect(ctx, cfg, bisectflow.DefaultOptions)
 	cancel()
 	<-done
 	if !errors.Is(err, context.Canceled) || flow.ExitCode(err) != 2 {
 		t.Fatalf("interrupted bisection: err = %v (exit %d), want context.Canceled, exit 2", err, flow.ExitCode(err))
 	}
-	if _, err := os.Stat(filepath.Join(cfg.ResultsDir, flow.BisectFile)); !os.IsNotExist(err) {
-		t.Errorf("an interrupted bisection wrote %s", flow.BisectFile)
+	if _, err := os.Stat(filepath.Join(cfg.ResultsDir, bisectflow.BisectFile)); !os.IsNotExist(err) {
+		t.Errorf("an interrupted bisection wrote %s", bisectflow.BisectFile)
 	}
 
 	out.Reset()
-	if err := flow.Bisect(context.Background(), cfg, flow.DefaultBisectOptions); err != nil {
+	if err := bisectflow.Bisect(context.Background(), cfg, bisectflow.DefaultOptions); err != nil {
 		t.Fatalf("resumed bisection: %v\n%s", err, cfg.Stderr)
 	}
 	res := readBisect(t, cfg)
@@ -149,7 +151,7 @@ func TestBisectOneStep(t *testing.T) {
 	if ch.Subject != "change 11" || ch.Author != "benchgate test" || ch.Date.IsZero() || ch.Changes[0].DeltaPct < 100 {
 		t.Errorf("culprit %+v: want its subject, author, date and a change over +100%%", ch)
 	}
-	md, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, flow.BisectMarkdownFile))
+	md, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, bisectflow.BisectMarkdownFile))
 	for _, want := range []string{"**Culprit `" + c[11][:7] + "`** change 11 — benchgate test", "| Step | Commit |"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("bisect.md lacks %q:\n%s", want, md)
@@ -163,7 +165,7 @@ func TestBisectOneStep(t *testing.T) {
 	}
 
 	// A third run measures nothing.
-	if err := flow.Bisect(context.Background(), cfg, flow.DefaultBisectOptions); err != nil {
+	if err := bisectflow.Bisect(context.Background(), cfg, bisectflow.DefaultOptions); err != nil {
 		t.Fatal(err)
 	}
 	if res := readBisect(t, cfg); res.Measured != 0 || culprits(res)[0] != c[11] {
@@ -205,7 +207,7 @@ func TestBisectTwoSteps(t *testing.T) {
 	}))
 	defer gh.Close()
 	o.Alert = &flow.AlertOptions{Config: alert.Config{Run: alert.RunInfo{Repo: "acme/app"}, GitHub: alert.GitHubConfig{Token: "ghs_x", APIURL: gh.URL, BotLogin: "github-actions[bot]"}}}
-	if err := flow.Bisect(context.Background(), cfg, o); err != nil {
+	if err := bisectflow.Bisect(context.Background(), cfg, o); err != nil {
 		t.Fatalf("%v\n%s", err, cfg.Stderr)
 	}
 	res := readBisect(t, cfg)
@@ -241,7 +243,7 @@ func TestBisectSkipsUnbuildable(t *testing.T) {
 		return nil
 	})
 	cfg, o := bisectConfig(t, r.Dir, c[0], c[16])
-	if err := flow.Bisect(context.Background(), cfg, o); err != nil {
+	if err := bisectflow.Bisect(context.Background(), cfg, o); err != nil {
 		t.Fatalf("%v\n%s", err, cfg.Stderr)
 	}
 	res := readBisect(t, cfg)
@@ -274,7 +276,7 @@ func TestBisectBenchmarkAddedHalfway(t *testing.T) {
 		return nil
 	})
 	cfg, o := bisectConfig(t, r.Dir, c[0], c[16])
-	if err := flow.Bisect(context.Background(), cfg, o); err != nil {
+	if err := bisectflow.Bisect(context.Background(), cfg, o); err != nil {
 		t.Fatalf("%v\n%s", err, cfg.Stderr)
 	}
 	res := readBisect(t, cfg)
@@ -296,14 +298,14 @@ func TestBisectFlat(t *testing.T) {
 	}
 	r, c := line(t, 8, step(0, 1000, 1000), nil)
 	cfg, o := bisectConfig(t, r.Dir, c[0], c[8])
-	if err := flow.Bisect(context.Background(), cfg, o); err != nil {
+	if err := bisectflow.Bisect(context.Background(), cfg, o); err != nil {
 		t.Fatalf("%v\n%s", err, cfg.Stderr)
 	}
 	res := readBisect(t, cfg)
 	if res.Regressed || len(res.Culprits) != 0 || len(res.Steps) != 1 {
 		t.Errorf("regressed %v, culprits %v, %d steps; want no regression, none, one step", res.Regressed, culprits(res), len(res.Steps))
 	}
-	md, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, flow.BisectMarkdownFile))
+	md, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, bisectflow.BisectMarkdownFile))
 	if !strings.Contains(string(md), "No regression between good and bad") {
 		t.Errorf("bisect.md:\n%s", md)
 	}
@@ -322,11 +324,11 @@ func TestBisectBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg, o := bisectConfig(t, r.Dir, tt.good, tt.bad)
-			err := flow.Bisect(context.Background(), cfg, o)
+			err := bisectflow.Bisect(context.Background(), cfg, o)
 			if err == nil || !strings.Contains(err.Error(), tt.want) || flow.ExitCode(err) != 2 {
 				t.Errorf("err = %v (exit %d), want exit 2 with %q", err, flow.ExitCode(err), tt.want)
 			}
-			if m, _ := filepath.Glob(filepath.Join(cfg.ResultsDir, flow.BisectDir, "*")); len(m) > 0 {
+			if m, _ := filepath.Glob(filepath.Join(cfg.ResultsDir, bisectflow.BisectDir, "*")); len(m) > 0 {
 				t.Errorf("measured %v", m)
 			}
 		})

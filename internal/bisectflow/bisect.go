@@ -1,4 +1,9 @@
-package flow
+// Package bisectflow runs bisection (bench:bisect): it finds the ends in
+// the gate's results or takes them from the settings, measures each step
+// with flow's configuration and runner (one commit against the good end,
+// interleaved, steps kept for a second run), lets package bisect decide,
+// writes the answer and names the culprit in the alert channels.
+package bisectflow
 
 import (
 	"bytes"
@@ -10,14 +15,16 @@ import (
 	"github.com/benchgate/benchgate/internal/alert"
 	"github.com/benchgate/benchgate/internal/atomicfile"
 	"github.com/benchgate/benchgate/internal/bisect"
+	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/gitref"
+	"github.com/benchgate/benchgate/internal/profile"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/scratch"
 )
 
-// BisectOptions configure Bisect.
-type BisectOptions struct {
+// Options configure Bisect.
+type Options struct {
 	// Good and Bad are the ends of the search, git revisions (BENCH_GOOD,
 	// BENCH_BAD), Good an ancestor of Bad on its first-parent line.
 	// Default: the base and current commits of the last comparison
@@ -35,11 +42,11 @@ type BisectOptions struct {
 	// culprit there: benchgate's open regression issue and the bad end's
 	// change-point issue are edited in place, Slack gets a message.
 	// Default nil.
-	Alert *AlertOptions
+	Alert *flow.AlertOptions
 }
 
-// DefaultBisectOptions are BisectOptions' defaults.
-var DefaultBisectOptions = BisectOptions{MinSharePct: 25, Again: 2}
+// DefaultOptions are Options' defaults.
+var DefaultOptions = Options{MinSharePct: 25, Again: 2}
 
 // The files Bisect writes in ResultsDir; the steps' measurements stay in
 // BisectDir, so that a second run reuses them.
@@ -56,7 +63,7 @@ const (
 // kept, and a second run with the same settings reuses them. The user's
 // checkout, HEAD, index and refs are never touched. Its error means no
 // answer (exit 2); an answer, culprit or none, is nil.
-func Bisect(ctx context.Context, cfg Config, o BisectOptions) error {
+func Bisect(ctx context.Context, cfg flow.Config, o Options) error {
 	unlock, err := cfg.Start("bench:bisect")
 	if err != nil {
 		return err
@@ -71,7 +78,7 @@ func Bisect(ctx context.Context, cfg Config, o BisectOptions) error {
 	if err != nil {
 		return fmt.Errorf("%w: bisection searches the git history", err)
 	}
-	ends, err := cfg.bisectEnds(repo, o)
+	ends, err := chooseEnds(&cfg, repo, o)
 	if err != nil {
 		return err
 	}
@@ -90,15 +97,15 @@ func Bisect(ctx context.Context, cfg Config, o BisectOptions) error {
 	if err != nil {
 		return fmt.Errorf("bisecting %s..%s: %w (finished steps are kept: run again to resume)", ends.good.Short(), ends.bad.Short(), err)
 	}
-	if err := cfg.writeBisect(res); err != nil {
+	if err := writeBisect(&cfg, res); err != nil {
 		return err
 	}
-	return cfg.alertCulprit(ctx, res, o.Alert)
+	return alertCulprit(&cfg, ctx, res, o.Alert)
 }
 
 // alertCulprit sends the culprits to the configured channels. Failures
 // are printed; they fail the target only with Strict.
-func (c *Config) alertCulprit(ctx context.Context, res *bisect.Result, opts *AlertOptions) error {
+func alertCulprit(c *flow.Config, ctx context.Context, res *bisect.Result, opts *flow.AlertOptions) error {
 	if opts == nil || (!opts.Slack.Configured() && opts.GitHub.Token == "") || len(res.Culprits) == 0 {
 		return nil
 	}
@@ -118,7 +125,7 @@ func (c *Config) alertCulprit(ctx context.Context, res *bisect.Result, opts *Ale
 
 // writeBisect writes bisect.json and bisect.md, prints the answer and
 // appends it to the step summary.
-func (c *Config) writeBisect(res *bisect.Result) error {
+func writeBisect(c *flow.Config, res *bisect.Result) error {
 	if err := atomicfile.Write(c.Path(BisectFile), func(w io.Writer) error { return report.JSONValue(w, res) }); err != nil {
 		return err
 	}
@@ -136,28 +143,11 @@ func (c *Config) writeBisect(res *bisect.Result) error {
 	return c.AppendStepSummary(md.Bytes())
 }
 
-// AppendStepSummary appends Markdown to the step summary, when there is
-// one.
-func (c *Config) AppendStepSummary(md []byte) error {
-	if c.StepSummary == "" {
-		return nil
-	}
-	f, err := os.OpenFile(c.StepSummary, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-	if err != nil {
-		return fmt.Errorf("writing the step summary: %w", err)
-	}
-	defer f.Close()
-	if _, err := f.Write(md); err != nil {
-		return fmt.Errorf("writing the step summary: %w", err)
-	}
-	return nil
-}
-
 // forSteps is the configuration each step runs with: the gate's runner
 // and statistics, without confirmation, profiles, shards or the affected
 // check (a step is one comparison of two commits).
-func (c Config) forSteps() Config {
-	c.Confirm, c.Profile, c.Adaptive, c.Affected = false, ProfileOff, false, false
+func forSteps(c flow.Config) flow.Config {
+	c.Confirm, c.Profile, c.Adaptive, c.Affected = false, profile.Off, false, false
 	c.Shard = runner.Shard{}
 	c.Stats = nil
 	return c
@@ -190,14 +180,14 @@ type bisectEnds struct {
 	from      string
 }
 
-// bisectEnds chooses the ends: Good and Bad when set; else the last
+// chooseEnds chooses the ends: Good and Bad when set; else the last
 // comparison's base and current when it regressed; else the newest open
 // change point. Without BENCH_FILTER, the benchmarks followed are those
 // that regressed there.
-func (c *Config) bisectEnds(repo *gitref.Repo, o BisectOptions) (bisectEnds, error) {
+func chooseEnds(c *flow.Config, repo *gitref.Repo, o Options) (bisectEnds, error) {
 	good, bad, names, from := o.Good, o.Bad, []string(nil), "BENCH_GOOD and BENCH_BAD"
 	if good == "" {
-		found, err := bisect.Found(c.Path(ComparisonFile), c.Path(ChangePointsFile))
+		found, err := bisect.Found(c.Path(flow.ComparisonFile), c.Path(flow.ChangePointsFile))
 		if err != nil {
 			return bisectEnds{}, fmt.Errorf("%w: set BENCH_GOOD and BENCH_BAD", err)
 		}

@@ -1,4 +1,4 @@
-package flow
+package bisectflow
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/benchgate/benchgate/internal/bisect"
+	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/gitref"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -23,7 +24,7 @@ import (
 // that a second run with the same settings reuses the steps the first
 // one finished.
 type stepMeasurer struct {
-	cfg      Config
+	cfg      flow.Config
 	repo     *gitref.Repo
 	good     gitref.Commit
 	store    bisect.Store
@@ -33,8 +34,8 @@ type stepMeasurer struct {
 
 // newStepMeasurer measures against good with cfg, keeping steps in dir
 // and the good end's tree in scratch.
-func newStepMeasurer(cfg Config, repo *gitref.Repo, good gitref.Commit, dir, scratch string) *stepMeasurer {
-	m := &stepMeasurer{cfg: cfg.forSteps(), repo: repo, good: good, scratch: scratch}
+func newStepMeasurer(cfg flow.Config, repo *gitref.Repo, good gitref.Commit, dir, scratch string) *stepMeasurer {
+	m := &stepMeasurer{cfg: forSteps(cfg), repo: repo, good: good, scratch: scratch}
 	m.store = bisect.Store{Dir: dir, Key: m.settingsKey()}
 	return m
 }
@@ -44,8 +45,8 @@ func newStepMeasurer(cfg Config, repo *gitref.Repo, good gitref.Commit, dir, scr
 // reused.
 func (m *stepMeasurer) settingsKey() string {
 	c := m.cfg
-	suites, _ := c.suites()
-	v, _ := json.Marshal([]any{m.good.Hash.String(), suites, c.Run.Bench, c.Run.Time, c.Run.Count, c.Run.Separate, c.Measure, c.Counter, c.CountRounds, c.BaseGo, c.CurrentGo, c.verdictOptions()})
+	suites, _ := c.RunnerSuites()
+	v, _ := json.Marshal([]any{m.good.Hash.String(), suites, c.Run.Bench, c.Run.Time, c.Run.Count, c.Run.Separate, c.Measure, c.Counter, c.CountRounds, c.BaseGo, c.CurrentGo, c.VerdictOptions()})
 	sum := sha256.Sum256(v)
 	return hex.EncodeToString(sum[:12])
 }
@@ -73,7 +74,7 @@ func (m *stepMeasurer) run(ctx context.Context, c bisect.Commit, dir string) (bi
 	commit := gitref.Commit{Rev: c.Short(), Hash: plumbing.NewHash(c.Hash)}
 	goodNew, commitNew := filepath.Join(dir, "good.new"), filepath.Join(dir, "commit.new")
 	if m.goodTree == nil {
-		t, err := m.cfg.materializeBase(ctx, m.repo, m.good, m.scratch, "")
+		t, err := m.cfg.MaterializeBase(ctx, m.repo, m.good, m.scratch, "")
 		if err != nil {
 			return bisect.Measurement{}, err
 		}
@@ -81,8 +82,8 @@ func (m *stepMeasurer) run(ctx context.Context, c bisect.Commit, dir string) (bi
 	}
 	good := *m.goodTree
 	good.Out = goodNew
-	res, runErr := m.cfg.runTrees(ctx, func(ctx context.Context, scratch string) ([]*runner.Tree, error) {
-		cur, err := m.cfg.materialize(ctx, m.repo, commit, filepath.Join(scratch, "commit"), commitNew)
+	res, runErr := m.cfg.RunTrees(ctx, func(ctx context.Context, scratch string) ([]*runner.Tree, error) {
+		cur, err := m.cfg.Materialize(ctx, m.repo, commit, filepath.Join(scratch, "commit"), commitNew)
 		if err != nil {
 			return nil, err
 		}
@@ -105,7 +106,7 @@ func (m *stepMeasurer) run(ctx context.Context, c bisect.Commit, dir string) (bi
 	commitSet, err := verdict.ReadFile(commitFile)
 	var cmp *verdict.Comparison
 	if err == nil {
-		cmp, err = verdict.Compare(goodSet, commitSet, m.cfg.verdictOptions())
+		cmp, err = verdict.Compare(goodSet, commitSet, m.cfg.VerdictOptions())
 	}
 	if err != nil {
 		return bisect.Measurement{Skip: "no benchmark results (it does not build, or the benchmarks do not exist there)"}, nil
