@@ -16,11 +16,21 @@ func First(s string, n int) string {
 	return strings.Join(ls, " | ")
 }
 
+// Cut returns the first n items (all of them when there are no more)
+// and how many it left out.
+func Cut[T any](items []T, n int) ([]T, int) {
+	if len(items) <= n {
+		return items, 0
+	}
+	return items[:n], len(items) - n
+}
+
 // Capped lists names, comma separated, at most n of them, and says how
 // many more there are.
 func Capped(names []string, n int) string {
-	if len(names) <= n {
-		return strings.Join(names, ", ")
+	shown, more := Cut(names, n)
+	if more == 0 {
+		return strings.Join(shown, ", ")
 	}
-	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
+	return fmt.Sprintf("%s and %d more", strings.Join(shown, ", "), more)
 }

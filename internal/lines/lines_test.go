@@ -28,3 +28,16 @@ func TestCapped(t *testing.T) {
 		t.Errorf("Capped = %q", got)
 	}
 }
+
+func TestCut(t *testing.T) {
+	for _, tt := range []struct {
+		items      []int
+		n          int
+		shown, cut int
+	}{{nil, 3, 0, 0}, {[]int{1, 2}, 3, 2, 0}, {[]int{1, 2, 3}, 3, 3, 0}, {[]int{1, 2, 3, 4, 5}, 3, 3, 2}, {[]int{1}, 0, 0, 1}} {
+		shown, cut := Cut(tt.items, tt.n)
+		if len(shown) != tt.shown || cut != tt.cut || len(shown) > 0 && shown[0] != tt.items[0] {
+			t.Errorf("Cut(%v, %d) = %v, %d; want %d shown, %d cut", tt.items, tt.n, shown, cut, tt.shown, tt.cut)
+		}
+	}
+}

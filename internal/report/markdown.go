@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/benchgate/benchgate/internal/lines"
 	"github.com/benchgate/benchgate/internal/markdown"
 	"io"
 	"slices"
@@ -68,16 +69,11 @@ func mdHead(c *verdict.Comparison) string {
 	}
 	if missing := c.MissingBenchmarks(); len(missing) > 0 {
 		head.WriteString("**🔴 Missing on the current side:** ")
+		codes := make([]string, len(missing))
 		for i, m := range missing {
-			if i == 20 {
-				fmt.Fprintf(&head, " and %d more", len(missing)-20)
-				break
-			}
-			if i > 0 {
-				head.WriteString(", ")
-			}
-			head.WriteString("`" + markdown.Code(m) + "`")
+			codes[i] = "`" + markdown.Code(m) + "`"
 		}
+		head.WriteString(lines.Capped(codes, 20))
 		head.WriteString(". A benchmark that disappears fails the gate unless it is allowed to go by name.\n\n")
 	}
 	switch c.Outcome() {
@@ -86,12 +82,12 @@ func mdHead(c *verdict.Comparison) string {
 	case verdict.Pass:
 		head.WriteString("**✅ No performance regressions detected**\n\n")
 	}
-	for i, g := range c.Gaps {
-		if i == 20 {
-			fmt.Fprintf(&head, "- … and %d more gaps (see comparison.json)\n", len(c.Gaps)-20)
-			break
-		}
+	gaps, more := lines.Cut(c.Gaps, 20)
+	for _, g := range gaps {
 		fmt.Fprintf(&head, "- ⛔ %s\n", mdEscape(g))
+	}
+	if more > 0 {
+		fmt.Fprintf(&head, "- … and %d more gaps (see comparison.json)\n", more)
 	}
 	if len(c.Gaps) > 0 {
 		head.WriteString("\n")
@@ -152,12 +148,12 @@ func mdTail(c *verdict.Comparison, opts MarkdownOptions) string {
 	if m := machine(c.Current); m != "" {
 		fmt.Fprintf(&tail, "- Machine: %s\n", mdEscape(m))
 	}
-	for i, w := range c.Warnings {
-		if i == 10 {
-			fmt.Fprintf(&tail, "- … and %d more warnings (see comparison.json)\n", len(c.Warnings)-10)
-			break
-		}
+	warnings, more := lines.Cut(c.Warnings, 10)
+	for _, w := range warnings {
 		fmt.Fprintf(&tail, "- ⚠️ %s\n", mdEscape(w))
+	}
+	if more > 0 {
+		fmt.Fprintf(&tail, "- … and %d more warnings (see comparison.json)\n", more)
 	}
 	tail.WriteString("\n</details>\n")
 	return tail.String()

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/benchgate/benchgate/internal/lines"
 	"github.com/benchgate/benchgate/internal/markdown"
 	"strings"
 
@@ -64,11 +65,8 @@ func whyMarkdown(diffs []profile.Diff, max int) string {
 	}
 	var b strings.Builder
 	b.WriteString("\n### 🔍 Why it got slower\n\n")
-	for i, d := range diffs {
-		if i == max {
-			fmt.Fprintf(&b, "_… and %d more profiled benchmarks in comparison.json._\n", len(diffs)-max)
-			break
-		}
+	shown, more := lines.Cut(diffs, max)
+	for _, d := range shown {
 		fmt.Fprintf(&b, "**%s**\n\n", mdEscape(shortImport(d.Pkg)+"."+d.Benchmark))
 		for _, x := range slower(d.CPUFlat) {
 			fmt.Fprintf(&b, "- CPU `%s`: %+.0f ns/op (%+.1f%% of the base)\n", markdown.Code(x.Function), x.Delta, x.DeltaPct)
@@ -85,6 +83,9 @@ func whyMarkdown(diffs []profile.Diff, max int) string {
 			}, c))
 		}
 		b.WriteString("\n")
+	}
+	if more > 0 {
+		fmt.Fprintf(&b, "_… and %d more profiled benchmarks in comparison.json._\n", more)
 	}
 	return b.String()
 }
