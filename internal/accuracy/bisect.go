@@ -120,6 +120,7 @@ func (s *BisectScenario) config(dir, results string, opts Options) flow.Config {
 	cfg.Dir, cfg.ResultsDir, cfg.TempDir = dir, results, filepath.Dir(dir)
 	cfg.Packages = []string{"./..."}
 	cfg.Measure = flow.MeasureInstructions
+	cfg.Recount = true // each repetition counts afresh
 	if s.Timed {
 		cfg.Measure = flow.MeasureTime
 		cfg.Verdict.Thresholds.Latency = 10

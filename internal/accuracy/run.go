@@ -264,6 +264,7 @@ func (h *harness) benchgate(ctx context.Context, baseDir, target string, mode ga
 	cfg.Run.Count, cfg.Run.Time = h.opts.Count, h.opts.Time
 	cfg.Stdout, cfg.Stderr = io.Discard, io.Discard
 	cfg.TempDir = filepath.Dir(target)
+	cfg.Recount = true // each repetition counts afresh
 	var stats runner.Stats
 	cfg.Stats = &stats
 	start := time.Now()

@@ -148,6 +148,7 @@ func writeBisect(c *flow.Config, res *bisect.Result) error {
 // check (a step is one comparison of two commits).
 func forSteps(c flow.Config) flow.Config {
 	c.Confirm, c.Profile, c.Adaptive, c.Affected = false, profile.Off, false, false
+	c.Recount = true // a step measured again pools fresh rounds
 	c.Shard = runner.Shard{}
 	c.Stats = nil
 	return c

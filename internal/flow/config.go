@@ -106,6 +106,11 @@ type Config struct {
 	// CountRounds is how many rounds count instructions
 	// (BENCH_INSTRUCTIONS_COUNT). Default runner.DefaultCountRounds.
 	CountRounds int
+	// Recount counts every run afresh instead of reusing an unchanged
+	// binary's counts from an earlier run (runner.Options.Recount).
+	// Default false; studies whose repetitions must be independent, and
+	// bisection, which pools a step's measurements, set it.
+	Recount bool
 }
 
 // A Measure is what a run measures and gates on.

@@ -3,9 +3,11 @@ package flow_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -13,6 +15,7 @@ import (
 	"github.com/benchgate/benchgate/internal/counter"
 	"github.com/benchgate/benchgate/internal/fixture"
 	"github.com/benchgate/benchgate/internal/flow"
+	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/testrepo"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
@@ -174,5 +177,85 @@ func TestCountingNeedsADuration(t *testing.T) {
 	err := flow.Regression(context.Background(), cfg)
 	if code := flow.ExitCode(err); code != 2 || !strings.Contains(err.Error(), "needs BENCH_TIME as a duration") {
 		t.Fatalf("exit %d, err %v\n%s", code, err, out)
+	}
+}
+
+// TestUnchangedBinariesReuseCounts: a second counted run of the same two
+// trees reuses every count of the main rounds (the same binaries, files
+// and counter count the same) and gives the same numbers, while the
+// confirmation still counts afresh; a changed testdata file makes its
+// side count again, the other side's counts stay.
+func TestUnchangedBinariesReuseCounts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and counts benchmarks under valgrind")
+	}
+	needCounter(t)
+	spec := func(slowed int) map[string]string {
+		return fixture.Spec{Benches: []fixture.Bench{{Name: "Steady", Work: 2000}, {Name: "Slowed", Work: slowed}}}.Files()
+	}
+	r := testrepo.New(t)
+	c1 := r.Commit("first", spec(2000))
+	r.Commit("slow down Slowed 2x", spec(4000))
+	cfg, out := config(t, r.Dir)
+	cfg.Base = c1
+	cfg.Measure = flow.MeasureInstructions
+	reused := regexp.MustCompile(`instruction counts: (\d+) counted runs reused from earlier runs of unchanged binaries, (\d+) counted`)
+	run := func() (*verdict.Comparison, []string) {
+		t.Helper()
+		stderr := &lockedBuffer{}
+		cfg.Stderr = stderr
+		cmp := mustRegress(t, cfg, out)
+		return cmp, reused.FindStringSubmatch(stderr.String())
+	}
+	counts := func(cmp *verdict.Comparison) map[string]float64 {
+		m := map[string]float64{}
+		for _, row := range cmp.Rows {
+			if row.Unit == verdict.InstructionsUnit {
+				m[row.Benchmark] = float64(row.DeltaPct)
+				if row.Benchmark == "BenchmarkSlowed" || strings.HasPrefix(row.Benchmark, "BenchmarkSlowed-") {
+					if row.Confirmed == nil || !*row.Confirmed {
+						t.Errorf("Slowed instructions/op: confirmed %v, want a confirmed regression", row.Confirmed)
+					}
+				}
+			}
+		}
+		return m
+	}
+	first, m := run()
+	if m != nil {
+		t.Fatalf("the first run reused counts: %s", m[0])
+	}
+	second, m := run()
+	// 2 benchmarks x 2 sides x (3 long runs + 1 short one), none counted.
+	if m == nil || m[1] != "16" || m[2] != "0" {
+		t.Fatalf("second run: %q, want 16 counted runs reused and 0 counted", m)
+	}
+	if a, b := counts(first), counts(second); len(a) != 2 || fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Errorf("the reused counts changed the result: %v, then %v", a, b)
+	}
+	// The confirmation counted afresh: its samples are not the main
+	// rounds' (a count varies by thousands of instructions a run).
+	slowed := func(file string) string {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v []string
+		for _, l := range strings.Split(string(b), "\n") {
+			if f := strings.Fields(l); len(f) >= 4 && strings.HasPrefix(f[0], "BenchmarkSlowed") && f[3] == verdict.InstructionsUnit {
+				v = append(v, f[2])
+			}
+		}
+		return strings.Join(v, " ")
+	}
+	cur := filepath.Join(cfg.ResultsDir, flow.CurrentFile)
+	if main, fresh := slowed(cur), slowed(runner.ConfirmFile(cur)); main == "" || fresh == "" || main == fresh {
+		t.Errorf("Slowed instructions/op: main rounds %q, confirmation %q: the confirmation must count again", main, fresh)
+	}
+	// The current side's package files change: it counts again.
+	r.Write(map[string]string{"work/testdata/input.txt": "changed\n"})
+	_, m = run()
+	if m == nil || m[1] != "8" || m[2] != "8" {
+		t.Fatalf("after a testdata change: %q, want the base's 8 runs reused and the current side's 8 counted", m)
 	}
 }

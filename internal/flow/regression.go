@@ -201,7 +201,7 @@ func (c *Config) RunTrees(ctx context.Context, makeTrees func(context.Context, s
 		prog.Note("note: " + n)
 	}
 	opts := c.Run
-	opts.Counter, opts.NoTime, opts.CountRounds = cnt, c.Measure == MeasureInstructions, c.CountRounds
+	opts.Counter, opts.NoTime, opts.CountRounds, opts.Recount = cnt, c.Measure == MeasureInstructions, c.CountRounds, c.Recount
 	if cnt != nil {
 		prog.Note(fmt.Sprintf("counting instructions with %s in %d rounds, both sides at once", cnt.Name(), c.CountRounds))
 	}

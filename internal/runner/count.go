@@ -15,7 +15,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/benchgate/benchgate/internal/counter"
 	"github.com/benchgate/benchgate/internal/lines"
 )
 
@@ -56,7 +55,7 @@ func countN(u unit) int64 {
 // countRound counts every unit on every side once, as many at a time as
 // there are cores, and appends the results to each side's buffer in
 // unit order.
-func (p *Plan) countRound(ctx context.Context, label string, units []unit, bufs map[string]*bytes.Buffer, res *Result, prog Progress) error {
+func (p *Plan) countRound(ctx context.Context, round int, label string, units []unit, bufs map[string]*bytes.Buffer, res *Result, prog Progress) error {
 	type job struct {
 		u   unit
 		tr  *Tree
@@ -81,7 +80,7 @@ func (p *Plan) countRound(ctx context.Context, label string, units []unit, bufs 
 			for j := range next {
 				pk := p.Packages[j.u.pkg]
 				prog.Step(fmt.Sprintf("%s %s %s", label, j.u.Label, j.tr.Name))
-				j.err = p.count(ctx, p.bins[j.tr.Name][pk.ImportPath], pkgDir(j.tr, pk), j.u, pk, &j.out)
+				j.err = p.count(ctx, p.bins[j.tr.Name][pk.ImportPath], pkgDir(j.tr, pk), j.u, pk, round, &j.out)
 			}
 		})
 	}
@@ -110,46 +109,35 @@ func (p *Plan) countRound(ctx context.Context, label string, units []unit, bufs 
 // count runs one unit under the counter with 2 and with countN(u)
 // iterations and writes its config lines and one result line with
 // instructions/op (and, when time is not measured, B/op and allocs/op of
-// the long run) to out. It returns what failed.
-func (p *Plan) count(ctx context.Context, bin, dir string, u unit, pk Package, out *bytes.Buffer) []string {
+// the long run) to out. It returns what failed. The short run counts
+// what does not depend on N (start, package setup, the benchmark's own
+// setup): the same every time, so it is counted once per binary and
+// benchmark, not every round; an unchanged binary's counts of the main
+// rounds come from the cache (see countCache).
+func (p *Plan) count(ctx context.Context, bin, dir string, u unit, pk Package, round int, out *bytes.Buffer) []string {
 	n := countN(u)
-	args := func(n int64) []string {
-		return []string{"-test.run=^$", "-test.bench=" + u.Bench, "-test.benchmem", "-test.count=1", fmt.Sprintf("-test.benchtime=%dx", n), "-test.timeout=" + max(u.Timeout, PackageTimeout).String()}
+	prefix := p.countCache.prefix(bin, dir, p.counter.Name())
+	key := prefix + "|" + u.Bench
+	if prefix == "" || p.recount {
+		key = noKeep + bin + "|" + u.Bench // kept for this run only
 	}
-	// The short run counts what does not depend on N (start, package
-	// setup, the benchmark's own setup): the same every time, so it is
-	// counted once per binary and benchmark, not every round.
-	var runs [2]*counter.Run
-	key := bin + "\x00" + u.Bench
-	p.shortMu.Lock()
-	runs[0] = p.short[key]
-	p.shortMu.Unlock()
-	for i, k := range []int64{2, n} {
-		if runs[i] != nil {
-			continue
-		}
-		r, err := p.counter.Run(ctx, bin, args(k), dir, nil)
-		if ctx.Err() != nil {
-			return nil
-		}
-		if err != nil {
-			return []string{fmt.Sprintf("%s: %v", u.leaf, err)}
-		}
-		if r.Exit != nil {
-			return []string{fmt.Sprintf("%s: the counted run exited with %v: %s", u.leaf, r.Exit, lines.First(strings.TrimSpace(string(r.Stderr)), 3))}
-		}
-		runs[i] = r
+	short, fails := p.countRun(ctx, bin, dir, u, 2, key+"|short")
+	if fails != nil || short == nil {
+		return fails
 	}
-	p.shortMu.Lock()
-	if p.short == nil {
-		p.short = map[string]*counter.Run{}
+	longKey := ""
+	if p.keepCounts {
+		longKey = fmt.Sprintf("%s|n=%d|round=%d", key, n, round)
 	}
-	p.short[key] = runs[0]
-	p.shortMu.Unlock()
-	line, cfg := resultOf(runs[1].Stdout)
+	long, fails := p.countRun(ctx, bin, dir, u, n, longKey)
+	if fails != nil || long == nil {
+		return fails
+	}
+	line, cfg := long.Fields, long.Config
 	if line == nil {
 		return []string{fmt.Sprintf("%s: the counted run printed no result", u.leaf)}
 	}
+	runs := [2]*counted{short, long}
 	perOp := (float64(runs[1].Instructions) - float64(runs[0].Instructions)) / float64(n-2)
 	fmt.Fprintf(out, "suite: %s\n", pk.Suite)
 	for _, c := range cfg {
@@ -176,6 +164,34 @@ func (p *Plan) count(ctx context.Context, bin, dir string, u unit, pk Package, o
 		out.WriteString("uncounted:\n")
 	}
 	return nil
+}
+
+// countRun is one counted run of u with n iterations: from the cache under
+// key when it is there (key "" is never kept), else counted and kept. It
+// is nil, with nothing failed, when the context ended.
+func (p *Plan) countRun(ctx context.Context, bin, dir string, u unit, n int64, key string) (*counted, []string) {
+	if key != "" {
+		if e, ok := p.countCache.get(key); ok {
+			return e, nil
+		}
+	}
+	args := []string{"-test.run=^$", "-test.bench=" + u.Bench, "-test.benchmem", "-test.count=1", fmt.Sprintf("-test.benchtime=%dx", n), "-test.timeout=" + max(u.Timeout, PackageTimeout).String()}
+	r, err := p.counter.Run(ctx, bin, args, dir, nil)
+	if ctx.Err() != nil {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, []string{fmt.Sprintf("%s: %v", u.leaf, err)}
+	}
+	if r.Exit != nil {
+		return nil, []string{fmt.Sprintf("%s: the counted run exited with %v: %s", u.leaf, r.Exit, lines.First(strings.TrimSpace(string(r.Stderr)), 3))}
+	}
+	e := &counted{Instructions: r.Instructions}
+	e.Fields, e.Config = resultOf(r.Stdout)
+	if key != "" {
+		p.countCache.put(key, e)
+	}
+	return e, nil
 }
 
 // resultOf returns the fields of the one result line of a benchmark run's

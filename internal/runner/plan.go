@@ -123,8 +123,9 @@ type Plan struct {
 	parallelOnce sync.Once
 	parallelMu   sync.Mutex
 	parallel     map[string]map[string]bool // package dir -> benchmarks that use RunParallel
-	shortMu      sync.Mutex
-	short        map[string]*counter.Run // binary and pattern -> its counted 2-iteration run
+	countCache   *countCache                // counted runs of unchanged binaries, from run to run
+	keepCounts   bool                       // the main rounds are counting: their counts are kept
+	recount      bool                       // nothing counted before is reused
 }
 
 // Stats say where a run's time went, to tell the runner's own overhead
@@ -229,7 +230,7 @@ func PrepareWith(ctx context.Context, trees []*Tree, suites []Suite, binDir stri
 	shard := sel.Shard
 	start := time.Now()
 	p := &Plan{Trees: trees, bins: map[string]map[string]string{}, goVersion: map[string]string{}, startCost: map[string]time.Duration{},
-		costs: loadCosts(filepath.Join(binDir, CostsFile)), costKeys: map[string]string{}}
+		costs: loadCosts(filepath.Join(binDir, CostsFile)), costKeys: map[string]string{}, countCache: loadCounts(filepath.Join(binDir, CountsFile))}
 	defer func() { p.Stats.Build = time.Since(start); p.Stats.Total = p.Stats.Build }()
 	lists, err := listAll(ctx, trees, suites)
 	if err != nil {

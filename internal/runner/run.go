@@ -49,6 +49,10 @@ type Options struct {
 	Counter counter.Counter
 	// CountRounds is how many rounds count. Default DefaultCountRounds.
 	CountRounds int
+	// Recount counts every run afresh. Default false: the main rounds of
+	// an unchanged binary reuse what an earlier run counted (see
+	// countCache); repetitions that must be independent set it.
+	Recount bool
 	// NoTime, with a Counter, measures instructions only: the rounds run
 	// the counter and no timed runs, and B/op and allocs/op come from the
 	// counted runs. Default false.
@@ -111,7 +115,7 @@ func (p *Plan) round(ctx context.Context, round int, label string, units []unit,
 	if p.counts(round, units) {
 		defer func() {
 			if interrupted == nil && fatal == nil {
-				interrupted = p.countRound(ctx, label, units, bufs, res, prog)
+				interrupted = p.countRound(ctx, round, label, units, bufs, res, prog)
 			}
 		}()
 	}
@@ -302,12 +306,14 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	}
 	prog.Start(p.roundSteps(units, 0, opts.Count))
 	var interrupted error
+	p.keepCounts, p.recount = !opts.Recount, opts.Recount
 	for round := 0; round < opts.Count && interrupted == nil; round++ {
 		var fatal error
 		if interrupted, fatal = p.round(ctx, round, fmt.Sprintf("round %d/%d", round+1, opts.Count), units, bufs, res, prog); fatal != nil {
 			return nil, fatal
 		}
 	}
+	p.keepCounts = false
 	if interrupted == nil && opts.Adaptive != nil && opts.Adaptive.Undecided != nil && len(p.Trees) > 1 {
 		var fatal error
 		if interrupted, fatal = p.adapt(ctx, "adaptive", opts, units, time.Since(start), bufs, res, prog); fatal != nil {
@@ -336,6 +342,9 @@ func (p *Plan) afterRounds(ctx context.Context, opts Options, units []unit, bufs
 		}
 		if err := p.costs.save(keep); err != nil {
 			prog.Note(fmt.Sprintf("note: the benchmarks' costs were not saved for the next run: %v", err))
+		}
+		if p.counter != nil {
+			p.noteCounts(prog)
 		}
 	}
 	var fresh map[string]*bytes.Buffer

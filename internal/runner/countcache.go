@@ -1,0 +1,177 @@
+package runner
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/benchgate/benchgate/internal/atomicfile"
+)
+
+// CountsFile is the file, in the binaries' directory, that keeps the
+// instruction counts of unchanged test binaries from run to run.
+const CountsFile = "counts.json"
+
+// A counted is what one counted run gave: its instructions and, for a
+// long run, the result line's fields and the config lines.
+type counted struct {
+	Instructions uint64   `json:"instructions"`
+	Fields       []string `json:"fields,omitempty"`
+	Config       []string `json:"config,omitempty"`
+}
+
+// countCache keeps counted runs from run to run. A count depends on the
+// program and its data, not on the machine's load: a binary with the same
+// place (side and file name) and Go build ID, run in a package directory
+// with the same files (testdata included), by the same counter on the
+// same CPU, with the same pattern and iteration count, counts what it
+// counted before. Its short run is kept, and each of the main rounds'
+// long runs under its round's number, so that the samples keep their
+// spread; confirmation rounds are always counted afresh. Machine-specific:
+// it lives with the binaries.
+type countCache struct {
+	path    string
+	mu      sync.Mutex
+	Entries map[string]*counted `json:"entries"`
+	used    map[string]bool
+	loaded  map[string]bool   // the entries an earlier run counted
+	keys    map[string]string // binary and directory -> their key prefix
+	changed bool
+	reused  map[string]bool // the loaded entries this run used
+	counts  int             // the runs this run counted
+}
+
+// noKeep starts the keys of counts that are kept for one run only (a
+// binary without a build ID): save skips them.
+const noKeep = "\x00"
+
+// loadCounts reads the cache at path; a missing or unreadable one is
+// empty.
+func loadCounts(path string) *countCache {
+	c := &countCache{path: path, used: map[string]bool{}, loaded: map[string]bool{}, reused: map[string]bool{}, keys: map[string]string{}}
+	if b, err := os.ReadFile(path); err == nil {
+		json.Unmarshal(b, c)
+	}
+	if c.Entries == nil {
+		c.Entries = map[string]*counted{}
+	}
+	for k := range c.Entries {
+		c.loaded[k] = true
+	}
+	return c
+}
+
+// prefix is the key of what a count of bin in dir depends on besides the
+// pattern and the iteration count; "" when it cannot be known (no build
+// ID, an unreadable directory): such counts are not kept.
+func (c *countCache) prefix(bin, dir, counterName string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k := bin + "\x00" + dir
+	if p, ok := c.keys[k]; ok {
+		return p
+	}
+	p := ""
+	if id := buildID(bin); id != "" {
+		if digest, err := dirDigest(dir); err == nil {
+			sum := sha256.Sum256([]byte(strings.Join([]string{id, digest, counterName, runtime.GOARCH, cpuModel()}, "\x00")))
+			p = fmt.Sprintf("%s|%x", binPlace(bin), sum[:12])
+		}
+	}
+	c.keys[k] = p
+	return p
+}
+
+// get returns the counted run kept under key.
+func (c *countCache) get(key string) (*counted, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.Entries[key]
+	if !ok || e == nil || e.Instructions == 0 {
+		return nil, false
+	}
+	c.used[key] = true
+	if c.loaded[key] {
+		c.reused[key] = true
+	}
+	return e, true
+}
+
+// put keeps a counted run under key.
+func (c *countCache) put(key string, e *counted) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.Entries[key] = e
+	c.used[key] = true
+	delete(c.loaded, key)
+	c.counts++
+	c.changed = c.changed || !strings.HasPrefix(key, noKeep)
+}
+
+// save writes the cache if it changed. The entries of this run's
+// binaries that the run did not use (built from other code, other
+// patterns or counts) go; other binaries' entries stay.
+func (c *countCache) save() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	places := map[string]bool{}
+	for k := range c.used {
+		place, _, _ := strings.Cut(k, "|")
+		places[place] = true
+	}
+	for k := range c.Entries {
+		if place, _, _ := strings.Cut(k, "|"); strings.HasPrefix(k, noKeep) || places[place] && !c.used[k] {
+			delete(c.Entries, k)
+			c.changed = true
+		}
+	}
+	if !c.changed || c.path == "" {
+		return nil
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteBytes(c.path, b)
+}
+
+// cpuModel names the CPU and its features (a program may take other
+// paths on other CPUs), from /proc/cpuinfo; "" where there is none.
+var cpuModel = sync.OnceValue(func() string {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	var model, flags string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() && (model == "" || flags == "") {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		switch k = strings.TrimSpace(k); {
+		case !ok:
+		case k == "model name" && model == "":
+			model = strings.TrimSpace(v)
+		case k == "flags" && flags == "":
+			flags = strings.TrimSpace(v)
+		}
+	}
+	return model + " " + flags
+})
+
+// noteCounts saves the counts for the next run and says how many this
+// run reused.
+func (p *Plan) noteCounts(prog Progress) {
+	c := p.countCache
+	if len(c.reused) > 0 {
+		prog.Note(fmt.Sprintf("instruction counts: %d counted runs reused from earlier runs of unchanged binaries, %d counted (delete %s to count everything again)", len(c.reused), c.counts, c.path))
+	}
+	if err := c.save(); err != nil {
+		prog.Note(fmt.Sprintf("note: the instruction counts were not saved for the next run: %v", err))
+	}
+}

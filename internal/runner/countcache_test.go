@@ -1,0 +1,80 @@
+package runner
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestCountCache(t *testing.T) {
+	path := filepath.Join(t.TempDir(), CountsFile)
+	c := loadCounts(path)
+	c.put("base/a.test|k1|BenchmarkA|short", &counted{Instructions: 100})
+	c.put("base/a.test|k1|BenchmarkA|n=10|round=0", &counted{Instructions: 900, Fields: []string{"BenchmarkA-2", "10"}})
+	c.put("base/b.test|k2|BenchmarkB|short", &counted{Instructions: 50})
+	c.put(noKeep+"bin|BenchmarkC|short", &counted{Instructions: 7})
+	if err := c.save(); err != nil {
+		t.Fatal(err)
+	}
+
+	// The next run uses a's long run only, and b not at all.
+	c = loadCounts(path)
+	if _, ok := c.get(noKeep + "bin|BenchmarkC|short"); ok {
+		t.Error("a count kept for one run only came back from the file")
+	}
+	e, ok := c.get("base/a.test|k1|BenchmarkA|n=10|round=0")
+	if !ok || e.Instructions != 900 || len(e.Fields) != 2 {
+		t.Fatalf("a's long run: %+v, %v", e, ok)
+	}
+	if _, ok := c.get("base/a.test|k1|BenchmarkA|n=99|round=0"); ok {
+		t.Error("a run with another iteration count was found")
+	}
+	if len(c.reused) != 1 || c.counts != 0 {
+		t.Errorf("reused %d, counted %d; want 1 and 0", len(c.reused), c.counts)
+	}
+	if err := c.save(); err != nil {
+		t.Fatal(err)
+	}
+	c = loadCounts(path)
+	if _, ok := c.get("base/a.test|k1|BenchmarkA|short"); ok {
+		t.Error("a's short run, unused by the last run of a, was kept")
+	}
+	if _, ok := c.get("base/b.test|k2|BenchmarkB|short"); !ok {
+		t.Error("b's count, another binary's, was dropped")
+	}
+
+	// A damaged file is an empty cache.
+	if err := os.WriteFile(path, []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c := loadCounts(path); len(c.Entries) != 0 {
+		t.Errorf("a damaged file gave %d entries", len(c.Entries))
+	}
+}
+
+func TestCountCachePrefix(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "base", "x.test")
+	os.MkdirAll(filepath.Dir(bin), 0o755)
+	if err := os.WriteFile(bin, []byte("\xff Go build ID: \"abc/def\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pkg := filepath.Join(dir, "pkg")
+	os.MkdirAll(filepath.Join(pkg, "testdata"), 0o755)
+	os.WriteFile(filepath.Join(pkg, "testdata", "in.txt"), []byte("one"), 0o644)
+	p1 := loadCounts("").prefix(bin, pkg, "cachegrind")
+	if p1 == "" || p1[:len("base/x.test|")] != "base/x.test|" {
+		t.Fatalf("prefix %q, want it to start with the binary's place", p1)
+	}
+	if p := loadCounts("").prefix(bin, pkg, "perf"); p == p1 {
+		t.Error("another counter has the same key")
+	}
+	os.WriteFile(filepath.Join(pkg, "testdata", "in.txt"), []byte("two"), 0o644)
+	if p := loadCounts("").prefix(bin, pkg, "cachegrind"); p == p1 {
+		t.Error("a changed testdata file has the same key")
+	}
+	os.WriteFile(bin, []byte("no build id"), 0o755)
+	if p := loadCounts("").prefix(bin, pkg, "cachegrind"); p != "" {
+		t.Errorf("a binary without a build ID has key %q, want none", p)
+	}
+}
