@@ -127,7 +127,7 @@ func (p *Plan) count(ctx context.Context, bin, dir string, u unit, pk Package, r
 	}
 	longKey := ""
 	if p.keepCounts {
-		longKey = fmt.Sprintf("%s|n=%d|round=%d", key, n, round)
+		longKey = fmt.Sprintf("%s|round=%d", key, round)
 	}
 	long, fails := p.countRun(ctx, bin, dir, u, n, longKey)
 	if fails != nil || long == nil {
@@ -137,8 +137,11 @@ func (p *Plan) count(ctx context.Context, bin, dir string, u unit, pk Package, r
 	if line == nil {
 		return []string{fmt.Sprintf("%s: the counted run printed no result", u.leaf)}
 	}
-	runs := [2]*counted{short, long}
-	perOp := (float64(runs[1].Instructions) - float64(runs[0].Instructions)) / float64(n-2)
+	n = long.N
+	if n <= short.N {
+		return []string{fmt.Sprintf("%s: counted runs of %d and %d iterations give no count per op", u.leaf, short.N, n)}
+	}
+	perOp := (float64(long.Instructions) - float64(short.Instructions)) / float64(n-short.N)
 	fmt.Fprintf(out, "suite: %s\n", pk.Suite)
 	for _, c := range cfg {
 		out.WriteString(c + "\n")
@@ -186,7 +189,7 @@ func (p *Plan) countRun(ctx context.Context, bin, dir string, u unit, n int64, k
 	if r.Exit != nil {
 		return nil, []string{fmt.Sprintf("%s: the counted run exited with %v: %s", u.leaf, r.Exit, lines.First(strings.TrimSpace(string(r.Stderr)), 3))}
 	}
-	e := &counted{Instructions: r.Instructions}
+	e := &counted{N: n, Instructions: r.Instructions}
 	e.Fields, e.Config = resultOf(r.Stdout)
 	if key != "" {
 		p.countCache.put(key, e)

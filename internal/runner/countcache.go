@@ -17,9 +17,11 @@ import (
 // instruction counts of unchanged test binaries from run to run.
 const CountsFile = "counts.json"
 
-// A counted is what one counted run gave: its instructions and, for a
-// long run, the result line's fields and the config lines.
+// A counted is what one counted run gave: its iteration count, its
+// instructions and, for a long run, the result line's fields and the
+// config lines.
 type counted struct {
+	N            int64    `json:"n"`
 	Instructions uint64   `json:"instructions"`
 	Fields       []string `json:"fields,omitempty"`
 	Config       []string `json:"config,omitempty"`
@@ -29,10 +31,13 @@ type counted struct {
 // program and its data, not on the machine's load: a binary with the same
 // place (side and file name) and Go build ID, run in a package directory
 // with the same files (testdata included), by the same counter on the
-// same CPU, with the same pattern and iteration count, counts what it
-// counted before. Its short run is kept, and each of the main rounds'
-// long runs under its round's number, so that the samples keep their
-// spread; confirmation rounds are always counted afresh. Machine-specific:
+// same CPU, with the same pattern, counts what it counted before. Its
+// short run is kept, and each of the main rounds' long runs under its
+// round's number, so that the samples keep their spread; confirmation
+// rounds are always counted afresh. A long run is reused whatever
+// iteration count this run chose (the pilot's shared count moves when the
+// other side changes): its instructions per op, the difference over its
+// own count, do not depend on it. Machine-specific:
 // it lives with the binaries.
 type countCache struct {
 	path    string
@@ -92,7 +97,7 @@ func (c *countCache) get(key string) (*counted, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.Entries[key]
-	if !ok || e == nil || e.Instructions == 0 {
+	if !ok || e == nil || e.Instructions == 0 || e.N < 2 {
 		return nil, false
 	}
 	c.used[key] = true

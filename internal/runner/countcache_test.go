@@ -9,10 +9,10 @@ import (
 func TestCountCache(t *testing.T) {
 	path := filepath.Join(t.TempDir(), CountsFile)
 	c := loadCounts(path)
-	c.put("base/a.test|k1|BenchmarkA|short", &counted{Instructions: 100})
-	c.put("base/a.test|k1|BenchmarkA|n=10|round=0", &counted{Instructions: 900, Fields: []string{"BenchmarkA-2", "10"}})
-	c.put("base/b.test|k2|BenchmarkB|short", &counted{Instructions: 50})
-	c.put(noKeep+"bin|BenchmarkC|short", &counted{Instructions: 7})
+	c.put("base/a.test|k1|BenchmarkA|short", &counted{N: 2, Instructions: 100})
+	c.put("base/a.test|k1|BenchmarkA|round=0", &counted{N: 10, Instructions: 900, Fields: []string{"BenchmarkA-2", "10"}})
+	c.put("base/b.test|k2|BenchmarkB|short", &counted{N: 2, Instructions: 50})
+	c.put(noKeep+"bin|BenchmarkC|short", &counted{N: 2, Instructions: 7})
 	if err := c.save(); err != nil {
 		t.Fatal(err)
 	}
@@ -22,12 +22,12 @@ func TestCountCache(t *testing.T) {
 	if _, ok := c.get(noKeep + "bin|BenchmarkC|short"); ok {
 		t.Error("a count kept for one run only came back from the file")
 	}
-	e, ok := c.get("base/a.test|k1|BenchmarkA|n=10|round=0")
+	e, ok := c.get("base/a.test|k1|BenchmarkA|round=0")
 	if !ok || e.Instructions != 900 || len(e.Fields) != 2 {
 		t.Fatalf("a's long run: %+v, %v", e, ok)
 	}
-	if _, ok := c.get("base/a.test|k1|BenchmarkA|n=99|round=0"); ok {
-		t.Error("a run with another iteration count was found")
+	if _, ok := c.get("base/a.test|k1|BenchmarkA|round=1"); ok {
+		t.Error("another round's run was found")
 	}
 	if len(c.reused) != 1 || c.counts != 0 {
 		t.Errorf("reused %d, counted %d; want 1 and 0", len(c.reused), c.counts)
