@@ -15,6 +15,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/settings"
 	"github.com/benchgate/benchgate/internal/targets"
 )
@@ -23,6 +24,7 @@ const root = "../.."
 
 type step struct {
 	Name string            `yaml:"name"`
+	If   string            `yaml:"if"`
 	Run  string            `yaml:"run"`
 	Uses string            `yaml:"uses"`
 	Env  map[string]string `yaml:"env"`
@@ -310,6 +312,45 @@ func TestPullRequestsCountInstructions(t *testing.T) {
 	}
 	if install < 0 || gate < 0 || install > gate {
 		t.Errorf("the benchmark job must install valgrind (step %d) before the gate (step %d)", install, gate)
+	}
+}
+
+// TestCountsAreKeptBetweenRuns: a counting benchmark job restores the
+// earlier runs' instruction counts before the gate and saves them after
+// it, also after a regression, per shard, where benchgate keeps them.
+func TestCountsAreKeptBetweenRuns(t *testing.T) {
+	restore, gate, save := -1, -1, -1
+	var restoreKey, saveKey any
+	for i, s := range load(t).Jobs["benchmark"].Steps {
+		switch {
+		case strings.HasPrefix(s.Uses, "actions/cache/restore@"):
+			restore, restoreKey = i, s.With["key"]
+			checkCountsStep(t, s)
+		case strings.Contains(s.Run, "benchgate regression"):
+			gate = i
+		case strings.HasPrefix(s.Uses, "actions/cache/save@"):
+			save, saveKey = i, s.With["key"]
+			checkCountsStep(t, s)
+			if !strings.Contains(s.If, "always()") {
+				t.Errorf("the counts are saved only when the job passes (if: %q): a regression would lose them", s.If)
+			}
+		}
+	}
+	if restore < 0 || gate < 0 || save < 0 || !(restore < gate && gate < save) {
+		t.Fatalf("steps: restore %d, gate %d, save %d; want restore, gate, save in that order", restore, gate, save)
+	}
+	if restoreKey != saveKey || !strings.Contains(fmt.Sprint(saveKey), "matrix.shard") {
+		t.Errorf("keys %v and %v: want one key, per shard", restoreKey, saveKey)
+	}
+}
+
+func checkCountsStep(t *testing.T, s step) {
+	t.Helper()
+	if p := fmt.Sprint(s.With["path"]); !strings.HasPrefix(p, "~/.cache/benchgate/scratch/") || !strings.HasSuffix(p, "/"+runner.CountsFile) {
+		t.Errorf("%s caches %q, not benchgate's %s", s.Name, p, runner.CountsFile)
+	}
+	if !strings.Contains(s.If, "BENCH_MEASURE != 'time'") {
+		t.Errorf("%s runs when time only is measured (if: %q)", s.Name, s.If)
 	}
 }
 
