@@ -32,6 +32,19 @@ func needCounter(t *testing.T) {
 	}
 }
 
+// countedRepo is a repository of the CPU-bound fixture, Steady and Slowed
+// at 2000 loops, then a commit (msg) with Slowed at slowed loops; it
+// returns the first commit too.
+func countedRepo(t *testing.T, slowed int, msg string) (*testrepo.Repo, string) {
+	spec := func(slowed int) map[string]string {
+		return fixture.Spec{Benches: []fixture.Bench{{Name: "Steady", Work: 2000}, {Name: "Slowed", Work: slowed}}}.Files()
+	}
+	r := testrepo.New(t)
+	c1 := r.Commit("first", spec(2000))
+	r.Commit(msg, spec(slowed))
+	return r, c1
+}
+
 // busyLoops keeps every core busy, as on a loaded shared CI runner, until
 // the test ends.
 func busyLoops(t *testing.T) {
@@ -54,12 +67,7 @@ func TestInstructionsUnderLoad(t *testing.T) {
 		t.Skip("builds and counts benchmarks under valgrind")
 	}
 	needCounter(t)
-	spec := func(slowed int) map[string]string {
-		return fixture.Spec{Benches: []fixture.Bench{{Name: "Steady", Work: 2000}, {Name: "Slowed", Work: slowed}}}.Files()
-	}
-	r := testrepo.New(t)
-	c1 := r.Commit("first", spec(2000))
-	r.Commit("slow down Slowed by 3%", spec(2060))
+	r, c1 := countedRepo(t, 2060, "slow down Slowed by 3%")
 	busyLoops(t)
 
 	cfg, out := config(t, r.Dir)
@@ -190,12 +198,7 @@ func TestUnchangedBinariesReuseCounts(t *testing.T) {
 		t.Skip("builds and counts benchmarks under valgrind")
 	}
 	needCounter(t)
-	spec := func(slowed int) map[string]string {
-		return fixture.Spec{Benches: []fixture.Bench{{Name: "Steady", Work: 2000}, {Name: "Slowed", Work: slowed}}}.Files()
-	}
-	r := testrepo.New(t)
-	c1 := r.Commit("first", spec(2000))
-	r.Commit("slow down Slowed 2x", spec(4000))
+	r, c1 := countedRepo(t, 4000, "slow down Slowed 2x")
 	cfg, out := config(t, r.Dir)
 	cfg.Base = c1
 	cfg.Measure = flow.MeasureInstructions

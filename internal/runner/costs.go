@@ -90,25 +90,39 @@ func (c *costCache) put(key string, costs []cost) {
 // replace every other entry of the same binary (built from other code, or
 // run with another pattern); other binaries' entries stay.
 func (c *costCache) save(keep map[string]bool) error {
+	c.changed = prune(c.Entries, keep, "") || c.changed
+	return saveIf(c.changed, c.path, c)
+}
+
+// prune deletes the entries (keyed "place|...") of the places that keep
+// names and that keep lacks, and those whose key starts with drop (when
+// not ""); it reports whether it deleted any.
+func prune[V any](entries map[string]V, keep map[string]bool, drop string) bool {
 	places := map[string]bool{}
 	for k := range keep {
 		place, _, _ := strings.Cut(k, "|")
 		places[place] = true
 	}
-	for k := range c.Entries {
-		if place, _, _ := strings.Cut(k, "|"); places[place] && !keep[k] {
-			delete(c.Entries, k)
-			c.changed = true
+	deleted := false
+	for k := range entries {
+		if place, _, _ := strings.Cut(k, "|"); drop != "" && strings.HasPrefix(k, drop) || places[place] && !keep[k] {
+			delete(entries, k)
+			deleted = true
 		}
 	}
-	if !c.changed || c.path == "" {
+	return deleted
+}
+
+// saveIf writes v as JSON to path when it changed and there is a path.
+func saveIf(changed bool, path string, v any) error {
+	if !changed || path == "" {
 		return nil
 	}
-	b, err := json.Marshal(c)
+	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteBytes(c.path, b)
+	return atomicfile.WriteBytes(path, b)
 }
 
 // buildID reads the Go build ID of an executable, as cmd/go does: in an

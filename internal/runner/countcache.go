@@ -9,8 +9,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-
-	"github.com/benchgate/benchgate/internal/atomicfile"
 )
 
 // CountsFile is the file, in the binaries' directory, that keeps the
@@ -124,25 +122,8 @@ func (c *countCache) put(key string, e *counted) {
 func (c *countCache) save() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	places := map[string]bool{}
-	for k := range c.used {
-		place, _, _ := strings.Cut(k, "|")
-		places[place] = true
-	}
-	for k := range c.Entries {
-		if place, _, _ := strings.Cut(k, "|"); strings.HasPrefix(k, noKeep) || places[place] && !c.used[k] {
-			delete(c.Entries, k)
-			c.changed = true
-		}
-	}
-	if !c.changed || c.path == "" {
-		return nil
-	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteBytes(c.path, b)
+	c.changed = prune(c.Entries, c.used, noKeep) || c.changed
+	return saveIf(c.changed, c.path, c)
 }
 
 // cpuModel names the CPU and its features (a program may take other
