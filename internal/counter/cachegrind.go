@@ -16,9 +16,21 @@ import (
 // (valgrind 3.19 cannot run RDTSCP, which runtime.cputicks uses) and
 // asyncpreemptoff=1 (signals sent on a timer would make the count depend
 // on the machine's speed).
-type cachegrind struct{ valgrind string }
+type cachegrind struct {
+	valgrind string
+	version  func() string
+}
 
 func (c *cachegrind) Name() string { return string(Cachegrind) }
+
+// Version is valgrind's version line ("valgrind-3.19.0"), "" when it
+// does not say: what a count depends on besides the program.
+func (c *cachegrind) Version() string {
+	if c.version == nil {
+		return ""
+	}
+	return c.version()
+}
 
 // irefs is cachegrind's summary line: "==123== I   refs:      9,551,939".
 var irefs = regexp.MustCompile(`(?m)^==\d+== I\s+refs:\s+([\d,]+)\s*$`)

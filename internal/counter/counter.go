@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -71,7 +73,13 @@ func Detect(k Kind) (Counter, error) {
 		}
 		return nil, fmt.Errorf("%w: this machine exposes no hardware instruction counter%s and valgrind is not installed: install it (apt-get install valgrind, or your system's package)", ErrUnavailable, why)
 	}
-	return &cachegrind{valgrind: path}, nil
+	return &cachegrind{valgrind: path, version: sync.OnceValue(func() string {
+		out, err := exec.Command(path, "--version").Output()
+		if err != nil {
+			return ""
+		}
+		return strings.TrimSpace(string(out))
+	})}, nil
 }
 
 // env is the environment of a counted run.

@@ -125,3 +125,13 @@ func TestDetectWithoutValgrind(t *testing.T) {
 		t.Fatalf("err = %v, want ErrUnavailable naming apt-get install valgrind", err)
 	}
 }
+
+// TestCachegrindVersion: the counter says which valgrind counts (the
+// count cache keys on it).
+func TestCachegrindVersion(t *testing.T) {
+	c := Valgrind(t)
+	v, ok := c.(interface{ Version() string })
+	if !ok || !strings.HasPrefix(v.Version(), "valgrind-") {
+		t.Errorf("cachegrind's version: %v, want valgrind's own line", c)
+	}
+}

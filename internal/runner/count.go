@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/counter"
 	"github.com/benchgate/benchgate/internal/lines"
 )
 
@@ -116,7 +117,7 @@ func (p *Plan) countRound(ctx context.Context, round int, label string, units []
 // rounds come from the cache (see countCache).
 func (p *Plan) count(ctx context.Context, bin, dir string, u unit, pk Package, round int, out *bytes.Buffer) []string {
 	n := countN(u)
-	prefix := p.countCache.prefix(bin, dir, p.counter.Name())
+	prefix := p.countCache.prefix(bin, dir, counterID(p.counter))
 	key := prefix + "|" + u.Bench
 	if prefix == "" || p.recount {
 		key = noKeep + bin + "|" + u.Bench // kept for this run only
@@ -167,6 +168,14 @@ func (p *Plan) count(ctx context.Context, bin, dir string, u unit, pk Package, r
 		out.WriteString("uncounted:\n")
 	}
 	return nil
+}
+
+// counterID names the counter and, when it says, its version.
+func counterID(c counter.Counter) string {
+	if v, ok := c.(interface{ Version() string }); ok {
+		return c.Name() + " " + v.Version()
+	}
+	return c.Name()
 }
 
 // countRun is one counted run of u with n iterations: from the cache under

@@ -82,7 +82,13 @@ func (c *countCache) prefix(bin, dir, counterName string) string {
 	p := ""
 	if id := buildID(bin); id != "" {
 		if digest, err := dirDigest(dir); err == nil {
-			sum := sha256.Sum256([]byte(strings.Join([]string{id, digest, counterName, runtime.GOARCH, cpuModel()}, "\x00")))
+			// The runtime's settings change what a program does; the
+			// counter's version how it counts.
+			parts := []string{id, digest, counterName, runtime.GOARCH, cpuModel()}
+			for _, v := range []string{"GOGC", "GOMEMLIMIT", "GODEBUG"} {
+				parts = append(parts, v+"="+os.Getenv(v))
+			}
+			sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 			p = fmt.Sprintf("%s|%x", binPlace(bin), sum[:12])
 		}
 	}

@@ -69,6 +69,12 @@ func TestCountCachePrefix(t *testing.T) {
 	if p := loadCounts("").prefix(bin, pkg, "perf"); p == p1 {
 		t.Error("another counter has the same key")
 	}
+	gogc := os.Getenv("GOGC")
+	t.Setenv("GOGC", "50")
+	if p := loadCounts("").prefix(bin, pkg, "cachegrind"); p == p1 {
+		t.Error("another GOGC has the same key")
+	}
+	t.Setenv("GOGC", gogc)
 	os.WriteFile(filepath.Join(pkg, "testdata", "in.txt"), []byte("two"), 0o644)
 	if p := loadCounts("").prefix(bin, pkg, "cachegrind"); p == p1 {
 		t.Error("a changed testdata file has the same key")
