@@ -97,23 +97,21 @@ func Bisect(ctx context.Context, cfg flow.Config, o Options) error {
 	if err != nil {
 		return fmt.Errorf("bisecting %s..%s: %w (finished steps are kept: run again to resume)", ends.good.Short(), ends.bad.Short(), err)
 	}
-	if err := writeBisect(&cfg, res); err != nil {
+	md, err := writeBisect(&cfg, res)
+	if err != nil {
 		return err
 	}
-	return alertCulprit(&cfg, ctx, res, o.Alert)
+	return alertCulprit(ctx, &cfg, res, md, o.Alert)
 }
 
-// alertCulprit sends the culprits to the configured channels. Failures
-// are printed; they fail the target only with Strict.
-func alertCulprit(c *flow.Config, ctx context.Context, res *bisect.Result, opts *flow.AlertOptions) error {
+// alertCulprit sends the culprits (md, the answer as bisect.md has it) to
+// the configured channels. Failures are printed; they fail the target only
+// with Strict.
+func alertCulprit(ctx context.Context, c *flow.Config, res *bisect.Result, md []byte, opts *flow.AlertOptions) error {
 	if opts == nil || (!opts.Slack.Configured() && opts.GitHub.Token == "") || len(res.Culprits) == 0 {
 		return nil
 	}
-	var md bytes.Buffer
-	if err := bisect.Markdown(&md, res); err != nil {
-		return err
-	}
-	err := alert.SendCulprit(ctx, alert.Culprit{Good: res.Good.Hash, Bad: res.Bad.Hash, Headline: res.Headline(), Markdown: md.String()}, opts.Config, c.Stdout)
+	err := alert.SendCulprit(ctx, alert.Culprit{Good: res.Good.Hash, Bad: res.Bad.Hash, Headline: res.Headline(), Markdown: string(md)}, opts.Config, c.Stdout)
 	if err != nil && opts.Strict {
 		return fmt.Errorf("culprit alerts failed (BENCH_ALERT_STRICT=1): %w", err)
 	}
@@ -123,24 +121,24 @@ func alertCulprit(c *flow.Config, ctx context.Context, res *bisect.Result, opts 
 	return nil
 }
 
-// writeBisect writes bisect.json and bisect.md, prints the answer and
-// appends it to the step summary.
-func writeBisect(c *flow.Config, res *bisect.Result) error {
+// writeBisect writes bisect.json and bisect.md, prints the answer,
+// appends it to the step summary and returns the Markdown.
+func writeBisect(c *flow.Config, res *bisect.Result) ([]byte, error) {
 	if err := atomicfile.Write(c.Path(BisectFile), func(w io.Writer) error { return report.JSONValue(w, res) }); err != nil {
-		return err
+		return nil, err
 	}
 	var md bytes.Buffer
 	if err := bisect.Markdown(&md, res); err != nil {
-		return err
+		return nil, err
 	}
 	if err := atomicfile.WriteBytes(c.Path(BisectMarkdownFile), md.Bytes()); err != nil {
-		return err
+		return nil, err
 	}
 	if err := bisect.Text(c.Stdout, res); err != nil {
-		return err
+		return nil, err
 	}
 	fmt.Fprintf(c.Stderr, "wrote %s and %s\n", c.Path(BisectFile), c.Path(BisectMarkdownFile))
-	return c.AppendStepSummary(md.Bytes())
+	return md.Bytes(), c.AppendStepSummary(md.Bytes())
 }
 
 // forSteps is the configuration each step runs with: the gate's runner

@@ -88,7 +88,7 @@ func (h *historyDB) close() {
 
 // recordInDatabase writes a run just stored on the branch to the
 // database too, when there is one (h nil or without a url: none).
-func recordInDatabase(c *flow.Config, ctx context.Context, h *historyDB, run *history.Run) error {
+func recordInDatabase(ctx context.Context, c *flow.Config, h *historyDB, run *history.Run) error {
 	if h == nil || h.url == "" {
 		return nil
 	}
@@ -105,7 +105,7 @@ func recordInDatabase(c *flow.Config, ctx context.Context, h *historyDB, run *hi
 
 // historyRuns are the runs Trend analyzes and where they come from: the
 // branch's, or with FromDatabase the database's.
-func historyRuns(c *flow.Config, ctx context.Context, repo *gitref.Repo, opts Options, h *historyDB) ([]*history.Run, string, error) {
+func historyRuns(ctx context.Context, c *flow.Config, repo *gitref.Repo, opts Options, h *historyDB) ([]*history.Run, string, error) {
 	if !opts.FromDatabase {
 		st, runs, err := branchRuns(c, repo, opts.Branch)
 		return runs, st.Branch(), err
@@ -134,7 +134,7 @@ func branchRuns(c *flow.Config, repo *gitref.Repo, branch string) (*history.Stor
 
 // saveFindings writes Trend's findings to the database, when there is
 // one.
-func saveFindings(c *flow.Config, ctx context.Context, h *historyDB, findings []history.Finding) error {
+func (h *historyDB) saveFindings(ctx context.Context, findings []history.Finding) error {
 	if h.url == "" {
 		return nil
 	}

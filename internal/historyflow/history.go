@@ -89,32 +89,33 @@ func Record(ctx context.Context, cfg flow.Config, opts Options) error {
 	head.Rev = "HEAD"
 	// The current results (bench:regression's), or a run this target
 	// made before (a retried CI push), when measured at HEAD.
-	results := ""
+	var set *verdict.Set
 	for _, f := range []string{cfg.Path(flow.CurrentFile), cfg.Path(recordFile)} {
-		if measuredAtClean(&cfg, repo, f, head) {
-			results = f
+		if set = measuredAtClean(repo, f, head); set != nil {
+			fmt.Fprintf(cfg.Stderr, "recording %s, measured at HEAD (%s)\n", f, head.Short())
 			break
 		}
 	}
-	if results == "" {
+	if set == nil {
 		fmt.Fprintf(cfg.Stderr, "benchmarking HEAD (%s) to record it\n", head.Short())
-		results = cfg.Path(recordFile)
+		results := cfg.Path(recordFile)
 		if err := cfg.MeasureCommit(ctx, repo, head, results); err != nil {
 			return err
 		}
-	} else {
-		fmt.Fprintf(cfg.Stderr, "recording %s, measured at HEAD (%s)\n", results, head.Short())
+		if set, err = verdict.ReadFile(results); err != nil {
+			return err
+		}
 	}
 	h := newHistoryDB(&cfg, opts)
 	defer h.close()
-	return store(&cfg, ctx, repo, opts, changes[0], results, h)
+	return store(ctx, &cfg, repo, opts, changes[0], set, h)
 }
 
 // startHistory begins a history flow: it takes the results directory's
 // lock, opens the repository of Dir and reads HEAD's first-parent line, n
 // commits (0: all), newest first.
-func startHistory(c *flow.Config, flow string, n int) (unlock func(), repo *gitref.Repo, changes []gitref.Change, err error) {
-	if unlock, err = c.Start(flow); err != nil {
+func startHistory(c *flow.Config, target string, n int) (unlock func(), repo *gitref.Repo, changes []gitref.Change, err error) {
+	if unlock, err = c.Start(target); err != nil {
 		return nil, nil, nil, err
 	}
 	defer func() {
@@ -133,28 +134,27 @@ func startHistory(c *flow.Config, flow string, n int) (unlock func(), repo *gitr
 	return unlock, repo, changes, err
 }
 
-// measuredAtClean reports whether the results file was measured at head
-// and the working tree has no change: then it is HEAD's run.
-func measuredAtClean(c *flow.Config, repo *gitref.Repo, results string, head gitref.Commit) bool {
+// measuredAtClean returns the results in the file when they were measured
+// at head and the working tree has no change (then they are HEAD's run),
+// else nil.
+func measuredAtClean(repo *gitref.Repo, results string, head gitref.Commit) *verdict.Set {
 	set, err := verdict.ReadFile(results)
 	if err != nil || set.Config["commit"] != head.Hash.String() {
-		return false
+		return nil
 	}
 	wt, err := repo.Repository().Worktree()
 	if err != nil {
-		return false
+		return nil
 	}
-	st, err := wt.Status()
-	return err == nil && st.IsClean()
+	if st, err := wt.Status(); err != nil || !st.IsClean() {
+		return nil
+	}
+	return set
 }
 
-// store appends the run in results to the history (and to the database
-// h, when not nil) and prunes old runs.
-func store(c *flow.Config, ctx context.Context, repo *gitref.Repo, opts Options, ch gitref.Change, results string, h *historyDB) error {
-	set, err := verdict.ReadFile(results)
-	if err != nil {
-		return err
-	}
+// store appends the run of the results set to the history (and to the
+// database h, when not nil) and prunes old runs.
+func store(ctx context.Context, c *flow.Config, repo *gitref.Repo, opts Options, ch gitref.Change, set *verdict.Set, h *historyDB) error {
 	var cmp *verdict.Comparison
 	if x, err := verdict.ReadComparison(c.Path(flow.ComparisonFile)); err == nil {
 		cmp = x
@@ -170,7 +170,7 @@ func store(c *flow.Config, ctx context.Context, repo *gitref.Repo, opts Options,
 		return fmt.Errorf("recording on %s: %w", st.Branch(), err)
 	}
 	fmt.Fprintf(c.Stderr, "recorded %s on %s: %s\n", ch.Short(), st.Branch(), p)
-	if err := recordInDatabase(c, ctx, h, run); err != nil {
+	if err := recordInDatabase(ctx, c, h, run); err != nil {
 		return err
 	}
 	if opts.Days > 0 {
@@ -227,7 +227,11 @@ func Backfill(ctx context.Context, cfg flow.Config, opts Options) error {
 			skipped = append(skipped, ch.Short())
 			continue
 		}
-		if err := store(&cfg, ctx, repo, Options{Branch: opts.Branch, RunID: opts.RunID}, ch, out, nil); err != nil {
+		set, err := verdict.ReadFile(out)
+		if err != nil {
+			return err
+		}
+		if err := store(ctx, &cfg, repo, Options{Branch: opts.Branch, RunID: opts.RunID}, ch, set, nil); err != nil {
 			return err
 		}
 	}
@@ -253,7 +257,7 @@ func Trend(ctx context.Context, cfg flow.Config, opts Options) error {
 	}
 	h := newHistoryDB(&cfg, opts)
 	defer h.close()
-	runs, source, err := historyRuns(&cfg, ctx, repo, opts, h)
+	runs, source, err := historyRuns(ctx, &cfg, repo, opts, h)
 	if err != nil {
 		return err
 	}
@@ -270,10 +274,10 @@ func Trend(ctx context.Context, cfg flow.Config, opts Options) error {
 	if err := writeTrend(&cfg, tr); err != nil {
 		return err
 	}
-	if err := saveFindings(&cfg, ctx, h, findings); err != nil {
+	if err := h.saveFindings(ctx, findings); err != nil {
 		return err
 	}
-	if err := alertFindings(&cfg, ctx, findings, opts.Alert); err != nil {
+	if err := alertFindings(ctx, &cfg, findings, opts.Alert); err != nil {
 		return err
 	}
 	minRuns := opts.Trend.MinRuns()
@@ -290,14 +294,14 @@ func writeTrend(c *flow.Config, tr *report.Trend) error {
 	if err := atomicfile.Write(c.Path(flow.ChangePointsFile), func(w io.Writer) error { return report.JSONValue(w, tr) }); err != nil {
 		return err
 	}
-	if err := atomicfile.Write(c.Path(TrendMarkdownFile), func(w io.Writer) error { return report.TrendMarkdown(w, tr) }); err != nil {
+	var md bytes.Buffer
+	if err := report.TrendMarkdown(&md, tr); err != nil {
+		return err
+	}
+	if err := atomicfile.WriteBytes(c.Path(TrendMarkdownFile), md.Bytes()); err != nil {
 		return err
 	}
 	if err := atomicfile.Write(c.Path(TrendHTMLFile), func(w io.Writer) error { return report.TrendHTML(w, tr) }); err != nil {
-		return err
-	}
-	var md bytes.Buffer
-	if err := report.TrendMarkdown(&md, tr); err != nil {
 		return err
 	}
 	if err := c.AppendStepSummary(md.Bytes()); err != nil {
@@ -310,7 +314,7 @@ func writeTrend(c *flow.Config, tr *report.Trend) error {
 // alertFindings sends the unacknowledged worsenings to the configured
 // channels, once each. Failures are printed; they fail the target only
 // with Strict.
-func alertFindings(c *flow.Config, ctx context.Context, findings []history.Finding, opts *flow.AlertOptions) error {
+func alertFindings(ctx context.Context, c *flow.Config, findings []history.Finding, opts *flow.AlertOptions) error {
 	if opts == nil || (opts.Slack.WebhookURL == "" && opts.Slack.Token == "" && opts.GitHub.Token == "") {
 		return nil
 	}

@@ -117,17 +117,18 @@ func (p *Plan) countRound(ctx context.Context, round int, label string, units []
 // rounds come from the cache (see countCache).
 func (p *Plan) count(ctx context.Context, bin, dir string, u unit, pk Package, round int, out *bytes.Buffer) []string {
 	n := countN(u)
-	prefix := p.countCache.prefix(bin, dir, counterID(p.counter))
-	key := prefix + "|" + u.Bench
-	if prefix == "" || p.recount {
-		key = noKeep + bin + "|" + u.Bench // kept for this run only
+	key := noKeep + bin + "|" + u.Bench // kept for this run only
+	if !p.recount {
+		if prefix := p.countCache.prefix(bin, dir); prefix != "" {
+			key = prefix + "|" + u.Bench
+		}
 	}
 	short, fails := p.countRun(ctx, bin, dir, u, 2, key+"|short")
 	if fails != nil || short == nil {
 		return fails
 	}
 	longKey := ""
-	if p.keepCounts {
+	if p.mainRounds && !p.recount {
 		longKey = fmt.Sprintf("%s|round=%d", key, round)
 	}
 	long, fails := p.countRun(ctx, bin, dir, u, n, longKey)

@@ -41,12 +41,12 @@ type countCache struct {
 	path    string
 	mu      sync.Mutex
 	Entries map[string]*counted `json:"entries"`
-	used    map[string]bool
-	loaded  map[string]bool   // the entries an earlier run counted
-	keys    map[string]string // binary and directory -> their key prefix
+	counter string              // the counter and its version (counterID)
+	used    map[string]bool     // the entries this run used or counted
+	loaded  map[string]bool     // the entries an earlier run counted
+	keys    map[string]string   // binary and directory -> their key prefix
 	changed bool
-	reused  map[string]bool // the loaded entries this run used
-	counts  int             // the runs this run counted
+	counts  int // the runs this run counted
 }
 
 // noKeep starts the keys of counts that are kept for one run only (a
@@ -56,7 +56,7 @@ const noKeep = "\x00"
 // loadCounts reads the cache at path; a missing or unreadable one is
 // empty.
 func loadCounts(path string) *countCache {
-	c := &countCache{path: path, used: map[string]bool{}, loaded: map[string]bool{}, reused: map[string]bool{}, keys: map[string]string{}}
+	c := &countCache{path: path, used: map[string]bool{}, loaded: map[string]bool{}, keys: map[string]string{}}
 	if b, err := os.ReadFile(path); err == nil {
 		json.Unmarshal(b, c)
 	}
@@ -70,9 +70,9 @@ func loadCounts(path string) *countCache {
 }
 
 // prefix is the key of what a count of bin in dir depends on besides the
-// pattern and the iteration count; "" when it cannot be known (no build
-// ID, an unreadable directory): such counts are not kept.
-func (c *countCache) prefix(bin, dir, counterName string) string {
+// pattern; "" when it cannot be known (no build ID, an unreadable
+// directory): such counts are not kept.
+func (c *countCache) prefix(bin, dir string) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	k := bin + "\x00" + dir
@@ -84,7 +84,7 @@ func (c *countCache) prefix(bin, dir, counterName string) string {
 		if digest, err := dirDigest(dir); err == nil {
 			// The runtime's settings change what a program does; the
 			// counter's version how it counts.
-			parts := []string{id, digest, counterName, runtime.GOARCH, cpuModel()}
+			parts := []string{id, digest, c.counter, runtime.GOARCH, cpuModel()}
 			for _, v := range []string{"GOGC", "GOMEMLIMIT", "GODEBUG"} {
 				parts = append(parts, v+"="+os.Getenv(v))
 			}
@@ -105,9 +105,6 @@ func (c *countCache) get(key string) (*counted, bool) {
 		return nil, false
 	}
 	c.used[key] = true
-	if c.loaded[key] {
-		c.reused[key] = true
-	}
 	return e, true
 }
 
@@ -160,8 +157,14 @@ var cpuModel = sync.OnceValue(func() string {
 // run reused.
 func (p *Plan) noteCounts(prog Progress) {
 	c := p.countCache
-	if len(c.reused) > 0 {
-		prog.Note(fmt.Sprintf("instruction counts: %d counted runs reused from earlier runs of unchanged binaries, %d counted (delete %s to count everything again)", len(c.reused), c.counts, c.path))
+	reused := 0
+	for k := range c.used {
+		if c.loaded[k] {
+			reused++
+		}
+	}
+	if reused > 0 {
+		prog.Note(fmt.Sprintf("instruction counts: %d counted runs reused from earlier runs of unchanged binaries, %d counted (delete %s to count everything again)", reused, c.counts, c.path))
 	}
 	if err := c.save(); err != nil {
 		prog.Note(fmt.Sprintf("note: the instruction counts were not saved for the next run: %v", err))

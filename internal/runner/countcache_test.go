@@ -29,8 +29,8 @@ func TestCountCache(t *testing.T) {
 	if _, ok := c.get("base/a.test|k1|BenchmarkA|round=1"); ok {
 		t.Error("another round's run was found")
 	}
-	if len(c.reused) != 1 || c.counts != 0 {
-		t.Errorf("reused %d, counted %d; want 1 and 0", len(c.reused), c.counts)
+	if len(c.used) != 1 || !c.loaded["base/a.test|k1|BenchmarkA|round=0"] || c.counts != 0 {
+		t.Errorf("used %v, counted %d; want a's long run reused and nothing counted", c.used, c.counts)
 	}
 	if err := c.save(); err != nil {
 		t.Fatal(err)
@@ -62,25 +62,32 @@ func TestCountCachePrefix(t *testing.T) {
 	pkg := filepath.Join(dir, "pkg")
 	os.MkdirAll(filepath.Join(pkg, "testdata"), 0o755)
 	os.WriteFile(filepath.Join(pkg, "testdata", "in.txt"), []byte("one"), 0o644)
-	p1 := loadCounts("").prefix(bin, pkg, "cachegrind")
+	p1 := countsFor("cachegrind").prefix(bin, pkg)
 	if p1 == "" || p1[:len("base/x.test|")] != "base/x.test|" {
 		t.Fatalf("prefix %q, want it to start with the binary's place", p1)
 	}
-	if p := loadCounts("").prefix(bin, pkg, "perf"); p == p1 {
+	if p := countsFor("perf").prefix(bin, pkg); p == p1 {
 		t.Error("another counter has the same key")
 	}
 	gogc := os.Getenv("GOGC")
 	t.Setenv("GOGC", "50")
-	if p := loadCounts("").prefix(bin, pkg, "cachegrind"); p == p1 {
+	if p := countsFor("cachegrind").prefix(bin, pkg); p == p1 {
 		t.Error("another GOGC has the same key")
 	}
 	t.Setenv("GOGC", gogc)
 	os.WriteFile(filepath.Join(pkg, "testdata", "in.txt"), []byte("two"), 0o644)
-	if p := loadCounts("").prefix(bin, pkg, "cachegrind"); p == p1 {
+	if p := countsFor("cachegrind").prefix(bin, pkg); p == p1 {
 		t.Error("a changed testdata file has the same key")
 	}
 	os.WriteFile(bin, []byte("no build id"), 0o755)
-	if p := loadCounts("").prefix(bin, pkg, "cachegrind"); p != "" {
+	if p := countsFor("cachegrind").prefix(bin, pkg); p != "" {
 		t.Errorf("a binary without a build ID has key %q, want none", p)
 	}
+}
+
+// countsFor is an empty cache for the named counter.
+func countsFor(counter string) *countCache {
+	c := loadCounts("")
+	c.counter = counter
+	return c
 }

@@ -124,7 +124,7 @@ type Plan struct {
 	parallelMu   sync.Mutex
 	parallel     map[string]map[string]bool // package dir -> benchmarks that use RunParallel
 	countCache   *countCache                // counted runs of unchanged binaries, from run to run
-	keepCounts   bool                       // the main rounds are counting: their counts are kept
+	mainRounds   bool                       // the main rounds are running (their counts are kept)
 	recount      bool                       // nothing counted before is reused
 }
 

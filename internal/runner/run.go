@@ -281,6 +281,9 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 		opts.CountRounds = DefaultCountRounds
 	}
 	p.counter, p.noTime, p.countRounds = opts.Counter, opts.NoTime && opts.Counter != nil, opts.CountRounds
+	if p.counter != nil {
+		p.countCache.counter = counterID(p.counter)
+	}
 	p.separate = opts.Separate
 	if p.noTime {
 		opts.Count = opts.CountRounds
@@ -306,14 +309,14 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	}
 	prog.Start(p.roundSteps(units, 0, opts.Count))
 	var interrupted error
-	p.keepCounts, p.recount = !opts.Recount, opts.Recount
+	p.mainRounds, p.recount = true, opts.Recount
 	for round := 0; round < opts.Count && interrupted == nil; round++ {
 		var fatal error
 		if interrupted, fatal = p.round(ctx, round, fmt.Sprintf("round %d/%d", round+1, opts.Count), units, bufs, res, prog); fatal != nil {
 			return nil, fatal
 		}
 	}
-	p.keepCounts = false
+	p.mainRounds = false
 	if interrupted == nil && opts.Adaptive != nil && opts.Adaptive.Undecided != nil && len(p.Trees) > 1 {
 		var fatal error
 		if interrupted, fatal = p.adapt(ctx, "adaptive", opts, units, time.Since(start), bufs, res, prog); fatal != nil {
