@@ -19,7 +19,8 @@ import (
 
 // A Counter runs a program and counts the instructions it executed.
 type Counter interface {
-	// Name is how reports name the counter: "perf" or "cachegrind".
+	// Name is how reports name the counter: "perf", "cachegrind" or
+	// "callgrind" (cachegrind's kind, reading the marks: see Overlay).
 	Name() string
 	// Run runs bin with args in dir, with env added to the process
 	// environment, and counts its instructions (every thread's, user
@@ -37,6 +38,10 @@ type Run struct {
 	Exit error
 	// Wall is its wall time.
 	Wall time.Duration
+	// Marks are each benchmark's runs, by its full name, in the order
+	// they ran: set by the counter WithMarks gives, for a binary built
+	// with Overlay; nil otherwise.
+	Marks map[string][]Mark
 }
 
 // ErrUnavailable is wrapped by Detect's error when no counter works here.

@@ -185,7 +185,7 @@ func (c *Config) RunTrees(ctx context.Context, makeTrees func(context.Context, s
 		return nil, err
 	}
 	for _, tr := range trees {
-		tr.Strip = cnt != nil
+		tr.Strip, tr.Marks = cnt != nil, cnt != nil
 	}
 	suites, _ := c.RunnerSuites()
 	bins, releaseBins := c.keptBins(filepath.Join(tmp, "bin"))
@@ -203,7 +203,7 @@ func (c *Config) RunTrees(ctx context.Context, makeTrees func(context.Context, s
 	opts := c.Run
 	opts.Counter, opts.NoTime, opts.CountRounds, opts.Recount = cnt, c.Measure == MeasureInstructions, c.CountRounds, c.Recount
 	if cnt != nil {
-		prog.Note(fmt.Sprintf("counting instructions with %s in %d rounds, both sides at once", cnt.Name(), c.CountRounds))
+		prog.Note(fmt.Sprintf("counting instructions with %s in %d rounds, both sides at once", plan.Counting(cnt).Name(), c.CountRounds))
 	}
 	if len(trees) > 1 {
 		if !opts.NoTime {

@@ -199,20 +199,12 @@ func levelSets(g []unit) [][]string {
 // middle of their counts, the sum of their timeouts.
 func (p *Plan) batch(g []unit) unit {
 	levels := levelSets(g)
-	pat := make([]string, len(levels))
-	for i, names := range levels {
-		q := make([]string, len(names))
-		for j, n := range names {
-			q[j] = regexp.QuoteMeta(n)
-		}
-		pat[i] = "^(?:" + strings.Join(q, "|") + ")$"
-	}
 	lo, hi := fixedN(g[0]), fixedN(g[0])
 	for _, u := range g {
 		lo, hi = min(lo, fixedN(u)), max(hi, fixedN(u))
 	}
 	count := int64(math.Round(math.Sqrt(float64(lo) * float64(hi))))
-	b := unit{pkg: g[0].pkg, Bench: strings.Join(pat, "/"), Time: fmt.Sprintf("%dx", count), Trees: g[0].Trees}
+	b := unit{pkg: g[0].pkg, Bench: pattern(g), Time: fmt.Sprintf("%dx", count), Trees: g[0].Trees}
 	var timeout time.Duration
 	for _, u := range g {
 		b.leaves = append(b.leaves, u.leaf)
@@ -224,6 +216,21 @@ func (p *Plan) batch(g []unit) unit {
 		b.Label = fmt.Sprintf("%s %s/{%s}", shortPkg(p.Packages[b.pkg].ImportPath), par, strings.Join(levels[len(levels)-1], ","))
 	}
 	return b
+}
+
+// pattern is the -test.bench pattern of g's benchmarks: each level's
+// names. It may select more of the package's benchmarks (see exact).
+func pattern(g []unit) string {
+	levels := levelSets(g)
+	pat := make([]string, len(levels))
+	for i, names := range levels {
+		q := make([]string, len(names))
+		for j, n := range names {
+			q[j] = regexp.QuoteMeta(n)
+		}
+		pat[i] = "^(?:" + strings.Join(q, "|") + ")$"
+	}
+	return strings.Join(pat, "/")
 }
 
 // failedLeaves are what a failed run of u could have measured: its

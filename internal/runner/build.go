@@ -8,6 +8,9 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"strings"
+
+	"github.com/benchgate/benchgate/internal/counter"
 )
 
 // build compiles one test binary per package with go test -c into dir. It
@@ -15,8 +18,9 @@ import (
 // back to one command per package to find the ones that fail. With
 // -trimpath a binary does not depend on where its tree is, so a package
 // whose code is the same on both sides comes from Go's build cache the
-// second time.
-func build(ctx context.Context, tr *Tree, pkgs []string, dir string) (bins map[string]string, failed map[string]string, err error) {
+// second time. A non-empty overlay is go build's -overlay file (the
+// counting marks, see marksOverlay).
+func build(ctx context.Context, tr *Tree, pkgs []string, dir, overlay string) (bins map[string]string, failed map[string]string, err error) {
 	bins, failed = map[string]string{}, map[string]string{}
 	if len(pkgs) == 0 {
 		return bins, failed, nil
@@ -32,7 +36,7 @@ func build(ctx context.Context, tr *Tree, pkgs []string, dir string) (bins map[s
 		names[n] = true
 	}
 	if unique {
-		args := append(append(buildFlags(tr), "-o", dir+string(filepath.Separator)), pkgs...)
+		args := append(append(buildFlags(tr, overlay), "-o", dir+string(filepath.Separator)), pkgs...)
 		if _, err := goCmd(ctx, tr, args...); err == nil {
 			all := true
 			for _, p := range pkgs {
@@ -53,7 +57,7 @@ func build(ctx context.Context, tr *Tree, pkgs []string, dir string) (bins map[s
 	}
 	for i, p := range pkgs {
 		bin := filepath.Join(dir, fmt.Sprintf("%d-%s", i, binName(p)))
-		if out, err := goCmd(ctx, tr, append(buildFlags(tr), "-o", bin, p)...); err != nil {
+		if out, err := goCmd(ctx, tr, append(buildFlags(tr, overlay), "-o", bin, p)...); err != nil {
 			if ctx.Err() != nil {
 				return nil, nil, ctx.Err()
 			}
@@ -67,12 +71,35 @@ func build(ctx context.Context, tr *Tree, pkgs []string, dir string) (bins map[s
 
 // buildFlags are the go command's arguments that build a tree's test
 // binaries (before -o).
-func buildFlags(tr *Tree) []string {
+func buildFlags(tr *Tree, overlay string) []string {
 	args := []string{"test", "-c", "-trimpath"}
 	if tr.Strip {
 		args = append(args, "-ldflags=-s -w")
 	}
+	if overlay != "" {
+		args = append(args, "-overlay="+overlay)
+	}
 	return args
+}
+
+// marksOverlay writes the overlay that puts the counting marks into the
+// tree's Go installation's testing package (counter.Overlay) under dir.
+// It is "" with a note when the tree does not want them or they do not
+// fit its toolchain.
+func marksOverlay(ctx context.Context, tr *Tree, dir string) (overlay, note string) {
+	if !tr.Marks {
+		return "", ""
+	}
+	out, err := goCommand(ctx, tr, "env", "GOROOT", "GOARCH").Output()
+	f := strings.Fields(string(out))
+	if err != nil || len(f) != 2 {
+		return "", fmt.Sprintf("%s: go env GOROOT GOARCH failed (%v), so each benchmark is counted in a process of its own", tr.Name, err)
+	}
+	overlay, err = counter.Overlay(f[0], f[1], filepath.Join(dir, "marks"))
+	if err != nil {
+		return "", fmt.Sprintf("%s: %v, so each benchmark is counted in a process of its own", tr.Name, err)
+	}
+	return overlay, ""
 }
 
 // binName is the file name go test -c -o dir/ gives a package's binary:

@@ -55,21 +55,23 @@ func countN(u unit) int64 {
 
 // countRound counts every unit on every side once, as many at a time as
 // there are cores, and appends the results to each side's buffer in
-// unit order.
+// unit order. With the marks, the units of a binary are counted together
+// (countGroups).
 func (p *Plan) countRound(ctx context.Context, round int, label string, units []unit, bufs map[string]*bytes.Buffer, res *Result, prog Progress) error {
 	type job struct {
-		u   unit
-		tr  *Tree
-		out bytes.Buffer
-		err []string
+		g      []unit
+		tr     *Tree
+		out    bytes.Buffer
+		err    []string
+		failed []string
 	}
 	var jobs []*job
-	for _, u := range units {
+	for _, g := range p.countGroups(units) {
 		for _, tr := range p.Trees {
-			if p.bins[tr.Name][p.Packages[u.pkg].ImportPath] == "" || (u.Trees != nil && !slices.Contains(u.Trees, tr.Name)) {
+			if p.bins[tr.Name][p.Packages[g[0].pkg].ImportPath] == "" || (g[0].Trees != nil && !slices.Contains(g[0].Trees, tr.Name)) {
 				continue
 			}
-			jobs = append(jobs, &job{u: u, tr: tr})
+			jobs = append(jobs, &job{g: g, tr: tr})
 		}
 	}
 	start := time.Now()
@@ -79,9 +81,13 @@ func (p *Plan) countRound(ctx context.Context, round int, label string, units []
 	for range max(1, runtime.NumCPU()) {
 		wg.Go(func() {
 			for j := range next {
-				pk := p.Packages[j.u.pkg]
-				prog.Step(fmt.Sprintf("%s %s %s", label, j.u.Label, j.tr.Name))
-				j.err = p.count(ctx, p.bins[j.tr.Name][pk.ImportPath], pkgDir(j.tr, pk), j.u, pk, round, &j.out)
+				pk := p.Packages[j.g[0].pkg]
+				what := j.g[0].Label
+				if len(j.g) > 1 {
+					what = fmt.Sprintf("%s %d benchmarks", shortPkg(pk.ImportPath), len(j.g))
+				}
+				prog.Step(fmt.Sprintf("%s %s %s", label, what, j.tr.Name))
+				j.err, j.failed = p.countGroup(ctx, p.bins[j.tr.Name][pk.ImportPath], pkgDir(j.tr, pk), j.g, pk, round, &j.out)
 			}
 		})
 	}
@@ -97,14 +103,46 @@ func (p *Plan) countRound(ctx context.Context, round int, label string, units []
 		return err
 	}
 	for _, j := range jobs {
-		pk := p.Packages[j.u.pkg]
+		pk := p.Packages[j.g[0].pkg]
 		bufs[j.tr.Name].Write(j.out.Bytes())
 		res.fail(j.tr, pk, "counting: ", j.err, prog)
-		if len(j.err) > 0 {
-			res.markFailed(j.tr.Name, pk.ImportPath, j.u.leaf)
+		for _, leaf := range j.failed {
+			res.markFailed(j.tr.Name, pk.ImportPath, leaf)
 		}
 	}
 	return nil
+}
+
+// countGroup counts the units of g, one binary's: together when the
+// binary has the marks, else (or, when that failed, to find which
+// failed) one by one. It returns what failed and the benchmarks that did.
+func (p *Plan) countGroup(ctx context.Context, bin, dir string, g []unit, pk Package, round int, out *bytes.Buffer) (errs, failed []string) {
+	if p.marks {
+		var together bytes.Buffer
+		e := p.countMarked(ctx, bin, dir, g, pk, round, &together)
+		if e == nil {
+			out.Write(together.Bytes())
+			return nil, nil
+		}
+		if len(g) == 1 {
+			return e, []string{g[0].leaf}
+		}
+	}
+	for _, u := range g {
+		if ctx.Err() != nil {
+			return errs, failed
+		}
+		count := p.count
+		if p.marks {
+			count = func(ctx context.Context, bin, dir string, u unit, pk Package, round int, out *bytes.Buffer) []string {
+				return p.countMarked(ctx, bin, dir, []unit{u}, pk, round, out)
+			}
+		}
+		if e := count(ctx, bin, dir, u, pk, round, out); len(e) > 0 {
+			errs, failed = append(errs, e...), append(failed, u.leaf)
+		}
+	}
+	return errs, failed
 }
 
 // count runs one unit under the counter with 2 and with countN(u)
@@ -116,30 +154,48 @@ func (p *Plan) countRound(ctx context.Context, round int, label string, units []
 // benchmark, not every round; an unchanged binary's counts of the main
 // rounds come from the cache (see countCache).
 func (p *Plan) count(ctx context.Context, bin, dir string, u unit, pk Package, round int, out *bytes.Buffer) []string {
-	n := countN(u)
-	key := noKeep + bin + "|" + u.Bench // kept for this run only
-	if !p.recount {
-		if prefix := p.countCache.prefix(bin, dir); prefix != "" {
-			key = prefix + "|" + u.Bench
-		}
-	}
+	key := p.countKey(bin, dir, u)
 	short, fails := p.countRun(ctx, bin, dir, u, 2, key+"|short")
 	if fails != nil || short == nil {
 		return fails
 	}
-	longKey := ""
-	if p.mainRounds && !p.recount {
-		longKey = fmt.Sprintf("%s|round=%d", key, round)
-	}
-	long, fails := p.countRun(ctx, bin, dir, u, n, longKey)
+	long, fails := p.countRun(ctx, bin, dir, u, countN(u), p.longKey(key, round))
 	if fails != nil || long == nil {
 		return fails
 	}
+	return p.writeCount(out, pk, dir, u, short, long)
+}
+
+// countKey is where u's counted runs of bin are kept: under the binary's
+// and its data's identity, or for this run only.
+func (p *Plan) countKey(bin, dir string, u unit) string {
+	if !p.recount {
+		if prefix := p.countCache.prefix(bin, dir); prefix != "" {
+			return prefix + "|" + u.Bench
+		}
+	}
+	return noKeep + bin + "|" + u.Bench // kept for this run only
+}
+
+// longKey is the key of a round's long counted run: only the main rounds'
+// are kept; "" (counted afresh) otherwise.
+func (p *Plan) longKey(key string, round int) string {
+	if p.mainRounds && !p.recount {
+		return fmt.Sprintf("%s|round=%d", key, round)
+	}
+	return ""
+}
+
+// writeCount writes u's config lines and its result line with
+// instructions/op, from its short and long counted runs (and, when time
+// is not measured, B/op and allocs/op of the long run), to out. It
+// returns what is wrong with them.
+func (p *Plan) writeCount(out *bytes.Buffer, pk Package, dir string, u unit, short, long *counted) []string {
 	line, cfg := long.Fields, long.Config
 	if line == nil {
 		return []string{fmt.Sprintf("%s: the counted run printed no result", u.leaf)}
 	}
-	n = long.N
+	n := long.N
 	if n <= short.N {
 		return []string{fmt.Sprintf("%s: counted runs of %d and %d iterations give no count per op", u.leaf, short.N, n)}
 	}
@@ -227,27 +283,36 @@ func resultOf(stdout []byte) (fields []string, config []string) {
 // function calls b.RunParallel (parallel code's time is not its
 // instructions). "" when nothing is known against it.
 func (p *Plan) uncounted(pk Package, dir, leaf string) string {
-	p.parallelOnce.Do(func() { p.parallel = map[string]map[string]bool{} })
-	p.parallelMu.Lock()
-	defer p.parallelMu.Unlock()
-	if p.parallel[dir] == nil {
-		p.parallel[dir] = parallelBenchmarks(dir)
-	}
-	top, _, _ := strings.Cut(leaf, "/")
-	if p.parallel[dir][top] {
+	if p.calls(dir, leaf)["RunParallel"] {
 		return "uses b.RunParallel"
 	}
 	return ""
 }
 
-// parallelBenchmarks names the Benchmark functions of the test files in
-// dir whose body calls RunParallel.
-func parallelBenchmarks(dir string) map[string]bool {
-	out := map[string]bool{}
+// calls are the methods of testing.B among RunParallel and Loop that the
+// top-level function of benchmark leaf, in the test files of dir, calls.
+func (p *Plan) calls(dir, leaf string) map[string]bool {
+	p.callsOnce.Do(func() { p.benchCalls = map[string]map[string]map[string]bool{} })
+	p.callsMu.Lock()
+	defer p.callsMu.Unlock()
+	if p.benchCalls[dir] == nil {
+		p.benchCalls[dir] = benchmarkCalls(dir)
+	}
+	top, _, _ := strings.Cut(leaf, "/")
+	return p.benchCalls[dir][top]
+}
+
+// benchmarkCalls names, for each Benchmark function of the test files in
+// dir, which of RunParallel and Loop its body calls.
+func benchmarkCalls(dir string) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
 	for _, fn := range benchmarkFuncs(dir) {
 		ast.Inspect(fn.Body, func(n ast.Node) bool {
-			if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Name == "RunParallel" {
-				out[fn.Name.Name] = true
+			if sel, ok := n.(*ast.SelectorExpr); ok && (sel.Sel.Name == "RunParallel" || sel.Sel.Name == "Loop") {
+				if out[fn.Name.Name] == nil {
+					out[fn.Name.Name] = map[string]bool{}
+				}
+				out[fn.Name.Name][sel.Sel.Name] = true
 			}
 			return true
 		})

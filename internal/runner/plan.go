@@ -46,6 +46,11 @@ type Tree struct {
 	// runtime's own tables stay, so profiles keep their names): valgrind
 	// starts such a binary in half the time. Default false.
 	Strip bool
+	// Marks builds the binaries with the counting marks in package
+	// testing (counter.Overlay): one callgrind process then counts each
+	// benchmark of a binary apart. A toolchain the marks do not fit
+	// builds without them (with a note). Default false.
+	Marks bool
 	// Strict makes a package of this side that fails to load or build an
 	// error instead of a note: the current side is strict, since a
 	// benchmark that cannot run there gives no evidence. Default false:
@@ -114,18 +119,20 @@ type Plan struct {
 	costs     *costCache                   // what each binary's benchmarks cost, from run to run
 	costKeys  map[string]string            // binary -> its key in costs
 	goVersion map[string]string            // tree name -> the Go that built it
+	marked    map[string]bool              // tree name -> its binaries have the counting marks
 	leaves    map[int][]string             // package -> its benchmarks, as the pilot found them
 
-	counter      counter.Counter // counts instructions, when set
-	noTime       bool            // only count
-	countRounds  int             // the rounds that count
-	separate     bool            // no batches
-	parallelOnce sync.Once
-	parallelMu   sync.Mutex
-	parallel     map[string]map[string]bool // package dir -> benchmarks that use RunParallel
-	countCache   *countCache                // counted runs of unchanged binaries, from run to run
-	mainRounds   bool                       // the main rounds are running (their counts are kept)
-	recount      bool                       // nothing counted before is reused
+	counter     counter.Counter // counts instructions, when set
+	noTime      bool            // only count
+	countRounds int             // the rounds that count
+	marks       bool            // the counter reads the marks: a binary's benchmarks are counted together
+	separate    bool            // no batches
+	callsOnce   sync.Once
+	callsMu     sync.Mutex
+	benchCalls  map[string]map[string]map[string]bool // package dir -> benchmark -> the B methods it calls (calls)
+	countCache  *countCache                           // counted runs of unchanged binaries, from run to run
+	mainRounds  bool                                  // the main rounds are running (their counts are kept)
+	recount     bool                                  // nothing counted before is reused
 }
 
 // Stats say where a run's time went, to tell the runner's own overhead
@@ -229,7 +236,7 @@ type Selection struct {
 func PrepareWith(ctx context.Context, trees []*Tree, suites []Suite, binDir string, sel Selection, prog Progress) (*Plan, error) {
 	shard := sel.Shard
 	start := time.Now()
-	p := &Plan{Trees: trees, bins: map[string]map[string]string{}, goVersion: map[string]string{}, startCost: map[string]time.Duration{},
+	p := &Plan{Trees: trees, bins: map[string]map[string]string{}, goVersion: map[string]string{}, marked: map[string]bool{}, startCost: map[string]time.Duration{},
 		costs: loadCosts(filepath.Join(binDir, CostsFile)), costKeys: map[string]string{}, countCache: loadCounts(filepath.Join(binDir, CountsFile))}
 	defer func() { p.Stats.Build = time.Since(start); p.Stats.Total = p.Stats.Build }()
 	lists, err := listAll(ctx, trees, suites)
@@ -328,6 +335,8 @@ func (p *Plan) buildAll(ctx context.Context, present map[string]map[string]strin
 	type built struct {
 		bins, failed map[string]string
 		goVersion    string
+		marksNote    string
+		marked       bool
 		err          error
 	}
 	results := make([]built, len(p.Trees))
@@ -344,7 +353,10 @@ func (p *Plan) buildAll(ctx context.Context, present map[string]map[string]strin
 		prog.Note(fmt.Sprintf("building %d test binaries of %s", len(pkgs), tr.Name))
 		do := func() {
 			r := &results[i]
-			r.bins, r.failed, r.err = build(ctx, tr, pkgs, filepath.Join(binDir, tr.Name))
+			dir := filepath.Join(binDir, tr.Name)
+			overlay, note := marksOverlay(ctx, tr, dir)
+			r.marked, r.marksNote = overlay != "", note
+			r.bins, r.failed, r.err = build(ctx, tr, pkgs, dir, overlay)
 			if v, err := goCommand(ctx, tr, "env", "GOVERSION").Output(); err == nil {
 				r.goVersion = strings.TrimSpace(string(v))
 			}
@@ -371,6 +383,10 @@ func (p *Plan) buildAll(ctx context.Context, present map[string]map[string]strin
 			p.Notes = append(p.Notes, fmt.Sprintf("%s: %s does not build, so it runs on the other side only:\n%s", tr.Name, pkg, indent(msg)))
 		}
 		p.bins[tr.Name] = bins
+		p.marked[tr.Name] = results[i].marked
+		if n := results[i].marksNote; n != "" {
+			p.Notes = append(p.Notes, n)
+		}
 		for pkg, bin := range bins {
 			p.startCost[bin] = startCost(ctx, bin, present[tr.Name][pkg])
 		}

@@ -179,9 +179,14 @@ func (p *Plan) steps(units []unit) int {
 
 // roundSteps counts the progress steps of rounds from to to (exclusive):
 // per round, a timed run of each batch and side unless only counting, and
-// a counted one of each unit and side in the rounds that count.
+// a counted one of each unit (or group counted together) and side in the
+// rounds that count.
 func (p *Plan) roundSteps(units []unit, from, to int) int {
-	n, timed, counted := 0, p.steps(p.batches(units)), p.steps(units)
+	var firsts []unit // a counted run of each group (countGroups)
+	for _, g := range p.countGroups(units) {
+		firsts = append(firsts, g[0])
+	}
+	n, timed, counted := 0, p.steps(p.batches(units)), p.steps(firsts)
 	for r := from; r < to; r++ {
 		if !p.noTime {
 			n += timed
@@ -281,6 +286,9 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 		opts.CountRounds = DefaultCountRounds
 	}
 	p.counter, p.noTime, p.countRounds = opts.Counter, opts.NoTime && opts.Counter != nil, opts.CountRounds
+	if c := p.Counting(p.counter); c != p.counter {
+		p.counter, p.marks = c, true
+	}
 	if p.counter != nil {
 		p.countCache.counter = counterID(p.counter)
 	}
@@ -368,6 +376,22 @@ func (p *Plan) afterRounds(ctx context.Context, opts Options, units []unit, bufs
 	return res, nil
 }
 
+// Counting is the counter Run counts with when given c: the one that
+// reads the marks (counter.WithMarks) when every side's binaries have
+// them, else c.
+func (p *Plan) Counting(c counter.Counter) counter.Counter {
+	m, ok := counter.WithMarks(c)
+	if !ok || len(p.Trees) == 0 {
+		return c
+	}
+	for _, tr := range p.Trees {
+		if !p.marked[tr.Name] {
+			return c
+		}
+	}
+	return m
+}
+
 // buffers starts each side's results with the config lines that identify
 // it.
 func (p *Plan) buffers(opts Options) map[string]*bytes.Buffer {
@@ -375,8 +399,8 @@ func (p *Plan) buffers(opts Options) map[string]*bytes.Buffer {
 	for _, tr := range p.Trees {
 		b := &bytes.Buffer{}
 		counted := ""
-		if opts.Counter != nil {
-			counted = opts.Counter.Name()
+		if p.counter != nil {
+			counted = p.counter.Name()
 		}
 		for _, kv := range [][2]string{{"commit", tr.Commit}, {"ref", tr.Ref}, {"date", opts.Date.UTC().Format(time.RFC3339)}, {"go", p.goVersion[tr.Name]}, {"benchtime", opts.Time}, {"counter", counted}} {
 			if kv[1] != "" {

@@ -258,7 +258,7 @@ func TestBuildID(t *testing.T) {
 		t.Skip("builds a test binary")
 	}
 	trees := twoSides(t)
-	bins, _, err := build(context.Background(), trees[0], []string{fixture.Package}, t.TempDir())
+	bins, _, err := build(context.Background(), trees[0], []string{fixture.Package}, t.TempDir(), "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -94,7 +94,8 @@ type Side struct {
 	GOARCH string `json:"goarch,omitempty"`
 	CPU    string `json:"cpu,omitempty"`
 	// Counter is what counted instructions, when they were: "perf"
-	// (hardware counters) or "cachegrind" (valgrind).
+	// (hardware counters), "callgrind" (valgrind reading the marks: one
+	// process per binary) or "cachegrind" (valgrind).
 	Counter string `json:"counter,omitempty"`
 }
 
