@@ -70,8 +70,11 @@ func BenchmarkHash(b *testing.B) {
 
 // TestCachegrindReproduces: the per-op count (difference of two
 // iteration counts over the difference of N, as the runner counts: 2 and
-// N with about 30M instructions between them) of a CPU-bound benchmark
-// reproduces within 0.5% and is about what one op costs.
+// N with about 30M instructions between them, where the marks do not fit)
+// of a CPU-bound benchmark reproduces within 1% and is about what one op
+// costs. Whole processes are counted, so the runtime's start-up varies in
+// it: 0.88% was seen once in eight runs (the marks, which count only the
+// benchmark's runs, reproduce within 0.5%: TestMarksCountEachBenchmark).
 func TestCachegrindReproduces(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs a binary under valgrind")
@@ -94,8 +97,8 @@ func TestCachegrindReproduces(t *testing.T) {
 	}
 	lo, hi := math.Min(perOp[0], math.Min(perOp[1], perOp[2])), math.Max(perOp[0], math.Max(perOp[1], perOp[2]))
 	t.Logf("instructions/op: %.1f", perOp)
-	if (hi-lo)/lo > 0.005 {
-		t.Errorf("per-op counts %v vary by %.2f%%, want under 0.5%%", perOp, 100*(hi-lo)/lo)
+	if (hi-lo)/lo > 0.01 {
+		t.Errorf("per-op counts %v vary by %.2f%%, want under 1%%", perOp, 100*(hi-lo)/lo)
 	}
 	if lo < 2000 || hi > 50000 {
 		t.Errorf("per-op count %v is not that of hashing 1 KiB (a few thousand instructions)", perOp)

@@ -30,10 +30,11 @@ import (
 // MarksEnv, set to 1, makes the marks talk to callgrind.
 const MarksEnv = "BENCHGATE_MARKS"
 
-// BenchTimeEnv holds "name=N1,N2,…" lines: the benchmark named so (its
-// full name, as -test.bench output shows it without the -procs suffix)
-// runs N1 iterations instead of -test.benchtime, the second time it runs
-// (-test.count=2) N2, and so on; the last count stays.
+// BenchTimeEnv holds "name=N1,N2,…" lines: the benchmark named so (a
+// benchmark without sub-benchmarks, by its full name as -test.bench
+// output shows it without the -procs suffix) runs once, N1 iterations,
+// instead of Go's b.N=1 run and a run of -test.benchtime; the second time
+// it runs (-test.count=2) N2, and so on; the last count stays.
 const BenchTimeEnv = "BENCHGATE_BENCHTIME"
 
 // ErrNoMarks is wrapped by Overlay's error when the toolchain's testing
@@ -42,20 +43,21 @@ const BenchTimeEnv = "BENCHGATE_BENCHTIME"
 var ErrNoMarks = errors.New("the marks do not fit this toolchain")
 
 // The places the marks go in testing/benchmark.go: runN's call of the
-// benchmark function between its timer calls, and the start of run1,
-// every benchmark's first call (sub-benchmarks included), where its name
-// is known and its count not yet used. Both have been Go's code since
-// Go 1.12.
+// benchmark function between its timer calls, and run1's b.N=1 run,
+// every benchmark's first (sub-benchmarks included). Both have been Go's
+// code since Go 1.12.
 const (
 	timedCall = "\tb.ResetTimer()\n\tb.StartTimer()\n\tb.benchFunc(b)\n\tb.StopTimer()\n"
-	run1Start = "func (b *B) run1() bool {\n"
+	firstRun  = "\t\tb.runN(1)\n"
 )
 
 // markedCall is timedCall with the marks around it.
 const markedCall = "\tbenchgateMark(false, b.name, 0)\n" + timedCall + "\tbenchgateMark(true, b.name, b.N)\n"
 
-// markedRun1 is run1Start setting the benchmark's own count.
-const markedRun1 = run1Start + "\tb.benchTime = benchgateBenchTime(b.name, b.benchTime)\n"
+// markedFirst is firstRun running the benchmark's own count instead, as
+// if it were -benchtime=1x: Go's testing then keeps that run's result
+// and runs no other.
+const markedFirst = "\t\tb.runN(benchgateFirst(b))\n\t\tbenchgateRan(b)\n"
 
 // marksGo is the Go half of the marks, a file added to package testing.
 const marksGo = `// Code added by benchgate (github.com/benchgate/benchgate/internal/counter)
@@ -109,15 +111,26 @@ func benchgateMark(after bool, name string, n int) {
 	benchgateRequest(&a)
 }
 
-// benchgateBenchTime is the benchmark's own iteration count for this
-// run of it, if it has one. Benchmarks run one after the other.
-func benchgateBenchTime(name string, t durationOrCountFlag) durationOrCountFlag {
-	if ns := benchgateCounts[name]; len(ns) > 0 {
-		i := min(benchgateRuns[name], len(ns)-1)
-		benchgateRuns[name]++
-		t.n, t.d = ns[i], 0
+// benchgateFirst is the iteration count of the benchmark's first run: its
+// own count for this run of it (also b.Loop's target), if it has one,
+// else Go's 1. Benchmarks run one after the other.
+func benchgateFirst(b *B) int {
+	ns := benchgateCounts[b.name]
+	if len(ns) == 0 {
+		return 1
 	}
-	return t
+	i := min(benchgateRuns[b.name], len(ns)-1)
+	benchgateRuns[b.name]++
+	b.benchTime.n, b.benchTime.d = ns[i], 0
+	return ns[i]
+}
+
+// benchgateRan makes a benchmark with its own count keep its first run,
+// as Go's testing does for -benchtime=1x.
+func benchgateRan(b *B) {
+	if len(benchgateCounts[b.name]) > 0 {
+		b.benchTime.n = 1
+	}
 }
 `
 
@@ -155,7 +168,7 @@ func Overlay(goroot, goarch, dir string) (string, error) {
 		return "", fmt.Errorf("%w: reading %s: %v", ErrNoMarks, src, err)
 	}
 	code := string(b)
-	for _, anchor := range []string{timedCall, run1Start} {
+	for _, anchor := range []string{timedCall, firstRun} {
 		if strings.Count(code, anchor) != 1 {
 			return "", fmt.Errorf("%w: %s has not the code the marks go into (%q)", ErrNoMarks, src, strings.TrimSpace(strings.SplitN(anchor, "\n", 2)[0]))
 		}
@@ -163,7 +176,7 @@ func Overlay(goroot, goarch, dir string) (string, error) {
 	if !strings.Contains(code, "type durationOrCountFlag struct {\n\td         time.Duration\n\tn         int\n") {
 		return "", fmt.Errorf("%w: %s has no durationOrCountFlag{d, n}", ErrNoMarks, src)
 	}
-	code = strings.Replace(strings.Replace(code, timedCall, markedCall, 1), run1Start, markedRun1, 1)
+	code = strings.Replace(strings.Replace(code, timedCall, markedCall, 1), firstRun, markedFirst, 1)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("writing the marks: %w", err)
 	}

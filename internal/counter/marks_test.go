@@ -70,10 +70,11 @@ func BenchmarkHash2(b *testing.B) {
 }
 
 // TestMarksCountEachBenchmark: one callgrind process counts two
-// benchmarks apart, each with its own iteration counts; the difference
-// of the runs of 2 and of N over N-2 reproduces within 0.5% and is what
-// one op costs (the second hashes twice the bytes), and the lazy setup
-// of the first run is in neither. Without the marks' environment the
+// benchmarks apart, each run once with its own iteration count; the
+// difference of the runs of 2 and of N (each the first of its process)
+// over N-2 reproduces within 0.5% and is what one op costs (the second
+// hashes twice the bytes), and the lazy setup of the second is in both
+// runs, so in neither's per-op count. Without the marks' environment the
 // binary runs as any other.
 func TestMarksCountEachBenchmark(t *testing.T) {
 	if testing.Short() {
@@ -85,25 +86,24 @@ func TestMarksCountEachBenchmark(t *testing.T) {
 	}
 	bin := markedBinary(t)
 	perOp := map[string][]float64{}
-	for range 3 {
-		r, err := c.Run(context.Background(), bin, []string{"-test.run=^$", "-test.bench=^BenchmarkHash2?$", "-test.count=2", "-test.benchtime=1x"}, filepath.Dir(bin), []string{BenchTimeEnv + "=BenchmarkHash=2,4002\nBenchmarkHash2=2,2002"})
+	marks := func(counts string) map[string][]Mark {
+		t.Helper()
+		r, err := c.Run(context.Background(), bin, []string{"-test.run=^$", "-test.bench=^BenchmarkHash2?$", "-test.benchtime=1x"}, filepath.Dir(bin), []string{BenchTimeEnv + "=" + counts})
 		if err != nil || r.Exit != nil {
 			t.Fatalf("counting: %v, exit %v\n%s", err, r.Exit, r.Stderr)
 		}
-		for name, n := range map[string]int64{"BenchmarkHash": 4002, "BenchmarkHash2": 2002} {
-			var short, long uint64
-			for _, m := range r.Marks[name] {
-				switch m.N {
-				case 2:
-					short = m.Instructions
-				case n:
-					long = m.Instructions
-				}
+		return r.Marks
+	}
+	long := map[string]int64{"BenchmarkHash": 4002, "BenchmarkHash2": 2002}
+	for range 3 {
+		short, longRuns := marks("BenchmarkHash=2\nBenchmarkHash2=2"), marks("BenchmarkHash=4002\nBenchmarkHash2=2002")
+		for name, n := range long {
+			// Each benchmark runs once a process, with its own count.
+			s, l := short[name], longRuns[name]
+			if len(s) != 1 || len(l) != 1 || s[0].N != 2 || l[0].N != n {
+				t.Fatalf("%s: runs %v and %v, want one of 2 and one of %d", name, s, l, n)
 			}
-			if short == 0 || long == 0 {
-				t.Fatalf("%s: runs %v, want runs of 2 and %d", name, r.Marks[name], n)
-			}
-			perOp[name] = append(perOp[name], float64(long-short)/float64(n-2))
+			perOp[name] = append(perOp[name], float64(l[0].Instructions-s[0].Instructions)/float64(n-2))
 		}
 	}
 	t.Logf("instructions/op: %v", perOp)

@@ -283,36 +283,27 @@ func resultOf(stdout []byte) (fields []string, config []string) {
 // function calls b.RunParallel (parallel code's time is not its
 // instructions). "" when nothing is known against it.
 func (p *Plan) uncounted(pk Package, dir, leaf string) string {
-	if p.calls(dir, leaf)["RunParallel"] {
+	p.parallelOnce.Do(func() { p.parallel = map[string]map[string]bool{} })
+	p.parallelMu.Lock()
+	defer p.parallelMu.Unlock()
+	if p.parallel[dir] == nil {
+		p.parallel[dir] = parallelBenchmarks(dir)
+	}
+	top, _, _ := strings.Cut(leaf, "/")
+	if p.parallel[dir][top] {
 		return "uses b.RunParallel"
 	}
 	return ""
 }
 
-// calls are the methods of testing.B among RunParallel and Loop that the
-// top-level function of benchmark leaf, in the test files of dir, calls.
-func (p *Plan) calls(dir, leaf string) map[string]bool {
-	p.callsOnce.Do(func() { p.benchCalls = map[string]map[string]map[string]bool{} })
-	p.callsMu.Lock()
-	defer p.callsMu.Unlock()
-	if p.benchCalls[dir] == nil {
-		p.benchCalls[dir] = benchmarkCalls(dir)
-	}
-	top, _, _ := strings.Cut(leaf, "/")
-	return p.benchCalls[dir][top]
-}
-
-// benchmarkCalls names, for each Benchmark function of the test files in
-// dir, which of RunParallel and Loop its body calls.
-func benchmarkCalls(dir string) map[string]map[string]bool {
-	out := map[string]map[string]bool{}
+// parallelBenchmarks names the Benchmark functions of the test files in
+// dir whose body calls RunParallel.
+func parallelBenchmarks(dir string) map[string]bool {
+	out := map[string]bool{}
 	for _, fn := range benchmarkFuncs(dir) {
 		ast.Inspect(fn.Body, func(n ast.Node) bool {
-			if sel, ok := n.(*ast.SelectorExpr); ok && (sel.Sel.Name == "RunParallel" || sel.Sel.Name == "Loop") {
-				if out[fn.Name.Name] == nil {
-					out[fn.Name.Name] = map[string]bool{}
-				}
-				out[fn.Name.Name][sel.Sel.Name] = true
+			if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Name == "RunParallel" {
+				out[fn.Name.Name] = true
 			}
 			return true
 		})

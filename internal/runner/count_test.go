@@ -28,9 +28,9 @@ func TestCountN(t *testing.T) {
 	}
 }
 
-// TestBenchmarkCalls finds the benchmark functions that call
-// RunParallel or Loop, and no other.
-func TestBenchmarkCalls(t *testing.T) {
+// TestParallelBenchmarks finds the benchmark functions that call
+// RunParallel, and no other.
+func TestParallelBenchmarks(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "p_test.go"), []byte(`package p
 
@@ -44,13 +44,11 @@ func BenchmarkParallel(b *testing.B) {
 	})
 }
 
-func BenchmarkLoop(b *testing.B) { for b.Loop() {} }
-
 func helper(b *testing.B) { b.RunParallel(func(pb *testing.PB) {}) }
 `), 0o644)
-	got := benchmarkCalls(dir)
-	if !got["BenchmarkParallel"]["RunParallel"] || !got["BenchmarkLoop"]["Loop"] || got["BenchmarkSerial"] != nil || len(got) != 2 || len(got["BenchmarkLoop"]) != 1 {
-		t.Errorf("benchmark calls %v, want BenchmarkParallel RunParallel and BenchmarkLoop Loop", got)
+	got := parallelBenchmarks(dir)
+	if !got["BenchmarkParallel"] || got["BenchmarkSerial"] || len(got) != 1 {
+		t.Errorf("parallel benchmarks %v, want only BenchmarkParallel", got)
 	}
 }
 

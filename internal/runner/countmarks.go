@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -16,17 +15,15 @@ import (
 // Counted together: binaries built with the marks (counter.Overlay) are
 // counted under callgrind, which the marks zero before and dump after
 // each run of a benchmark function (named after it and its b.N), so one
-// process per binary, side and round counts all its benchmarks, each
-// with its own iteration counts (counter.BenchTimeEnv). A benchmark's
+// process per binary, side and round counts all its benchmarks, each run
+// once with its own iteration count (counter.BenchTimeEnv: no b.N=1 run
+// before it, so its setup runs once a process). A benchmark's
 // instructions per op are the difference of a run of N and one of 2
-// iterations over N-2, as with a process per benchmark; process start,
-// package setup and the other benchmarks are outside its dumps. The run
-// of 2 is counted once per binary (kept as the short run): in the first
-// round's process, before the run of N (-test.count=2), so that both
-// are warm (Go's b.N=1 run before each, where package-level lazy work
-// happens, is not used). A benchmark that uses b.Loop has no b.N=1 run
-// before its own, so its runs of 2 and of N are each the first of their
-// process, and the lazy work is in both.
+// iterations over N-2, as with a process per benchmark: each run is the
+// first of the benchmark in its process, so lazy work on first use is in
+// both and cancels, and so does its setup. Process start, package setup
+// and the other benchmarks are outside its dumps. The runs of 2 are
+// counted once per binary, in a process of their own.
 
 // countGroups are the units counted together: with the marks, those of
 // one package, the same sides and the same name depth (a -test.bench
@@ -61,59 +58,53 @@ func (p *Plan) countGroups(units []unit) [][]unit {
 	return gs
 }
 
-// countMarked counts g's units together, in one process for those not
-// kept from before (and one more for the short runs of those that use
-// b.Loop). It writes nothing and returns what failed when a run failed
-// (countGroup then counts one by one).
+// countMarked counts g's units together: the short runs not kept from
+// before in one process, the round's long runs in another. It writes
+// nothing and returns what failed when a run failed (countGroup then
+// counts one by one).
 func (p *Plan) countMarked(ctx context.Context, bin, dir string, g []unit, pk Package, round int, out *bytes.Buffer) []string {
 	shorts, longs := make([]*counted, len(g)), make([]*counted, len(g))
 	shortKeys, longKeys := make([]string, len(g)), make([]string, len(g))
-	keptShort, keptLong := make([]bool, len(g)), make([]bool, len(g))
-	var loops, together []int // the short runs to count on their own, with the long ones
-	var todo []int
+	var needShort, needLong []int
 	for i, u := range g {
 		key := p.countKey(bin, dir, u)
 		shortKeys[i], longKeys[i] = key+"|short", p.longKey(key, round)
-		shorts[i], keptShort[i] = p.countCache.get(shortKeys[i])
+		var ok bool
+		if shorts[i], ok = p.countCache.get(shortKeys[i]); !ok {
+			needShort = append(needShort, i)
+		}
 		if longKeys[i] != "" {
-			longs[i], keptLong[i] = p.countCache.get(longKeys[i])
+			longs[i], ok = p.countCache.get(longKeys[i])
 		}
-		switch {
-		case shorts[i] == nil && p.calls(dir, u.leaf)["Loop"]:
-			loops = append(loops, i)
-		case shorts[i] == nil:
-			together = append(together, i)
-		}
-		if longs[i] == nil || shorts[i] == nil {
-			todo = append(todo, i)
+		if !ok || longKeys[i] == "" {
+			needLong = append(needLong, i)
 		}
 	}
-	if len(loops) > 0 {
-		if fails := p.markedRun(ctx, bin, dir, g, loops, func(int) []int64 { return []int64{2} }, shorts, nil); fails != nil {
+	for _, need := range []struct {
+		idx  []int
+		runs []*counted
+		keys []string
+		n    func(u unit) int64
+	}{
+		{needShort, shorts, shortKeys, func(unit) int64 { return 2 }},
+		{needLong, longs, longKeys, countN},
+	} {
+		if len(need.idx) == 0 {
+			continue
+		}
+		if fails := p.markedRun(ctx, bin, dir, g, need.idx, need.n, need.runs); fails != nil {
 			return fails
 		}
-	}
-	if len(todo) > 0 {
-		seq := func(i int) []int64 {
-			if slices.Contains(together, i) {
-				return []int64{2, countN(g[i])}
+		if ctx.Err() != nil {
+			return []string{"interrupted"}
+		}
+		for _, i := range need.idx {
+			if need.keys[i] != "" {
+				p.countCache.put(need.keys[i], need.runs[i])
 			}
-			return []int64{countN(g[i])}
 		}
-		if fails := p.markedRun(ctx, bin, dir, g, todo, seq, shorts, longs); fails != nil {
-			return fails
-		}
-	}
-	if ctx.Err() != nil {
-		return []string{"interrupted"}
 	}
 	for i, u := range g {
-		if !keptShort[i] {
-			p.countCache.put(shortKeys[i], shorts[i])
-		}
-		if longKeys[i] != "" && !keptLong[i] {
-			p.countCache.put(longKeys[i], longs[i])
-		}
 		if e := p.writeCount(out, pk, dir, u, shorts[i], longs[i]); e != nil {
 			return e
 		}
@@ -122,27 +113,18 @@ func (p *Plan) countMarked(ctx context.Context, bin, dir string, g []unit, pk Pa
 }
 
 // markedRun counts the units of g at indexes todo in one process, each
-// with the iteration counts seq gives (-test.count as many), and sets
-// the short runs (2 iterations, where shorts[i] is nil) and the long
-// ones (countN, where longs is not nil) it counted. It returns what
+// with the iteration count n gives, and sets their runs. It returns what
 // failed; nothing when the context ended.
-func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, todo []int, seq func(i int) []int64, shorts, longs []*counted) []string {
+func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, todo []int, n func(unit) int64, runs []*counted) []string {
 	var counts []string
 	var run []unit
-	count := 1
 	timeout := time.Duration(0)
 	for _, i := range todo {
-		u, ns := g[i], seq(i)
-		run = append(run, u)
-		f := make([]string, len(ns))
-		for j, n := range ns {
-			f[j] = fmt.Sprint(n)
-		}
-		counts = append(counts, u.leaf+"="+strings.Join(f, ","))
-		count = max(count, len(ns))
-		timeout += time.Duration(len(ns)) * max(u.Timeout, time.Minute)
+		run = append(run, g[i])
+		counts = append(counts, fmt.Sprintf("%s=%d", g[i].leaf, n(g[i])))
+		timeout += max(g[i].Timeout, time.Minute)
 	}
-	args := []string{"-test.run=^$", "-test.bench=" + pattern(run), "-test.benchmem", fmt.Sprintf("-test.count=%d", count), "-test.benchtime=1x", "-test.timeout=" + max(timeout, PackageTimeout).String()}
+	args := []string{"-test.run=^$", "-test.bench=" + pattern(run), "-test.benchmem", "-test.count=1", "-test.benchtime=1x", "-test.timeout=" + max(timeout, PackageTimeout).String()}
 	r, err := p.counter.Run(ctx, bin, args, dir, []string{counter.BenchTimeEnv + "=" + strings.Join(counts, "\n")})
 	if ctx.Err() != nil {
 		return nil
@@ -159,21 +141,12 @@ func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, todo []
 	}
 	fields, config := resultsOf(r.Stdout)
 	for _, i := range todo {
-		u, n := g[i], countN(g[i])
-		if shorts[i] == nil {
-			s := lastMark(r.Marks[u.leaf], 2)
-			if s == nil {
-				return []string{fmt.Sprintf("%s: the counted run has no run of it of 2 iterations", u.leaf)}
-			}
-			shorts[i] = &counted{N: 2, Instructions: s.Instructions, Config: config}
+		u, want := g[i], n(g[i])
+		m := lastMark(r.Marks[u.leaf], want)
+		if m == nil || len(r.Marks[u.leaf]) != 1 || fields[u.leaf] == nil {
+			return []string{fmt.Sprintf("%s: the counted run has not one run of it of %d iterations but %v", u.leaf, want, r.Marks[u.leaf])}
 		}
-		if longs != nil {
-			l := lastMark(r.Marks[u.leaf], n)
-			if l == nil || fields[u.leaf] == nil {
-				return []string{fmt.Sprintf("%s: the counted run has no run of it of %d iterations", u.leaf, n)}
-			}
-			longs[i] = &counted{N: n, Instructions: l.Instructions, Fields: fields[u.leaf], Config: config}
-		}
+		runs[i] = &counted{N: want, Instructions: m.Instructions, Fields: fields[u.leaf], Config: config}
 	}
 	return nil
 }

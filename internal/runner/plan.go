@@ -122,17 +122,17 @@ type Plan struct {
 	marked    map[string]bool              // tree name -> its binaries have the counting marks
 	leaves    map[int][]string             // package -> its benchmarks, as the pilot found them
 
-	counter     counter.Counter // counts instructions, when set
-	noTime      bool            // only count
-	countRounds int             // the rounds that count
-	marks       bool            // the counter reads the marks: a binary's benchmarks are counted together
-	separate    bool            // no batches
-	callsOnce   sync.Once
-	callsMu     sync.Mutex
-	benchCalls  map[string]map[string]map[string]bool // package dir -> benchmark -> the B methods it calls (calls)
-	countCache  *countCache                           // counted runs of unchanged binaries, from run to run
-	mainRounds  bool                                  // the main rounds are running (their counts are kept)
-	recount     bool                                  // nothing counted before is reused
+	counter      counter.Counter // counts instructions, when set
+	noTime       bool            // only count
+	countRounds  int             // the rounds that count
+	marks        bool            // the counter reads the marks: a binary's benchmarks are counted together
+	separate     bool            // no batches
+	parallelOnce sync.Once
+	parallelMu   sync.Mutex
+	parallel     map[string]map[string]bool // package dir -> benchmarks that use RunParallel
+	countCache   *countCache                // counted runs of unchanged binaries, from run to run
+	mainRounds   bool                       // the main rounds are running (their counts are kept)
+	recount      bool                       // nothing counted before is reused
 }
 
 // Stats say where a run's time went, to tell the runner's own overhead
