@@ -54,7 +54,7 @@ type Kind string
 const (
 	Auto       Kind = "auto"       // perf where the kernel counts instructions, else cachegrind
 	Perf       Kind = "perf"       // hardware counters through perf_event_open
-	Cachegrind Kind = "cachegrind" // valgrind --tool=cachegrind
+	Cachegrind Kind = "cachegrind" // valgrind --tool=cachegrind (Auto counts with callgrind where the marks fit: see Overlay)
 )
 
 // Detect returns the counter of kind k that works on this machine, or

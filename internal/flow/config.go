@@ -101,7 +101,8 @@ type Config struct {
 	Measure Measure
 	// Counter chooses the instruction counter (BENCH_COUNTER). Default
 	// counter.Auto: hardware counters where the kernel has them, else
-	// cachegrind.
+	// valgrind, callgrind reading the marks (one process per binary) where
+	// they fit the toolchain; counter.Cachegrind: a process per benchmark.
 	Counter counter.Kind
 	// CountRounds is how many rounds count instructions
 	// (BENCH_INSTRUCTIONS_COUNT). Default runner.DefaultCountRounds.

@@ -185,7 +185,7 @@ func (c *Config) RunTrees(ctx context.Context, makeTrees func(context.Context, s
 		return nil, err
 	}
 	for _, tr := range trees {
-		tr.Strip, tr.Marks = cnt != nil, cnt != nil
+		tr.Strip, tr.Marks = cnt != nil, cnt != nil && c.Counter == counter.Auto
 	}
 	suites, _ := c.RunnerSuites()
 	bins, releaseBins := c.keptBins(filepath.Join(tmp, "bin"))

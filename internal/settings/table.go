@@ -80,7 +80,7 @@ var Table = []Setting{
 		Doc: "what gates: time, instructions (counted instructions/op, B/op, allocs/op: no load disturbs them) or both",
 		set: oneOf(func(v *Values) *flow.Measure { return &v.Config.Measure }, flow.MeasureTime, flow.MeasureInstructions, flow.MeasureBoth)},
 	{Name: "BENCH_COUNTER", Default: "auto", Advanced: true, Uses: Run,
-		Doc: "auto (hardware counters where the kernel has them, else valgrind's cachegrind), perf or cachegrind",
+		Doc: "auto (hardware counters where the kernel has them, else valgrind: callgrind reading benchgate's marks, one process per test binary), perf, or cachegrind (a process per benchmark)",
 		set: oneOf(func(v *Values) *counter.Kind { return &v.Config.Counter }, counter.Auto, counter.Perf, counter.Cachegrind)},
 	{Name: "BENCH_INSTRUCTIONS_COUNT", Default: "3", Advanced: true, Uses: Run,
 		Doc: "rounds that count instructions (samples per side)",
