@@ -157,7 +157,7 @@ func abs(i int) int {
 func (h *HistoryResult) Print(w io.Writer) {
 	fmt.Fprintf(w, "\nHistory (the trend's change-point detection) on synthetic series of 50 commits, noise drawn from %d A/A measurements of this run", len(h.Noise))
 	if len(h.Noise) == 0 {
-		fmt.Fprintln(w, ": none (run a benchgate method)")
+		fmt.Fprintln(w, ": none (a benchgate method run idle gives them)")
 		return
 	}
 	q := slices.Clone(h.Noise)
