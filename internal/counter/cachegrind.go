@@ -47,16 +47,23 @@ func (c *cachegrind) Run(ctx context.Context, bin string, args []string, dir str
 	if err != nil {
 		return nil, err
 	}
-	m := irefs.FindSubmatch(r.Stderr)
+	return readTotal(ctx, r, irefs, bin)
+}
+
+// readTotal sets r.Instructions from the whole-program count valgrind
+// printed on stderr (re's first group, digits with or without commas).
+// A run cancelled before it printed one is returned as it is.
+func readTotal(ctx context.Context, r *Run, re *regexp.Regexp, bin string) (*Run, error) {
+	m := re.FindSubmatch(r.Stderr)
 	if m == nil {
 		if ctx.Err() != nil {
 			return r, nil
 		}
 		return r, fmt.Errorf("valgrind could not run %s: %s", bin, lines.First(valgrindLines(r.Stderr), 4))
 	}
-	r.Instructions, err = strconv.ParseUint(strings.ReplaceAll(string(m[1]), ",", ""), 10, 64)
-	if err != nil {
-		return r, fmt.Errorf("reading cachegrind's count %q: %w", m[1], err)
+	var err error
+	if r.Instructions, err = strconv.ParseUint(strings.ReplaceAll(string(m[1]), ",", ""), 10, 64); err != nil {
+		return r, fmt.Errorf("reading valgrind's count %q: %w", m[1], err)
 	}
 	return r, nil
 }
@@ -65,7 +72,7 @@ func (c *cachegrind) Run(ctx context.Context, bin string, args []string, dir str
 func valgrindLines(stderr []byte) string {
 	var keep []string
 	for _, l := range strings.Split(string(stderr), "\n") {
-		if t := strings.TrimSpace(strings.TrimLeft(l, "=0123456789")); t != "" && !strings.HasPrefix(t, "Copyright") && !strings.HasPrefix(t, "Using Valgrind") && !strings.HasPrefix(t, "Cachegrind,") && !strings.HasPrefix(t, "Command:") {
+		if t := strings.TrimSpace(strings.TrimLeft(l, "=0123456789")); t != "" && !strings.HasPrefix(t, "Copyright") && !strings.HasPrefix(t, "Using Valgrind") && !strings.HasPrefix(t, "Cachegrind,") && !strings.HasPrefix(t, "Callgrind,") && !strings.HasPrefix(t, "Command:") {
 			keep = append(keep, t)
 		}
 	}

@@ -105,14 +105,22 @@ func TestCachegrindReproduces(t *testing.T) {
 	}
 }
 
-// TestCachegrindCannotRun: a program valgrind cannot start is an error
-// that says so with valgrind's words, not a count of zero.
+// TestCachegrindCannotRun: a program valgrind cannot start is an error,
+// for cachegrind and for callgrind with the marks, that says so with valgrind's words, not a count of zero.
 func TestCachegrindCannotRun(t *testing.T) {
 	c := Valgrind(t)
-	bad := filepath.Join(t.TempDir(), "gone.test")
-	_, err := c.Run(context.Background(), bad, nil, t.TempDir(), nil)
-	if err == nil || !strings.Contains(err.Error(), "valgrind could not run "+bad) || !strings.Contains(err.Error(), "No such file") {
-		t.Fatalf("err = %v, want valgrind's reason", err)
+	marked, ok := WithMarks(c)
+	if !ok {
+		t.Fatal("cachegrind has no marks counter")
+	}
+	for _, c := range []Counter{c, marked} {
+		t.Run(c.Name(), func(t *testing.T) {
+			bad := filepath.Join(t.TempDir(), "gone.test")
+			_, err := c.Run(context.Background(), bad, nil, t.TempDir(), nil)
+			if err == nil || !strings.Contains(err.Error(), "valgrind could not run "+bad) || !strings.Contains(err.Error(), "No such file") {
+				t.Fatalf("err = %v, want valgrind's reason", err)
+			}
+		})
 	}
 }
 

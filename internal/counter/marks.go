@@ -11,8 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/benchgate/benchgate/internal/lines"
 )
 
 // Marks: a test binary built with Overlay counts each benchmark apart in
@@ -244,14 +242,9 @@ func (c *callgrind) Run(ctx context.Context, bin string, args []string, dir stri
 	if err != nil {
 		return nil, err
 	}
-	m := collected.FindSubmatch(r.Stderr)
-	if m == nil {
-		if ctx.Err() != nil {
-			return r, nil
-		}
-		return r, fmt.Errorf("valgrind could not run %s: %s", bin, lines.First(valgrindLines(r.Stderr), 4))
+	if r, err = readTotal(ctx, r, collected, bin); err != nil || ctx.Err() != nil {
+		return r, err
 	}
-	r.Instructions, _ = strconv.ParseUint(string(m[1]), 10, 64)
 	r.Marks, err = readDumps(out)
 	return r, err
 }
