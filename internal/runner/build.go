@@ -82,6 +82,20 @@ func buildFlags(tr *Tree, overlay string) []string {
 	return args
 }
 
+// flavour names a tree's build variant in the kept binaries' directory:
+// timed binaries and counted ones (stripped, with the marks) of one side
+// are kept apart, so switching BENCH_MEASURE rebuilds neither.
+func flavour(tr *Tree) string {
+	s := ""
+	if tr.Strip {
+		s += "-stripped"
+	}
+	if tr.Marks {
+		s += "-marks"
+	}
+	return s
+}
+
 // marksOverlay writes the overlay that puts the counting marks into the
 // tree's Go installation's testing package (counter.Overlay) under dir.
 // It is "" with a note when the tree does not want them or they do not

@@ -353,7 +353,7 @@ func (p *Plan) buildAll(ctx context.Context, present map[string]map[string]strin
 		prog.Note(fmt.Sprintf("building %d test binaries of %s", len(pkgs), tr.Name))
 		do := func() {
 			r := &results[i]
-			dir := filepath.Join(binDir, tr.Name)
+			dir := filepath.Join(binDir, tr.Name+flavour(tr))
 			overlay, note := marksOverlay(ctx, tr, dir)
 			r.marked, r.marksNote = overlay != "", note
 			r.bins, r.failed, r.err = build(ctx, tr, pkgs, dir, overlay)

@@ -3,6 +3,7 @@ package runner
 import (
 	"bytes"
 	"context"
+	"debug/elf"
 	"errors"
 	"os"
 	"path/filepath"
@@ -236,5 +237,42 @@ func TestBinName(t *testing.T) {
 		if got := binName(tc.path); got != tc.want {
 			t.Errorf("binName(%q) = %q, want %q", tc.path, got, tc.want)
 		}
+	}
+}
+
+// TestFlavoursAreKeptApart: timed (plain) and counted (stripped) binaries
+// of one side live in their own places under the kept directory, so a
+// counted build does not replace the timed binary (switching
+// BENCH_MEASURE would rebuild and re-pilot every time).
+func TestFlavoursAreKeptApart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds test binaries")
+	}
+	dir := writeTree(t, map[string]string{"go.mod": "module example.com/m\n\ngo 1.21\n", "ok/ok_test.go": pkgFiles("ok", "Steady")})
+	binDir := t.TempDir()
+	build := func(strip bool) string {
+		t.Helper()
+		plan, err := Prepare(context.Background(), []*Tree{{Name: "current", Dir: dir, Strip: strip}}, []Suite{{Name: "s", Patterns: []string{"./..."}}}, binDir, NewProgress(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return plan.bins["current"]["example.com/m/ok"]
+	}
+	symbols := func(bin string) bool {
+		t.Helper()
+		f, err := elf.Open(bin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		return f.Section(".symtab") != nil
+	}
+	plain := build(false)
+	stripped := build(true)
+	if plain == stripped {
+		t.Fatalf("plain and stripped binaries share %s", plain)
+	}
+	if !symbols(plain) || symbols(stripped) {
+		t.Errorf("after both builds, %s has symbols: %v (want true), %s: %v (want false)", plain, symbols(plain), stripped, symbols(stripped))
 	}
 }
