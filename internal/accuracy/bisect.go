@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"math"
 	"os"
@@ -18,6 +19,8 @@ import (
 	"github.com/benchgate/benchgate/internal/bisectflow"
 	"github.com/benchgate/benchgate/internal/fixture"
 	"github.com/benchgate/benchgate/internal/flow"
+	"github.com/benchgate/benchgate/internal/runner"
+	"github.com/benchgate/benchgate/internal/scratch"
 )
 
 // MethodBisect is the bisection study: bisectflow.Bisect on a line of
@@ -143,6 +146,12 @@ func (s *BisectScenario) run(ctx context.Context, dir string, hashes []string, r
 	compare := time.Since(start)
 
 	cfg := s.config(dir, filepath.Join(filepath.Dir(dir), fmt.Sprintf("%s-bisect-%d", filepath.Base(dir), rep)), opts)
+	// Within a bisection the good end's counts are reused from step to
+	// step, as a user's are; between repetitions nothing is.
+	cfg.Recount = false
+	if err := forgetCounts(cfg.TempDir); err != nil {
+		return err
+	}
 	o := bisectflow.DefaultOptions
 	o.Good, o.Bad = hashes[0], hashes[len(hashes)-1]
 	start = time.Now()
@@ -173,6 +182,18 @@ func (s *BisectScenario) run(ctx context.Context, dir string, hashes []string, r
 	fmt.Fprintf(opts.Progress, "bisect %s rep %d: %s; %d steps, %d measurements, %s (one comparison %s)\n",
 		s.Name, rep, res.Headline(), len(res.Steps), res.Measured, wall.Round(time.Second), compare.Round(time.Second))
 	return nil
+}
+
+// forgetCounts removes the instruction counts kept beside the test
+// binaries under root, so that a repetition counts from scratch.
+func forgetCounts(root string) error {
+	files, err := filepath.Glob(filepath.Join(root, scratch.BinsPrefix+"*", runner.CountsFile))
+	for _, f := range files {
+		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("forgetting the kept counts: %w", err)
+		}
+	}
+	return err
 }
 
 // PrintBisect writes the bisection study's table.

@@ -143,10 +143,10 @@ func writeBisect(c *flow.Config, res *bisect.Result) ([]byte, error) {
 
 // forSteps is the configuration each step runs with: the gate's runner
 // and statistics, without confirmation, profiles, shards or the affected
-// check (a step is one comparison of two commits).
+// check (a step is one comparison of two commits). A step measured again
+// counts afresh (stepMeasurer.run).
 func forSteps(c flow.Config) flow.Config {
 	c.Confirm, c.Profile, c.Adaptive, c.Affected = false, profile.Off, false, false
-	c.Recount = true // a step measured again pools fresh rounds
 	c.Shard = runner.Shard{}
 	c.Stats = nil
 	return c

@@ -61,7 +61,7 @@ func (m *stepMeasurer) Measure(ctx context.Context, c bisect.Commit, again int) 
 	if err != nil {
 		return bisect.Measurement{}, err
 	}
-	meas, err := m.run(ctx, c, dir)
+	meas, err := m.run(ctx, c, dir, again > 0)
 	if err != nil {
 		return bisect.Measurement{}, err
 	}
@@ -69,12 +69,18 @@ func (m *stepMeasurer) Measure(ctx context.Context, c bisect.Commit, again int) 
 }
 
 // run measures the commit against the good end once more, pools the
-// results with the step's earlier ones and judges them.
-func (m *stepMeasurer) run(ctx context.Context, c bisect.Commit, dir string) (bisect.Measurement, error) {
+// results with the step's earlier ones and judges them. The first
+// measurement of a step reuses the instruction counts of unchanged
+// binaries (the good end's, counted by the first step or the gate's own
+// run); a step measured again counts both sides afresh, so that pooling
+// adds samples rather than copies.
+func (m *stepMeasurer) run(ctx context.Context, c bisect.Commit, dir string, again bool) (bisect.Measurement, error) {
+	cfg := m.cfg
+	cfg.Recount = cfg.Recount || again
 	commit := gitref.Commit{Rev: c.Short(), Hash: plumbing.NewHash(c.Hash)}
 	goodNew, commitNew := filepath.Join(dir, "good.new"), filepath.Join(dir, "commit.new")
 	if m.goodTree == nil {
-		t, err := m.cfg.MaterializeBase(ctx, m.repo, m.good, m.scratch, "")
+		t, err := cfg.MaterializeBase(ctx, m.repo, m.good, m.scratch, "")
 		if err != nil {
 			return bisect.Measurement{}, err
 		}
@@ -82,12 +88,12 @@ func (m *stepMeasurer) run(ctx context.Context, c bisect.Commit, dir string) (bi
 	}
 	good := *m.goodTree
 	good.Out = goodNew
-	res, runErr := m.cfg.RunTrees(ctx, func(ctx context.Context, scratch string) ([]*runner.Tree, error) {
-		cur, err := m.cfg.Materialize(ctx, m.repo, commit, filepath.Join(scratch, "commit"), commitNew)
+	res, runErr := cfg.RunTrees(ctx, func(ctx context.Context, scratch string) ([]*runner.Tree, error) {
+		cur, err := cfg.Materialize(ctx, m.repo, commit, filepath.Join(scratch, "commit"), commitNew)
 		if err != nil {
 			return nil, err
 		}
-		cur.Name, cur.Toolchain = "current", m.cfg.CurrentGo
+		cur.Name, cur.Toolchain = "current", cfg.CurrentGo
 		return []*runner.Tree{&good, cur}, nil
 	})
 	if runErr != nil && !errors.Is(runErr, runner.ErrBenchmarkFailed) && !errors.Is(runErr, runner.ErrNoPackages) {
@@ -101,12 +107,12 @@ func (m *stepMeasurer) run(ctx context.Context, c bisect.Commit, dir string) (bi
 	}
 	goodSet, err := verdict.ReadFile(goodFile)
 	if err != nil || len(goodSet.Series) == 0 {
-		return bisect.Measurement{}, fmt.Errorf("the good end %s gave no benchmark results (it does not build, or BENCH_FILTER %s selects nothing there): choose another BENCH_GOOD", m.good.Short(), m.cfg.Run.Bench)
+		return bisect.Measurement{}, fmt.Errorf("the good end %s gave no benchmark results (it does not build, or BENCH_FILTER %s selects nothing there): choose another BENCH_GOOD", m.good.Short(), cfg.Run.Bench)
 	}
 	commitSet, err := verdict.ReadFile(commitFile)
 	var cmp *verdict.Comparison
 	if err == nil {
-		cmp, err = verdict.Compare(goodSet, commitSet, m.cfg.VerdictOptions())
+		cmp, err = verdict.Compare(goodSet, commitSet, cfg.VerdictOptions())
 	}
 	if err != nil {
 		return bisect.Measurement{Skip: "no benchmark results (it does not build, or the benchmarks do not exist there)"}, nil

@@ -15,22 +15,11 @@ import (
 	"github.com/benchgate/benchgate/internal/counter"
 	"github.com/benchgate/benchgate/internal/fixture"
 	"github.com/benchgate/benchgate/internal/flow"
+	"github.com/benchgate/benchgate/internal/flowtest"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/testrepo"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
-
-// needCounter skips a test that counts instructions where no counter
-// works, saying why; under CI=true (.ci/run installs valgrind) it fails.
-func needCounter(t *testing.T) {
-	t.Helper()
-	if _, err := counter.Detect(counter.Auto); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("no instruction counter on this CI machine: .ci/run must install Debian's valgrind: %v", err)
-		}
-		t.Skipf("skipped: %v", err)
-	}
-}
 
 // countedRepo is a repository of the CPU-bound fixture, Steady and Slowed
 // at 2000 loops, then a commit (msg) with Slowed at slowed loops; it
@@ -66,7 +55,7 @@ func TestInstructionsUnderLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and counts benchmarks under valgrind")
 	}
-	needCounter(t)
+	flowtest.NeedCounter(t)
 	r, c1 := countedRepo(t, 2060, "slow down Slowed by 3%")
 	busyLoops(t)
 
@@ -156,7 +145,7 @@ func TestMeasureBoth(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and counts benchmarks under valgrind")
 	}
-	needCounter(t)
+	flowtest.NeedCounter(t)
 	r := testrepo.New(t)
 	c1 := r.Commit("first", module(1000, false))
 	r.Commit("slow down Slowed 3x", module(3000, false))
@@ -202,7 +191,7 @@ func TestUnchangedBinariesReuseCounts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and counts benchmarks under valgrind")
 	}
-	needCounter(t)
+	flowtest.NeedCounter(t)
 	r, c1 := countedRepo(t, 4000, "slow down Slowed 2x")
 	cfg, out := config(t, r.Dir)
 	cfg.Base = c1

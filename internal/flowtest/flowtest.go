@@ -7,10 +7,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
+	"github.com/benchgate/benchgate/internal/counter"
 	"github.com/benchgate/benchgate/internal/fixture"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -74,4 +76,16 @@ func (l *LockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// NeedCounter skips a test that counts instructions where no counter
+// works, saying why; under CI=true (.ci/run installs valgrind) it fails.
+func NeedCounter(t *testing.T) {
+	t.Helper()
+	if _, err := counter.Detect(counter.Auto); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("no instruction counter on this CI machine: .ci/run must install Debian's valgrind: %v", err)
+		}
+		t.Skipf("skipped: %v", err)
+	}
 }
