@@ -123,7 +123,6 @@ func (s *BisectScenario) config(dir, results string, opts Options) flow.Config {
 	cfg.Dir, cfg.ResultsDir, cfg.TempDir = dir, results, filepath.Dir(dir)
 	cfg.Packages = []string{"./..."}
 	cfg.Measure = flow.MeasureInstructions
-	cfg.Recount = true // each repetition counts afresh
 	if s.Timed {
 		cfg.Measure = flow.MeasureTime
 		cfg.Verdict.Thresholds.Latency = 10
@@ -139,6 +138,7 @@ func (s *BisectScenario) run(ctx context.Context, dir string, hashes []string, r
 	cmpCfg := s.config(dir, filepath.Join(filepath.Dir(dir), fmt.Sprintf("%s-compare-%d", filepath.Base(dir), rep)), opts)
 	cmpCfg.Base = hashes[0]
 	cmpCfg.Confirm = false // a bisection step does not confirm either
+	cmpCfg.Recount = true  // a first count, and nothing kept for the bisection
 	start := time.Now()
 	if err := flow.Regression(ctx, cmpCfg); err != nil && !errors.Is(err, flow.ErrRegression) {
 		return fmt.Errorf("comparing the ends of %q: %w", s.Name, err)
@@ -148,7 +148,6 @@ func (s *BisectScenario) run(ctx context.Context, dir string, hashes []string, r
 	cfg := s.config(dir, filepath.Join(filepath.Dir(dir), fmt.Sprintf("%s-bisect-%d", filepath.Base(dir), rep)), opts)
 	// Within a bisection the good end's counts are reused from step to
 	// step, as a user's are; between repetitions nothing is.
-	cfg.Recount = false
 	if err := forgetCounts(cfg.TempDir); err != nil {
 		return err
 	}
@@ -187,13 +186,13 @@ func (s *BisectScenario) run(ctx context.Context, dir string, hashes []string, r
 // forgetCounts removes the instruction counts kept beside the test
 // binaries under root, so that a repetition counts from scratch.
 func forgetCounts(root string) error {
-	files, err := filepath.Glob(filepath.Join(root, scratch.BinsPrefix+"*", runner.CountsFile))
+	files, _ := filepath.Glob(filepath.Join(root, scratch.BinsPrefix+"*", runner.CountsFile)) // the pattern is valid
 	for _, f := range files {
 		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("forgetting the kept counts: %w", err)
 		}
 	}
-	return err
+	return nil
 }
 
 // PrintBisect writes the bisection study's table.

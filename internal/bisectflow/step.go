@@ -71,9 +71,9 @@ func (m *stepMeasurer) Measure(ctx context.Context, c bisect.Commit, again int) 
 // run measures the commit against the good end once more, pools the
 // results with the step's earlier ones and judges them. The first
 // measurement of a step reuses the instruction counts of unchanged
-// binaries (the good end's, counted by the first step or the gate's own
-// run); a step measured again counts both sides afresh, so that pooling
-// adds samples rather than copies.
+// binaries (the good end's, counted by the first step); a step measured
+// again counts both sides afresh, so that pooling adds samples rather
+// than copies.
 func (m *stepMeasurer) run(ctx context.Context, c bisect.Commit, dir string, again bool) (bisect.Measurement, error) {
 	cfg := m.cfg
 	cfg.Recount = cfg.Recount || again
