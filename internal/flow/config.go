@@ -16,6 +16,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/counter"
 	"github.com/benchgate/benchgate/internal/profile"
+	"github.com/benchgate/benchgate/internal/quarantine"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/suite"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -55,8 +56,13 @@ type Config struct {
 	// Packages, when set, replace the suites' packages with one suite
 	// named "custom" (BENCH_PACKAGES).
 	Packages []string
-	// Run are the runner options (BENCH_FILTER, BENCH_TIME, BENCH_COUNT).
+	// Run are the runner options (BENCH_FILTER, BENCH_SKIP, BENCH_TIME,
+	// BENCH_COUNT); the quarantine file's entries join Run.Skip.
 	Run runner.Options
+	// Quarantine is the quarantine file (BENCH_QUARANTINE), relative to
+	// Dir. Default quarantine.File; one that does not exist holds
+	// nothing.
+	Quarantine string
 	// Verdict are the statistical options and thresholds.
 	Verdict verdict.Options
 	// Adaptive spends extra rounds, after Run.Count, on the benchmarks
@@ -130,6 +136,7 @@ func DefaultConfig() Config {
 		Dir:          ".",
 		ResultsDir:   "benchmark_results",
 		Run:          runner.DefaultOptions,
+		Quarantine:   quarantine.File,
 		Verdict:      verdict.DefaultOptions,
 		Confirm:      true,
 		Profile:      profile.Auto,
@@ -198,4 +205,17 @@ func (c *Config) validate() error {
 		return fmt.Errorf("no suites selected: set BENCH_SUITES or BENCH_PACKAGES")
 	}
 	return nil
+}
+
+// Quarantined are the quarantine file's entries (none when it does not
+// exist), each marked expired when past its date.
+func (c *Config) Quarantined() ([]quarantine.Entry, error) {
+	if c.Quarantine == "" {
+		return nil, nil
+	}
+	path := c.Quarantine
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(c.Dir, path)
+	}
+	return quarantine.Load(path, time.Now())
 }

@@ -35,9 +35,10 @@ func crashModule(boom bool) map[string]string {
 }
 
 // TestFailedBenchmarkGivesNoVerdict: benchmarks that panic or exit on the
-// current side are gaps, not missing benchmarks: exit 2, "no verdict",
-// every report written, the failed rows undecided with the reason; NaN
-// and +Inf metrics leave their rows unjudged and the run intact.
+// current side only are gaps, not missing benchmarks: exit 2, "no
+// verdict", every report written, the failed rows undecided with the
+// reason, the benchmark after the panicking one measured; NaN and +Inf
+// metrics leave their rows unjudged and the run intact.
 func TestFailedBenchmarkGivesNoVerdict(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs benchmarks")
@@ -76,10 +77,18 @@ func TestFailedBenchmarkGivesNoVerdict(t *testing.T) {
 			t.Errorf("%s %s: %s %q, want undecided: %s", name, row.Unit, row.Status, row.Reason, verdict.ReasonNoFinite)
 		}
 	}
-	for _, want := range []string{"BenchmarkBoom", "BenchmarkAfter", "BenchmarkQuit"} {
+	for _, want := range []string{"BenchmarkBoom", "BenchmarkQuit"} {
 		if !failed[want] {
 			t.Errorf("%s is not marked as failed on the current side", want)
 		}
+	}
+	// The panic costs only the benchmark that caused it: the one after
+	// it runs again in a fresh process and is measured on both sides.
+	if failed["BenchmarkAfter"] {
+		t.Error("BenchmarkAfter is marked as failed: the panic before it took it down")
+	}
+	if g := strings.Join(cmp.Gaps, "\n"); !strings.Contains(g, "current: example.com/crash/boom: BenchmarkBoom: panic: boom at boom/boom_test.go:") {
+		t.Errorf("the gaps do not name the panic and where:\n%s", g)
 	}
 	if len(cmp.Gaps) == 0 {
 		t.Error("no gaps recorded")

@@ -11,6 +11,7 @@ import (
 	"github.com/benchgate/benchgate/internal/counter"
 	"github.com/benchgate/benchgate/internal/gitref"
 	"github.com/benchgate/benchgate/internal/profile"
+	"github.com/benchgate/benchgate/internal/quarantine"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/scratch"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -68,12 +69,20 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 	if res != nil {
 		cmp.NotAffected = res.Unaffected
 	}
+	if entries, err := cfg.Quarantined(); err == nil {
+		cmp.Quarantined = entries
+		cmp.Warnings = append(cmp.Warnings, quarantine.Warnings(entries, cfg.Quarantine)...)
+	}
 	if err := cfg.applyConfirmation(cmp, basePath, cfg.Path(CurrentFile)); err != nil {
 		return errors.Join(runErr, err)
 	}
 	if res != nil {
-		cmp.MarkFailed(func(pkg, name string) bool { return res.Failed("current", pkg, name) })
-		cmp.Gaps = append(cmp.Gaps, res.Failures...)
+		// What failed decides per benchmark: broken on both sides is
+		// listed, not judged; on the current side only, a gap.
+		cmp.Account(res.Fails)
+		if errors.Is(runErr, runner.ErrBenchmarkFailed) {
+			runErr = nil
+		}
 		if cmp.Profiles, err = profile.DiffAll(res.Profiles, TopFunctions); err != nil {
 			return errors.Join(runErr, err)
 		}
@@ -201,6 +210,14 @@ func (c *Config) RunTrees(ctx context.Context, makeTrees func(context.Context, s
 		prog.Note("note: " + n)
 	}
 	opts := c.Run
+	entries, err := c.Quarantined()
+	if err != nil {
+		return nil, err
+	}
+	opts.Skip = quarantine.Skip(entries, c.Run.Skip)
+	if n := len(entries); n > 0 {
+		prog.Note(fmt.Sprintf("%s: %d quarantined (not run, not gated), %d expired (gated again)", c.Quarantine, n-expired(entries), expired(entries)))
+	}
 	opts.Counter, opts.NoTime, opts.CountRounds, opts.Recount = cnt, c.Measure == MeasureInstructions, c.CountRounds, c.Recount
 	if cnt != nil {
 		prog.Note(fmt.Sprintf("counting instructions with %s in %d rounds, both sides at once", plan.Counting(cnt).Name(), c.CountRounds))
@@ -220,4 +237,15 @@ func (c *Config) RunTrees(ctx context.Context, makeTrees func(context.Context, s
 		*c.Stats = plan.Stats
 	}
 	return res, err
+}
+
+// expired counts the entries past their date.
+func expired(entries []quarantine.Entry) int {
+	n := 0
+	for _, e := range entries {
+		if e.Expired {
+			n++
+		}
+	}
+	return n
 }

@@ -63,6 +63,9 @@ type page struct {
 	Machine  string
 	Settings string
 	Why      []whyPage
+	// Broken are the comparison's broken benchmarks, one line each;
+	// Quarantined the quarantine entries that hold.
+	Broken, Quarantined []string
 }
 
 // whyPage is one profiled benchmark's top changes.
@@ -96,7 +99,7 @@ type rowPage struct {
 }
 
 func newPage(c *verdict.Comparison, opts HTMLOptions) *page {
-	p := &page{C: c, Now: opts.Now.UTC().Format("2006-01-02 15:04 UTC"), Machine: machine(c.Current)}
+	p := &page{C: c, Now: opts.Now.UTC().Format("2006-01-02 15:04 UTC"), Machine: machine(c.Current), Broken: brokenLines(c), Quarantined: quarantinedLines(c)}
 	s := c.Summary
 	switch {
 	case c.ResultsOnly:

@@ -92,6 +92,20 @@ func mdHead(c *verdict.Comparison) string {
 	if len(c.Gaps) > 0 {
 		head.WriteString("\n")
 	}
+	if len(c.Broken) > 0 {
+		fmt.Fprintf(&head, "**🩹 %s failing on the base side too (broken before this change, or only there): listed, not judged**\n\n", plural(len(c.Broken), "benchmark or package", "benchmarks or packages"))
+		broken, more := lines.Cut(brokenLines(c), 20)
+		for _, b := range broken {
+			fmt.Fprintf(&head, "- %s\n", mdEscape(b))
+		}
+		if more > 0 {
+			fmt.Fprintf(&head, "- … and %d more (see comparison.json)\n", more)
+		}
+		head.WriteString("\n")
+	}
+	if q := quarantinedLines(c); len(q) > 0 {
+		fmt.Fprintf(&head, "**🚧 Quarantined (not run, not gated):** %s\n\n", mdEscape(lines.Capped(q, 10)))
+	}
 	fmt.Fprintf(&head, "%d benchmarks: %d regressions, %d improvements, %d unchanged", s.Benchmarks, s.Regressions, s.Improvements, s.Unchanged)
 	if s.Undecided > 0 {
 		fmt.Fprintf(&head, ", %d undecided", s.Undecided)

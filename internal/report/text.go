@@ -64,6 +64,18 @@ func Text(w io.Writer, c *verdict.Comparison) error {
 			fmt.Fprintf(b, "  %s\n", Clean(g))
 		}
 	}
+	if q := quarantinedLines(c); len(q) > 0 {
+		fmt.Fprintln(b, "Quarantined (not run, not gated):")
+		for _, l := range q {
+			fmt.Fprintf(b, "  %s\n", Clean(l))
+		}
+	}
+	if len(c.Broken) > 0 {
+		fmt.Fprintln(b, "Failing on the base side too (not judged):")
+		for _, l := range brokenLines(c) {
+			fmt.Fprintf(b, "  %s\n", Clean(l))
+		}
+	}
 	fmt.Fprintln(b)
 	if c.Regressed() {
 		fmt.Fprintln(b, "⚠️  Performance regressions detected!")

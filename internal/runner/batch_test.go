@@ -203,9 +203,10 @@ func TestSetupOncePerProcess(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, &log)
 	}
-	// The pilot runs each side's package once; then 2 processes per side
-	// and round (5 without batches).
-	if got, want := strings.Count(string(b), "start\n"), 2+2*2*rounds; got != want {
+	// The pilot runs each side's package once and lists its benchmarks
+	// once (-test.list, to find any that ran with no trace); then 2
+	// processes per side and round (5 without batches).
+	if got, want := strings.Count(string(b), "start\n"), 2+2+2*2*rounds; got != want {
 		t.Errorf("%d process starts, want %d\n%s", got, want, &log)
 	}
 	if got, want := strings.Count(string(b), "setup\n"), 2+2*rounds; got != want {

@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -16,7 +15,6 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/counter"
-	"github.com/benchgate/benchgate/internal/lines"
 )
 
 // Counting: besides (or instead of) timing, each benchmark runs under an
@@ -105,8 +103,11 @@ func (p *Plan) countRound(ctx context.Context, round int, label string, units []
 	for _, j := range jobs {
 		pk := p.Packages[j.g[0].pkg]
 		bufs[j.tr.Name].Write(j.out.Bytes())
-		res.fail(j.tr, pk, "counting: ", j.err, prog)
+		if len(j.failed) == 0 {
+			res.fail(j.tr, pk, "counting: ", j.err, prog)
+		}
 		for _, leaf := range j.failed {
+			res.failBench(j.tr, pk, "counting: ", failure{leaf: leaf, msg: leafMessage(j.err, leaf)}, prog)
 			res.markFailed(j.tr.Name, pk.ImportPath, leaf)
 		}
 	}
@@ -155,11 +156,11 @@ func (p *Plan) countGroup(ctx context.Context, bin, dir string, g []unit, pk Pac
 // rounds come from the cache (see countCache).
 func (p *Plan) count(ctx context.Context, bin, dir string, u unit, pk Package, round int, out *bytes.Buffer) []string {
 	key := p.countKey(bin, dir, u)
-	short, fails := p.countRun(ctx, bin, dir, u, 2, key+"|short")
+	short, fails := p.countRun(ctx, bin, dir, u, pk, 2, key+"|short")
 	if fails != nil || short == nil {
 		return fails
 	}
-	long, fails := p.countRun(ctx, bin, dir, u, countN(u), p.longKey(key, round))
+	long, fails := p.countRun(ctx, bin, dir, u, pk, countN(u), p.longKey(key, round))
 	if fails != nil || long == nil {
 		return fails
 	}
@@ -238,7 +239,7 @@ func counterID(c counter.Counter) string {
 // countRun is one counted run of u with n iterations: from the cache under
 // key when it is there (key "" is never kept), else counted and kept. It
 // is nil, with nothing failed, when the context ended.
-func (p *Plan) countRun(ctx context.Context, bin, dir string, u unit, n int64, key string) (*counted, []string) {
+func (p *Plan) countRun(ctx context.Context, bin, dir string, u unit, pk Package, n int64, key string) (*counted, []string) {
 	if key != "" {
 		if e, ok := p.countCache.get(key); ok {
 			return e, nil
@@ -253,7 +254,7 @@ func (p *Plan) countRun(ctx context.Context, bin, dir string, u unit, n int64, k
 		return nil, []string{fmt.Sprintf("%s: %v", u.leaf, err)}
 	}
 	if r.Exit != nil {
-		return nil, []string{fmt.Sprintf("%s: the counted run exited with %v: %s", u.leaf, r.Exit, lines.First(strings.TrimSpace(string(r.Stderr)), 3))}
+		return nil, []string{fmt.Sprintf("%s: the counted run exited with %v: %s", u.leaf, r.Exit, exitReason(r.Stderr, pk.Module))}
 	}
 	e := &counted{N: n, Instructions: r.Instructions}
 	e.Fields, e.Config = resultOf(r.Stdout)
@@ -266,17 +267,11 @@ func (p *Plan) countRun(ctx context.Context, bin, dir string, u unit, n int64, k
 // resultOf returns the fields of the one result line of a benchmark run's
 // output and its config lines.
 func resultOf(stdout []byte) (fields []string, config []string) {
-	sc := bufio.NewScanner(bytes.NewReader(stdout))
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	for sc.Scan() {
-		switch line := sc.Text(); {
-		case resultLine.MatchString(line):
-			fields = strings.Fields(line)
-		case configLine.MatchString(line):
-			config = append(config, line)
-		}
+	o, _ := readOutput(stdout)
+	if n := len(o.results); n > 0 {
+		fields = strings.Fields(o.results[n-1])
 	}
-	return fields, config
+	return fields, o.config
 }
 
 // uncounted says why a benchmark's count means nothing: its top-level
@@ -329,4 +324,15 @@ func benchmarkFuncs(dir string) []*ast.FuncDecl {
 		}
 	}
 	return fns
+}
+
+// leafMessage is the message of errs that names leaf, without its name,
+// else all of them.
+func leafMessage(errs []string, leaf string) string {
+	for _, e := range errs {
+		if m, ok := strings.CutPrefix(e, leaf+": "); ok {
+			return m
+		}
+	}
+	return strings.Join(errs, "; ")
 }

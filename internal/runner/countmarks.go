@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/counter"
-	"github.com/benchgate/benchgate/internal/lines"
 )
 
 // Counted together: binaries built with the marks (counter.Overlay) are
@@ -92,7 +90,7 @@ func (p *Plan) countMarked(ctx context.Context, bin, dir string, g []unit, pk Pa
 		if len(need.idx) == 0 {
 			continue
 		}
-		if fails := p.markedRun(ctx, bin, dir, g, need.idx, need.n, need.runs); fails != nil {
+		if fails := p.markedRun(ctx, bin, dir, g, pk, need.idx, need.n, need.runs); fails != nil {
 			return fails
 		}
 		if ctx.Err() != nil {
@@ -115,7 +113,7 @@ func (p *Plan) countMarked(ctx context.Context, bin, dir string, g []unit, pk Pa
 // markedRun counts the units of g at indexes todo in one process, each
 // with the iteration count n gives, and sets their runs. It returns what
 // failed; nothing when the context ended.
-func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, todo []int, n func(unit) int64, runs []*counted) []string {
+func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, pk Package, todo []int, n func(unit) int64, runs []*counted) []string {
 	var counts []string
 	var run []unit
 	timeout := time.Duration(0)
@@ -137,7 +135,7 @@ func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, todo []
 		if len(run) > 1 {
 			what = fmt.Sprintf("%s and %d more", what, len(run)-1)
 		}
-		return []string{fmt.Sprintf("%s: the counted run exited with %v: %s", what, r.Exit, lines.First(strings.TrimSpace(string(r.Stderr)), 3))}
+		return []string{fmt.Sprintf("%s: the counted run exited with %v: %s", what, r.Exit, exitReason(r.Stderr, pk.Module))}
 	}
 	fields, config := resultsOf(r.Stdout)
 	for _, i := range todo {
@@ -166,16 +164,9 @@ func lastMark(runs []counter.Mark, n int64) *counter.Mark {
 // benchmark name without its -procs suffix, and its config lines.
 func resultsOf(stdout []byte) (fields map[string][]string, config []string) {
 	fields = map[string][]string{}
-	sc := bufio.NewScanner(bytes.NewReader(stdout))
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	for sc.Scan() {
-		switch line := sc.Text(); {
-		case resultLine.MatchString(line):
-			f := strings.Fields(line)
-			fields[trimProcs(f[0])] = f
-		case configLine.MatchString(line):
-			config = append(config, line)
-		}
+	o, _ := readOutput(stdout)
+	for _, line := range o.results {
+		fields[resultName(line)] = strings.Fields(line)
 	}
-	return fields, config
+	return fields, o.config
 }

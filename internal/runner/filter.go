@@ -51,17 +51,9 @@ func unselected(ctx context.Context, bin, dir, pattern string, ran []string) []s
 	if err != nil {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "-test.list=^Benchmark")
-	cmd.Dir = dir
-	out, err := cmd.Output()
-	if err != nil {
-		return nil
-	}
 	var missed []string
-	for _, name := range strings.Fields(string(out)) {
-		if !strings.HasPrefix(name, "Benchmark") || !top.MatchString(name) {
+	for _, name := range listBenchmarks(ctx, bin, dir) {
+		if !top.MatchString(name) {
 			continue
 		}
 		if !slices.ContainsFunc(ran, func(r string) bool { return r == name || strings.HasPrefix(r, name+"/") }) {
@@ -75,4 +67,97 @@ func unselected(ctx context.Context, bin, dir, pattern string, ran []string) []s
 func unselectedNote(pkg, pattern string, missed []string) string {
 	return fmt.Sprintf("note: %s: the filter %q matches %s at its first level, but it ran nothing: a benchmark with fewer /-levels than the filter, or whose sub-benchmarks match none of its deeper levels, is skipped by Go without a word (use a filter of fewer levels, such as %q, to include it)",
 		pkg, pattern, lines.Capped(missed, 5), SplitPattern(pattern)[0])
+}
+
+// listBenchmarks are the top-level benchmarks of bin, in the order they
+// run (-test.list); nil when the binary cannot list them.
+func listBenchmarks(ctx context.Context, bin, dir string) []string {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "-test.list=^Benchmark")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, name := range strings.Fields(string(out)) {
+		if strings.HasPrefix(name, "Benchmark") {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// vanished names the top-level benchmarks of bin that a one-level
+// pattern selects, skip does not leave out, and that left no trace in a
+// run (seen: the benchmarks with a result or a failure, without -N): Go
+// prints nothing for a benchmark that skips itself, and nothing can be
+// read of one whose output hid its name. A pattern of several levels
+// names none (see unselected).
+func vanished(ctx context.Context, bin, dir, pattern, skip string, seen []string) []string {
+	if len(SplitPattern(pattern)) > 1 {
+		return nil
+	}
+	sel, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil
+	}
+	skipped := topSkipped(skip)
+	var out []string
+	for _, name := range listBenchmarks(ctx, bin, dir) {
+		if !sel.MatchString(name) || skipped(name) {
+			continue
+		}
+		if !slices.ContainsFunc(seen, func(s string) bool { return s == name || strings.HasPrefix(s, name+"/") }) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// topSkipped reports whether a -test.skip pattern leaves out a
+// top-level benchmark: one of its |-alternatives (at the top level) is
+// of one level and matches it, as Go's testing decides.
+func topSkipped(skip string) func(string) bool {
+	if skip == "" {
+		return func(string) bool { return false }
+	}
+	var alts []*regexp.Regexp
+	for _, alt := range splitAlternatives(skip) {
+		if len(SplitPattern(alt)) != 1 {
+			continue
+		}
+		if re, err := regexp.Compile(alt); err == nil {
+			alts = append(alts, re)
+		}
+	}
+	return func(name string) bool {
+		return slices.ContainsFunc(alts, func(re *regexp.Regexp) bool { return re.MatchString(name) })
+	}
+}
+
+// splitAlternatives splits a pattern at the | outside brackets and
+// parentheses, as the testing package does.
+func splitAlternatives(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '[', '(':
+			depth++
+		case ']', ')':
+			if depth > 0 {
+				depth--
+			}
+		case '\\':
+			i++
+		case '|':
+			if depth == 0 {
+				out = append(out, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, s[start:])
 }

@@ -64,6 +64,8 @@ type Package struct {
 	Suite      string
 	// Rel is the package directory relative to the module root.
 	Rel string
+	// Module is the path of the module it belongs to.
+	Module string
 }
 
 // listed is one line of go list output.
@@ -71,11 +73,12 @@ type listed struct {
 	importPath, dir string
 	tests           int
 	err             string
+	module          string
 }
 
 // list runs go list -e in dir over patterns.
 func list(ctx context.Context, tr *Tree, patterns []string) ([]listed, error) {
-	args := append([]string{"list", "-e", "-f", "{{.ImportPath}}\t{{.Dir}}\t{{len .TestGoFiles}}\t{{len .XTestGoFiles}}\t{{with .Error}}{{.Err}}{{end}}"}, patterns...)
+	args := append([]string{"list", "-e", "-f", "{{.ImportPath}}\t{{.Dir}}\t{{len .TestGoFiles}}\t{{len .XTestGoFiles}}\t{{with .Module}}{{.Path}}{{end}}\t{{with .Error}}{{.Err}}{{end}}"}, patterns...)
 	cmd := goCommand(ctx, tr, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -89,14 +92,14 @@ func list(ctx context.Context, tr *Tree, patterns []string) ([]listed, error) {
 	var ps []listed
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
-		f := strings.SplitN(sc.Text(), "\t", 5)
-		if len(f) < 5 {
+		f := strings.SplitN(sc.Text(), "\t", 6)
+		if len(f) < 6 {
 			continue
 		}
 		var t, x int
 		fmt.Sscan(f[2], &t)
 		fmt.Sscan(f[3], &x)
-		ps = append(ps, listed{importPath: f[0], dir: f[1], tests: t + x, err: f[4]})
+		ps = append(ps, listed{importPath: f[0], dir: f[1], tests: t + x, module: f[4], err: f[5]})
 	}
 	return ps, nil
 }
@@ -110,6 +113,9 @@ type Plan struct {
 	// Unaffected are the packages a Selection with Affected left out:
 	// the change does not reach them.
 	Unaffected []string
+	// Fails are the packages that do not load or build on a side: on
+	// the base side only, or (left out of Packages) on both.
+	Fails []Failure
 
 	// Stats accumulate where the time went.
 	Stats Stats
@@ -121,12 +127,14 @@ type Plan struct {
 	goVersion map[string]string            // tree name -> the Go that built it
 	marked    map[string]bool              // tree name -> its binaries have the counting marks
 	leaves    map[int][]string             // package -> its benchmarks, as the pilot found them
+	dropped   []string                     // packages left out: broken on both sides
 
 	counter      counter.Counter // counts instructions, when set
 	noTime       bool            // only count
 	countRounds  int             // the rounds that count
 	marks        bool            // the counter reads the marks: a binary's benchmarks are counted together
 	separate     bool            // no batches
+	skip         string          // -test.skip of every whole-package run
 	parallelOnce sync.Once
 	parallelMu   sync.Mutex
 	parallel     map[string]map[string]bool // package dir -> benchmarks that use RunParallel
@@ -299,9 +307,20 @@ func (p *Plan) selectPackages(lists [][]listed, suites []Suite) (present map[str
 				case l.err != "" && strings.Contains(l.err, "no Go files"):
 					p.note(tr, fmt.Sprintf("%s: no Go files", l.importPath))
 				case l.err != "" && tr.Strict:
-					return nil, fmt.Errorf("%s: package %s does not load: %s", tr.Name, l.importPath, strings.TrimSpace(l.err))
+					other, msg := p.loadError(lists, suites, tr, l.importPath)
+					if other == nil {
+						return nil, fmt.Errorf("%s: package %s does not load: %s", tr.Name, l.importPath, strings.TrimSpace(l.err))
+					}
+					p.note(tr, fmt.Sprintf("%s does not load on either side: broken before this change, not measured: %s", l.importPath, lines.First(l.err, 1)))
+					p.Fails = append(p.Fails, Failure{Side: tr.Name, Pkg: l.importPath, Msg: "does not load: " + lines.First(l.err, 1)})
+					if !slices.ContainsFunc(p.Fails, func(f Failure) bool { return f.Side == other.Name && f.Pkg == l.importPath }) {
+						p.Fails = append(p.Fails, Failure{Side: other.Name, Pkg: l.importPath, Msg: "does not load: " + lines.First(msg, 1)})
+					}
 				case l.err != "":
 					p.note(tr, fmt.Sprintf("%s: %s", l.importPath, lines.First(l.err, 1)))
+					if len(p.Trees) > 1 {
+						p.Fails = append(p.Fails, Failure{Side: tr.Name, Pkg: l.importPath, Msg: "does not load: " + lines.First(l.err, 1)})
+					}
 				case l.tests == 0:
 					p.note(tr, fmt.Sprintf("%s: no test files, skipped", l.importPath))
 				default:
@@ -312,13 +331,31 @@ func (p *Plan) selectPackages(lists [][]listed, suites []Suite) (present map[str
 						if err != nil {
 							return nil, fmt.Errorf("package %s: %w", l.importPath, err)
 						}
-						p.Packages = append(p.Packages, Package{ImportPath: l.importPath, Suite: s.Name, Rel: rel})
+						p.Packages = append(p.Packages, Package{ImportPath: l.importPath, Suite: s.Name, Rel: rel, Module: l.module})
 					}
 				}
 			}
 		}
 	}
 	return present, nil
+}
+
+// loadError is another tree whose listing has package pkg with an error
+// too, and that error; nil when none has.
+func (p *Plan) loadError(lists [][]listed, suites []Suite, tr *Tree, pkg string) (*Tree, string) {
+	for i, other := range p.Trees {
+		if other == tr {
+			continue
+		}
+		for j := range suites {
+			for _, l := range lists[i*len(suites)+j] {
+				if l.importPath == pkg && l.err != "" && !strings.Contains(l.err, "no Go files") {
+					return other, l.err
+				}
+			}
+		}
+	}
+	return nil, ""
 }
 
 // oneSideFirst builds the last side (the current one) before the others:
@@ -328,59 +365,80 @@ func (p *Plan) selectPackages(lists [][]listed, suites []Suite) (present map[str
 // cache each compile all of it. A variable for BenchmarkColdBuild.
 var oneSideFirst = true
 
-// buildAll builds the sides (the current one first, see oneSideFirst),
-// then measures each binary's start cost. A package that does not build
-// is noted and runs on the other side only, except on a Strict tree.
-func (p *Plan) buildAll(ctx context.Context, present map[string]map[string]string, binDir string, prog Progress) error {
-	type built struct {
-		bins, failed map[string]string
-		goVersion    string
-		marksNote    string
-		marked       bool
-		err          error
+// A built side is what building one tree's test binaries gave.
+type built struct {
+	bins, failed map[string]string
+	goVersion    string
+	marksNote    string
+	marked       bool
+	err          error
+}
+
+// buildSide builds tree tr's test binaries of pkgs into binDir.
+func buildSide(ctx context.Context, tr *Tree, pkgs []string, binDir string) built {
+	var r built
+	dir := filepath.Join(binDir, tr.Name+flavour(tr))
+	overlay, note := marksOverlay(ctx, tr, dir)
+	r.marked, r.marksNote = overlay != "", note
+	r.bins, r.failed, r.err = build(ctx, tr, pkgs, dir, overlay)
+	if v, err := goCommand(ctx, tr, "env", "GOVERSION").Output(); err == nil {
+		r.goVersion = strings.TrimSpace(string(v))
 	}
+	return r
+}
+
+// buildAll builds the sides (the current one first, see oneSideFirst),
+// then measures each binary's start cost. A package of the current
+// (Strict) side that does not build is told apart at once, before the
+// base is built and anything measured: the base's copy of it is built
+// alone, and when that fails too the package is broken before this
+// change (skipped on both sides, named in p.Fails), else the change broke
+// it (an error). A package of another side that does not build is noted
+// and runs on the current side only.
+func (p *Plan) buildAll(ctx context.Context, present map[string]map[string]string, binDir string, prog Progress) error {
 	results := make([]built, len(p.Trees))
-	var wg sync.WaitGroup
-	for k := range p.Trees {
-		i := len(p.Trees) - 1 - k // the current side first
-		tr := p.Trees[i]
+	pkgsOf := func(tr *Tree) []string {
 		var pkgs []string
 		for _, pk := range p.Packages {
 			if _, ok := present[tr.Name][pk.ImportPath]; ok {
 				pkgs = append(pkgs, pk.ImportPath)
 			}
 		}
+		return pkgs
+	}
+	var wg sync.WaitGroup
+	for k := range p.Trees {
+		i := len(p.Trees) - 1 - k // the current side first
+		tr := p.Trees[i]
+		pkgs := pkgsOf(tr)
 		prog.Note(fmt.Sprintf("building %d test binaries of %s", len(pkgs), tr.Name))
-		do := func() {
-			r := &results[i]
-			dir := filepath.Join(binDir, tr.Name+flavour(tr))
-			overlay, note := marksOverlay(ctx, tr, dir)
-			r.marked, r.marksNote = overlay != "", note
-			r.bins, r.failed, r.err = build(ctx, tr, pkgs, dir, overlay)
-			if v, err := goCommand(ctx, tr, "env", "GOVERSION").Output(); err == nil {
-				r.goVersion = strings.TrimSpace(string(v))
-			}
-		}
-		wg.Go(do)
+		wg.Go(func() { results[i] = buildSide(ctx, tr, pkgs, binDir) })
 		if oneSideFirst && k == 0 {
 			wg.Wait() // the others find what it compiled in the cache
+			if err := p.triage(ctx, tr, &results[i], present, binDir, prog); err != nil {
+				return err
+			}
 		}
 	}
 	wg.Wait()
 	for i, tr := range p.Trees {
-		bins, failed, err := results[i].bins, results[i].failed, results[i].err
-		if err != nil {
+		if err := results[i].err; err != nil {
 			return err
 		}
-		if tr.Strict && len(failed) > 0 {
-			var msgs []string
-			for _, pkg := range slices.Sorted(maps.Keys(failed)) {
-				msgs = append(msgs, fmt.Sprintf("%s does not build:\n%s", pkg, indent(failed[pkg])))
+		if !oneSideFirst && i == len(p.Trees)-1 {
+			if err := p.triage(ctx, tr, &results[i], present, binDir, prog); err != nil {
+				return err
 			}
-			return fmt.Errorf("%s: %s", tr.Name, strings.Join(msgs, "\n"))
 		}
+	}
+	for i, tr := range p.Trees {
+		bins, failed := results[i].bins, results[i].failed
 		for pkg, msg := range failed {
+			if p.skipped(pkg) {
+				continue
+			}
 			p.Notes = append(p.Notes, fmt.Sprintf("%s: %s does not build, so it runs on the other side only:\n%s", tr.Name, pkg, indent(msg)))
+			p.Fails = append(p.Fails, Failure{Side: tr.Name, Pkg: pkg, Msg: "does not build: " + compileError(msg)})
 		}
 		p.bins[tr.Name] = bins
 		p.marked[tr.Name] = results[i].marked
@@ -395,6 +453,83 @@ func (p *Plan) buildAll(ctx context.Context, present map[string]map[string]strin
 		}
 	}
 	return nil
+}
+
+// triage decides, for each package of the Strict side cur that does not
+// build (in r), whether the change broke it: the base's copy (built here
+// alone unless another side has built it) builds, or the base lacks the
+// package, and that is an error; else it is broken on both sides, left
+// out of the plan and named in p.Fails.
+func (p *Plan) triage(ctx context.Context, cur *Tree, r *built, present map[string]map[string]string, binDir string, prog Progress) error {
+	if !cur.Strict || len(r.failed) == 0 {
+		return nil
+	}
+	var msgs []string
+	for _, pkg := range slices.Sorted(maps.Keys(r.failed)) {
+		msg := r.failed[pkg]
+		base := p.other(cur, pkg, present)
+		if base == nil {
+			msgs = append(msgs, fmt.Sprintf("%s does not build:\n%s", pkg, indent(msg)))
+			continue
+		}
+		prog.Note(fmt.Sprintf("%s: %s does not build; building the %s's copy of it to tell whether the change broke it", cur.Name, pkg, base.Name))
+		b := buildSide(ctx, base, []string{pkg}, binDir)
+		if b.err != nil {
+			return b.err
+		}
+		if _, failed := b.failed[pkg]; !failed {
+			msgs = append(msgs, fmt.Sprintf("%s does not build, and the %s's copy does: the change broke it:\n%s", pkg, base.Name, indent(msg)))
+			continue
+		}
+		p.Notes = append(p.Notes, fmt.Sprintf("%s does not build on either side: broken before this change, not measured:\n%s", pkg, indent(msg)))
+		p.Fails = append(p.Fails,
+			Failure{Side: base.Name, Pkg: pkg, Msg: "does not build: " + compileError(b.failed[pkg])},
+			Failure{Side: cur.Name, Pkg: pkg, Msg: "does not build: " + compileError(msg)})
+		p.drop(pkg)
+		delete(r.failed, pkg)
+	}
+	if len(msgs) > 0 {
+		return fmt.Errorf("%s: %s", cur.Name, strings.Join(msgs, "\n"))
+	}
+	return nil
+}
+
+// other is the first other side that has package pkg, nil when none has.
+func (p *Plan) other(cur *Tree, pkg string, present map[string]map[string]string) *Tree {
+	for _, tr := range p.Trees {
+		if _, ok := present[tr.Name][pkg]; ok && tr != cur {
+			return tr
+		}
+	}
+	return nil
+}
+
+// drop leaves package pkg out of the plan.
+func (p *Plan) drop(pkg string) {
+	p.Packages = slices.DeleteFunc(p.Packages, func(pk Package) bool { return pk.ImportPath == pkg })
+	p.dropped = append(p.dropped, pkg)
+}
+
+// skipped reports whether package pkg was left out of the plan.
+func (p *Plan) skipped(pkg string) bool { return slices.Contains(p.dropped, pkg) }
+
+// compileError is the first line of the go command's output that says
+// what is wrong (a file:line: message), else its first line.
+func compileError(out string) string {
+	var first string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		if first == "" {
+			first = l
+		}
+		if strings.Contains(l, ".go:") {
+			return lines.First(l, 1)
+		}
+	}
+	return lines.First(first, 1)
 }
 
 func (p *Plan) note(tr *Tree, msg string) {

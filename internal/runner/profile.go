@@ -135,14 +135,14 @@ func (p *Plan) profiledRun(ctx context.Context, tr *Tree, pk Package, u unit, ex
 	u.Extra = extra
 	var discard bytes.Buffer
 	var stats Stats
-	fails, err := runBinary(ctx, bin, pkgDir(tr, pk), u, pk.Suite, &discard, &stats)
+	r, err := runBinary(ctx, bin, pkgDir(tr, pk), u, pk, &discard, &stats)
 	if ctx.Err() != nil {
 		return fmt.Errorf("profiling interrupted: %w", ctx.Err())
 	}
 	if err != nil {
 		return err
 	}
-	res.fail(tr, pk, "profiling: ", fails, prog)
+	res.fail(tr, pk, "profiling: ", r.messages(), prog)
 	return nil
 }
 

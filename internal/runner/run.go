@@ -1,14 +1,12 @@
 package runner
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,12 +15,16 @@ import (
 	"github.com/benchgate/benchgate/internal/atomicfile"
 	"github.com/benchgate/benchgate/internal/counter"
 	"github.com/benchgate/benchgate/internal/lines"
+	"github.com/benchgate/benchgate/internal/verdict"
 )
 
 // Options configure Run. Start from DefaultOptions.
 type Options struct {
 	// Bench is the -test.bench regular expression. Default ".".
 	Bench string
+	// Skip is the -test.skip regular expression: benchmarks left out
+	// (BENCH_SKIP and the quarantine file). Default "": none.
+	Skip string
 	// Time is the -test.benchtime per benchmark and run. Default "100ms".
 	Time string
 	// Count is the number of rounds; each round runs every benchmark once
@@ -69,8 +71,10 @@ var DefaultOptions = Options{Bench: ".", Time: "100ms", Count: 6}
 
 // A Result says what a run produced.
 type Result struct {
-	// Failures name benchmarks or binaries that failed, per side.
+	// Failures name benchmarks or binaries that failed, per side, as
+	// lines; Fails are the same, each apart.
 	Failures []string
+	Fails    []Failure
 	// failed holds, per tree and import path, the benchmarks whose run
 	// failed ("" for a run of the whole package).
 	failed map[string]map[string][]string
@@ -105,6 +109,22 @@ type unit struct {
 	ns float64
 	// leaves are the benchmarks of a batch (see batches); nil otherwise.
 	leaves []string
+	// Skip is the -test.skip pattern: what BENCH_SKIP leaves out and,
+	// after a crash, what ran or died already. Default "": nothing.
+	Skip string
+}
+
+// expected are the benchmarks a run of u must give results for, in the
+// order they run: a batch's leaves, or its one benchmark; nil for a whole
+// package (what it has is learnt from its output).
+func (u unit) expected() []string {
+	if len(u.leaves) > 0 {
+		return u.leaves
+	}
+	if u.leaf != "" {
+		return []string{u.leaf}
+	}
+	return nil
 }
 
 // round runs every unit once per side, base and current back to back, in
@@ -137,20 +157,10 @@ func (p *Plan) round(ctx context.Context, round int, label string, units []unit,
 			if err := ctx.Err(); err != nil {
 				return err, nil
 			}
-			before := p.Stats
-			fails, rerr := runBinary(ctx, bin, pkgDir(tr, pk), u, pk.Suite, bufs[tr.Name], &p.Stats)
-			p.Stats.Starts += p.startCost[bin]
-			p.Stats.addUntimed(u.Label, p.Stats.Exec-before.Exec-(p.Stats.Timed-before.Timed)-p.startCost[bin])
-			if err := ctx.Err(); err != nil {
-				return err, nil
-			}
-			res.fail(tr, pk, "", fails, prog)
-			if len(fails) > 0 {
-				for _, leaf := range u.failedLeaves() {
-					res.markFailed(tr.Name, pk.ImportPath, leaf)
+			if _, rerr := p.runUnit(ctx, tr, pk, bin, u, bufs[tr.Name], res, "", prog); rerr != nil {
+				if err := ctx.Err(); err != nil {
+					return err, nil
 				}
-			}
-			if rerr != nil {
 				return nil, rerr
 			}
 		}
@@ -206,15 +216,29 @@ const (
 	BenchmarkTimeout = 50
 )
 
+// A Failure is a benchmark (or a package) that failed on one side.
+type Failure = verdict.Failure
+
 // fail records what failed in a run of tree's binary of pk, each once,
-// and says so.
+// and says so; the failures name no benchmark.
 func (r *Result) fail(tr *Tree, pk Package, what string, fails []string, prog Progress) {
 	for _, f := range fails {
-		msg := fmt.Sprintf("%s: %s: %s%s", tr.Name, pk.ImportPath, what, f)
-		if !slices.Contains(r.Failures, msg) {
-			r.Failures = append(r.Failures, msg)
-			prog.Note("FAIL " + msg)
-		}
+		r.failBench(tr, pk, what, failure{msg: f}, prog)
+	}
+}
+
+// failBench records one failure of a run of tree's binary of pk, once,
+// says so, and marks its benchmark (or, unnamed, the package) failed.
+func (r *Result) failBench(tr *Tree, pk Package, what string, f failure, prog Progress) {
+	fl := Failure{Side: tr.Name, Pkg: pk.ImportPath, Benchmark: f.leaf, Msg: what + f.msg, Unreadable: f.unreadable}
+	msg := fl.String()
+	if !slices.Contains(r.Failures, msg) {
+		r.Failures = append(r.Failures, msg)
+		r.Fails = append(r.Fails, fl)
+		prog.Note("FAIL " + msg)
+	}
+	if what == "" {
+		r.markFailed(tr.Name, pk.ImportPath, f.leaf)
 	}
 }
 
@@ -292,7 +316,7 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	if p.counter != nil {
 		p.countCache.counter = counterID(p.counter)
 	}
-	p.separate = opts.Separate
+	p.separate, p.skip = opts.Separate, opts.Skip
 	if p.noTime {
 		opts.Count = opts.CountRounds
 	}
@@ -303,6 +327,10 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	start := time.Now()
 	defer func() { p.Stats.Total = p.Stats.Build + time.Since(start) }()
 	res := &Result{Unaffected: p.Unaffected, Measured: len(p.Packages)}
+	for _, f := range p.Fails {
+		res.Fails, res.Failures = append(res.Fails, f), append(res.Failures, f.String())
+		res.markFailed(f.Side, f.Pkg, f.Benchmark)
+	}
 	if len(p.Packages) == 0 { // every package left out as unaffected
 		return res, p.write(bufs, func(tr *Tree) string { return tr.Out }, nil)
 	}
@@ -434,22 +462,59 @@ func (p *Plan) write(bufs map[string]*bytes.Buffer, out func(*Tree) string, inte
 	return nil
 }
 
-var (
-	configLine = regexp.MustCompile(`^[a-z][^\s:]*: `)
-	resultLine = regexp.MustCompile(`^Benchmark\S*\s+\d+\s`)
-	failLine   = regexp.MustCompile(`^\s*--- FAIL: (\S+)`)
-)
+// A ran is what one run of a test binary gave.
+type ran struct {
+	// fails are what failed, each naming its benchmark ("" when none
+	// can be named: the whole run is in doubt).
+	fails []failure
+	// done names the benchmarks (without -N) whose results were kept.
+	done []string
+	// rest are the unit's benchmarks that had not run when the process
+	// died (a panic, os.Exit, a timeout): a fresh process runs them.
+	rest []string
+	// died is set when the process did not end normally.
+	died bool
+}
+
+// A failure is one benchmark that failed in a run, and how.
+type failure struct {
+	leaf string // the benchmark without -N; "" when it cannot be named
+	msg  string
+	// unreadable is set when the benchmark ran and its numbers could
+	// not be read: the gate's reading failed, not the benchmark.
+	unreadable bool
+}
+
+// messages are the failures as "Name: what happened" lines.
+func (r ran) messages() []string {
+	var out []string
+	for _, f := range r.fails {
+		if f.leaf == "" {
+			out = append(out, f.msg)
+		} else {
+			out = append(out, f.leaf+": "+f.msg)
+		}
+	}
+	return out
+}
 
 // runBinary runs one test binary once and appends its config and result
-// lines to out. It returns what failed; the error is for a binary that
-// could not be started at all.
-func runBinary(ctx context.Context, bin, dir string, u unit, suite string, out *bytes.Buffer, stats *Stats) ([]string, error) {
+// lines to out. It says what failed and, when the process died, which
+// benchmark was running (named with the panic's first line and where in
+// the module it happened) and which of the unit's benchmarks did not run
+// yet. Every benchmark the unit expects that ran with no result that can
+// be read is a failure: a benchmark is never silently absent. The error
+// is for a binary that could not be started at all.
+func runBinary(ctx context.Context, bin, dir string, u unit, pk Package, out *bytes.Buffer, stats *Stats) (ran, error) {
 	timeout := u.Timeout
 	if timeout <= 0 {
 		timeout = PackageTimeout
 	}
 	args := append([]string{"-test.run=^$", "-test.bench=" + u.Bench, "-test.benchmem", "-test.count=1",
 		"-test.benchtime=" + u.Time, "-test.timeout=" + timeout.String()}, u.Extra...)
+	if u.Skip != "" {
+		args = append(args, "-test.skip="+u.Skip)
+	}
 	// Go's -test.timeout does not cover benchmarks: the run's own
 	// deadline stops a hanging one (interrupt, then kill).
 	rctx, cancel := context.WithTimeout(ctx, timeout)
@@ -466,48 +531,90 @@ func runBinary(ctx context.Context, bin, dir string, u unit, suite string, out *
 	timedOut := ctx.Err() == nil && errors.Is(rctx.Err(), context.DeadlineExceeded)
 	var exitErr *exec.ExitError
 	if runErr != nil && !errors.As(runErr, &exitErr) && !timedOut {
-		return nil, fmt.Errorf("running %s: %w", bin, runErr)
+		return ran{}, fmt.Errorf("running %s: %w", bin, runErr)
 	}
-	fmt.Fprintf(out, "suite: %s\n", suite)
-	var fails []string
-	sc := bufio.NewScanner(&stdout)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	for sc.Scan() {
-		line := sc.Text()
+	fmt.Fprintf(out, "suite: %s\n", pk.Suite)
+	o, rerr := readOutput(stdout.Bytes())
+	for _, line := range o.config {
+		out.WriteString(line)
+		out.WriteByte('\n')
+	}
+	var r ran
+	failed := map[string]bool{}
+	for _, f := range o.failed {
+		if !failed[f] && u.keeps(f) {
+			failed[f] = true
+			r.fails = append(r.fails, failure{leaf: f, msg: "failed"})
+		}
+	}
+	if rerr != nil {
+		r.fails = append(r.fails, failure{msg: fmt.Sprintf("output not read to the end: %v (a line over 16 MiB?)", rerr), unreadable: true})
+	}
+	expected := u.expected()
+	crash := crashOf(stderr.Bytes(), pk.Module)
+	// A benchmark that failed (b.Fatal) makes the binary exit 1 after
+	// the others ran; a panic, os.Exit or the deadline ends it at once.
+	r.died = timedOut || (runErr != nil && (crash.what != "" || o.pending != "" || len(failed) == 0))
+	culprit := ""
+	if r.died {
+		culprit = o.culprit(crash.bench, expected, failed)
+		var msg string
 		switch {
-		case resultLine.MatchString(line):
-			if !u.keeps(trimProcs(strings.Fields(line)[0])) {
-				continue
+		case timedOut:
+			msg = fmt.Sprintf("timed out after %s and was stopped", timeout)
+			if culprit == "" {
+				msg = "the run of -test.bench=" + u.Bench + " " + msg
 			}
-			stats.Timed += timed(line)
-			out.WriteString(line)
-			out.WriteByte('\n')
-		case configLine.MatchString(line):
-			out.WriteString(line)
-			out.WriteByte('\n')
+		case crash.what != "":
+			msg = crash.what
 		default:
-			if m := failLine.FindStringSubmatch(line); m != nil {
-				fails = append(fails, m[1]+" failed")
+			msg = fmt.Sprintf("test binary exited with %v: %s", runErr, lines.First(strings.TrimSpace(stderr.String()), 3))
+		}
+		if culprit == "" {
+			msg = "the run died before a benchmark could be named: " + msg
+		}
+		if !failed[culprit] || culprit == "" {
+			failed[culprit] = true
+			r.fails = append(r.fails, failure{leaf: culprit, msg: msg})
+		}
+	}
+	for _, line := range o.results {
+		name := resultName(line)
+		// The benchmark that died may have printed numbers as its
+		// goroutine panicked: they measure nothing.
+		if !u.keeps(name) || name == culprit {
+			continue
+		}
+		r.done = append(r.done, name)
+		stats.Timed += timed(line)
+		out.WriteString(line)
+		out.WriteByte('\n')
+	}
+	if r.died {
+		if culprit != "" {
+			for _, e := range expected {
+				if !slices.Contains(r.done, e) && !failed[e] {
+					r.rest = append(r.rest, e)
+				}
+			}
+		}
+		return r, nil
+	}
+	// The run ended: every benchmark it started or was expected to run
+	// has a result or a failure.
+	for _, e := range append(slices.Clone(expected), o.started...) {
+		if !slices.Contains(r.done, e) && !failed[e] && u.keeps(e) {
+			failed[e] = true
+			if slices.Contains(o.started, e) {
+				// Its name was printed: the numbers are what could not
+				// be read.
+				r.fails = append(r.fails, failure{leaf: e, msg: unreadable, unreadable: true})
+			} else {
+				r.fails = append(r.fails, failure{leaf: e, msg: noResult})
 			}
 		}
 	}
-	if err := sc.Err(); err != nil {
-		fails = append(fails, fmt.Sprintf("output not read to the end: %v (a line over 16 MiB?)", err))
-	}
-	if timedOut {
-		what := u.leaf
-		if what == "" {
-			what = "the run of -test.bench=" + u.Bench
-		}
-		fails = append(fails, fmt.Sprintf("%s timed out after %s and was stopped", what, timeout))
-	} else if runErr != nil && len(fails) == 0 {
-		msg := strings.TrimSpace(stderr.String())
-		if i := strings.Index(msg, "panic:"); i >= 0 {
-			msg = msg[i:]
-		}
-		fails = append(fails, fmt.Sprintf("test binary exited with %v: %s", runErr, lines.First(msg, 3)))
-	}
-	return fails, nil
+	return r, nil
 }
 
 func shortPkg(importPath string) string {

@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -125,20 +124,28 @@ func (p *Plan) pilot(ctx context.Context, bench string, pkgUnits []unit, res *Re
 // each benchmark cost, remembered for the next run if nothing failed.
 func (p *Plan) pilotRun(ctx context.Context, tr *Tree, pk Package, bin string, u unit, res *Result, prog Progress) ([]cost, error) {
 	var out bytes.Buffer
-	var discard Stats
-	fails, err := runBinary(ctx, bin, pkgDir(tr, pk), u, pk.Suite, &out, &discard)
+	saved := p.Stats
+	failures := len(res.Fails)
+	_, err := p.runUnit(ctx, tr, pk, bin, u, &out, res, "", prog)
+	p.Stats = saved // the pilot's runs are not the rounds'
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("benchmark run interrupted: %w", ctx.Err())
 	}
 	if err != nil {
 		return nil, err
 	}
-	res.fail(tr, pk, "", fails, prog)
-	if len(fails) > 0 {
-		res.markFailed(tr.Name, pk.ImportPath, "")
-	}
 	measured := nsPerOp(out.Bytes())
-	if len(fails) == 0 {
+	seen := make([]string, 0, len(measured))
+	for _, m := range measured {
+		seen = append(seen, m.Name)
+	}
+	for _, f := range res.Fails[failures:] {
+		seen = append(seen, f.Benchmark)
+	}
+	for _, name := range vanished(ctx, bin, pkgDir(tr, pk), u.Bench, u.Skip, seen) {
+		res.failBench(tr, pk, "", failure{leaf: name, msg: noResult}, prog)
+	}
+	if len(res.Fails) == failures {
 		p.costs.put(p.costKeys[bin], measured)
 	}
 	return measured, nil
@@ -178,7 +185,7 @@ func (p *Plan) packageUnits(bench, benchtime string, only map[string]string) []u
 				continue
 			}
 		}
-		units = append(units, unit{pkg: i, Bench: b, Time: benchtime, Label: shortPkg(pk.ImportPath)})
+		units = append(units, unit{pkg: i, Bench: b, Time: benchtime, Label: shortPkg(pk.ImportPath), Skip: p.skip})
 	}
 	return units
 }
@@ -219,30 +226,38 @@ func LeafPattern(name string) string {
 	return strings.Join(elems, "/")
 }
 
+// ExactPattern is the -test.bench (or -test.skip) pattern that selects
+// exactly the benchmarks names (full names without -N): their leaf
+// patterns as alternatives, which Go's testing matches one by one.
+func ExactPattern(names []string) string {
+	pats := make([]string, len(names))
+	for i, n := range names {
+		pats[i] = LeafPattern(n)
+	}
+	return strings.Join(pats, "|")
+}
+
 // nsPerOp returns the ns/op of each benchmark (name without its -N
 // suffix) in Go benchmark output, in the order they ran; with several
 // lines of one benchmark, the last.
 func nsPerOp(out []byte) []cost {
 	var costs []cost
 	at := map[string]int{}
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if !resultLine.MatchString(line) {
-			continue
-		}
-		f := strings.Fields(line)
-		for i := 2; i+1 < len(f); i += 2 {
-			if f[i+1] == "ns/op" {
-				if ns, err := strconv.ParseFloat(f[i], 64); err == nil && ns > 0 && !math.IsInf(ns, 0) {
-					name := trimProcs(f[0])
-					if j, ok := at[name]; ok {
-						costs[j].NS = ns
-					} else {
-						at[name] = len(costs)
-						costs = append(costs, cost{name, ns})
-					}
+	o, _ := readOutput(out)
+	for _, line := range o.results {
+		f := strings.Split(line, "\t")
+		for _, pair := range f[2:] {
+			v, unit, ok := strings.Cut(strings.TrimSpace(pair), " ")
+			if !ok || unit != "ns/op" {
+				continue
+			}
+			if ns, err := strconv.ParseFloat(v, 64); err == nil && ns > 0 && !math.IsInf(ns, 0) {
+				name := resultName(line)
+				if j, ok := at[name]; ok {
+					costs[j].NS = ns
+				} else {
+					at[name] = len(costs)
+					costs = append(costs, cost{name, ns})
 				}
 			}
 		}

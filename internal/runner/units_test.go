@@ -38,10 +38,10 @@ func iterations(t *testing.T, path string) map[string][]string {
 		t.Fatal(err)
 	}
 	m := map[string][]string{}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); resultLine.MatchString(line) {
-			m[f[0]] = append(m[f[0]], f[1])
-		}
+	o, _ := readOutput(b)
+	for _, line := range o.results {
+		f := strings.Fields(line)
+		m[f[0]] = append(m[f[0]], f[1])
 	}
 	return m
 }

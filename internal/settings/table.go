@@ -14,6 +14,7 @@ import (
 	"github.com/benchgate/benchgate/internal/history"
 	"github.com/benchgate/benchgate/internal/historyflow"
 	"github.com/benchgate/benchgate/internal/profile"
+	"github.com/benchgate/benchgate/internal/quarantine"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/suite"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -64,6 +65,18 @@ var Table = []Setting{
 			v.Config.Run.Bench = s
 			return nil
 		}},
+	{Name: "BENCH_SKIP", Default: "none", InWords: true, Uses: Run,
+		Doc: "-skip regular expression: benchmarks left out (not run, not gated), e.g. Compaction or Fetch/size=1MiB",
+		set: func(s string, v *Values) error {
+			if err := CheckBenchPattern(s); err != nil {
+				return err
+			}
+			v.Config.Run.Skip = s
+			return nil
+		}},
+	{Name: "BENCH_QUARANTINE", Default: quarantine.File, Advanced: true, Uses: Run,
+		Doc: "the checked-in quarantine file (in BENCH_DIR): lines of pattern, until-date, reason; its benchmarks are not run nor gated until that date, and every report lists them",
+		set: text(func(v *Values) *string { return &v.Config.Quarantine })},
 	{Name: "BENCH_TIME", Default: "100ms", Uses: Run,
 		Doc: "how long one run of a benchmark takes (-benchtime: a duration, or Nx iterations)",
 		set: func(s string, v *Values) error {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/profile"
+	"github.com/benchgate/benchgate/internal/quarantine"
 )
 
 // Schema is the version of the comparison.json format. It changes when a
@@ -76,6 +77,13 @@ type Comparison struct {
 	// shard that is absent or died. A comparison with gaps and no failing
 	// row gives no verdict.
 	Gaps []string `json:"gaps,omitempty"`
+	// Broken are the benchmarks and packages that fail on the base side
+	// too (broken before this change) or only there: listed, not judged.
+	Broken []Broken `json:"broken,omitempty"`
+	// Quarantined are the quarantine file's entries: the benchmarks they
+	// name were not run and are not gated (an expired entry no longer
+	// holds).
+	Quarantined []quarantine.Entry `json:"quarantined,omitempty"`
 	// NotAffected are the packages left out because the change does not
 	// reach them (identical test binaries and package files on both
 	// sides): not measured, which the dependency graph, not a

@@ -1,0 +1,237 @@
+package runner
+
+import (
+	"bufio"
+	"bytes"
+	"regexp"
+	"strings"
+)
+
+// The runner's one reader of what a test binary prints with -test.bench
+// (not chatty). Go's testing prints a benchmark's name, padded and ended
+// by a tab, before it runs the benchmark at its final b.N, then the
+// numbers when it is done:
+//
+//	BenchmarkRead-2   \t    1000\t    1234 ns/op\t  64 B/op\t  1 allocs/op
+//
+// Whatever the benchmark itself prints while it runs (a logger writing
+// JSON lines to stdout, a progress dot) lands between the name and the
+// numbers: on the name's line, on lines of its own, or in front of the
+// numbers. The name and the numbers still belong together: read puts
+// them back on one result line. What the benchmark printed before its
+// name (package init, TestMain, the b.N=1 run) or after its numbers is
+// not a result and is passed over.
+
+// An output is one run's stdout, read.
+type output struct {
+	// results are the result lines, name and numbers rejoined, in the
+	// order they were printed.
+	results []string
+	// config are the config lines ("goos: linux", "pkg: ...").
+	config []string
+	// started names (without -N) every benchmark whose name was printed,
+	// in order: it started its final run.
+	started []string
+	// pending is the benchmark whose name was printed last with no
+	// numbers after it: the one running when the output ended ("" when
+	// none).
+	pending string
+	// failed names the benchmarks testing reported as failed (--- FAIL).
+	failed []string
+}
+
+// The failures of a benchmark that ran and left no result: with its
+// name printed (its numbers could not be read), and without (it skipped
+// itself, or its output hid its name too).
+const (
+	unreadable = "its name was printed but no numbers that can be read followed (its own output in the way?)"
+	noResult   = "ran but printed no result (b.Skip, or its own output in the way)"
+)
+
+var (
+	configLine = regexp.MustCompile(`^[a-z][^\s:]*: `)
+	// nameStart is a benchmark's name as processBench prints it: at the
+	// start of a line, padded with spaces, then a tab.
+	nameStart = regexp.MustCompile(`^(Benchmark\S*) *\t`)
+	// numbers are a result's numbers at the end of a line: the
+	// iteration count, then tab-separated "value unit" pairs.
+	numbers = regexp.MustCompile(`(\d+)((?:\t *\S+ \S+)+)[ \t]*$`)
+	// failMark is testing's report of a failed benchmark, at the start of
+	// a line or after a name that was printed before it failed.
+	failMark = regexp.MustCompile(`(?:^|\t)\s*--- FAIL: (\S+)`)
+)
+
+// readOutput reads one run's stdout. Lines over 16 MiB end the reading
+// (err says so); what came before is kept.
+func readOutput(stdout []byte) (o output, err error) {
+	sc := bufio.NewScanner(bytes.NewReader(stdout))
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	for sc.Scan() {
+		o.line(sc.Text())
+	}
+	return o, sc.Err()
+}
+
+// line reads one line of output.
+func (o *output) line(line string) {
+	if m := failMark.FindStringSubmatch(line); m != nil {
+		o.failed = append(o.failed, trimProcs(m[1]))
+		if m := nameStart.FindStringSubmatch(line); m != nil {
+			o.started = append(o.started, trimProcs(m[1]))
+			o.pending = "" // its name line, ended by the failure
+		}
+		return
+	}
+	if m := nameStart.FindStringSubmatchIndex(line); m != nil {
+		name := line[m[2]:m[3]]
+		o.started = append(o.started, trimProcs(name))
+		o.pending = name
+		line = line[m[1]:]
+	} else if configLine.MatchString(line) && o.pending == "" {
+		o.config = append(o.config, line)
+		return
+	}
+	if o.pending == "" {
+		return
+	}
+	if m := numbers.FindStringSubmatchIndex(line); m != nil {
+		o.results = append(o.results, o.pending+"\t"+line[m[2]:m[3]]+line[m[4]:m[5]])
+		o.pending = ""
+	}
+}
+
+// has reports whether the output has a result of benchmark name (without
+// its -N suffix).
+func (o *output) has(name string) bool {
+	for _, r := range o.results {
+		if resultName(r) == name {
+			return true
+		}
+	}
+	return false
+}
+
+// resultName is the benchmark name of a result line, without its -N
+// suffix.
+func resultName(line string) string {
+	name, _, _ := strings.Cut(line, "\t")
+	return trimProcs(strings.TrimSpace(name))
+}
+
+// A crash is what a dead test binary said on stderr.
+type crash struct {
+	// what is the panic's (or fatal error's) first line, with where in
+	// the measured module it happened: "panic: boom at boom/boom.go:12".
+	what string
+	// bench is the innermost Benchmark function on the panicking
+	// goroutine's stack, a top-level name ("BenchmarkBoom"): a
+	// sub-benchmark's closure names its parent.
+	bench string
+}
+
+var (
+	panicLine  = regexp.MustCompile(`^(panic: |fatal error: )`)
+	benchFrame = regexp.MustCompile(`\.(Benchmark[^.(\s]*)`)
+	frameFile  = regexp.MustCompile(`^\t(\S+\.go:\d+)`)
+)
+
+// crashOf reads a dead binary's stderr: the panic and, in its stack
+// trace, the first frame in module (a module path; its files are named
+// relative to the module root, as -trimpath writes them) and the
+// benchmark function.
+func crashOf(stderr []byte, module string) crash {
+	var c crash
+	var at string
+	ls := strings.Split(string(stderr), "\n")
+	for i, l := range ls {
+		if c.what == "" && panicLine.MatchString(l) {
+			c.what = strings.TrimSpace(l)
+			if len(c.what) > 300 {
+				c.what = c.what[:300] + "..."
+			}
+			continue
+		}
+		if c.what == "" {
+			continue
+		}
+		if m := frameFile.FindStringSubmatch(l); m != nil && at == "" && module != "" {
+			if rel, ok := strings.CutPrefix(m[1], module+"/"); ok {
+				at = rel
+			}
+		}
+		if c.bench == "" && i+1 < len(ls) && strings.HasPrefix(ls[i+1], "\t") {
+			if m := benchFrame.FindStringSubmatch(l); m != nil {
+				c.bench = m[1]
+			}
+		}
+	}
+	if at != "" {
+		c.what += " at " + at
+	}
+	return c
+}
+
+// culprit names the benchmark (without -N) that was running when the
+// process died, "" when none can be named. The panicking goroutine's
+// stack names its top-level benchmark (bench) when it panicked: the
+// last started benchmark of that name, unless it has a result and one of
+// its expected siblings has not (which then died in its first run,
+// b.N=1, before its name was printed); a benchmark whose goroutine
+// panics can still have its numbers printed, and the next one's name,
+// before the process ends. Without a stack: the benchmark whose name
+// was printed last with no numbers, else the first expected one (in run
+// order) with neither a result nor a failure.
+func (o *output) culprit(bench string, expected []string, failed map[string]bool) string {
+	top := func(name string) string { t, _, _ := strings.Cut(name, "/"); return t }
+	firstMissing := func(match func(string) bool) string {
+		for _, e := range expected {
+			if !o.has(e) && !failed[e] && match(e) {
+				return e
+			}
+		}
+		return ""
+	}
+	if bench != "" {
+		of := func(e string) bool { return top(e) == bench }
+		for i := len(o.started) - 1; i >= 0; i-- {
+			if last := o.started[i]; of(last) {
+				if !o.has(last) {
+					return last
+				}
+				if e := firstMissing(of); e != "" {
+					return e
+				}
+				return last
+			}
+		}
+		if e := firstMissing(of); e != "" {
+			return e
+		}
+		return bench
+	}
+	if o.pending != "" {
+		return trimProcs(o.pending)
+	}
+	return firstMissing(func(string) bool { return true })
+}
+
+// exitReason says why a counted run's binary exited: its panic, with
+// where in module it happened, else the first lines of its stderr that
+// are not valgrind's own (==pid== ...).
+func exitReason(stderr []byte, module string) string {
+	if c := crashOf(stderr, module); c.what != "" {
+		return c.what
+	}
+	var keep []string
+	for _, l := range strings.Split(string(stderr), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !valgrindLine.MatchString(l) {
+			keep = append(keep, l)
+		}
+		if len(keep) == 3 {
+			break
+		}
+	}
+	return strings.Join(keep, " | ")
+}
+
+var valgrindLine = regexp.MustCompile(`^==\d+==`)
