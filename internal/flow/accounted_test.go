@@ -375,3 +375,56 @@ func TestSkipAndQuarantine(t *testing.T) {
 		t.Errorf("a bad quarantine file: exit %d, err %v; want 2 naming the line", code, err)
 	}
 }
+
+// TestFilterThatMatchesNothing: a filter written with the names as
+// benchstat prints them (no Benchmark prefix) matches nothing: exit 2,
+// saying so, how Go matches the first level, the filter it likely meant
+// and the names there are; not a puzzle about results files.
+func TestFilterThatMatchesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds benchmarks")
+	}
+	r := testrepo.New(t)
+	c1 := r.Commit("first", map[string]string{
+		"go.mod":      "module example.com/hash\n\ngo 1.21\n",
+		"h/h.go":      "package h\n",
+		"h/h_test.go": "package h\n\nimport \"testing\"\n\nfunc BenchmarkSum64String(b *testing.B) {\n\tb.Run(\"4B\", func(b *testing.B) {})\n}\n\nfunc BenchmarkSum64(b *testing.B) {}\n",
+	})
+	cfg, out := config(t, r.Dir)
+	cfg.Base = c1
+	cfg.Run.Bench = "^(Sum64String|Sum64)$/^4B$"
+	err := flow.Regression(context.Background(), cfg)
+	if code := flow.ExitCode(err); code != 2 {
+		t.Fatalf("exit %d, err %v; want 2\n%s", code, err, out)
+	}
+	for _, want := range []string{`BENCH_FILTER="^(Sum64String|Sum64)$/^4B$": no benchmark matched the filter on either side`, "the first against the whole function name", `did you mean "^Benchmark(Sum64String|Sum64)$/^4B$"?`, "the benchmarks are BenchmarkSum64String, BenchmarkSum64"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the error lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+// TestRelativeReplace: a module that replaces a sibling module of the
+// same repository by a relative path (../lib) builds each side with that
+// side's copy of the sibling: a 4x slowdown in the sibling on the current
+// side fails the gate, and the base is not read from the working tree.
+func TestRelativeReplace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs benchmarks")
+	}
+	files := func(loops int) map[string]string {
+		return map[string]string{
+			"lib/go.mod":      "module example.com/lib\n\ngo 1.21\n",
+			"lib/lib.go":      fmt.Sprintf("package lib\n\n// Work mixes integers.\nfunc Work(x uint64) uint64 {\n\tfor i := 0; i < %d; i++ {\n\t\tx = x*31 + uint64(i)\n\t}\n\treturn x\n}\n", loops),
+			"svc/go.mod":      "module example.com/svc\n\ngo 1.21\n\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ../lib\n",
+			"svc/svc.go":      "package svc\n",
+			"svc/svc_test.go": "package svc\n\nimport (\n\t\"testing\"\n\n\t\"example.com/lib\"\n)\n\nvar sink uint64\n\nfunc BenchmarkWork(b *testing.B) {\n\tfor i := 0; i < b.N; i++ {\n\t\tsink = lib.Work(sink)\n\t}\n}\n",
+		}
+	}
+	r := testrepo.New(t)
+	c1 := r.Commit("first", files(1000))
+	r.Commit("lib 4x slower", files(4000))
+	cfg, out := config(t, filepath.Join(r.Dir, "svc"))
+	cfg.Base = c1
+	mustRegress(t, cfg, out)
+}

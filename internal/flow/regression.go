@@ -230,6 +230,9 @@ func (c *Config) RunTrees(ctx context.Context, makeTrees func(context.Context, s
 		opts.Profile = c.profiling()
 	}
 	res, err = plan.Run(ctx, opts, prog)
+	if errors.Is(err, runner.ErrNoMatch) {
+		err = fmt.Errorf("BENCH_FILTER=%q: %w", c.Run.Bench, err)
+	}
 	if err == nil || errors.Is(err, runner.ErrBenchmarkFailed) {
 		prog.Note(plan.Stats.String())
 	}

@@ -33,6 +33,9 @@ func Open(dir string) (*Repo, error) {
 		return nil, fmt.Errorf("opening git repository at %s: %w", dir, err)
 	}
 	r, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if refusedExtension(err) {
+		r, err = openIgnoringExtensions(abs)
+	}
 	if err != nil {
 		if errors.Is(err, git.ErrRepositoryNotExists) {
 			return nil, fmt.Errorf("opening git repository at %s: %w: run benchgate inside a git checkout, or compare against a saved baseline file", abs, err)

@@ -3,13 +3,9 @@ package report
 import "github.com/benchgate/benchgate/internal/verdict"
 
 // brokenLines are the comparison's broken benchmarks and packages, one
-// line each: what, on which sides, and why.
+// line per package, sides and reason: what, on which sides, and why.
 func brokenLines(c *verdict.Comparison) []string {
-	out := make([]string, len(c.Broken))
-	for i, b := range c.Broken {
-		out[i] = b.String()
-	}
-	return out
+	return verdict.GroupBroken(c.Broken)
 }
 
 // quarantinedLines are the quarantine file's entries that hold, one line

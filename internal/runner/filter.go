@@ -161,3 +161,46 @@ func splitAlternatives(s string) []string {
 	}
 	return append(out, s[start:])
 }
+
+// noMatch is the error of a filter that selected no benchmark on any
+// side: it says how Go matches the first level, suggests the filter
+// with the Benchmark prefix where it lacks one, and names the
+// benchmarks there are.
+func (p *Plan) noMatch(ctx context.Context, opts Options) error {
+	var names []string
+	for _, tr := range p.Trees {
+		for _, pk := range p.Packages {
+			if bin := p.bins[tr.Name][pk.ImportPath]; bin != "" {
+				for _, n := range listBenchmarks(ctx, bin, pkgDir(tr, pk)) {
+					if !slices.Contains(names, n) {
+						names = append(names, n)
+					}
+				}
+			}
+		}
+	}
+	msg := fmt.Sprintf("-test.bench=%q", opts.Bench)
+	if opts.Skip != "" {
+		msg += fmt.Sprintf(" with -test.skip=%q", opts.Skip)
+	}
+	msg += ". Go matches each /-separated level of the filter against that level of a benchmark's name, the first against the whole function name with its Benchmark prefix (BenchmarkSum64String, not Sum64String)"
+	if s := withPrefix(opts.Bench); s != opts.Bench {
+		msg += fmt.Sprintf(": did you mean %q?", s)
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("%w on either side: %s; the packages have no benchmarks", ErrNoMatch, msg)
+	}
+	return fmt.Errorf("%w on either side: %s; the benchmarks are %s", ErrNoMatch, msg, lines.Capped(names, 20))
+}
+
+// withPrefix is a filter whose anchored first level lacks the Benchmark
+// prefix with it added: ^(Sum64|Digest)$ -> ^Benchmark(Sum64|Digest)$.
+func withPrefix(filter string) string {
+	levels := SplitPattern(filter)
+	first := levels[0]
+	if !strings.HasPrefix(first, "^") || strings.HasPrefix(first, "^Benchmark") {
+		return filter
+	}
+	levels[0] = "^Benchmark" + first[1:]
+	return strings.Join(levels, "/")
+}

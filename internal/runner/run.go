@@ -275,6 +275,10 @@ func (r *Result) Failed(tree, pkg, name string) bool {
 // binary crashed; the results of the others were still written.
 var ErrBenchmarkFailed = errors.New("benchmarks failed")
 
+// ErrNoMatch is wrapped by Run's error when the filter (and skip)
+// selected no benchmark on any side.
+var ErrNoMatch = errors.New("no benchmark matched the filter")
+
 // ErrNoPackages is wrapped by Prepare's error when the suites select no
 // package with tests.
 var ErrNoPackages = errors.New("no package with tests")
@@ -338,6 +342,9 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	if err != nil {
 		return nil, err
 	}
+	if len(units) == 0 && len(res.Fails) == 0 && len(p.Fails) == 0 {
+		return nil, p.noMatch(ctx, opts)
+	}
 	if d, err := time.ParseDuration(opts.Time); err == nil && len(units) > 0 && units[0].leaf != "" && !p.noTime {
 		runs := p.steps(units) * opts.Count
 		procs := p.steps(p.batches(units))
@@ -353,6 +360,9 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 		}
 	}
 	p.mainRounds = false
+	if interrupted == nil && len(res.Fails) == 0 && !p.measured(bufs) {
+		return nil, p.noMatch(ctx, opts)
+	}
 	if interrupted == nil && opts.Adaptive != nil && opts.Adaptive.Undecided != nil && len(p.Trees) > 1 {
 		var fatal error
 		if interrupted, fatal = p.adapt(ctx, "adaptive", opts, units, time.Since(start), bufs, res, prog); fatal != nil {
@@ -418,6 +428,16 @@ func (p *Plan) Counting(c counter.Counter) counter.Counter {
 		}
 	}
 	return m
+}
+
+// measured reports whether any side has a result.
+func (p *Plan) measured(bufs map[string]*bytes.Buffer) bool {
+	for _, b := range bufs {
+		if bytes.Contains(b.Bytes(), []byte("\nBenchmark")) {
+			return true
+		}
+	}
+	return false
 }
 
 // buffers starts each side's results with the config lines that identify

@@ -112,17 +112,23 @@ func (c *Comparison) Account(fails []Failure) {
 			c.Broken = append(c.Broken, b)
 		}
 	}
+	var unread []Failure
 	for _, f := range base {
 		if f.Unreadable {
-			if g := f.String(); !slices.Contains(c.Gaps, g) {
-				c.Gaps = append(c.Gaps, g)
-			}
+			unread = append(unread, f)
 		}
 	}
+	c.Gaps = append(c.Gaps, GroupFailures(unread)...)
+	var gaps []Failure
 	for _, f := range cur {
 		if related(f, base) && !f.Unreadable {
 			add(Broken{Pkg: f.Pkg, Benchmark: f.Benchmark, Sides: SidesBoth, Reason: f.Msg})
-		} else if g := f.String(); !slices.Contains(c.Gaps, g) {
+		} else {
+			gaps = append(gaps, f)
+		}
+	}
+	for _, g := range GroupFailures(gaps) {
+		if !slices.Contains(c.Gaps, g) {
 			c.Gaps = append(c.Gaps, g)
 		}
 	}
@@ -143,4 +149,55 @@ func (c *Comparison) Account(fails []Failure) {
 		}
 	}
 	c.count()
+}
+
+// GroupFailures are failures as lines, one per side, package and message:
+// "current: pkg: BenchmarkA, BenchmarkB and 7 more: msg". Real suites
+// fail many sub-benchmarks of one function for one cause.
+func GroupFailures(fails []Failure) []string {
+	type key struct{ side, pkg, msg string }
+	var order []key
+	names := map[key][]string{}
+	for _, f := range fails {
+		k := key{f.Side, f.Pkg, f.Msg}
+		if _, ok := names[k]; !ok {
+			order = append(order, k)
+		}
+		if !slices.Contains(names[k], f.Benchmark) {
+			names[k] = append(names[k], f.Benchmark)
+		}
+	}
+	out := make([]string, len(order))
+	for i, k := range order {
+		out[i] = Failure{Side: k.side, Pkg: k.pkg, Benchmark: Names(names[k], 3), Msg: k.msg}.String()
+	}
+	return out
+}
+
+// Names are up to n names joined with commas, then "and N more".
+func Names(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
+}
+
+// GroupBroken are broken entries as lines, one per package, sides and
+// reason, as GroupFailures.
+func GroupBroken(bs []Broken) []string {
+	type key struct{ pkg, sides, reason string }
+	var order []key
+	names := map[key][]string{}
+	for _, b := range bs {
+		k := key{b.Pkg, b.Sides, b.Reason}
+		if _, ok := names[k]; !ok {
+			order = append(order, k)
+		}
+		names[k] = append(names[k], b.Benchmark)
+	}
+	out := make([]string, len(order))
+	for i, k := range order {
+		out[i] = Broken{Pkg: k.pkg, Benchmark: Names(names[k], 3), Sides: k.sides, Reason: k.reason}.String()
+	}
+	return out
 }

@@ -59,3 +59,22 @@ func TestAccount(t *testing.T) {
 		})
 	}
 }
+
+// TestGroupFailures: one line per side, package and cause, the names of
+// many sub-benchmarks folded.
+func TestGroupFailures(t *testing.T) {
+	var fails []Failure
+	for _, n := range []string{"B/a", "B/b", "B/c", "B/d", "B/e"} {
+		fails = append(fails, Failure{Side: "current", Pkg: "p", Benchmark: n, Msg: "batch too large"})
+	}
+	fails = append(fails, Failure{Side: "current", Pkg: "p", Benchmark: "C", Msg: "panic: boom"})
+	got := GroupFailures(fails)
+	want := []string{"current: p: B/a, B/b, B/c and 2 more: batch too large", "current: p: C: panic: boom"}
+	if !slices.Equal(got, want) {
+		t.Errorf("GroupFailures:\n%q\nwant\n%q", got, want)
+	}
+	bs := []Broken{{Pkg: "p", Benchmark: "B/a", Sides: SidesBoth, Reason: "r"}, {Pkg: "p", Benchmark: "B/b", Sides: SidesBoth, Reason: "r"}}
+	if got := GroupBroken(bs); len(got) != 1 || got[0] != "p B/a, B/b fails on both sides (broken before this change): r" {
+		t.Errorf("GroupBroken: %q", got)
+	}
+}
