@@ -18,7 +18,8 @@ const ShardsDir = "shards"
 // expects one shard per suite of cfg.Suites, each a folder with the
 // status.json and comparison.json that Regression writes. A suite without
 // a shard, or whose shard ended in an error or died, is a gap named in the
-// reports: no verdict. The error wraps ErrRegression or ErrMissing when a
+// reports: no verdict. Each shard's rows are judged again from their
+// samples (verdict.Rejudge) with cfg's thresholds. The error wraps ErrRegression or ErrMissing when a
 // shard's comparison fails, and ErrNoVerdict when there are gaps and
 // nothing failed.
 func Merge(cfg Config, dir string) error {
@@ -33,6 +34,13 @@ func Merge(cfg Config, dir string) error {
 	shards, gaps, err := status.Collect(dir, ComparisonFile, status.Expected{Suites: suite.Names(cfg.Suites), Total: cfg.Shards})
 	if err != nil {
 		return err
+	}
+	// Nothing a shard says about itself is trusted: each is judged
+	// again from its samples with the thresholds in force here.
+	for i, sh := range shards {
+		if shards[i], err = verdict.Rejudge(sh, cfg.VerdictOptions()); err != nil {
+			return fmt.Errorf("judging shard %d again: %w", i+1, err)
+		}
 	}
 	var merged *verdict.Comparison
 	if len(shards) == 0 {

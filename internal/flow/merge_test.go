@@ -109,3 +109,65 @@ func TestMergeFailsClosed(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeTrustsNoShard: what a shard says about itself does not decide
+// the merged verdict: a status.json that claims success without a
+// comparison is a gap; a row whose status was edited to ok in a shard's
+// comparison.json is judged again from its samples (a regression); two
+// shards claiming one suite are refused whatever BENCH_SHARDS says.
+func TestMergeTrustsNoShard(t *testing.T) {
+	suites := []suite.Suite{{Name: "storage"}, {Name: "kafka"}}
+	t.Run("success without a comparison", func(t *testing.T) {
+		dir := t.TempDir()
+		shard(t, dir, "storage", status.OK, 0, "", 1)
+		sd := filepath.Join(dir, "bench-kafka")
+		os.MkdirAll(sd, 0o755)
+		os.WriteFile(filepath.Join(sd, status.File), []byte(`{"suites": ["kafka"], "state": "ok", "compared": false}`), 0o644)
+		err := merge(t, suites, dir)
+		if code := flow.ExitCode(err); code != 2 || !strings.Contains(fmt.Sprint(err), "shard kafka says it ended ok but left no comparison") {
+			t.Errorf("exit %d, err %v; want 2 naming the shard", code, err)
+		}
+	})
+	t.Run("a row's status edited", func(t *testing.T) {
+		dir := t.TempDir()
+		shard(t, dir, "storage", status.OK, 0, "", 1)
+		shard(t, dir, "kafka", status.Regressed, 1, "", 4.47)
+		path := filepath.Join(dir, "bench-kafka", flow.ComparisonFile)
+		c, err := verdict.ReadComparison(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range c.Rows {
+			c.Rows[i].Status = verdict.StatusOK
+		}
+		c.Summary = verdict.Summary{Benchmarks: 1, Rows: len(c.Rows), Unchanged: 1}
+		if err := atomicfile.Write(path, func(w io.Writer) error { return verdict.WriteJSON(w, c) }); err != nil {
+			t.Fatal(err)
+		}
+		if err := merge(t, suites, dir); flow.ExitCode(err) != 1 {
+			t.Errorf("exit %d (%v), want 1: the +347%% change judged again", flow.ExitCode(err), err)
+		}
+	})
+	t.Run("two shards claim one suite", func(t *testing.T) {
+		dir := t.TempDir()
+		shard(t, dir, "storage", status.OK, 0, "", 1)
+		shard(t, dir, "kafka", status.OK, 0, "", 1)
+		if err := os.CopyFS(filepath.Join(dir, "bench-kafka-again"), os.DirFS(filepath.Join(dir, "bench-kafka"))); err != nil {
+			t.Fatal(err)
+		}
+		err := merge(t, suites, dir)
+		if code := flow.ExitCode(err); code != 2 || !strings.Contains(fmt.Sprint(err), "claims suite kafka, which another shard already covered") {
+			t.Errorf("exit %d, err %v; want 2 naming the duplicate", code, err)
+		}
+	})
+}
+
+// merge merges the shards under dir, expecting suites.
+func merge(t *testing.T, suites []suite.Suite, dir string) error {
+	t.Helper()
+	cfg := flow.DefaultConfig()
+	cfg.ResultsDir = t.TempDir()
+	cfg.Suites = suites
+	cfg.Stdout, cfg.Stderr = io.Discard, io.Discard
+	return flow.Merge(cfg, dir)
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -36,8 +37,13 @@ type output struct {
 	// numbers after it: the one running when the output ended ("" when
 	// none).
 	pending string
-	// failed names the benchmarks testing reported as failed (--- FAIL).
+	// failed names the benchmarks testing reported as failed (--- FAIL),
+	// a parent whose sub-benchmarks failed left out; why has the first
+	// line each logged (b.Fatal's message, with its file:line).
 	failed []string
+	why    map[string]string
+	// lastFailed is the failure whose log lines may follow.
+	lastFailed string
 }
 
 // The failures of a benchmark that ran and left no result: with its
@@ -74,8 +80,24 @@ func readOutput(stdout []byte) (o output, err error) {
 
 // line reads one line of output.
 func (o *output) line(line string) {
+	if o.lastFailed != "" {
+		if strings.HasPrefix(line, "    ") && o.why[o.lastFailed] == "" {
+			if o.why == nil {
+				o.why = map[string]string{}
+			}
+			o.why[o.lastFailed] = strings.TrimSpace(line)
+			return
+		}
+		o.lastFailed = ""
+	}
 	if m := failMark.FindStringSubmatch(line); m != nil {
-		o.failed = append(o.failed, trimProcs(m[1]))
+		name := trimProcs(m[1])
+		// Go reports a parent failed when a sub-benchmark failed: the
+		// sub-benchmark says it all.
+		if !slices.ContainsFunc(o.failed, func(f string) bool { return strings.HasPrefix(f, name+"/") }) {
+			o.failed = append(o.failed, name)
+		}
+		o.lastFailed = name
 		if m := nameStart.FindStringSubmatch(line); m != nil {
 			o.started = append(o.started, trimProcs(m[1]))
 			o.pending = "" // its name line, ended by the failure

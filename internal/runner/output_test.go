@@ -41,6 +41,9 @@ func TestReadOutput(t *testing.T) {
 		{name: "failed in its first run",
 			out:    head + "--- FAIL: BenchmarkA\n    a_test.go:9: broken\nFAIL\n",
 			failed: []string{"BenchmarkA"}, config: 3},
+		{name: "a parent failed for its sub-benchmark",
+			out:     head + "BenchmarkP/x-2   \t--- FAIL: BenchmarkP/x-2\n    p_test.go:5: batch too large\n--- FAIL: BenchmarkP\nFAIL\n",
+			started: []string{"BenchmarkP/x"}, failed: []string{"BenchmarkP/x"}, config: 3},
 		{name: "a NaN metric and GOMAXPROCS=1",
 			out:     "BenchmarkOdd \t 100\t 5.0 ns/op\t NaN nan/op\t +Inf inf/op\n",
 			results: []string{"BenchmarkOdd\t100\t 5.0 ns/op\t NaN nan/op\t +Inf inf/op"}, started: []string{"BenchmarkOdd"}},
@@ -65,6 +68,9 @@ func TestReadOutput(t *testing.T) {
 			}
 			if !slices.Equal(o.failed, tt.failed) {
 				t.Errorf("failed %q, want %q", o.failed, tt.failed)
+			}
+			if tt.name == "a parent failed for its sub-benchmark" && o.why["BenchmarkP/x"] != "p_test.go:5: batch too large" {
+				t.Errorf("why %q, want the failure's first log line", o.why)
 			}
 			if len(o.config) != tt.config {
 				t.Errorf("config %q, want %d lines", o.config, tt.config)

@@ -564,7 +564,11 @@ func runBinary(ctx context.Context, bin, dir string, u unit, pk Package, out *by
 	for _, f := range o.failed {
 		if !failed[f] && u.keeps(f) {
 			failed[f] = true
-			r.fails = append(r.fails, failure{leaf: f, msg: "failed"})
+			msg := "failed"
+			if why := o.why[f]; why != "" {
+				msg = "failed: " + why
+			}
+			r.fails = append(r.fails, failure{leaf: f, msg: msg})
 		}
 	}
 	if rerr != nil {

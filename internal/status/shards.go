@@ -70,6 +70,13 @@ func (r record) comparison(comparisonFile string, total int, covered map[string]
 	}
 	st := r.st
 	name := strings.Join(st.Suites, ",")
+	if total == 0 {
+		for _, s := range st.Suites {
+			if covered[s] {
+				return nil, []string{fmt.Sprintf("shard %s (%s) claims suite %s, which another shard already covered: a duplicate is not merged", name, filepath.Dir(r.path), s)}
+			}
+		}
+	}
 	for _, s := range st.Suites {
 		covered[s] = true
 	}
@@ -87,6 +94,9 @@ func (r record) comparison(comparisonFile string, total int, covered map[string]
 		gaps = append(gaps, fmt.Sprintf("shard %s failed: %s", name, st.Error))
 	}
 	if !st.Compared {
+		if st.State != Error {
+			gaps = append(gaps, fmt.Sprintf("shard %s says it ended %s but left no comparison: no evidence", name, st.State))
+		}
 		return nil, gaps
 	}
 	c, err := verdict.ReadComparison(filepath.Join(filepath.Dir(r.path), comparisonFile))

@@ -80,6 +80,10 @@ type Comparison struct {
 	// Broken are the benchmarks and packages that fail on the base side
 	// too (broken before this change) or only there: listed, not judged.
 	Broken []Broken `json:"broken,omitempty"`
+	// Failures are what failed on each side, as the run found it: gaps
+	// and broken are decided from them (Account), again where the
+	// comparison is merged.
+	Failures []Failure `json:"failures,omitempty"`
 	// Quarantined are the quarantine file's entries: the benchmarks they
 	// name were not run and are not gated (an expired entry no longer
 	// holds).

@@ -96,6 +96,9 @@ const ReasonBroken = "fails on both sides: broken before this change, not judged
 //
 // The summary is counted again.
 func (c *Comparison) Account(fails []Failure) {
+	if fails != nil {
+		c.Failures = fails
+	}
 	var base, cur []Failure
 	for _, f := range fails {
 		if f.Side == "base" {
@@ -142,7 +145,9 @@ func (c *Comparison) Account(fails []Failure) {
 		name, _ := SplitProcs([]byte(r.Benchmark))
 		f := Failure{Pkg: r.Pkg, Benchmark: name}
 		switch {
-		case related(f, cur) && related(f, base):
+		case (r.Base == nil || r.Current == nil) && related(f, cur) && related(f, base):
+			// A benchmark that failed in some rounds on both sides and
+			// has samples on both is judged on them.
 			r.Status, r.Reason, r.AllowedMissing = StatusUndecided, ReasonBroken, false
 		case r.Status == StatusMissing && related(f, cur):
 			r.Status, r.Reason, r.AllowedMissing = StatusUndecided, ReasonFailed, false
