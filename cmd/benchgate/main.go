@@ -16,6 +16,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/benchgate/benchgate/internal/lines"
 	"io"
 	"os"
 	"os/signal"
@@ -51,7 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	err := t.Run(ctx, nil)
 	if err != nil {
-		fmt.Fprintf(stderr, "benchgate %s: %v\n", t.Name, err)
+		fmt.Fprintf(stderr, "benchgate %s: %s\n", t.Name, lines.Printable(err.Error()))
 	}
 	return flow.ExitCode(err)
 }

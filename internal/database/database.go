@@ -34,14 +34,18 @@ var ErrNewerSchema = errors.New("the database's schema is newer than this benchg
 func Open(ctx context.Context, url string) (*DB, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
-		return nil, fmt.Errorf("not a PostgreSQL URL (%s): use postgres://user:password@host:5432/database", redact(err.Error(), url))
+		// The driver's message quotes pieces of the URL, cut where it
+		// went wrong: with an unencoded password those are pieces of
+		// the password. Only the URL with its whole userinfo hidden is
+		// said.
+		return nil, fmt.Errorf("not a PostgreSQL URL (%s): use postgres://user:password@host:5432/database, with special characters of the password percent-encoded (@ %%40, : %%3A, / %%2F, ? %%3F, # %%23, %% %%25, & %%26, $ %%24)", hideUserinfo(url))
 	}
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = 10 * time.Second
 	}
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		return nil, explain(fmt.Sprintf("connecting to %s:%d", cfg.Host, cfg.Port), err, url, cfg.User)
+		return nil, explain(redact(fmt.Sprintf("connecting to %s:%d", cfg.Host, cfg.Port), url), err, url, cfg.User)
 	}
 	db := &DB{conn: conn}
 	if err := db.migrate(ctx); err != nil {
@@ -74,15 +78,39 @@ func explain(what string, err error, url, user string) error {
 // may carry the URL.
 func opaque(msg string) error { return errors.New(msg) }
 
-// redact removes the URL's password from s.
+// redact removes the URL's password from s: the whole of it, and each
+// piece of it between the characters a parser cuts a URL at (@:/?#&%$),
+// since a password written without percent-encoding is cut into pieces
+// that land in the host, the path or the query of the driver's message.
 func redact(s, url string) string {
-	if i := strings.Index(url, "://"); i >= 0 {
-		rest := url[i+3:]
-		if at := strings.LastIndex(rest, "@"); at >= 0 {
-			if _, pw, ok := strings.Cut(rest[:at], ":"); ok && pw != "" {
-				s = strings.ReplaceAll(s, pw, "xxxxx")
-			}
-		}
+	_, rest, ok := strings.Cut(url, "://")
+	if !ok {
+		return s
+	}
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return s
+	}
+	_, pw, ok := strings.Cut(rest[:at], ":")
+	if !ok || pw == "" {
+		return s
+	}
+	s = strings.ReplaceAll(s, pw, "xxxxx")
+	for _, piece := range strings.FieldsFunc(pw, func(r rune) bool { return strings.ContainsRune("@:/?#&%$", r) }) {
+		s = strings.ReplaceAll(s, piece, "xxxxx")
 	}
 	return s
+}
+
+// hideUserinfo is url with everything between "://" and its last "@"
+// (the user and password, however they are written) replaced.
+func hideUserinfo(url string) string {
+	scheme, rest, ok := strings.Cut(url, "://")
+	if !ok {
+		return "a string that is not a URL"
+	}
+	if at := strings.LastIndex(rest, "@"); at >= 0 {
+		rest = "xxxxx" + rest[at:]
+	}
+	return scheme + "://" + rest
 }

@@ -177,3 +177,22 @@ func freePort(t *testing.T) int {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
 }
+
+// TestUnencodedPasswordNeverShown: a password written into the URL
+// without percent-encoding, holding any of @:/?#%&$, shows no piece of
+// itself in Open's error, whether the URL parses or not.
+func TestUnencodedPasswordNeverShown(t *testing.T) {
+	for _, c := range "@:/?#%&$" {
+		pw := "qx7" + string(c) + "zk4" + string(c) + "wv2"
+		url := fmt.Sprintf("postgres://u:%s@127.0.0.1:%d/db?connect_timeout=2", pw, freePort(t))
+		_, err := Open(context.Background(), url)
+		if err == nil {
+			t.Fatalf("%q: no error", c)
+		}
+		for _, piece := range []string{"qx7", "zk4", "wv2"} {
+			if strings.Contains(err.Error(), piece) {
+				t.Errorf("%q: the error shows %q of the password: %v", c, piece, err)
+			}
+		}
+	}
+}

@@ -428,3 +428,36 @@ func TestRelativeReplace(t *testing.T) {
 	cfg.Base = c1
 	mustRegress(t, cfg, out)
 }
+
+// TestForgedOutputCannotReachTheTerminal: a benchmark that prints a
+// forged result line whose name holds escape sequences and a workflow
+// command gives no verdict (its own name was printed and no numbers
+// followed it), and nothing it printed reaches stdout, stderr or the
+// error as an escape sequence or a workflow command.
+func TestForgedOutputCannotReachTheTerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs benchmarks")
+	}
+	r := testrepo.New(t)
+	c1 := r.Commit("first", map[string]string{
+		"go.mod":      "module example.com/forge\n\ngo 1.21\n",
+		"f/f.go":      "package f\n",
+		"f/f_test.go": "package f\n\nimport (\n\t\"fmt\"\n\t\"testing\"\n)\n\nfunc BenchmarkForge(b *testing.B) {\n\tfmt.Print(\"\\nBenchmarkX\\x1b[2J\\x1b]0;owned\\x07::error,file=f.go::forged-2 \\t 10\\t 5 ns/op\\n\")\n\tfor i := 0; i < b.N; i++ {\n\t}\n}\n",
+	})
+	cfg, out := config(t, r.Dir)
+	cfg.Base = c1
+	err := flow.Regression(context.Background(), cfg)
+	if code := flow.ExitCode(err); code != 2 {
+		t.Fatalf("exit %d, err %v; want 2\n%s\n%s", code, err, out, cfg.Stderr)
+	}
+	for what, text := range map[string]string{"stderr": fmt.Sprint(cfg.Stderr), "the error": flow.Exit(err).Error(), "stdout": out.String()} {
+		if strings.Contains(text, "\x1b") || strings.Contains(text, "\x07") {
+			t.Errorf("%s holds an escape sequence:\n%q", what, text)
+		}
+		for _, l := range strings.Split(text, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), "::") || strings.Contains(l, "::error") {
+				t.Errorf("%s has a line that GitHub Actions reads as a command: %q", what, l)
+			}
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/benchgate/benchgate/internal/lines"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
@@ -51,7 +52,9 @@ type exitError struct {
 	code int
 }
 
-func (e *exitError) Error() string   { return e.err.Error() }
+// Error is the error's text, printable (see lines.Printable): it quotes
+// names from measured code and stored history.
+func (e *exitError) Error() string   { return lines.Printable(e.err.Error()) }
 func (e *exitError) Unwrap() error   { return e.err }
 func (e *exitError) ExitStatus() int { return e.code }
 

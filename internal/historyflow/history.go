@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -209,7 +210,7 @@ func Backfill(ctx context.Context, cfg flow.Config, opts Options) error {
 	todo := history.Unrecorded(commits, runs)
 	fmt.Fprintf(cfg.Stderr, "backfill: %d of the last %d commits are not on %s yet\n", len(todo), len(changes), st.Branch())
 	start := time.Now()
-	var skipped []string
+	var skipped, reasons []string
 	for i, hash := range todo {
 		ch := byHash[hash]
 		eta := ""
@@ -225,6 +226,9 @@ func Backfill(ctx context.Context, cfg flow.Config, opts Options) error {
 		if err != nil && !errors.Is(err, runner.ErrBenchmarkFailed) {
 			fmt.Fprintf(cfg.Stderr, "note: %s skipped: %v\n", ch.Short(), lines.First(err.Error(), 1))
 			skipped = append(skipped, ch.Short())
+			if r := lines.First(err.Error(), 1); !slices.Contains(reasons, r) {
+				reasons = append(reasons, r)
+			}
 			continue
 		}
 		set, err := verdict.ReadFile(out)
@@ -237,6 +241,11 @@ func Backfill(ctx context.Context, cfg flow.Config, opts Options) error {
 	}
 	if len(skipped) > 0 {
 		fmt.Fprintf(cfg.Stderr, "backfill: skipped %s\n", strings.Join(skipped, ", "))
+	}
+	if len(todo) > 0 && len(skipped) == len(todo) {
+		// Nothing it was asked to record was recorded: a trend after it
+		// would have nothing new to say, and exit 0 would hide why.
+		return fmt.Errorf("%w: backfill recorded none of the %d commits it was asked to: %s", flow.ErrNoVerdict, len(todo), lines.Capped(reasons, 3))
 	}
 	return nil
 }

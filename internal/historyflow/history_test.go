@@ -154,3 +154,26 @@ func TestRecord(t *testing.T) {
 		t.Errorf("history branch log:\n%s", out)
 	}
 }
+
+// TestBackfillThatRecordsNothingFails: a backfill that skips every
+// commit it was asked to record (here BENCH_PACKAGES names a package no
+// commit has) is no verdict (exit 2) naming why, not a silent exit 0.
+func TestBackfillThatRecordsNothingFails(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list on every commit")
+	}
+	r := testrepo.New(t)
+	for i := 1; i <= 3; i++ {
+		files := flowtest.Module(1000, false)
+		files["n.txt"] = fmt.Sprint(i)
+		r.Commit(fmt.Sprintf("commit %d", i), files)
+	}
+	cfg, _ := flowtest.Config(t, r.Dir)
+	cfg.Packages = []string{"./nothere/..."}
+	opts := historyflow.DefaultOptions
+	opts.Backfill = 3
+	err := historyflow.Backfill(context.Background(), cfg, opts)
+	if code := flow.ExitCode(err); code != 2 || !strings.Contains(fmt.Sprint(err), "backfill recorded none of the 3 commits") {
+		t.Fatalf("exit %d, err %v; want 2 naming why\n%s", code, err, cfg.Stderr)
+	}
+}

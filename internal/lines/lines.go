@@ -34,3 +34,27 @@ func Capped(names []string, n int) string {
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(shown, ", "), more)
 }
+
+// Printable is s made safe to print to a terminal or a CI log: control
+// characters other than newline and tab are shown escaped (ESC as
+// \x1b, so no escape sequence reaches the terminal), and "::" is broken
+// by a zero-width space, so that no line of it can start a GitHub
+// Actions workflow command (::error, ::add-mask, ...). Text from
+// measured code (benchmark names, units, output) and from stored history
+// goes through it.
+func Printable(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\t':
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case r == '\u2028' || r == '\u2029' || r == '\ufeff':
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return strings.ReplaceAll(b.String(), "::", ":\u200b:")
+}

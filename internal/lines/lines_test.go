@@ -41,3 +41,16 @@ func TestCut(t *testing.T) {
 		}
 	}
 }
+
+func TestPrintable(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"BenchmarkX\x1b[2J\x1b]0;pwned\x07", `BenchmarkX\x1b[2J\x1b]0;pwned\x07`},
+		{"BenchmarkX\n::error file=a.go::forged", "BenchmarkX\n:\u200b:error file=a.go:\u200b:forged"},
+		{"a\r::warning::x", `a\x0d:` + "\u200b" + `:warning:` + "\u200b" + `:x`},
+		{"plain\ttext\nok", "plain\ttext\nok"},
+	} {
+		if got := Printable(tt.in); got != tt.want {
+			t.Errorf("Printable(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

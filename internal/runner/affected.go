@@ -103,10 +103,16 @@ func dirDigest(root string) (string, error) {
 	return fmt.Sprintf("%x", h.Sum(nil)), err
 }
 
+// fileHashOrLink hashes a regular file's contents, a symlink's target,
+// and of anything else (a FIFO, a socket, a device) only its kind: opening
+// a FIFO blocks until someone writes to it, for ever.
 func fileHashOrLink(p string, d fs.DirEntry) ([32]byte, error) {
-	if d.Type()&fs.ModeSymlink != 0 {
+	switch t := d.Type(); {
+	case t&fs.ModeSymlink != 0:
 		target, err := os.Readlink(p)
 		return sha256.Sum256([]byte("link:" + target)), err
+	case !t.IsRegular():
+		return sha256.Sum256([]byte("special:" + t.String())), nil
 	}
 	return fileHash(p)
 }

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"github.com/benchgate/benchgate/internal/lines"
 	"io"
 	"os"
 	"strings"
@@ -51,7 +52,7 @@ func (p *progress) Note(msg string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.clear()
-	fmt.Fprintln(p.w, msg)
+	fmt.Fprintln(p.w, lines.Printable(msg))
 }
 
 func (p *progress) Start(total int) {
@@ -61,6 +62,7 @@ func (p *progress) Start(total int) {
 }
 
 func (p *progress) Step(label string) {
+	label = lines.Printable(label)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.done++
