@@ -45,19 +45,28 @@ type dashboard struct {
 }
 
 // expand does what Grafana does to a query before it runs: the time
-// filter macro, and the variables (a multi-value one as a quoted list).
+// filter macro, and the variables: ${name:sqlstring} as each value
+// quoted with its single quotes doubled, comma separated; a plain $name
+// or ${name} as the value itself, unquoted (a multi-value one as a
+// quoted list), which is why the dashboard must not use it.
 func expand(sql string, vars map[string][]string) string {
 	sql = regexp.MustCompile(`\$__timeFilter\(([^)]+)\)`).ReplaceAllString(sql, "$1 BETWEEN '2026-01-01T00:00:00Z' AND '2027-01-01T00:00:00Z'")
-	for name, vals := range vars {
+	return regexp.MustCompile(`\$\{(\w+)(?::(\w+))?\}|\$(\w+)`).ReplaceAllStringFunc(sql, func(m string) string {
+		sub := regexp.MustCompile(`\$\{(\w+)(?::(\w+))?\}|\$(\w+)`).FindStringSubmatch(m)
+		name, format := sub[1]+sub[3], sub[2]
+		vals, ok := vars[name]
+		if !ok {
+			return m
+		}
 		var quoted []string
 		for _, v := range vals {
 			quoted = append(quoted, "'"+strings.ReplaceAll(v, "'", "''")+"'")
 		}
-		list := strings.Join(quoted, ",")
-		sql = strings.ReplaceAll(sql, "'$"+name+"'", quoted[0])
-		sql = strings.ReplaceAll(sql, "($"+name+")", "("+list+")")
-	}
-	return sql
+		if format == "sqlstring" || len(vals) > 1 {
+			return strings.Join(quoted, ",")
+		}
+		return vals[0]
+	})
 }
 
 // TestDashboardQueries: every SQL query of the dashboard (variables,
@@ -164,5 +173,32 @@ func TestDashboardQueries(t *testing.T) {
 	rows := query("annotation", d.Annotations.List[0].Target.RawSQL)
 	if len(rows) != 1 || rows[0][0] != runs[20].Date.Format(time.RFC3339) || !strings.Contains(rows[0][1], "change point: BenchmarkAppend-2 sec/op +30.0% at "+runs[20].Commit[:7]) {
 		t.Errorf("annotations: %v, want one at run 20's date", rows)
+	}
+
+	// A unit reported by b.ReportMetric and a repository name are
+	// values, never SQL: as Grafana expands them, every query runs and
+	// returns nothing of what they inject.
+	vars = map[string][]string{
+		"repository": {"acme/streamer' OR 'x'='x"},
+		"unit":       {"sec/op'UNION(SELECT(now()),'pwned',1)--"},
+		"benchmark":  {"BenchmarkAppend-2') OR ('x'='x", "BenchmarkRead-2"},
+	}
+	all := []string{d.Annotations.List[0].Target.RawSQL}
+	for _, v := range d.Templating.List {
+		all = append(all, v.Query)
+	}
+	for _, p := range d.Panels {
+		all = append(all, p.Targets[0].RawSQL)
+	}
+	for i, sql := range all {
+		rows := query(fmt.Sprintf("hostile query %d", i), sql)
+		for _, row := range rows {
+			if strings.Contains(strings.Join(row, " "), "pwned") {
+				t.Errorf("query %d ran what a variable injected: %v\n%s", i, row, expand(sql, vars))
+			}
+		}
+		if strings.Contains(sql, "${repository") && len(rows) > 0 {
+			t.Errorf("query %d: a repository named %q matched rows: %v\n%s", i, vars["repository"][0], rows, expand(sql, vars))
+		}
 	}
 }
