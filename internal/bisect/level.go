@@ -125,3 +125,20 @@ func byPoint(d span, total, minShare float64) Verdict {
 
 // pct turns a log change back into percent.
 func pct(l float64) float64 { return (math.Exp(l) - 1) * 100 }
+
+// Agree reports whether two measurements of a step say the same: the
+// same skip, rounds and metrics, each with the same change and verdict.
+// A stored step that does not agree with one judged again from its own
+// samples was changed after it was written.
+func Agree(a, b Measurement) bool {
+	if a.Skip != b.Skip || a.Rounds != b.Rounds || len(a.Levels) != len(b.Levels) {
+		return false
+	}
+	for _, l := range a.Levels {
+		o, ok := b.level(l.Key())
+		if !ok || o.Regressed != l.Regressed || o.Undecided != l.Undecided || math.Abs(o.DeltaPct-l.DeltaPct) > 1e-9*max(1, math.Abs(l.DeltaPct)) {
+			return false
+		}
+	}
+	return true
+}

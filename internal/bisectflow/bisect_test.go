@@ -1,6 +1,7 @@
 package bisectflow_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -170,6 +172,33 @@ func TestBisectOneStep(t *testing.T) {
 	}
 	if res := readBisect(t, cfg); res.Measured != 0 || culprits(res)[0] != c[11] {
 		t.Errorf("third run measured %d steps, named %v; want 0 and the same culprit", res.Measured, culprits(res))
+	}
+
+	// Stored steps whose change was edited are not believed: they are
+	// measured again, and the culprit stays.
+	steps, _ := filepath.Glob(filepath.Join(cfg.ResultsDir, bisectflow.BisectDir, "*", "step.json"))
+	edited := 0
+	for _, p := range steps {
+		b, _ := os.ReadFile(p)
+		e := regexp.MustCompile(`"delta_pct":[-0-9.e+]+`).ReplaceAll(b, []byte(`"delta_pct":0`))
+		e = bytes.ReplaceAll(e, []byte(`"regressed":true,`), nil)
+		if !bytes.Equal(e, b) && edited < 2 {
+			os.WriteFile(p, e, 0o644)
+			edited++
+		}
+	}
+	if edited < 2 {
+		t.Fatalf("edited %d step.json files, want 2", edited)
+	}
+	cfg.Stderr = &flowtest.LockedBuffer{}
+	if err := bisectflow.Bisect(context.Background(), cfg, bisectflow.DefaultOptions); err != nil {
+		t.Fatal(err)
+	}
+	if res := readBisect(t, cfg); res.Measured < 2 || culprits(res)[0] != c[11] {
+		t.Errorf("with 2 steps edited: measured %d steps, named %v; want them measured again and commit 11", res.Measured, culprits(res))
+	}
+	if log := fmt.Sprint(cfg.Stderr); !strings.Contains(log, "does not agree with its samples") {
+		t.Errorf("the edited steps were not named:\n%s", log)
 	}
 	if after := r.State(); after != before {
 		t.Errorf("the repository changed:\nbefore:\n%s\nafter:\n%s", before, after)

@@ -54,8 +54,14 @@ func (m *stepMeasurer) settingsKey() string {
 // Measure implements bisect.Measurer.
 func (m *stepMeasurer) Measure(ctx context.Context, c bisect.Commit, again int) (bisect.Measurement, error) {
 	if meas, ok := m.store.Reuse(c.Hash, again); ok {
-		fmt.Fprintf(m.cfg.Stderr, "bisect: reusing the earlier measurement of %s (%s)\n", c.Short(), filepath.Join(m.store.Dir, c.Hash))
-		return meas, nil
+		// A stored step is reused only when its own samples say what it
+		// says: its verdict is judged again from them.
+		if fresh, err := m.judge(filepath.Join(m.store.Dir, c.Hash), func(string, string) bool { return false }); err == nil && bisect.Agree(fresh, meas) {
+			fmt.Fprintf(m.cfg.Stderr, "bisect: reusing the earlier measurement of %s (%s)\n", c.Short(), filepath.Join(m.store.Dir, c.Hash))
+			return meas, nil
+		}
+		fmt.Fprintf(m.cfg.Stderr, "bisect: the stored step of %s does not agree with its samples (edited?): measuring it again\n", c.Short())
+		again = 0
 	}
 	dir, again, err := m.store.Begin(c.Hash, again)
 	if err != nil {
@@ -99,17 +105,26 @@ func (m *stepMeasurer) run(ctx context.Context, c bisect.Commit, dir string, aga
 	if runErr != nil && !errors.Is(runErr, runner.ErrBenchmarkFailed) && !errors.Is(runErr, runner.ErrNoPackages) {
 		return bisect.Measurement{}, runErr
 	}
-	goodFile, commitFile := filepath.Join(dir, "good.txt"), filepath.Join(dir, "commit.txt")
-	for _, p := range [][2]string{{goodNew, goodFile}, {commitNew, commitFile}} {
+	for _, p := range [][2]string{{goodNew, filepath.Join(dir, goodFile)}, {commitNew, filepath.Join(dir, commitFile)}} {
 		if err := bisect.Pool(p[0], p[1]); err != nil {
 			return bisect.Measurement{}, err
 		}
 	}
-	goodSet, err := verdict.ReadFile(goodFile)
+	return m.judge(dir, func(pkg, name string) bool { return res.Failed("current", pkg, name) })
+}
+
+// The files of a step's pooled results, in its folder.
+const goodFile, commitFile = "good.txt", "commit.txt"
+
+// judge compares a step's pooled results in dir, failed naming the
+// benchmarks that failed on the commit's side.
+func (m *stepMeasurer) judge(dir string, failed func(pkg, name string) bool) (bisect.Measurement, error) {
+	cfg := m.cfg
+	goodSet, err := verdict.ReadFile(filepath.Join(dir, goodFile))
 	if err != nil || len(goodSet.Series) == 0 {
 		return bisect.Measurement{}, fmt.Errorf("the good end %s gave no benchmark results (it does not build, or BENCH_FILTER %s selects nothing there): choose another BENCH_GOOD", m.good.Short(), cfg.Run.Bench)
 	}
-	commitSet, err := verdict.ReadFile(commitFile)
+	commitSet, err := verdict.ReadFile(filepath.Join(dir, commitFile))
 	var cmp *verdict.Comparison
 	if err == nil {
 		cmp, err = verdict.Compare(goodSet, commitSet, cfg.VerdictOptions())
@@ -117,5 +132,5 @@ func (m *stepMeasurer) run(ctx context.Context, c bisect.Commit, dir string, aga
 	if err != nil {
 		return bisect.Measurement{Skip: "no benchmark results (it does not build, or the benchmarks do not exist there)"}, nil
 	}
-	return bisect.Levels(cmp, func(pkg, name string) bool { return res.Failed("current", pkg, name) }), nil
+	return bisect.Levels(cmp, failed), nil
 }

@@ -23,6 +23,17 @@ type counted struct {
 	Instructions uint64   `json:"instructions"`
 	Fields       []string `json:"fields,omitempty"`
 	Config       []string `json:"config,omitempty"`
+	// Sum is a digest of the entry and the key it is kept under: an
+	// entry edited, truncated or moved to another key no longer matches
+	// it and is counted again.
+	Sum string `json:"sum,omitempty"`
+}
+
+// sum is the digest of e kept under key.
+func (e *counted) sum(key string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%q\x00%d\x00%d\x00%q\x00%q", key, e.N, e.Instructions, e.Fields, e.Config)
+	return fmt.Sprintf("%x", h.Sum(nil)[:16])
 }
 
 // countCache keeps counted runs from run to run. A count depends on the
@@ -38,15 +49,16 @@ type counted struct {
 // own count, do not depend on it. Machine-specific:
 // it lives with the binaries.
 type countCache struct {
-	path    string
-	mu      sync.Mutex
-	Entries map[string]*counted `json:"entries"`
-	counter string              // the counter and its version (counterID)
-	used    map[string]bool     // the entries this run used or counted
-	loaded  map[string]bool     // the entries an earlier run counted
-	keys    map[string]string   // binary and directory -> their key prefix
-	changed bool
-	counts  int // the runs this run counted
+	path     string
+	mu       sync.Mutex
+	Entries  map[string]*counted `json:"entries"`
+	counter  string              // the counter and its version (counterID)
+	used     map[string]bool     // the entries this run used or counted
+	loaded   map[string]bool     // the entries an earlier run counted
+	keys     map[string]string   // binary and directory -> their key prefix
+	changed  bool
+	counts   int // the runs this run counted
+	tampered int // the entries whose digest did not match: counted again
 }
 
 // noKeep starts the keys of counts that are kept for one run only (a
@@ -104,6 +116,12 @@ func (c *countCache) get(key string) (*counted, bool) {
 	if !ok || e == nil || e.Instructions == 0 || e.N < 2 {
 		return nil, false
 	}
+	if e.Sum != e.sum(key) {
+		// Not what this cache wrote under key: count it again.
+		c.tampered++
+		delete(c.Entries, key)
+		return nil, false
+	}
 	c.used[key] = true
 	return e, true
 }
@@ -112,6 +130,7 @@ func (c *countCache) get(key string) (*counted, bool) {
 func (c *countCache) put(key string, e *counted) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	e.Sum = e.sum(key)
 	c.Entries[key] = e
 	c.used[key] = true
 	delete(c.loaded, key)
@@ -165,6 +184,9 @@ func (p *Plan) noteCounts(prog Progress) {
 	}
 	if reused > 0 {
 		prog.Note(fmt.Sprintf("instruction counts: %d counted runs reused from earlier runs of unchanged binaries, %d counted (delete %s to count everything again)", reused, c.counts, c.path))
+	}
+	if c.tampered > 0 {
+		prog.Note(fmt.Sprintf("warning: %d kept instruction counts in %s did not match their digest (edited, truncated or moved): they were counted again", c.tampered, c.path))
 	}
 	if err := c.save(); err != nil {
 		prog.Note(fmt.Sprintf("note: the instruction counts were not saved for the next run: %v", err))

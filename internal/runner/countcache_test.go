@@ -1,8 +1,11 @@
 package runner
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -90,4 +93,48 @@ func countsFor(counter string) *countCache {
 	c := loadCounts("")
 	c.counter = counter
 	return c
+}
+
+// TestCountCacheDigest: an entry edited by hand, truncated, or copied
+// under another key (the base's counts given to the current side) does
+// not match its digest and is counted again, never used.
+func TestCountCacheDigest(t *testing.T) {
+	path := filepath.Join(t.TempDir(), CountsFile)
+	c := loadCounts(path)
+	c.put("base/a.test|k1|BenchmarkA|round=0", &counted{N: 10, Instructions: 900})
+	c.put("current/a.test|k2|BenchmarkA|round=0", &counted{N: 10, Instructions: 990})
+	if err := c.save(); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	for name, edit := range map[string]func(string) string{
+		"a value edited": func(s string) string { return strings.Replace(s, `"instructions":990`, `"instructions":900`, 1) },
+		"an entry moved": func(s string) string {
+			var f struct{ Entries map[string]*counted }
+			json.Unmarshal([]byte(s), &f)
+			f.Entries["current/a.test|k2|BenchmarkA|round=0"] = f.Entries["base/a.test|k1|BenchmarkA|round=0"]
+			out, _ := json.Marshal(f)
+			return string(out)
+		},
+		"its digest dropped": func(s string) string { return regexp.MustCompile(`"sum":"[0-9a-f]+"`).ReplaceAllString(s, `"sum":""`) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			edited := edit(string(b))
+			if edited == string(b) {
+				t.Fatalf("the edit changed nothing:\n%s", b)
+			}
+			os.WriteFile(path, []byte(edited), 0o644)
+			c := loadCounts(path)
+			if e, ok := c.get("current/a.test|k2|BenchmarkA|round=0"); ok {
+				t.Errorf("the edited entry was used: %+v", e)
+			}
+			if c.tampered != 1 {
+				t.Errorf("%d entries seen tampered, want 1", c.tampered)
+			}
+		})
+	}
+	os.WriteFile(path, b, 0o644)
+	if _, ok := loadCounts(path).get("current/a.test|k2|BenchmarkA|round=0"); !ok {
+		t.Error("an entry as written is not used")
+	}
 }
