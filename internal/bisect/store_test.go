@@ -73,3 +73,31 @@ func TestPool(t *testing.T) {
 		t.Errorf("pooled %q, want both", b)
 	}
 }
+
+// TestAgree: a stored step agrees with one judged again from its samples
+// only when it says the same of every metric.
+func TestAgree(t *testing.T) {
+	m := Measurement{Rounds: 6, Levels: []Level{{Pkg: "p", Benchmark: "BenchmarkA", Unit: "sec/op", DeltaPct: 31.5, Regressed: true}, {Pkg: "p", Benchmark: "BenchmarkB", Unit: "sec/op", DeltaPct: -0.4}}}
+	edit := func(f func(*Measurement)) Measurement {
+		c := m
+		c.Levels = append([]Level(nil), m.Levels...)
+		f(&c)
+		return c
+	}
+	for name, tt := range map[string]struct {
+		other Measurement
+		want  bool
+	}{
+		"the same":             {edit(func(*Measurement) {}), true},
+		"a change edited":      {edit(func(c *Measurement) { c.Levels[0].DeltaPct = 0 }), false},
+		"a verdict edited":     {edit(func(c *Measurement) { c.Levels[0].Regressed = false }), false},
+		"a metric dropped":     {edit(func(c *Measurement) { c.Levels = c.Levels[:1] }), false},
+		"rounds edited":        {edit(func(c *Measurement) { c.Rounds = 12 }), false},
+		"a skip added":         {edit(func(c *Measurement) { c.Skip = "does not build" }), false},
+		"metrics in new order": {edit(func(c *Measurement) { c.Levels[0], c.Levels[1] = c.Levels[1], c.Levels[0] }), true},
+	} {
+		if got := Agree(tt.other, m); got != tt.want {
+			t.Errorf("%s: Agree = %v, want %v", name, got, tt.want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/benchgate/benchgate/internal/counter"
 	"github.com/benchgate/benchgate/internal/gitref"
@@ -189,10 +190,12 @@ func (c *Config) RunTrees(ctx context.Context, makeTrees func(context.Context, s
 	}
 	defer release()
 	prog := runner.NewProgress(c.Stderr)
+	materializing := time.Now()
 	trees, err := makeTrees(ctx, tmp)
 	if err != nil {
 		return nil, err
 	}
+	wrote := time.Since(materializing)
 	for _, tr := range trees {
 		tr.Strip, tr.Marks = cnt != nil, cnt != nil && c.Counter == counter.Auto
 	}
@@ -230,6 +233,8 @@ func (c *Config) RunTrees(ctx context.Context, makeTrees func(context.Context, s
 		opts.Profile = c.profiling()
 	}
 	res, err = plan.Run(ctx, opts, prog)
+	plan.Stats.Materialize = wrote
+	plan.Stats.Total += wrote
 	if errors.Is(err, runner.ErrNoMatch) {
 		err = fmt.Errorf("BENCH_FILTER=%q: %w", c.Run.Bench, err)
 	}

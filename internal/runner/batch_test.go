@@ -237,6 +237,8 @@ func TestStatsLine(t *testing.T) {
 	}{
 		{timed, "benchmark runs 8s (80%): timed loops 6s (60%), process starts 1s (10%)", "counting"},
 		{counted, "10s total: building 1s (10%), the pilot 1s (10%), counting instructions 8s (80%)", "benchmark runs"},
+		// Writing a large base tree is in the account (it was not).
+		{Stats{Materialize: 140 * time.Second, Build: time.Second, Exec: 8 * time.Second, Timed: 6 * time.Second, Total: 150 * time.Second}, "2m30s total: writing the base tree 2m20s (93%), building 1s (1%)", "counting"},
 	}
 	for _, tt := range tests {
 		if got := tt.s.String(); !strings.Contains(got, tt.want) || strings.Contains(got, tt.not) {

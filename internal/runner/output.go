@@ -1,8 +1,8 @@
 package runner
 
 import (
-	"bufio"
 	"bytes"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -67,15 +67,12 @@ var (
 	failMark = regexp.MustCompile(`(?:^|\t)\s*--- FAIL: (\S+)`)
 )
 
-// readOutput reads one run's stdout. Lines over 16 MiB end the reading
-// (err says so); what came before is kept.
+// readOutput reads one run's stdout. Lines over 16 MiB are passed over
+// (err says so); the rest is read.
 func readOutput(stdout []byte) (o output, err error) {
-	sc := bufio.NewScanner(bytes.NewReader(stdout))
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	for sc.Scan() {
-		o.line(sc.Text())
-	}
-	return o, sc.Err()
+	var w lineWriter
+	w.Write(stdout)
+	return w.done()
 }
 
 // line reads one line of output.
@@ -257,3 +254,97 @@ func exitReason(stderr []byte, module string) string {
 }
 
 var valgrindLine = regexp.MustCompile(`^==\d+==`)
+
+// maxLine is the longest line of a run's output that is read; a longer
+// one is passed over (and said).
+const maxLine = 16 << 20
+
+// A lineWriter reads a run's stdout as it is written, a line at a time,
+// keeping only what the output needs (results, config lines, names): the
+// memory a run takes stays bounded whatever a benchmark prints (a
+// benchmark printing 1 GiB of log lines used to be kept whole).
+type lineWriter struct {
+	o    output
+	buf  []byte
+	over bool // the line being read is over maxLine: passed over
+	long int  // lines passed over
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		chunk := p
+		if i >= 0 {
+			chunk = p[:i]
+		}
+		if !w.over {
+			if len(w.buf)+len(chunk) > maxLine {
+				w.over, w.buf = true, w.buf[:0]
+				w.long++
+			} else {
+				w.buf = append(w.buf, chunk...)
+			}
+		}
+		if i < 0 {
+			break
+		}
+		if !w.over {
+			w.o.line(string(w.buf))
+		}
+		w.buf, w.over = w.buf[:0], false
+		if cap(w.buf) > 1<<20 { // a long line's buffer goes with it
+			w.buf = nil
+		}
+		p = p[i+1:]
+	}
+	return n, nil
+}
+
+// done reads what is left (a last line with no newline: a name printed
+// by a run that died) and returns the output.
+func (w *lineWriter) done() (output, error) {
+	if len(w.buf) > 0 && !w.over {
+		w.o.line(string(w.buf))
+	}
+	w.buf = nil
+	if w.long > 0 {
+		return w.o, fmt.Errorf("%d lines over %d MiB passed over", w.long, maxLine>>20)
+	}
+	return w.o, nil
+}
+
+// A tailWriter keeps the first and the last bytes written to it (a run's
+// stderr: the panic and its stack are at the end, whatever was logged
+// before).
+type tailWriter struct {
+	head, tail []byte
+	max        int
+	dropped    int64
+}
+
+func (w *tailWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	if room := w.max - len(w.head); room > 0 {
+		k := min(room, len(p))
+		w.head = append(w.head, p[:k]...)
+		p = p[k:]
+	}
+	w.tail = append(w.tail, p...)
+	if over := len(w.tail) - w.max; over > 0 {
+		w.dropped += int64(over)
+		w.tail = append(w.tail[:0:0], w.tail[over:]...)
+	}
+	return n, nil
+}
+
+// Bytes is what was kept: the head, then the tail.
+func (w *tailWriter) Bytes() []byte {
+	if w.dropped == 0 {
+		return append(append([]byte(nil), w.head...), w.tail...)
+	}
+	return append(append(append([]byte(nil), w.head...), fmt.Sprintf("\n... %d bytes ...\n", w.dropped)...), w.tail...)
+}
+
+// String is Bytes as a string.
+func (w *tailWriter) String() string { return string(w.Bytes()) }

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -128,5 +129,43 @@ func TestCulprit(t *testing.T) {
 				t.Errorf("culprit %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestOutputIsBounded: what a run prints is read as it comes and only
+// what the results need is kept: 64 MiB of log lines between a
+// benchmark's name and its numbers leave one result and a line buffer no
+// larger than the longest line read, a line over 16 MiB is passed over
+// and counted, and stderr keeps its head and its end (the panic).
+func TestOutputIsBounded(t *testing.T) {
+	var w lineWriter
+	w.Write([]byte("pkg: example.com/m\nBenchmarkLog-2   \t"))
+	chunk := []byte(strings.Repeat(`{"level":"INFO","msg":"appended a batch of records to the segment"}`+"\n", 1000))
+	for written := 0; written < 64<<20; written += len(chunk) {
+		w.Write(chunk)
+	}
+	w.Write(bytes.Repeat([]byte("x"), maxLine+10))
+	w.Write([]byte("\n     1000\t      1234 ns/op\n"))
+	o, err := w.done()
+	if err == nil || !strings.Contains(err.Error(), "1 lines over 16 MiB") {
+		t.Errorf("err %v, want the long line counted", err)
+	}
+	if len(o.results) != 1 || o.results[0] != "BenchmarkLog-2\t1000\t      1234 ns/op" {
+		t.Errorf("results %q", o.results)
+	}
+	if c := cap(w.buf); c > 1<<20 {
+		t.Errorf("the line buffer kept %d bytes after the long line", c)
+	}
+
+	e := tailWriter{max: 256 << 10}
+	for range 100 {
+		e.Write(bytes.Repeat([]byte("log line\n"), 10000))
+	}
+	e.Write([]byte("panic: boom\n\ngoroutine 1 [running]:\n"))
+	if n := len(e.Bytes()); n > 600<<10 {
+		t.Errorf("stderr kept %d bytes", n)
+	}
+	if !strings.Contains(e.String(), "panic: boom") || !strings.HasPrefix(e.String(), "log line") {
+		t.Error("stderr lost its head or its panic")
 	}
 }

@@ -146,6 +146,9 @@ type Plan struct {
 // Stats say where a run's time went, to tell the runner's own overhead
 // from the benchmarks' work.
 type Stats struct {
+	// Materialize is the time spent writing the base tree (and any
+	// other side's) from git before anything was built.
+	Materialize time.Duration
 	// Build is the time spent listing packages and building binaries.
 	Build time.Duration
 	// Pilot is the wall time of the pilot runs.
@@ -210,16 +213,20 @@ func (s Stats) String() string {
 		confirm += fmt.Sprintf("; counting instructions took %s (%.0f%%)", s.Counted.Round(100*time.Millisecond), pct(s.Counted))
 	}
 	d := func(d time.Duration) string { return fmt.Sprintf("%s (%.0f%%)", d.Round(100*time.Millisecond), pct(d)) }
+	building := "building " + d(s.Build)
+	if s.Materialize > 0 {
+		building = "writing the base tree " + d(s.Materialize) + ", " + building
+	}
 	pilot := ""
 	if s.Pilot > 0 {
 		pilot = ", the pilot " + d(s.Pilot)
 	}
 	if s.Exec == 0 && s.Counted > 0 { // instructions only: no timed runs to account for
-		return fmt.Sprintf("%s total: building %s%s, counting instructions %s", s.Total.Round(100*time.Millisecond), d(s.Build), pilot, d(s.Counted))
+		return fmt.Sprintf("%s total: %s%s, counting instructions %s", s.Total.Round(100*time.Millisecond), building, pilot, d(s.Counted))
 	}
 	untimed := max(s.Exec-s.Timed-s.Starts, 0)
-	return fmt.Sprintf("%s total: building %s%s, benchmark runs %s: timed loops %s, process starts %s, the benchmarks' untimed work %s (their setup, which Go's testing runs twice per run, and Go's b.N calibration where there is no pilot)",
-		s.Total.Round(100*time.Millisecond), d(s.Build), pilot, d(s.Exec), d(s.Timed), d(s.Starts), d(untimed)) + confirm + s.untimedHint(untimed)
+	return fmt.Sprintf("%s total: %s%s, benchmark runs %s: timed loops %s, process starts %s, the benchmarks' untimed work %s (their setup, which Go's testing runs twice per run, and Go's b.N calibration where there is no pilot)",
+		s.Total.Round(100*time.Millisecond), building, pilot, d(s.Exec), d(s.Timed), d(s.Starts), d(untimed)) + confirm + s.untimedHint(untimed)
 }
 
 // Prepare lists the suites' packages in every tree and builds one test

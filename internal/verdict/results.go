@@ -36,6 +36,8 @@ type Series struct {
 	// converts a tidied value to it.
 	DisplayUnit   string
 	DisplayFactor float64
+	// capped counts the samples over MaxSamples left out.
+	capped int
 }
 
 // A Set is the content of one results file.
@@ -57,6 +59,7 @@ type Set struct {
 	strings map[string]string
 	bad     map[Key]*dropped
 	badKeys []Key
+	samples int // every sample read
 }
 
 // dropped counts the non-finite samples of one series that were left out,
@@ -122,7 +125,19 @@ const MaxLineWarnings = 20
 // take gigabytes to compare. Above it the file is refused.
 const MaxSeries = 200_000
 
-// ErrTooLarge is wrapped by Read's error for a file over MaxSeries.
+// MaxSamples bounds the samples kept of one series: a run has
+// BENCH_COUNT of them (6), a pooled bisection step or a merged file a few
+// hundred. Beyond it a series keeps its first MaxSamples with a warning,
+// so that a file of millions of lines for one benchmark cannot make
+// comparison.json and the reports grow with it.
+const MaxSamples = 10_000
+
+// MaxTotalSamples bounds the samples of one file: above it the file is
+// refused.
+const MaxTotalSamples = 5_000_000
+
+// ErrTooLarge is wrapped by Read's error for a file over MaxSeries or
+// MaxTotalSamples.
 var ErrTooLarge = errors.New("too many benchmarks")
 
 // ErrNoBenchmarks is returned for input that holds no benchmark result.
@@ -146,10 +161,18 @@ func Read(r io.Reader, name string) (*Set, error) {
 			if len(s.Series) > MaxSeries {
 				return nil, fmt.Errorf("%s: %w: more than %d distinct benchmark metrics (benchmark, unit); is it a results file?", name, ErrTooLarge, MaxSeries)
 			}
+			if s.samples > MaxTotalSamples {
+				return nil, fmt.Errorf("%s: %w: more than %d samples; is it a results file? (a run has BENCH_COUNT samples per metric)", name, ErrTooLarge, MaxTotalSamples)
+			}
 		}
 	}
 	if err := br.Err(); err != nil {
 		return nil, fmt.Errorf("reading %s: %w", name, err)
+	}
+	for _, ser := range s.Series {
+		if ser.capped > 0 {
+			s.Warnings = append(s.Warnings, fmt.Sprintf("%s: %s %s: %d samples over %d were left out (the first %d are judged)", name, ser.Name, ser.Unit, ser.capped, MaxSamples, MaxSamples))
+		}
 	}
 	if malformed > MaxLineWarnings {
 		s.Warnings = append(s.Warnings, fmt.Sprintf("%s: %d more malformed lines not listed (%d in all)", name, malformed-MaxLineWarnings, malformed))
@@ -202,9 +225,14 @@ func (s *Set) add(res *benchfmt.Result) {
 			s.index[k] = ser
 			s.Series = append(s.Series, ser)
 		}
-		if !bad {
+		switch {
+		case bad:
+		case len(ser.Values) >= MaxSamples:
+			ser.capped++
+		default:
 			ser.Values = append(ser.Values, v.Value)
 		}
+		s.samples++
 	}
 }
 
