@@ -53,6 +53,10 @@ func short(h string) string { return Commit{Hash: h}.Short() }
 // code is s as a Markdown code span.
 func code(s string) string { return "`" + markdown.Code(s) + "`" }
 
+// cell is s as a Markdown code span in a table cell: GitHub splits a
+// cell at a | even inside a code span, unless it is escaped.
+func cell(s string) string { return strings.ReplaceAll(code(s), "|", `\|`) }
+
 // text is s fit for Markdown text and table cells: one line, no cell
 // break, no HTML (an unclosed comment would hide the rest).
 func text(s string) string {
@@ -99,7 +103,7 @@ func Markdown(w io.Writer, r *Result) error {
 		}
 		b.WriteString("| Benchmark | Unit | Change | Interval | Share of the change |\n|---|---|--:|--:|--:|\n")
 		for _, x := range c.Changes {
-			fmt.Fprintf(&b, "| %s | %s | %+.1f%% | %+.1f%% … %+.1f%% | %.0f%% |\n", code(x.Benchmark), x.Unit, x.DeltaPct, x.LoPct, x.HiPct, x.SharePct)
+			fmt.Fprintf(&b, "| %s | %s | %+.1f%% | %+.1f%% … %+.1f%% | %.0f%% |\n", cell(x.Benchmark), text(x.Unit), x.DeltaPct, x.LoPct, x.HiPct, x.SharePct)
 		}
 		b.WriteString("\n")
 	}

@@ -31,6 +31,7 @@ func TestReports(t *testing.T) {
 			}
 			if tt.name == "hostile" {
 				f.line[7].Subject = "a | b `code` <!-- x -->"
+				f.bench = "BenchmarkWork/sep=a|b"
 			}
 			o := DefaultOptions
 			o.Now = clock

@@ -1,6 +1,7 @@
 package bisect
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -31,6 +32,8 @@ type fake struct {
 	width     float64
 	threshold float64
 	calls     []int
+	// bench names the followed benchmark; default BenchmarkWork.
+	bench string
 }
 
 func (f *fake) Measure(_ context.Context, c Commit, again int) (Measurement, error) {
@@ -45,7 +48,8 @@ func (f *fake) Measure(_ context.Context, c Commit, again int) (Measurement, err
 	}
 	d := (r - 1) * 100
 	w := f.width / math.Pow(2, float64(again))
-	l := Level{Pkg: "example.com/p", Benchmark: "BenchmarkWork", Unit: "sec/op", Better: -1, DeltaPct: d, LoPct: d - w, HiPct: d + w}
+	name := cmp.Or(f.bench, "BenchmarkWork")
+	l := Level{Pkg: "example.com/p", Benchmark: name, Unit: "sec/op", Better: -1, DeltaPct: d, LoPct: d - w, HiPct: d + w}
 	l.Regressed = d-w > 0 && d > f.threshold
 	l.Undecided = !l.Regressed && d > f.threshold
 	m := Measurement{Rounds: 6 * (again + 1)}
