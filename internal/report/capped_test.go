@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/benchgate/benchgate/internal/profile"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -46,5 +47,45 @@ func TestLongListsAreCapped(t *testing.T) {
 		if strings.Contains(md, absent) {
 			t.Errorf("the report lists %q, beyond its cap", absent)
 		}
+	}
+}
+
+// TestLargeComparisonFits: 700 rows, 60 gaps and 40 broken benchmarks
+// with long names make a report.md under 60,000 characters that keeps
+// every regression (they come first) and says how many rows are only in
+// report.html.
+func TestLargeComparisonFits(t *testing.T) {
+	c := &verdict.Comparison{Schema: verdict.Schema}
+	long := strings.Repeat("messages=100000/msgSize=1024B/", 4)
+	for i := range 700 {
+		st := verdict.StatusOK
+		if i%70 == 3 {
+			st = verdict.StatusRegression
+		}
+		c.Rows = append(c.Rows, verdict.Row{Pkg: "github.com/acme/streamer/pkg/storage/log", Benchmark: fmt.Sprintf("BenchmarkFetch/%s%d-2", long, i), Unit: "ns/op", Status: st,
+			Base: &verdict.Stats{Center: 100, Lo: 99, Hi: 101, N: 6}, Current: &verdict.Stats{Center: 130, Lo: 129, Hi: 131, N: 6}, DeltaPct: 30, P: 0.002, ThresholdPct: 20})
+	}
+	for i := range 60 {
+		c.Gaps = append(c.Gaps, fmt.Sprintf("current: github.com/acme/streamer/pkg/storage/topic: BenchmarkConsume/%s%d: panic: runtime error at topic.go:%d", long, i, i))
+	}
+	for i := range 40 {
+		c.Broken = append(c.Broken, verdict.Broken{Pkg: "github.com/acme/streamer/pkg/storage/log", Benchmark: fmt.Sprintf("BenchmarkCompaction/%s%d", long, i), Sides: verdict.SidesBoth, Reason: fmt.Sprintf("failed: benchmark_test.go:%d: batch too large for segment %d", 400+i, i)})
+	}
+	c.Recount()
+	var b strings.Builder
+	if err := Markdown(&b, c, DefaultMarkdownOptions); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	if n := utf8.RuneCountInString(md); n >= 60_000 {
+		t.Errorf("report.md has %d characters, want under 60,000", n)
+	}
+	for i := 3; i < 700; i += 70 {
+		if name := fmt.Sprintf("BenchmarkFetch/%s%d-2", long, i); !strings.Contains(md, name) {
+			t.Errorf("regression %d is not in report.md", i)
+		}
+	}
+	if !strings.Contains(md, "report.html") {
+		t.Error("report.md does not say where the rest is")
 	}
 }

@@ -20,7 +20,7 @@ const MarkdownLimit = 65536
 type MarkdownOptions struct {
 	// Limit is the largest output size in bytes; tables are folded and
 	// truncated (at row boundaries, with a note) to fit. Default
-	// MarkdownLimit minus room for a marker an alert may add.
+	// MarkdownBudget.
 	Limit int
 	// DetailsLink, when set, is where the note on truncated rows sends the
 	// reader (a CI run or artifact URL). Default: none.
@@ -31,8 +31,14 @@ type MarkdownOptions struct {
 	Reproduce string
 }
 
-// DefaultMarkdownOptions leave 1 KiB of GitHub's comment limit for a marker.
-var DefaultMarkdownOptions = MarkdownOptions{Limit: MarkdownLimit - 1024}
+// MarkdownBudget is the size report.md is kept within: GitHub's limit
+// less room for the marker and the links an alert adds, so the sticky
+// comment is never cut mid-table (the rows that do not fit are counted,
+// and report.html has them all).
+const MarkdownBudget = 60_000
+
+// DefaultMarkdownOptions keep report.md within MarkdownBudget.
+var DefaultMarkdownOptions = MarkdownOptions{Limit: MarkdownBudget}
 
 const mdHeader = "| Benchmark | Metric | Baseline | Current | Change | Status |\n|-----------|--------|----------|---------|--------|--------|\n"
 

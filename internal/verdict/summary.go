@@ -83,3 +83,7 @@ func (c *Comparison) count() {
 		c.Suites = append(c.Suites, *ss)
 	}
 }
+
+// Recount counts the summary and the suites' figures again from the
+// rows, after a caller changed them.
+func (c *Comparison) Recount() { c.count() }
