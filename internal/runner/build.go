@@ -104,14 +104,19 @@ func marksOverlay(ctx context.Context, tr *Tree, dir string) (overlay, note stri
 	if !tr.Marks {
 		return "", ""
 	}
-	out, err := goCommand(ctx, tr, "env", "GOROOT", "GOARCH").Output()
-	f := strings.Fields(string(out))
-	if err != nil || len(f) != 2 {
-		return "", fmt.Sprintf("%s: go env GOROOT GOARCH failed (%v), so each benchmark is counted in a process of its own", tr.Name, err)
+	out, err := goCommand(ctx, tr, "env", "GOROOT", "GOARCH", "GOMODCACHE").Output()
+	f := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if err != nil || len(f) != 3 {
+		return "", fmt.Sprintf("%s: go env GOROOT GOARCH GOMODCACHE failed (%v), so each benchmark is counted in a process of its own and timed runs pay its setup twice", tr.Name, err)
 	}
-	overlay, err = counter.Overlay(f[0], f[1], filepath.Join(dir, "marks"))
+	if cache := strings.TrimSpace(f[2]); cache != "" && strings.HasPrefix(filepath.Clean(f[0])+string(filepath.Separator), filepath.Clean(cache)+string(filepath.Separator)) {
+		// go build refuses to overlay files beneath GOMODCACHE, where a
+		// downloaded toolchain (GOTOOLCHAIN) lives.
+		return "", fmt.Sprintf("%s: its Go (%s) lives in the module cache, whose files go build does not overlay: without the marks each benchmark is counted in a process of its own and timed runs pay its setup twice", tr.Name, f[0])
+	}
+	overlay, err = counter.Overlay(strings.TrimSpace(f[0]), strings.TrimSpace(f[1]), filepath.Join(dir, "marks"))
 	if err != nil {
-		return "", fmt.Sprintf("%s: %v, so each benchmark is counted in a process of its own", tr.Name, err)
+		return "", fmt.Sprintf("%s: %v, so each benchmark is counted in a process of its own and timed runs pay its setup twice", tr.Name, err)
 	}
 	return overlay, ""
 }

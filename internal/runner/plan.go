@@ -134,6 +134,7 @@ type Plan struct {
 	countRounds  int             // the rounds that count
 	marks        bool            // the counter reads the marks: a binary's benchmarks are counted together
 	separate     bool            // no batches
+	direct       bool            // every side's binaries have the marks: timed runs start each benchmark at its count
 	skip         string          // -test.skip of every whole-package run
 	parallelOnce sync.Once
 	parallelMu   sync.Mutex
@@ -173,6 +174,9 @@ type Stats struct {
 	Counted time.Duration
 	// Total is the wall time of Prepare and Run together.
 	Total time.Duration
+	// SetupOnce is set when timed runs started each benchmark at its
+	// count (the marks): its setup ran once per run, not twice.
+	SetupOnce bool
 }
 
 func (s *Stats) addUntimed(label string, d time.Duration) {
@@ -195,6 +199,9 @@ func (s Stats) untimedHint(untimed time.Duration) string {
 	var top []string
 	for _, l := range labels[:min(3, len(labels))] {
 		top = append(top, fmt.Sprintf("%s %s", l, s.Untimed[l].Round(100*time.Millisecond)))
+	}
+	if s.SetupOnce {
+		return "; most untimed work: " + strings.Join(top, ", ") + " (setup before b.ResetTimer, paid once per run: share it across sub-benchmarks in their parent to pay it once per process)"
 	}
 	return "; most untimed work: " + strings.Join(top, ", ") + " (a benchmark written with b.Loop, Go 1.24+, runs its setup once per run instead of twice)"
 }
@@ -225,8 +232,12 @@ func (s Stats) String() string {
 		return fmt.Sprintf("%s total: %s%s, counting instructions %s", s.Total.Round(100*time.Millisecond), building, pilot, d(s.Counted))
 	}
 	untimed := max(s.Exec-s.Timed-s.Starts, 0)
-	return fmt.Sprintf("%s total: %s%s, benchmark runs %s: timed loops %s, process starts %s, the benchmarks' untimed work %s (their setup, which Go's testing runs twice per run, and Go's b.N calibration where there is no pilot)",
-		s.Total.Round(100*time.Millisecond), building, pilot, d(s.Exec), d(s.Timed), d(s.Starts), d(untimed)) + confirm + s.untimedHint(untimed)
+	setup := "their setup, which Go's testing runs twice per run, and Go's b.N calibration where there is no pilot"
+	if s.SetupOnce {
+		setup = "their setup, once per run: each benchmark started at its count, with no b.N=1 run before it"
+	}
+	return fmt.Sprintf("%s total: %s%s, benchmark runs %s: timed loops %s, process starts %s, the benchmarks' untimed work %s (%s)",
+		s.Total.Round(100*time.Millisecond), building, pilot, d(s.Exec), d(s.Timed), d(s.Starts), d(untimed), setup) + confirm + s.untimedHint(untimed)
 }
 
 // Prepare lists the suites' packages in every tree and builds one test

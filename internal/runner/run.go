@@ -112,6 +112,11 @@ type unit struct {
 	// Skip is the -test.skip pattern: what BENCH_SKIP leaves out and,
 	// after a crash, what ran or died already. Default "": nothing.
 	Skip string
+	// direct runs each expected benchmark once at the unit's count
+	// (counter.BenchTimeEnv) instead of Go's b.N=1 run and then the
+	// count: its setup is paid once per run. Only for binaries built
+	// with the marks.
+	direct bool
 }
 
 // expected are the benchmarks a run of u must give results for, in the
@@ -321,6 +326,11 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 		p.countCache.counter = counterID(p.counter)
 	}
 	p.separate, p.skip = opts.Separate, opts.Skip
+	p.direct = len(p.Trees) > 0
+	for _, tr := range p.Trees {
+		p.direct = p.direct && p.marked[tr.Name]
+	}
+	p.Stats.SetupOnce = p.direct
 	if p.noTime {
 		opts.Count = opts.CountRounds
 	}
@@ -530,8 +540,18 @@ func runBinary(ctx context.Context, bin, dir string, u unit, pk Package, out *by
 	if timeout <= 0 {
 		timeout = PackageTimeout
 	}
+	benchtime := u.Time
+	env := os.Environ()
+	if n := fixedN(u); u.direct && n > 0 {
+		var counts []string
+		for _, e := range u.expected() {
+			counts = append(counts, fmt.Sprintf("%s=%d", e, n))
+		}
+		env = append(env, counter.BenchTimeEnv+"="+strings.Join(counts, "\n"))
+		benchtime = "1x" // each expected benchmark's one run is at its count
+	}
 	args := append([]string{"-test.run=^$", "-test.bench=" + u.Bench, "-test.benchmem", "-test.count=1",
-		"-test.benchtime=" + u.Time, "-test.timeout=" + timeout.String()}, u.Extra...)
+		"-test.benchtime=" + benchtime, "-test.timeout=" + timeout.String()}, u.Extra...)
 	if u.Skip != "" {
 		args = append(args, "-test.skip="+u.Skip)
 	}
@@ -540,7 +560,7 @@ func runBinary(ctx context.Context, bin, dir string, u unit, pk Package, out *by
 	rctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(rctx, bin, args...)
-	cmd.Dir = dir
+	cmd.Dir, cmd.Env = dir, env
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 3 * time.Second
 	// What a run prints is read as it comes, and only what it needs is
