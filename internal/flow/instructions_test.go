@@ -260,3 +260,36 @@ func TestUnchangedBinariesReuseCounts(t *testing.T) {
 		t.Fatalf("after a testdata change: %q, want the base's 8 runs reused and the current side's 8 counted", m)
 	}
 }
+
+// TestRootPackageCountsAreReused: a module whose benchmarks are in its
+// root package, with the results directory inside it (the default): the
+// second identical counted run recounts nothing (its own outputs were
+// changing the package's key).
+func TestRootPackageCountsAreReused(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and counts benchmarks under valgrind")
+	}
+	flowtest.NeedCounter(t)
+	r := testrepo.New(t)
+	c1 := r.Commit("first", map[string]string{
+		"go.mod":    "module example.com/hash\n\ngo 1.21\n",
+		"h.go":      "package hash\n\n// Sum mixes n integers.\nfunc Sum(n int) uint64 {\n\tvar x uint64\n\tfor i := 0; i < n; i++ {\n\t\tx = x*31 + uint64(i)\n\t}\n\treturn x\n}\n",
+		"h_test.go": "package hash\n\nimport \"testing\"\n\nvar sink uint64\n\nfunc BenchmarkSum(b *testing.B) {\n\tfor i := 0; i < b.N; i++ {\n\t\tsink += Sum(1000)\n\t}\n}\n",
+	})
+	cfg, out := config(t, r.Dir)
+	cfg.Base = c1
+	cfg.Measure = flow.MeasureInstructions
+	cfg.ResultsDir = filepath.Join(r.Dir, "benchmark_results")
+	reused := regexp.MustCompile(`instruction counts: (\d+) counted runs reused from earlier runs of unchanged binaries, (\d+) counted`)
+	for run := 1; run <= 2; run++ {
+		stderr := &lockedBuffer{}
+		cfg.Stderr = stderr
+		if err := flow.Regression(context.Background(), cfg); err != nil {
+			t.Fatalf("run %d: %v\n%s\n%s", run, err, out, stderr)
+		}
+		m := reused.FindStringSubmatch(stderr.String())
+		if run == 2 && (m == nil || m[2] != "0") {
+			t.Errorf("second run: %q, want every count reused and 0 counted\n%s", m, stderr)
+		}
+	}
+}

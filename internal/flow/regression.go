@@ -205,7 +205,7 @@ func (c *Config) RunTrees(ctx context.Context, makeTrees func(context.Context, s
 	suites, _ := c.RunnerSuites()
 	bins, releaseBins := c.keptBins(filepath.Join(tmp, "bin"))
 	defer releaseBins()
-	plan, err := runner.PrepareWith(ctx, trees, suites, bins, runner.Selection{Shard: c.Shard, Affected: c.Affected && len(trees) == 2}, prog)
+	plan, err := runner.PrepareWith(ctx, trees, suites, bins, runner.Selection{Shard: c.Shard, Affected: c.Affected && len(trees) == 2, Ignore: c.ignored()}, prog)
 	if errors.Is(err, runner.ErrNoPackages) {
 		return nil, fmt.Errorf("%w: check BENCH_SUITES and BENCH_PACKAGES", err)
 	}
@@ -259,4 +259,13 @@ func expired(entries []quarantine.Entry) int {
 		}
 	}
 	return n
+}
+
+// ignored are the directories a run writes into that may lie in a
+// package directory: the results directory, absolute.
+func (c *Config) ignored() []string {
+	if abs, err := filepath.Abs(c.ResultsDir); err == nil {
+		return []string{abs}
+	}
+	return nil
 }

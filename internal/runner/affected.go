@@ -29,7 +29,7 @@ func (p *Plan) dropUnaffected(present map[string]map[string]string) []string {
 	var same []string
 	for _, pk := range p.Packages {
 		b, c := p.bins[base][pk.ImportPath], p.bins[cur][pk.ImportPath]
-		if b != "" && c != "" && sameFile(b, c) && sameDir(present[base][pk.ImportPath], present[cur][pk.ImportPath]) {
+		if b != "" && c != "" && sameFile(b, c) && sameDir(present[base][pk.ImportPath], present[cur][pk.ImportPath], p.ignore) {
 			same = append(same, pk.ImportPath)
 			delete(p.bins[base], pk.ImportPath)
 			delete(p.bins[cur], pk.ImportPath)
@@ -70,19 +70,29 @@ func fileHash(path string) ([32]byte, error) {
 // sameDir reports whether two package directories hold the same files
 // (names, modes and contents), testdata and other subdirectories included
 // except those that are packages of their own (a go file in them).
-func sameDir(a, b string) bool {
-	da, errA := dirDigest(a)
-	db, errB := dirDigest(b)
+func sameDir(a, b string, ignore []string) bool {
+	da, errA := dirDigest(a, ignore)
+	db, errB := dirDigest(b, ignore)
 	return errA == nil && errB == nil && da == db
 }
 
-func dirDigest(root string) (string, error) {
+// dirDigest digests a package directory's files, leaving out the
+// directories in ignore (absolute paths: the results directory, which a
+// run writes into, may lie in the package directory of a module's root
+// package).
+func dirDigest(root string, ignore []string) (string, error) {
+	if abs, err := filepath.Abs(root); err == nil {
+		root = abs // the ignored directories are absolute
+	}
 	h := sha256.New()
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		rel, _ := filepath.Rel(root, p)
+		if d.IsDir() && slices.Contains(ignore, p) {
+			return filepath.SkipDir
+		}
 		if d.IsDir() {
 			if rel != "." && d.Name() != "testdata" && hasGoFile(p) {
 				return filepath.SkipDir // another package: its own binary says

@@ -21,7 +21,7 @@ func TestDigestPassesFIFOs(t *testing.T) {
 		t.Skipf("no FIFOs here: %v", err)
 	}
 	done := make(chan error, 1)
-	go func() { _, err := dirDigest(dir); done <- err }()
+	go func() { _, err := dirDigest(dir, nil); done <- err }()
 	select {
 	case err := <-done:
 		if err != nil {

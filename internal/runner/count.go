@@ -171,7 +171,7 @@ func (p *Plan) count(ctx context.Context, bin, dir string, u unit, pk Package, r
 // and its data's identity, or for this run only.
 func (p *Plan) countKey(bin, dir string, u unit) string {
 	if !p.recount {
-		if prefix := p.countCache.prefix(bin, dir); prefix != "" {
+		if prefix := p.countCache.prefix(bin, dir, p.ignore); prefix != "" {
 			return prefix + "|" + u.Bench
 		}
 	}

@@ -84,7 +84,7 @@ func loadCounts(path string) *countCache {
 // prefix is the key of what a count of bin in dir depends on besides the
 // pattern; "" when it cannot be known (no build ID, an unreadable
 // directory): such counts are not kept.
-func (c *countCache) prefix(bin, dir string) string {
+func (c *countCache) prefix(bin, dir string, ignore []string) string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	k := bin + "\x00" + dir
@@ -93,7 +93,7 @@ func (c *countCache) prefix(bin, dir string) string {
 	}
 	p := ""
 	if id := buildID(bin); id != "" {
-		if digest, err := dirDigest(dir); err == nil {
+		if digest, err := dirDigest(dir, ignore); err == nil {
 			// The runtime's settings change what a program does; the
 			// counter's version how it counts.
 			parts := []string{id, digest, c.counter, runtime.GOARCH, cpuModel()}

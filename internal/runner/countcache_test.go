@@ -65,25 +65,25 @@ func TestCountCachePrefix(t *testing.T) {
 	pkg := filepath.Join(dir, "pkg")
 	os.MkdirAll(filepath.Join(pkg, "testdata"), 0o755)
 	os.WriteFile(filepath.Join(pkg, "testdata", "in.txt"), []byte("one"), 0o644)
-	p1 := countsFor("cachegrind").prefix(bin, pkg)
+	p1 := countsFor("cachegrind").prefix(bin, pkg, nil)
 	if p1 == "" || p1[:len("base/x.test|")] != "base/x.test|" {
 		t.Fatalf("prefix %q, want it to start with the binary's place", p1)
 	}
-	if p := countsFor("perf").prefix(bin, pkg); p == p1 {
+	if p := countsFor("perf").prefix(bin, pkg, nil); p == p1 {
 		t.Error("another counter has the same key")
 	}
 	gogc := os.Getenv("GOGC")
 	t.Setenv("GOGC", "50")
-	if p := countsFor("cachegrind").prefix(bin, pkg); p == p1 {
+	if p := countsFor("cachegrind").prefix(bin, pkg, nil); p == p1 {
 		t.Error("another GOGC has the same key")
 	}
 	t.Setenv("GOGC", gogc)
 	os.WriteFile(filepath.Join(pkg, "testdata", "in.txt"), []byte("two"), 0o644)
-	if p := countsFor("cachegrind").prefix(bin, pkg); p == p1 {
+	if p := countsFor("cachegrind").prefix(bin, pkg, nil); p == p1 {
 		t.Error("a changed testdata file has the same key")
 	}
 	os.WriteFile(bin, []byte("no build id"), 0o755)
-	if p := countsFor("cachegrind").prefix(bin, pkg); p != "" {
+	if p := countsFor("cachegrind").prefix(bin, pkg, nil); p != "" {
 		t.Errorf("a binary without a build ID has key %q, want none", p)
 	}
 }
@@ -136,5 +136,24 @@ func TestCountCacheDigest(t *testing.T) {
 	os.WriteFile(path, b, 0o644)
 	if _, ok := loadCounts(path).get("current/a.test|k2|BenchmarkA|round=0"); !ok {
 		t.Error("an entry as written is not used")
+	}
+}
+
+// TestResultsDirLeftOut: the results directory, inside a module's root
+// package directory, is left out of the package's digest, so a run's
+// own outputs do not change the key of its counts.
+func TestResultsDirLeftOut(t *testing.T) {
+	pkg := t.TempDir()
+	os.WriteFile(filepath.Join(pkg, "x_test.go"), []byte("package x\n"), 0o644)
+	results := filepath.Join(pkg, "benchmark_results")
+	os.MkdirAll(results, 0o755)
+	before, _ := dirDigest(pkg, []string{results})
+	os.WriteFile(filepath.Join(results, "current.txt"), []byte("BenchmarkX 1 1 ns/op\n"), 0o644)
+	after, _ := dirDigest(pkg, []string{results})
+	if before != after {
+		t.Error("a file in the results directory changed the package's digest")
+	}
+	if with, _ := dirDigest(pkg, nil); with == after {
+		t.Error("the results directory is left out without being named")
 	}
 }

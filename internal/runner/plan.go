@@ -128,6 +128,7 @@ type Plan struct {
 	marked    map[string]bool              // tree name -> its binaries have the counting marks
 	leaves    map[int][]string             // package -> its benchmarks, as the pilot found them
 	dropped   []string                     // packages left out: broken on both sides
+	ignore    []string                     // directories left out of package digests (Selection.Ignore)
 
 	counter      counter.Counter // counts instructions, when set
 	noTime       bool            // only count
@@ -256,13 +257,19 @@ type Selection struct {
 	// dropUnaffected); the others are named in Plan.Unaffected. Default
 	// false: every package.
 	Affected bool
+	// Ignore are directories (absolute paths) whose files change nothing
+	// a benchmark measures: the results directory, which may lie in a
+	// package directory (a module's root package). They are left out of
+	// the digests that key the counts cache and BENCH_AFFECTED. Default:
+	// none.
+	Ignore []string
 }
 
 // PrepareWith is Prepare with a selection of the suites' packages.
 func PrepareWith(ctx context.Context, trees []*Tree, suites []Suite, binDir string, sel Selection, prog Progress) (*Plan, error) {
 	shard := sel.Shard
 	start := time.Now()
-	p := &Plan{Trees: trees, bins: map[string]map[string]string{}, goVersion: map[string]string{}, marked: map[string]bool{}, startCost: map[string]time.Duration{},
+	p := &Plan{Trees: trees, ignore: sel.Ignore, bins: map[string]map[string]string{}, goVersion: map[string]string{}, marked: map[string]bool{}, startCost: map[string]time.Duration{},
 		costs: loadCosts(filepath.Join(binDir, CostsFile)), costKeys: map[string]string{}, countCache: loadCounts(filepath.Join(binDir, CountsFile))}
 	defer func() { p.Stats.Build = time.Since(start); p.Stats.Total = p.Stats.Build }()
 	lists, err := listAll(ctx, trees, suites)
