@@ -356,6 +356,11 @@ func decide(r *Row, opts *Options) {
 // change of counted instructions must exceed, besides the threshold.
 const CountedSpreadFactor = 3
 
+// MaxCountedThresholdPct is the widest threshold a counted row's spread
+// may make (see decideCounted): a count that varies more than a third of
+// it between runs of the same binary is not counted.
+const MaxCountedThresholdPct = 100
+
 // decideCounted judges a row of counted instructions, whose samples
 // barely vary: a regression (improvement) is a change of the medians
 // beyond the threshold in the bad (good) direction, with every sample of
@@ -375,11 +380,22 @@ func decideCounted(r *Row) {
 		return
 	}
 	sb, sc := halfRange(r.Base.Samples), halfRange(r.Current.Samples)
-	r.SpreadPct = Number(max(sb, sc))
-	if max(sb, sc) > r.ThresholdPct/2 {
-		r.Status = StatusNotCounted
-		r.Reason = fmt.Sprintf("instructions/op vary by ±%.2f%% between runs, more than half the threshold: not CPU-bound or not deterministic (b.RunParallel, sleeps, I/O, locks?); only time can judge it", max(sb, sc))
-		return
+	spread := max(sb, sc)
+	r.SpreadPct = Number(spread)
+	if spread > r.ThresholdPct/2 {
+		// A noisy count is a wider threshold, not a blind spot: the
+		// row is judged at CountedSpreadFactor times its own spread
+		// (a change far beyond what its runs vary by is still a
+		// change), unless that bound is no use.
+		wide := CountedSpreadFactor * spread
+		if wide > MaxCountedThresholdPct {
+			r.Status = StatusNotCounted
+			r.Reason = fmt.Sprintf("instructions/op vary by ±%.1f%% between runs: no useful bound (not CPU-bound or not deterministic: b.RunParallel, sleeps, I/O, locks?); only time can judge it", spread)
+			return
+		}
+		r.Reason = fmt.Sprintf("threshold widened to %.1f%%: %gx the count's own spread of ±%.2f%% between runs", wide, float64(CountedSpreadFactor), spread)
+		r.ThresholdPct = wide
+		r.ImprovementPct = max(r.ImprovementPct, wide)
 	}
 	change := float64(r.DeltaPct) * float64(r.Better) // > 0 is good
 	lo := func(s []float64) float64 { return slices.Min(s) * float64(-r.Better) }
