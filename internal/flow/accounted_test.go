@@ -461,3 +461,36 @@ func TestForgedOutputCannotReachTheTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestAnnotationsAtTheLine: in GitHub Actions (GITHUB_ACTIONS=true) a 4x
+// regression is annotated at its benchmark's declaration and at the
+// module function its profile blames (work.Work), each with the change.
+func TestAnnotationsAtTheLine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds, runs and profiles benchmarks")
+	}
+	r := testrepo.New(t)
+	c1 := r.Commit("first", module(1000, false))
+	files := module(4000, false)
+	r.Commit("slow down Slowed 4x", files)
+	cfg, out := config(t, r.Dir)
+	cfg.Base = c1
+	cfg.Annotate = true
+	mustRegress(t, cfg, out)
+	lineOf := func(text, prefix string) int {
+		for i, l := range strings.Split(text, "\n") {
+			if strings.HasPrefix(l, prefix) {
+				return i + 1
+			}
+		}
+		t.Fatalf("no %q", prefix)
+		return 0
+	}
+	bench := fmt.Sprintf("::error file=work/work_test.go,line=%d,title=performance regression%%3A BenchmarkSlowed::BenchmarkSlowed ns/op +", lineOf(files["work/work_test.go"], "func BenchmarkSlowed("))
+	cause := fmt.Sprintf("::error file=work/work.go,line=%d,title=slower here%%3A example.com/fixture/work.Work::", lineOf(files["work/work.go"], "func Work("))
+	for _, want := range []string{bench, cause} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -59,6 +59,9 @@ type Config struct {
 	// Run are the runner options (BENCH_FILTER, BENCH_SKIP, BENCH_TIME,
 	// BENCH_COUNT); the quarantine file's entries join Run.Skip.
 	Run runner.Options
+	// Annotate prints GitHub Actions annotations of the findings after
+	// the reports (GITHUB_ACTIONS=true). Default false.
+	Annotate bool
 	// Quarantine is the quarantine file (BENCH_QUARANTINE), relative to
 	// Dir. Default quarantine.File; one that does not exist holds
 	// nothing.

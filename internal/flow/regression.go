@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/annotate"
 	"github.com/benchgate/benchgate/internal/counter"
 	"github.com/benchgate/benchgate/internal/gitref"
 	"github.com/benchgate/benchgate/internal/profile"
@@ -90,6 +91,18 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 	}
 	if err := cfg.publish(cmp); err != nil {
 		return errors.Join(runErr, err)
+	}
+	if cfg.Annotate {
+		opts := annotate.Options{ModuleDir: cfg.Dir}
+		if repo, err := gitref.Open(cfg.Dir); err == nil {
+			opts.RepoRoot = repo.Root()
+		}
+		if abs, err := filepath.Abs(cfg.Dir); err == nil {
+			opts.ModuleDir = abs
+		}
+		if err := annotate.Write(cfg.Stdout, cmp, opts); err != nil {
+			return errors.Join(runErr, err)
+		}
 	}
 	return outcomeError(cmp, cfg.Path(MarkdownFile), runErr)
 }

@@ -19,7 +19,9 @@ import (
 // operation from the base to the current side.
 type Delta struct {
 	Function string `json:"function"`
-	// File and Line name an allocation site; empty for CPU rows.
+	// File and Line name an allocation site, or for CPU rows the
+	// function's file and first line (as the binary records it: with
+	// -trimpath, module path and file).
 	File string `json:"file,omitempty"`
 	Line int64  `json:"line,omitempty"`
 	// Base and Current are per operation: ns for CPU, bytes for memory.
@@ -93,6 +95,11 @@ func CPU(base, cur *pprof.Profile, ops float64, top int) (flat, cum []Delta, err
 	}
 	type acc struct{ base, cur float64 }
 	flatBy, cumBy := map[string]*acc{}, map[string]*acc{}
+	type at struct {
+		file string
+		line int64
+	}
+	where := map[string]at{}
 	var baseTotal float64
 	add := func(m map[string]*acc, fn string, v float64, base bool) {
 		a := m[fn]
@@ -118,6 +125,9 @@ func CPU(base, cur *pprof.Profile, ops float64, top int) (flat, cum []Delta, err
 		seen := map[string]bool{}
 		for _, loc := range s.Location {
 			for _, ln := range loc.Line {
+				if fn := funcName(ln); ln.Function != nil && where[fn].file == "" {
+					where[fn] = at{ln.Function.Filename, ln.Function.StartLine}
+				}
 				if fn := funcName(ln); !seen[fn] {
 					seen[fn] = true
 					add(cumBy, fn, v, base)
@@ -128,7 +138,9 @@ func CPU(base, cur *pprof.Profile, ops float64, top int) (flat, cum []Delta, err
 	rank := func(m map[string]*acc) []Delta {
 		var out []Delta
 		for fn, a := range m {
-			out = append(out, delta(fn, a.base/ops, a.cur/ops, baseTotal/ops))
+			d := delta(fn, a.base/ops, a.cur/ops, baseTotal/ops)
+			d.File, d.Line = where[fn].file, where[fn].line
+			out = append(out, d)
 		}
 		return topN(out, top)
 	}

@@ -325,6 +325,12 @@ var Table = []Setting{
 	{Name: "GITHUB_SERVER_URL", Default: "set by GitHub Actions", InWords: true, Uses: Alert,
 		Doc: "with GITHUB_RUN_ID, builds the link to the run and its artifacts",
 		set: text(func(v *Values) *string { return &v.serverURL })},
+	{Name: "GITHUB_ACTIONS", Default: "set by GitHub Actions", InWords: true, Advanced: true, Uses: Run,
+		Doc: "true: the gate also prints workflow-command annotations: an error at each confirmed regression's benchmark function and at the module function its profile blames, warnings for undecided rows and gaps",
+		set: func(s string, v *Values) error {
+			v.Config.Annotate = s == "true"
+			return nil
+		}},
 	{Name: "GITHUB_RUN_ID", Default: "set by GitHub Actions", InWords: true, Uses: Alert | History,
 		Doc: "the run's ID, for that link and to name a recorded run",
 		set: text(func(v *Values) *string { return &v.runID })},
