@@ -38,7 +38,14 @@ func Merge(cfg Config, dir string) error {
 	// Nothing a shard says about itself is trusted: each is judged
 	// again from its samples with the thresholds in force here.
 	for i, sh := range shards {
-		if shards[i], err = verdict.Rejudge(sh, cfg.VerdictOptions()); err != nil {
+		opts := cfg.VerdictOptions()
+		// A shard measured with the caller's suite table (the Mage
+		// targets) judged each suite at its own thresholds; the table
+		// is the caller's code, which the change under test controls
+		// either way, so its overrides apply here too (the merged
+		// report's settings list them).
+		opts.Overrides = append(opts.Overrides, sh.Settings.Overrides...)
+		if shards[i], err = verdict.Rejudge(sh, opts); err != nil {
 			return fmt.Errorf("judging shard %d again: %w", i+1, err)
 		}
 	}
