@@ -147,3 +147,71 @@ func readFile(t *testing.T, p string) string {
 	}
 	return string(b)
 }
+
+// TestCIJudgesAsMageDoes: a module whose suite table gives its suite a
+// latency threshold of 150% and a 2x slowdown: go -C magefiles tool mage
+// bench:regression passes (exit 0), and so does the CI path as gate.yml
+// runs it (the measuring job's Mage targets as shard 1/1, then the pinned
+// benchgate's merge of that shard, which holds no suite table); the
+// command without the table fails (exit 1).
+func TestCIJudgesAsMageDoes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles a magefile in another module, builds and runs benchmarks")
+	}
+	r := exampleFrom(t, "testdata/separate", 1000, "magefiles")
+	r.Write(map[string]string{
+		".gitignore": "benchmark_results/\n",
+		"magefiles/suites.go": `//go:build mage
+
+package main
+
+import "github.com/benchgate/benchgate/bench"
+
+func init() {
+	bench.Suites = []bench.Suite{{Name: "work", Packages: []string{"./work"}, Thresholds: bench.Thresholds{Latency: 150}}}
+}
+`,
+	})
+	goIn(t, filepath.Join(r.Dir, "magefiles"), "mod", "tidy")
+	base := r.Commit("baseline", nil)
+	r.Write(map[string]string{"work/work_test.go": strings.Replace(readFile(t, filepath.Join(r.Dir, "work/work_test.go")), "Work(1000)", "Work(2000)", 1)})
+	r.Commit("2x slower", nil)
+	root, _ := filepath.Abs("..")
+	benchgate := filepath.Join(t.TempDir(), "benchgate")
+	if out, err := goIn(t, root, "build", "-o", benchgate, "./cmd/benchgate"); err != nil {
+		t.Fatalf("building benchgate: %v\n%s", err, out)
+	}
+	run := func(env []string, name string, args ...string) (int, string) {
+		t.Helper()
+		cmd := exec.Command(name, args...)
+		cmd.Dir = r.Dir
+		cmd.Env = append(append(os.Environ(), "BENCH_BASE="+base, "BENCH_COUNT=6", "BENCH_TIME=20ms", "BENCH_PROFILE=0"), env...)
+		b, err := cmd.CombinedOutput()
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode(), string(b)
+		}
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, b)
+		}
+		return 0, string(b)
+	}
+	if code, out := run(nil, "go", "-C", "magefiles", "tool", "mage", "-w", "..", "bench:regression"); code != 0 {
+		t.Fatalf("go tool mage bench:regression: exit %d, want 0 (the suite's 150%% latency threshold)\n%s", code, out)
+	}
+	// CI: the measuring job's Mage targets as shard 1/1, then the merge.
+	shard := filepath.Join(t.TempDir(), "shard")
+	if code, out := run([]string{"BENCH_SHARD=1/1", "BENCH_RESULTS_DIR=" + shard}, "go", "-C", "magefiles", "tool", "mage", "-w", "..", "bench:regression"); code != 0 {
+		t.Fatalf("the measuring job: exit %d, want 0\n%s", code, out)
+	}
+	merged := t.TempDir()
+	if err := os.CopyFS(filepath.Join(merged, "shards", "bench-1"), os.DirFS(shard)); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := run([]string{"BENCH_SHARDS=1", "BENCH_RESULTS_DIR=" + merged}, benchgate, "merge"); code != 0 {
+		t.Errorf("the merge of the shard: exit %d, want 0 as with Mage\n%s", code, out)
+	}
+	if code, out := run([]string{"BENCH_RESULTS_DIR=" + t.TempDir()}, benchgate, "regression"); code != 1 {
+		t.Errorf("benchgate regression without the suite table: exit %d, want 1\n%s", code, out)
+	}
+}

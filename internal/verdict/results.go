@@ -162,7 +162,7 @@ func Read(r io.Reader, name string) (*Set, error) {
 				return nil, fmt.Errorf("%s: %w: more than %d distinct benchmark metrics (benchmark, unit); is it a results file?", name, ErrTooLarge, MaxSeries)
 			}
 			if s.samples > MaxTotalSamples {
-				return nil, fmt.Errorf("%s: %w: more than %d samples; is it a results file? (a run has BENCH_COUNT samples per metric)", name, ErrTooLarge, MaxTotalSamples)
+				return nil, fmt.Errorf("%s: %w: more than %d samples; is it a results file? (a run has a few samples per metric)", name, ErrTooLarge, MaxTotalSamples)
 			}
 		}
 	}

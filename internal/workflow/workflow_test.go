@@ -222,7 +222,7 @@ func TestShardCountReachesTheMatrix(t *testing.T) {
 	}
 	var shard, merge bool
 	for _, s := range w.Jobs["benchmark"].Steps {
-		shard = shard || s.Env["BENCH_SHARD"] == "${{ matrix.shard }}/${{ inputs.shards }}" && strings.Contains(s.Run, "benchgate regression")
+		shard = shard || s.Env["BENCH_SHARD"] == "${{ matrix.shard }}/${{ inputs.shards }}" && strings.Contains(s.Run, "benchgate regression") && strings.Contains(s.Run, "tool mage bench:regression")
 	}
 	for _, s := range w.Jobs["compare-and-report"].Steps {
 		merge = merge || strings.Contains(s.Run, "BENCH_SHARDS=${{ inputs.shards }} benchgate merge")
@@ -232,7 +232,9 @@ func TestShardCountReachesTheMatrix(t *testing.T) {
 	}
 	caller := loadCaller(t)
 	with := caller.Jobs["gate"].With
-	if caller.Jobs["gate"].Uses != "./"+gateFile || fmt.Sprint(with["shards"]) != "5" || with["packages"] != "./benchmarks/..." {
+	// This repository measures with its Mage targets: the suite table
+	// (magefiles/suites.go) chooses the packages and their thresholds.
+	if caller.Jobs["gate"].Uses != "./"+gateFile || fmt.Sprint(with["shards"]) != "5" || with["runner"] != "mage" || with["packages"] != nil {
 		t.Errorf("the caller: uses %q with %v", caller.Jobs["gate"].Uses, with)
 	}
 }
@@ -409,5 +411,67 @@ func TestCallerExample(t *testing.T) {
 		if !strings.Contains(string(gate), "\n      "+k+":\n") {
 			t.Errorf("the example passes %s, which the gate has no input for", k)
 		}
+	}
+}
+
+// TestMeasuringJobRunsTheCallersTargets runs the measuring step's script
+// (as gate.yml has it) in throwaway callers, with go and benchgate
+// replaced by commands that note how they were called: a caller whose
+// magefiles import benchgate's targets is measured with go tool mage
+// bench:regression (its suite table: BENCH_PACKAGES unset), from the
+// magefiles' own module when they have one; a caller without them with
+// benchgate regression over its packages; runner overrides auto.
+func TestMeasuringJobRunsTheCallersTargets(t *testing.T) {
+	var script string
+	for _, s := range load(t).Jobs["benchmark"].Steps {
+		if strings.HasPrefix(s.Name, "Benchmark base and current") {
+			script = s.Run
+		}
+	}
+	if script == "" {
+		t.Fatal("no measuring step")
+	}
+	bin := t.TempDir()
+	for _, name := range []string{"go", "benchgate"} {
+		fake := "#!/bin/sh\necho \"" + name + " $* BENCH_PACKAGES=${BENCH_PACKAGES-unset}\" >> \"$CALLS\"\n"
+		if err := os.WriteFile(filepath.Join(bin, name), []byte(fake), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	imports := "//go:build mage\n\npackage main\n\nimport (\n\t//mage:import\n\t_ \"github.com/benchgate/benchgate/bench\"\n)\n"
+	tests := []struct {
+		name, runner string
+		files        map[string]string
+		want         string
+		exit         int
+	}{
+		{"magefiles in the module", "auto", map[string]string{"go.mod": "module m\n", "magefiles/bench.go": imports}, "go tool mage bench:regression BENCH_PACKAGES=unset", 0},
+		{"magefiles in their own module", "auto", map[string]string{"go.mod": "module m\n", "magefiles/go.mod": "module m/magefiles\n", "magefiles/bench.go": imports}, "go -C magefiles tool mage -w .. bench:regression BENCH_PACKAGES=unset", 0},
+		{"magefiles of other targets", "auto", map[string]string{"go.mod": "module m\n", "magefiles/build.go": "//go:build mage\n\npackage main\n"}, "benchgate regression BENCH_PACKAGES=./...", 0},
+		{"no magefiles", "auto", map[string]string{"go.mod": "module m\n"}, "benchgate regression BENCH_PACKAGES=./...", 0},
+		{"benchgate asked for", "benchgate", map[string]string{"go.mod": "module m\n", "magefiles/bench.go": imports}, "benchgate regression BENCH_PACKAGES=./...", 0},
+		{"a bad runner", "make", map[string]string{"go.mod": "module m\n"}, "", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, text := range tt.files {
+				os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+				os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644)
+			}
+			calls := filepath.Join(t.TempDir(), "calls")
+			cmd := exec.Command("bash", "-e", "-c", script)
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "CALLS="+calls, "RUNNER="+tt.runner, "BENCH_PACKAGES=./...")
+			out, err := cmd.CombinedOutput()
+			code := 0
+			if err != nil {
+				code = cmd.ProcessState.ExitCode()
+			}
+			got, _ := os.ReadFile(calls)
+			if code != tt.exit || strings.TrimSpace(string(got)) != tt.want {
+				t.Errorf("exit %d, ran %q; want exit %d, %q\n%s", code, got, tt.exit, tt.want, out)
+			}
+		})
 	}
 }
