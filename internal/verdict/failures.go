@@ -111,7 +111,10 @@ func (c *Comparison) Account(fails []Failure) {
 		return slices.ContainsFunc(in, f.covers)
 	}
 	add := func(b Broken) {
-		if !slices.Contains(c.Broken, b) {
+		// One entry per benchmark and sides: a flaky crash fails with
+		// another message every time (a panic's index), the first says
+		// enough.
+		if !slices.ContainsFunc(c.Broken, func(o Broken) bool { return o.Pkg == b.Pkg && o.Benchmark == b.Benchmark && o.Sides == b.Sides }) {
 			c.Broken = append(c.Broken, b)
 		}
 	}
