@@ -293,3 +293,55 @@ func TestRootPackageCountsAreReused(t *testing.T) {
 		}
 	}
 }
+
+// TestCountsAcrossToolchains: the base built by a downloaded toolchain
+// (BENCH_BASE_GO=go1.27.3, which lives in the module cache, whose files
+// go build does not overlay) is counted too: without the marks, each
+// benchmark in a process of its own on both sides, and the report names
+// the counter. Under CI=true it fails rather than skips when that Go
+// cannot be had.
+func TestCountsAcrossToolchains(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fetches a toolchain, builds and counts benchmarks under valgrind")
+	}
+	flowtest.NeedCounter(t)
+	const other = "go1.27.3"
+	if out, err := exec.Command("go", "env", "-C", t.TempDir(), "GOVERSION").CombinedOutput(); err != nil || strings.TrimSpace(string(out)) == other {
+		t.Skipf("the go command is %s already (%v)", out, err)
+	}
+	probe := exec.Command("go", "version")
+	probe.Env = append(os.Environ(), "GOTOOLCHAIN="+other)
+	if out, err := probe.CombinedOutput(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s cannot be had from the module proxy: %v\n%s", other, err, out)
+		}
+		t.Skipf("%s cannot be had: %v", other, err)
+	}
+	r, c1 := countedRepo(t, 2200, "Slowed +10%")
+	cfg, out := config(t, r.Dir)
+	cfg.Base, cfg.BaseGo = c1, other
+	cfg.Measure = flow.MeasureInstructions
+	err := flow.Regression(context.Background(), cfg)
+	if code := flow.ExitCode(err); code == 2 {
+		t.Fatalf("no verdict: %v\n%s\n%s", err, out, cfg.Stderr)
+	}
+	cmp, rerr := verdict.ReadComparison(filepath.Join(cfg.ResultsDir, flow.ComparisonFile))
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	if !strings.HasPrefix(cmp.Base.Go, other) || cmp.Base.Counter == "" || cmp.Current.Counter != cmp.Base.Counter {
+		t.Errorf("base go %q counted by %q, current by %q: want %s, both counted by one counter", cmp.Base.Go, cmp.Base.Counter, cmp.Current.Counter, other)
+	}
+	counted := 0
+	for _, row := range cmp.Rows {
+		if row.Unit == verdict.InstructionsUnit && row.Base != nil && row.Current != nil && row.Base.N > 0 && row.Current.N > 0 {
+			counted++
+		}
+	}
+	if counted == 0 {
+		t.Errorf("no instructions/op row counted on both sides\n%s", out)
+	}
+	if log := fmt.Sprint(cfg.Stderr); !strings.Contains(log, "lives in the module cache") {
+		t.Errorf("the fallback is not named:\n%s", log)
+	}
+}
