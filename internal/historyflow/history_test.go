@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	git "github.com/go-git/go-git/v5"
 	"os"
 	"path/filepath"
 	"slices"
@@ -152,6 +153,26 @@ func TestRecord(t *testing.T) {
 	}
 	if out := r.Git("log", "--format=%s", history.DefaultBranch); strings.Count(out, "benchgate: record "+head) != 2 {
 		t.Errorf("history branch log:\n%s", out)
+	}
+	// What was stored is the measurement: both benchmarks, with samples.
+	repo, err := git.PlainOpen(r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs, err := history.Open(repo, history.DefaultBranch).Runs()
+	if err != nil || len(runs) == 0 {
+		t.Fatalf("runs on the branch: %d, %v", len(runs), err)
+	}
+	for _, run := range runs {
+		seen := map[string]bool{}
+		for _, m := range run.Metrics {
+			if len(m.Samples) > 0 {
+				seen[strings.SplitN(m.Benchmark, "-", 2)[0]] = true
+			}
+		}
+		if run.Commit != head || !seen["BenchmarkSteady"] || !seen["BenchmarkSlowed"] {
+			t.Errorf("a recorded run of %s holds samples of %v, want BenchmarkSteady and BenchmarkSlowed at %s", run.Commit, seen, head)
+		}
 	}
 }
 
