@@ -190,7 +190,7 @@ func (m *module) benchmark(pkg, name string) (string, int) {
 }
 
 // cause is the annotation at the function of the measured module that
-// grew most in the benchmark's CPU profile diff (flat, else cumulative):
+// grew most in the benchmark's CPU profile diff (the module view, else flat, else cumulative):
 // where the time went, when that is the module's own code.
 func (m *module) cause(diffs []profile.Diff, pkg, name string) (annotation, bool) {
 	if m.path == "" {
@@ -200,7 +200,7 @@ func (m *module) cause(diffs []profile.Diff, pkg, name string) (annotation, bool
 		if d.Pkg != pkg || trimProcs(d.Benchmark) != name {
 			continue
 		}
-		for _, list := range [][]profile.Delta{d.CPUFlat, d.CPUCum} {
+		for _, list := range [][]profile.Delta{d.CPUModule, d.CPUFlat, d.CPUCum} {
 			for _, x := range list {
 				rel, ok := strings.CutPrefix(x.File, m.path+"/")
 				if !ok || x.Delta <= 0 || strings.HasSuffix(rel, "_test.go") {

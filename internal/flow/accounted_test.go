@@ -494,3 +494,32 @@ func TestAnnotationsAtTheLine(t *testing.T) {
 		}
 	}
 }
+
+// TestProfilesNameTheModule: a regression that is an added syscall-heavy
+// call spends its time in syscall and runtime frames; the report names
+// the module's function that makes the calls, the raw view beside it.
+func TestProfilesNameTheModule(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds, runs and profiles benchmarks")
+	}
+	mod := func(calls int) map[string]string {
+		return map[string]string{
+			"go.mod":              "module example.com/sys\n\ngo 1.21\n",
+			"store/store.go":      fmt.Sprintf("package store\n\nimport \"syscall\"\n\n// A Log appends records.\ntype Log struct{ n uint64 }\n\n// Append appends one record and asks the kernel %d times.\nfunc (l *Log) Append() {\n\tfor i := 0; i < 200; i++ {\n\t\tl.n = l.n*31 + uint64(i)\n\t}\n\tfor i := 0; i < %d; i++ {\n\t\tsyscall.Getppid()\n\t}\n}\n", calls, calls),
+			"store/store_test.go": "package store\n\nimport \"testing\"\n\nfunc BenchmarkAppend(b *testing.B) {\n\tvar l Log\n\tfor i := 0; i < b.N; i++ {\n\t\tl.Append()\n\t}\n}\n",
+		}
+	}
+	r := testrepo.New(t)
+	c1 := r.Commit("first", mod(1))
+	r.Commit("ask the kernel 20 times", mod(20))
+	cfg, out := config(t, r.Dir)
+	cfg.Base = c1
+	mustRegress(t, cfg, out)
+	md, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, flow.MarkdownFile))
+	if !strings.Contains(string(md), "- CPU in `example.com/sys/store.(*Log).Append`") {
+		t.Errorf("report.md does not name the module's function:\n%s", md)
+	}
+	if !strings.Contains(string(md), "raw CPU profile") {
+		t.Errorf("report.md has no raw view:\n%s", md)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strings"
 
 	pprof "github.com/google/pprof/profile"
 )
@@ -84,17 +85,20 @@ func index(p *pprof.Profile, typ string) int {
 // CPU diffs two CPU profiles of ops operations each (the iteration count
 // times the runs merged) and returns the top functions by change of flat
 // and of cumulative time per op, largest increase first.
-func CPU(base, cur *pprof.Profile, ops float64, top int) (flat, cum []Delta, err error) {
+func CPU(base, cur *pprof.Profile, ops float64, top int, module string) (flat, cum, inModule []Delta, err error) {
 	d, err := diffBase(base, cur)
 	if err != nil {
-		return nil, nil, fmt.Errorf("diffing CPU profiles: %w", err)
+		return nil, nil, nil, fmt.Errorf("diffing CPU profiles: %w", err)
 	}
 	vi := index(d, "cpu")
 	if vi < 0 {
-		return nil, nil, fmt.Errorf("diffing CPU profiles: no cpu samples")
+		return nil, nil, nil, fmt.Errorf("diffing CPU profiles: no cpu samples")
 	}
 	type acc struct{ base, cur float64 }
-	flatBy, cumBy := map[string]*acc{}, map[string]*acc{}
+	flatBy, cumBy, moduleBy := map[string]*acc{}, map[string]*acc{}, map[string]*acc{}
+	ofModule := func(fn string) bool {
+		return module != "" && (strings.HasPrefix(fn, module+".") || strings.HasPrefix(fn, module+"/"))
+	}
 	type at struct {
 		file string
 		line int64
@@ -122,6 +126,15 @@ func CPU(base, cur *pprof.Profile, ops float64, top int) (flat, cum []Delta, err
 			continue
 		}
 		add(flatBy, funcName(s.Location[0].Line[0]), v, base)
+	nearest:
+		for _, loc := range s.Location {
+			for _, ln := range loc.Line {
+				if fn := funcName(ln); ofModule(fn) {
+					add(moduleBy, fn, v, base)
+					break nearest
+				}
+			}
+		}
 		seen := map[string]bool{}
 		for _, loc := range s.Location {
 			for _, ln := range loc.Line {
@@ -144,7 +157,10 @@ func CPU(base, cur *pprof.Profile, ops float64, top int) (flat, cum []Delta, err
 		}
 		return topN(out, top)
 	}
-	return rank(flatBy), rank(cumBy), nil
+	if module == "" {
+		return rank(flatBy), rank(cumBy), nil, nil
+	}
+	return rank(flatBy), rank(cumBy), rank(moduleBy), nil
 }
 
 // Memory diffs two heap profiles (allocations, -test.memprofilerate=1) of
@@ -245,7 +261,14 @@ type Diff struct {
 	// ns/op; Memory ranks allocation sites by change of B/op.
 	CPUFlat []Delta `json:"cpu_flat,omitempty"`
 	CPUCum  []Delta `json:"cpu_cum,omitempty"`
-	Memory  []Delta `json:"memory,omitempty"`
+	// CPUModule ranks the measured module's functions by the change of
+	// the time spent in them or below them in code outside the module
+	// (runtime, syscalls, the standard library, dependencies): each
+	// sample's time goes to the nearest module function on its stack,
+	// so a regression in a syscall is named by the module code that
+	// makes it. Empty when the module is not known.
+	CPUModule []Delta `json:"cpu_module,omitempty"`
+	Memory    []Delta `json:"memory,omitempty"`
 }
 
 // Merge merges the profiles in paths into out (gzip'd protobuf).
@@ -266,16 +289,16 @@ func Merge(out string, paths []string) (*pprof.Profile, error) {
 }
 
 // CPUFiles is CPU on two profile files.
-func CPUFiles(base, cur string, ops float64, top int) (flat, cum []Delta, err error) {
+func CPUFiles(base, cur string, ops float64, top int, module string) (flat, cum, inModule []Delta, err error) {
 	b, err := Load(base)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	c, err := Load(cur)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return CPU(b, c, ops, top)
+	return CPU(b, c, ops, top, module)
 }
 
 // MemoryFiles is Memory on two profile files.

@@ -55,7 +55,7 @@ func TestCPUNamesTheSlowerFunction(t *testing.T) {
 		"main.Bench;work.Process;work.Hash":  {40, 4000_000},
 		"main.Bench;work.Process;work.Parse": {20, 2000_000},
 	})
-	flat, cum, err := CPU(base, cur, 1000, 5)
+	flat, cum, _, err := CPU(base, cur, 1000, 5, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,6 +64,33 @@ func TestCPUNamesTheSlowerFunction(t *testing.T) {
 	}
 	if len(cum) != 3 || cum[0].Delta != 3000 || cum[2].Function != "work.Hash" && cum[0].Function != "main.Bench" {
 		t.Errorf("cum %+v, want the three functions on Hash's stack, +3000 ns/op each", cum)
+	}
+}
+
+// TestCPUNamesTheModulesCaller: the change is all in a syscall and the
+// runtime; the module view names the measured module's function that
+// makes them (the nearest on each stack), the flat view the syscall.
+func TestCPUNamesTheModulesCaller(t *testing.T) {
+	types := []string{"samples/count", "cpu/nanoseconds"}
+	base := build(types, map[string][]int64{
+		"example.com/m/store.BenchmarkAppend;example.com/m/store.(*Log).Append;example.com/m/store.encode": {10, 1000_000},
+	})
+	cur := build(types, map[string][]int64{
+		"example.com/m/store.BenchmarkAppend;example.com/m/store.(*Log).Append;example.com/m/store.encode":                    {10, 1000_000},
+		"example.com/m/store.BenchmarkAppend;example.com/m/store.(*Log).Append;os.(*File).Sync;syscall.Syscall;runtime.futex": {30, 3000_000},
+	})
+	flat, _, mod, err := CPU(base, cur, 1000, 5, "example.com/m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(flat) == 0 || flat[0].Function != "runtime.futex" {
+		t.Errorf("flat %+v, want runtime.futex first", flat)
+	}
+	if len(mod) == 0 || mod[0].Function != "example.com/m/store.(*Log).Append" || mod[0].Delta != 3000 {
+		t.Errorf("module view %+v, want (*Log).Append +3000 ns/op", mod)
+	}
+	if _, _, none, _ := CPU(base, cur, 1000, 5, ""); none != nil {
+		t.Errorf("without a module: %+v", none)
 	}
 }
 

@@ -11,8 +11,12 @@ import (
 // ops each kind covers, so that diffs are per op.
 type Runs struct {
 	Pkg, Benchmark, Dir string
-	Files               map[string][]string
-	Ops, MemOps         int64
+	// Module is the measured module's path: CPU time of runtime and
+	// standard library frames is also named by the nearest function of
+	// the module that called them (Diff.CPUModule).
+	Module      string
+	Files       map[string][]string
+	Ops, MemOps int64
 }
 
 // DiffRuns merges each side's and kind's runs into one profile in r.Dir
@@ -34,7 +38,7 @@ func DiffRuns(r Runs, top int) (Diff, error) {
 	}
 	var err error
 	if merged["base.cpu"] != "" && merged["current.cpu"] != "" {
-		if d.CPUFlat, d.CPUCum, err = CPUFiles(merged["base.cpu"], merged["current.cpu"], float64(r.Ops), top); err != nil {
+		if d.CPUFlat, d.CPUCum, d.CPUModule, err = CPUFiles(merged["base.cpu"], merged["current.cpu"], float64(r.Ops), top, r.Module); err != nil {
 			return d, err
 		}
 		d.Commands = append(d.Commands, fmt.Sprintf("go tool pprof -http=: -diff_base %s %s", merged["base.cpu"], merged["current.cpu"]))

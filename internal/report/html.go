@@ -128,6 +128,9 @@ func newPage(c *verdict.Comparison, opts HTMLOptions) *page {
 	p.AvgMBps = averageMBps(c)
 	for _, d := range c.Profiles {
 		w := whyPage{Name: shortImport(d.Pkg) + "." + d.Benchmark, Commands: d.Commands}
+		for _, x := range slower(d.CPUModule) {
+			w.Lines = append(w.Lines, "CPU in the module "+cpuLine(x))
+		}
 		for _, x := range slower(d.CPUFlat) {
 			w.Lines = append(w.Lines, "CPU "+cpuLine(x))
 		}

@@ -44,6 +44,9 @@ func whyText(diffs []profile.Diff) string {
 	var b strings.Builder
 	for _, d := range diffs {
 		fmt.Fprintf(&b, "\nWhy %s got slower (profiles in %s):\n", Clean(shortImport(d.Pkg)+"."+d.Benchmark), Clean(d.Dir))
+		for _, x := range slower(d.CPUModule) {
+			fmt.Fprintf(&b, "  cpu in the module %s\n", Clean(cpuLine(x)))
+		}
 		for _, x := range slower(d.CPUFlat) {
 			fmt.Fprintf(&b, "  cpu %s\n", Clean(cpuLine(x)))
 		}
@@ -68,8 +71,21 @@ func whyMarkdown(diffs []profile.Diff, max int) string {
 	shown, more := lines.Cut(diffs, max)
 	for _, d := range shown {
 		fmt.Fprintf(&b, "**%s**\n\n", mdEscape(shortImport(d.Pkg)+"."+d.Benchmark))
-		for _, x := range slower(d.CPUFlat) {
+		// The module's own functions first (runtime and syscall time
+		// named by the module code below which it was spent), then
+		// the raw view.
+		for _, x := range slower(d.CPUModule) {
+			fmt.Fprintf(&b, "- CPU in `%s`: %+.0f ns/op (%+.1f%% of the base)\n", markdown.Code(x.Function), x.Delta, x.DeltaPct)
+		}
+		raw := slower(d.CPUFlat)
+		if len(d.CPUModule) > 0 && len(raw) > 0 {
+			b.WriteString("\n<details><summary>raw CPU profile (where the time was spent)</summary>\n\n")
+		}
+		for _, x := range raw {
 			fmt.Fprintf(&b, "- CPU `%s`: %+.0f ns/op (%+.1f%% of the base)\n", markdown.Code(x.Function), x.Delta, x.DeltaPct)
+		}
+		if len(d.CPUModule) > 0 && len(raw) > 0 {
+			b.WriteString("\n</details>\n\n")
 		}
 		for _, x := range slower(d.Memory) {
 			fmt.Fprintf(&b, "- memory `%s` at `%s:%d`: %+.0f B/op, %+.2g allocs/op\n", markdown.Code(x.Function), markdown.Code(x.File), x.Line, x.Delta, x.Objects)

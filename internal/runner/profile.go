@@ -96,7 +96,7 @@ func (p *Plan) profile(ctx context.Context, opts Options, units []unit, main, fr
 	for _, j := range jobs {
 		pk := p.Packages[j.u.pkg]
 		n, _ := strconv.ParseInt(strings.TrimSuffix(j.u.Time, "x"), 10, 64)
-		pr := Profiled{Pkg: pk.ImportPath, Benchmark: j.u.leaf, Dir: ProfileDir(opts.Profile.Dir, pk.ImportPath, j.u.leaf), Ops: n * int64(runs), Files: map[string][]string{}}
+		pr := Profiled{Pkg: pk.ImportPath, Module: pk.Module, Benchmark: j.u.leaf, Dir: ProfileDir(opts.Profile.Dir, pk.ImportPath, j.u.leaf), Ops: n * int64(runs), Files: map[string][]string{}}
 		if err := os.MkdirAll(pr.Dir, 0o755); err != nil {
 			return fmt.Errorf("creating the profile folder: %w", err)
 		}
