@@ -83,11 +83,13 @@ func newChart(c *verdict.Comparison, maxRows int) *chart {
 	fmt.Fprintf(&sb, `<line x1="%g" y1="%g" x2="%g" y2="%g" class="zero"/>`, mid, top-4, mid, height-4)
 	for i, b := range bars {
 		y := top + float64(i)*rowH
-		name := BenchName(b.r) + " " + b.r.Unit
-		if len(name) > 52 {
-			name = "…" + name[len(name)-51:]
+		full := BenchName(b.r) + " " + b.r.Unit
+		name := full
+		if r := []rune(name); len(r) > 52 {
+			name = "…" + string(r[len(r)-51:])
 		}
-		fmt.Fprintf(&sb, `<text x="%g" y="%g" class="label" text-anchor="end">%s</text>`, labelW-6, y+12, template.HTMLEscapeString(name))
+		// A cut label shows its whole name on hover.
+		fmt.Fprintf(&sb, `<text x="%g" y="%g" class="label" text-anchor="end"><title>%s</title>%s</text>`, labelW-6, y+12, template.HTMLEscapeString(full), template.HTMLEscapeString(name))
 		x0, x1 := x(0), x(b.v)
 		fmt.Fprintf(&sb, `<rect x="%.1f" y="%g" width="%.1f" height="10" class="bar %s"><title>%s: %s (%s)</title></rect>`,
 			math.Min(x0, x1), y+3, math.Max(math.Abs(x1-x0), 1), template.HTMLEscapeString(string(b.r.Status)), template.HTMLEscapeString(BenchName(b.r)+" "+b.r.Unit), Delta(b.r.DeltaPct), Evidence(b.r))

@@ -17,6 +17,8 @@ import (
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/benchgate/benchgate/internal/verdict"
 )
 
 // chromium finds a Chromium binary. Without one the browser test skips,
@@ -207,4 +209,54 @@ func isSorted(vals []string, desc bool) bool {
 		return sort.SliceIsSorted(fs, func(i, j int) bool { return fs[i] > fs[j] })
 	}
 	return sort.Float64sAreSorted(fs)
+}
+
+// TestLongNamesReadable: in a report of 300 rows, the longest benchmark
+// name is whole in its table cell, wrapped inside it rather than cut,
+// and the chart's shortened label of a long name holds the whole name
+// on hover.
+func TestLongNamesReadable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	exe := chromium(t)
+	long := "BenchmarkTopicManagerConcurrentConsumers/" + strings.Repeat("consumers=16/partitions=16/msgSize=1024B/", 4) + "theEnd"
+	c := fixture(t, 300)
+	for i := range c.Rows { // the long name regressed: in the table and the chart
+		if c.Rows[i].Status == verdict.StatusRegression && strings.HasSuffix(c.Rows[i].Benchmark, "case=0007-8") {
+			c.Rows[i].Benchmark = long + "-8"
+		}
+	}
+	path := filepath.Join(t.TempDir(), "report.html")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := HTML(f, c, DefaultHTMLOptions); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	pg := browse(t, exe, path, "#summary")
+	cell, err := chromedp.Run(pg.ctx, chromedp.Evaluate[map[string]any](`(() => {
+		const td = Array.from(document.querySelectorAll('table.rows td:first-child')).find(td => td.textContent.includes('theEnd'));
+		if (!td) return {found: false};
+		td.closest('details') && (td.closest('details').open = true);
+		return {found: true, text: td.textContent, cut: td.scrollWidth > td.clientWidth + 1, right: td.getBoundingClientRect().right, page: document.documentElement.clientWidth};
+	})()`))
+	pg.must(err)
+	labels, err := chromedp.Run(pg.ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('svg.chart text.label')).filter(t => t.textContent.includes('…')).map(t => [t.querySelector('title') ? t.querySelector('title').textContent : '', t.textContent.replace(t.querySelector('title') ? t.querySelector('title').textContent : '', '')].join('|'))`))
+	pg.must(err)
+	pg.finish("long-names.png")
+	if cell["found"] != true || !strings.Contains(fmt.Sprint(cell["text"]), long) || cell["cut"] == true {
+		t.Errorf("the longest name's cell: %v; want it whole and not cut", cell)
+	}
+	if len(labels) == 0 {
+		t.Error("no shortened label in the chart")
+	}
+	for _, l := range labels {
+		full, shown, _ := strings.Cut(l, "|")
+		if !strings.HasSuffix(full, strings.TrimPrefix(shown, "…")) || len(full) <= len(shown) {
+			t.Errorf("a shortened chart label %q has no whole name on hover (%q)", shown, full)
+		}
+	}
 }
