@@ -237,6 +237,8 @@ func TestStatsLine(t *testing.T) {
 	}{
 		{timed, "benchmark runs 8s (80%): timed loops 6s (60%), process starts 1s (10%)", "counting"},
 		{counted, "10s total: building 1s (10%), the pilot 1s (10%), counting instructions 8s (80%)", "benchmark runs"},
+		// Profiling is in the account of an instructions-only run too.
+		{Stats{Build: time.Second, Pilot: time.Second, Counted: 5 * time.Second, Profile: 3 * time.Second, Total: 10 * time.Second}, "counting instructions 5s (50%); profiling took 3s (30%)", "benchmark runs"},
 		// Writing a large base tree is in the account (it was not).
 		{Stats{Materialize: 140 * time.Second, Build: time.Second, Exec: 8 * time.Second, Timed: 6 * time.Second, Total: 150 * time.Second}, "2m30s total: writing the base tree 2m20s (93%), building 1s (1%)", "counting"},
 	}

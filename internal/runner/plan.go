@@ -230,7 +230,14 @@ func (s Stats) String() string {
 		pilot = ", the pilot " + d(s.Pilot)
 	}
 	if s.Exec == 0 && s.Counted > 0 { // instructions only: no timed runs to account for
-		return fmt.Sprintf("%s total: %s%s, counting instructions %s", s.Total.Round(100*time.Millisecond), building, pilot, d(s.Counted))
+		rest := ""
+		if s.Confirm > 0 {
+			rest += fmt.Sprintf("; the confirmation rounds took %s (%.0f%%)", s.Confirm.Round(100*time.Millisecond), pct(s.Confirm))
+		}
+		if s.Profile > 0 { // profiles are timed runs, even here
+			rest += fmt.Sprintf("; profiling took %s (%.0f%%)", s.Profile.Round(100*time.Millisecond), pct(s.Profile))
+		}
+		return fmt.Sprintf("%s total: %s%s, counting instructions %s", s.Total.Round(100*time.Millisecond), building, pilot, d(s.Counted)) + rest
 	}
 	untimed := max(s.Exec-s.Timed-s.Starts, 0)
 	setup := "their setup, which Go's testing runs twice per run, and Go's b.N calibration where there is no pilot"
