@@ -70,8 +70,10 @@ func TestFailedBenchmarkGivesNoVerdict(t *testing.T) {
 		if row.Reason == verdict.ReasonFailed {
 			failed[name] = true
 		}
-		if name == "BenchmarkSteady" && row.Status != verdict.StatusOK {
-			t.Errorf("BenchmarkSteady %s: %s, want ok", row.Unit, row.Status)
+		// Steady is measured on both sides; whether a loaded machine
+		// lets its timed A/A row be ok or undecided is not this test's.
+		if name == "BenchmarkSteady" && (row.Base == nil || row.Current == nil || row.Status == verdict.StatusRegression || row.Reason == verdict.ReasonFailed) {
+			t.Errorf("BenchmarkSteady %s: %s %q, want measured on both sides and not failed", row.Unit, row.Status, row.Reason)
 		}
 		if (row.Unit == "nan/op" || row.Unit == "inf/op") && (row.Status != verdict.StatusUndecided || row.Reason != verdict.ReasonNoFinite) {
 			t.Errorf("%s %s: %s %q, want undecided: %s", name, row.Unit, row.Status, row.Reason, verdict.ReasonNoFinite)
