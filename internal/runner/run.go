@@ -330,7 +330,6 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	for _, tr := range p.Trees {
 		p.direct = p.direct && p.marked[tr.Name]
 	}
-	p.Stats.SetupOnce = p.direct
 	if p.noTime {
 		opts.Count = opts.CountRounds
 	}
@@ -355,6 +354,10 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	if len(units) == 0 && len(res.Fails) == 0 && len(p.Fails) == 0 {
 		return nil, p.noMatch(ctx, opts)
 	}
+	// Benchmarks start at their count only in runs of fixed counts (the
+	// pilot's); a whole package run for a duration or an Nx benchtime
+	// goes Go's own way.
+	p.Stats.SetupOnce = p.direct && len(units) > 0 && units[0].leaf != ""
 	if d, err := time.ParseDuration(opts.Time); err == nil && len(units) > 0 && units[0].leaf != "" && !p.noTime {
 		runs := p.steps(units) * opts.Count
 		procs := p.steps(p.batches(units))
