@@ -108,17 +108,11 @@ func Bisect(ctx context.Context, cfg flow.Config, o Options) error {
 // the configured channels. Failures are printed; they fail the target only
 // with Strict.
 func alertCulprit(ctx context.Context, c *flow.Config, res *bisect.Result, md []byte, opts *flow.AlertOptions) error {
-	if opts == nil || (!opts.Slack.Configured() && opts.GitHub.Token == "") || len(res.Culprits) == 0 {
+	if opts == nil || !opts.Configured() || len(res.Culprits) == 0 {
 		return nil
 	}
 	err := alert.SendCulprit(ctx, alert.Culprit{Good: res.Good.Hash, Bad: res.Bad.Hash, Headline: res.Headline(), Markdown: string(md)}, opts.Config, c.Stdout)
-	if err != nil && opts.Strict {
-		return fmt.Errorf("culprit alerts failed (BENCH_ALERT_STRICT=1): %w", err)
-	}
-	if err != nil {
-		fmt.Fprintln(c.Stderr, "culprit alerts failed; the answer stands (set BENCH_ALERT_STRICT=1 to fail on this)")
-	}
-	return nil
+	return opts.Outcome(err, "culprit alerts", "the answer", c.Stderr)
 }
 
 // writeBisect writes bisect.json and bisect.md, prints the answer,

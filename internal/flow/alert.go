@@ -15,9 +15,8 @@ import (
 // AlertOptions configure Alert.
 type AlertOptions struct {
 	alert.Config
-	// Strict makes a failed channel fail the target (BENCH_ALERT_STRICT=1).
-	// Default false: failures are printed, the exit status is unchanged.
-	Strict bool
+	// Policy says what a failed channel does (BENCH_ALERT_STRICT).
+	alert.Policy
 }
 
 // Alert sends the comparison in comparison.json to every configured
@@ -36,13 +35,7 @@ func Alert(ctx context.Context, cfg Config, opts AlertOptions) error {
 	}
 	_, err = alert.Send(ctx, cmp, md, opts.Config, cfg.Stdout)
 	AlertHint(cfg.Stdout, opts.Config)
-	if err != nil && opts.Strict {
-		return fmt.Errorf("alerts failed (BENCH_ALERT_STRICT=1): %w", err)
-	}
-	if err != nil {
-		fmt.Fprintln(cfg.Stderr, "alerts failed; the verdict stands (set BENCH_ALERT_STRICT=1 to fail on this)")
-	}
-	return nil
+	return opts.Outcome(err, "alerts", "the verdict", cfg.Stderr)
 }
 
 // AlertHint names the settings of the channels that are not configured.

@@ -324,7 +324,7 @@ func writeTrend(c *flow.Config, tr *report.Trend) error {
 // channels, once each. Failures are printed; they fail the target only
 // with Strict.
 func alertFindings(ctx context.Context, c *flow.Config, findings []history.Finding, opts *flow.AlertOptions) error {
-	if opts == nil || (opts.Slack.WebhookURL == "" && opts.Slack.Token == "" && opts.GitHub.Token == "") {
+	if opts == nil || !opts.Configured() {
 		return nil
 	}
 	var cps []alert.ChangePoint
@@ -343,11 +343,5 @@ func alertFindings(ctx context.Context, c *flow.Config, findings []history.Findi
 	}
 	err := alert.SendChangePoints(ctx, cps, opts.Config, c.Stdout)
 	flow.AlertHint(c.Stdout, opts.Config)
-	if err != nil && opts.Strict {
-		return fmt.Errorf("change-point alerts failed (BENCH_ALERT_STRICT=1): %w", err)
-	}
-	if err != nil {
-		fmt.Fprintln(c.Stderr, "change-point alerts failed; the verdict stands (set BENCH_ALERT_STRICT=1 to fail on this)")
-	}
-	return nil
+	return opts.Outcome(err, "change-point alerts", "the verdict", c.Stderr)
 }
