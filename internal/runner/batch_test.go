@@ -237,6 +237,8 @@ func TestStatsLine(t *testing.T) {
 	}{
 		{timed, "benchmark runs 8s (80%): timed loops 6s (60%), process starts 1s (10%)", "counting"},
 		{counted, "10s total: building 1s (10%), the pilot 1s (10%), counting instructions 8s (80%)", "benchmark runs"},
+		// The pilot says how much it reused.
+		{Stats{Build: time.Second, Pilot: time.Second, PilotKnown: 3, PilotBinaries: 10, Exec: 8 * time.Second, Timed: 6 * time.Second, Total: 10 * time.Second}, "the pilot 1s (10%) (3 of 10 binaries' costs known from an earlier run)", "counting"},
 		// Profiling is in the account of an instructions-only run too.
 		{Stats{Build: time.Second, Pilot: time.Second, Counted: 5 * time.Second, Profile: 3 * time.Second, Total: 10 * time.Second}, "counting instructions 5s (50%); profiling took 3s (30%)", "benchmark runs"},
 		// Writing a large base tree is in the account (it was not).

@@ -153,8 +153,11 @@ type Stats struct {
 	Materialize time.Duration
 	// Build is the time spent listing packages and building binaries.
 	Build time.Duration
-	// Pilot is the wall time of the pilot runs.
-	Pilot time.Duration
+	// Pilot is the wall time of the pilot runs; PilotKnown of
+	// PilotBinaries binaries were unchanged since an earlier run, whose
+	// costs it reused instead of running them.
+	Pilot                     time.Duration
+	PilotKnown, PilotBinaries int
 	// Exec is the wall time of the test binaries, start to exit.
 	Exec time.Duration
 	// Timed is the time the benchmarks' timed loops took, as their
@@ -228,6 +231,9 @@ func (s Stats) String() string {
 	pilot := ""
 	if s.Pilot > 0 {
 		pilot = ", the pilot " + d(s.Pilot)
+	}
+	if s.PilotKnown > 0 {
+		pilot += fmt.Sprintf(" (%d of %d binaries' costs known from an earlier run)", s.PilotKnown, s.PilotBinaries)
 	}
 	if s.Exec == 0 && s.Counted > 0 { // instructions only: no timed runs to account for
 		rest := ""

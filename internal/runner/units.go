@@ -50,6 +50,7 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 		}
 	}
 	note := fmt.Sprintf("pilot: measuring each benchmark's cost for %s on each side, to give both sides the same iteration counts", pilot)
+	p.Stats.PilotKnown, p.Stats.PilotBinaries = known, len(p.costKeys)
 	if known > 0 {
 		note += fmt.Sprintf(" (%d of %d binaries unchanged since the last run: their costs are known)", known, len(p.costKeys))
 	}
