@@ -14,7 +14,12 @@ import (
 
 // SplitPattern splits a -test.bench pattern into its levels at the
 // slashes outside brackets and parentheses, as the testing package does.
-func SplitPattern(s string) []string {
+func SplitPattern(s string) []string { return splitOutside(s, '/') }
+
+// splitOutside splits s at sep where it stands outside brackets and
+// parentheses (and is not escaped), as the testing package splits a
+// pattern into levels (/) and alternatives (|).
+func splitOutside(s string, sep byte) []string {
 	var out []string
 	depth, start := 0, 0
 	for i := 0; i < len(s); i++ {
@@ -27,7 +32,7 @@ func SplitPattern(s string) []string {
 			}
 		case '\\':
 			i++
-		case '/':
+		case sep:
 			if depth == 0 {
 				out = append(out, s[start:i])
 				start = i + 1
@@ -139,28 +144,7 @@ func topSkipped(skip string) func(string) bool {
 
 // splitAlternatives splits a pattern at the | outside brackets and
 // parentheses, as the testing package does.
-func splitAlternatives(s string) []string {
-	var out []string
-	depth, start := 0, 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '[', '(':
-			depth++
-		case ']', ')':
-			if depth > 0 {
-				depth--
-			}
-		case '\\':
-			i++
-		case '|':
-			if depth == 0 {
-				out = append(out, s[start:i])
-				start = i + 1
-			}
-		}
-	}
-	return append(out, s[start:])
-}
+func splitAlternatives(s string) []string { return splitOutside(s, '|') }
 
 // noMatch is the error of a filter that selected no benchmark on any
 // side: it says how Go matches the first level, suggests the filter
