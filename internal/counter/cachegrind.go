@@ -19,9 +19,11 @@ import (
 type cachegrind struct {
 	valgrind string
 	version  func() string
+	// cache simulates the fixed cache (cacheArgs) and estimates cycles.
+	cache bool
 }
 
-func (c *cachegrind) Name() string { return string(Cachegrind) }
+func (c *cachegrind) Name() string { return string(Cachegrind) + cacheSuffix(c.cache) }
 
 // Version is valgrind's version line ("valgrind-3.19.0"), "" when it
 // does not say: what a count depends on besides the program.
@@ -42,12 +44,28 @@ func (c *cachegrind) Run(ctx context.Context, bin string, args []string, dir str
 	}
 	out.Close()
 	defer os.Remove(out.Name())
-	vargs := append([]string{"--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=" + out.Name(), bin}, args...)
+	sim := []string{"--cache-sim=no"}
+	if c.cache {
+		sim = cacheArgs
+	}
+	vargs := append(append(append([]string{"--tool=cachegrind"}, sim...), "--cachegrind-out-file="+out.Name(), bin), args...)
 	r, err := run(ctx, dir, env(extra, "cpu.rdtscp=off,asyncpreemptoff=1"), c.valgrind, vargs...)
 	if err != nil {
 		return nil, err
 	}
-	return readTotal(ctx, r, irefs, bin)
+	if r, err = readTotal(ctx, r, irefs, bin); err != nil || ctx.Err() != nil || !c.cache {
+		return r, err
+	}
+	b, err := os.ReadFile(out.Name())
+	if err != nil {
+		return r, fmt.Errorf("reading cachegrind's counts: %w", err)
+	}
+	ev, err := readEvents(b)
+	if err != nil {
+		return r, fmt.Errorf("reading cachegrind's counts: %w", err)
+	}
+	r.Cycles = EstimatedCycles(ev)
+	return r, nil
 }
 
 // readTotal sets r.Instructions from the whole-program count valgrind

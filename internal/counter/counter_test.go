@@ -146,3 +146,23 @@ func TestCachegrindVersion(t *testing.T) {
 		t.Errorf("cachegrind's version: %v, want valgrind's own line", c)
 	}
 }
+
+// TestEstimatedCycles: a callgrind dump's (or cachegrind output's) events
+// and summary lines, weighed L1 hits + 5 x LL hits + 35 x RAM hits.
+func TestEstimatedCycles(t *testing.T) {
+	dump := []byte("desc: Trigger: Client Request: BenchmarkX\t10\nevents: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw\nsummary: 824595 327134 211393 1068 930 566 1054 742 537\n")
+	ev, err := readEvents(dump)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// accesses 1,363,122; L1 misses 2,564, of which 2,333 went to RAM.
+	if got, want := EstimatedCycles(ev), uint64(1363122-2564+5*(2564-2333)+35*2333); got != want || ev["Ir"] != 824595 {
+		t.Errorf("EstimatedCycles = %d, want %d (Ir %d)", got, want, ev["Ir"])
+	}
+	if _, err := readEvents([]byte("events: Ir Dr\nsummary: 1\n")); err == nil {
+		t.Error("mismatched events and summary read without an error")
+	}
+	if _, err := WithCache(&perfCounter{}); !errors.Is(err, ErrNoCache) {
+		t.Errorf("hardware counters with a simulated cache: %v", err)
+	}
+}

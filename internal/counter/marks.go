@@ -199,7 +199,7 @@ func Overlay(goroot, goarch, dir string) (string, error) {
 // one: callgrind for cachegrind.
 func WithMarks(c Counter) (Counter, bool) {
 	if cg, ok := c.(*cachegrind); ok {
-		return &callgrind{valgrind: cg.valgrind, version: cg.version}, true
+		return &callgrind{valgrind: cg.valgrind, version: cg.version, cache: cg.cache}, true
 	}
 	return nil, false
 }
@@ -211,9 +211,10 @@ func WithMarks(c Counter) (Counter, bool) {
 type callgrind struct {
 	valgrind string
 	version  func() string
+	cache    bool // simulate the fixed cache (cacheArgs): marks carry estimated cycles
 }
 
-func (c *callgrind) Name() string { return "callgrind" }
+func (c *callgrind) Name() string { return "callgrind" + cacheSuffix(c.cache) }
 
 // Version is valgrind's version line.
 func (c *callgrind) Version() string {
@@ -226,9 +227,8 @@ func (c *callgrind) Version() string {
 // A dump's name and count: "desc: Trigger: Client Request: <name>" and
 // "summary: <count>".
 var (
-	dumpName    = regexp.MustCompile(`(?m)^desc: Trigger: Client Request: (.*)$`)
-	dumpSummary = regexp.MustCompile(`(?m)^summary: (\d+)\s*$`)
-	collected   = regexp.MustCompile(`(?m)^==\d+== Collected : (\d+)\s*$`)
+	dumpName  = regexp.MustCompile(`(?m)^desc: Trigger: Client Request: (.*)$`)
+	collected = regexp.MustCompile(`(?m)^==\d+== Collected : (\d+)`)
 )
 
 func (c *callgrind) Run(ctx context.Context, bin string, args []string, dir string, extra []string) (*Run, error) {
@@ -237,7 +237,11 @@ func (c *callgrind) Run(ctx context.Context, bin string, args []string, dir stri
 		return nil, fmt.Errorf("counting instructions: %w", err)
 	}
 	defer os.RemoveAll(out)
-	vargs := append([]string{"--tool=callgrind", "--callgrind-out-file=" + filepath.Join(out, "cg.out"), "--dump-instr=no", "--dump-line=no", bin}, args...)
+	vargs := []string{"--tool=callgrind", "--callgrind-out-file=" + filepath.Join(out, "cg.out"), "--dump-instr=no", "--dump-line=no"}
+	if c.cache {
+		vargs = append(vargs, cacheArgs...)
+	}
+	vargs = append(append(vargs, bin), args...)
 	r, err := run(ctx, dir, env(append(extra, MarksEnv+"=1"), "cpu.rdtscp=off,asyncpreemptoff=1"), c.valgrind, vargs...)
 	if err != nil {
 		return nil, err
@@ -254,6 +258,8 @@ func (c *callgrind) Run(ctx context.Context, bin string, args []string, dir stri
 type Mark struct {
 	N            int64
 	Instructions uint64
+	// Cycles are the run's estimated cycles, with the simulated cache.
+	Cycles uint64
 }
 
 // readDumps reads the dumps in dir (cg.out.1, cg.out.2, …), each named
@@ -274,17 +280,21 @@ func readDumps(dir string) (map[string][]Mark, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading callgrind's counts: %w", err)
 		}
-		desc, sum := dumpName.FindSubmatch(b), dumpSummary.FindSubmatch(b)
-		if desc == nil || sum == nil {
-			return nil, fmt.Errorf("reading callgrind's counts: %s has no name or summary", filepath.Base(f))
+		desc := dumpName.FindSubmatch(b)
+		ev, err := readEvents(b)
+		if desc == nil || err != nil {
+			return nil, fmt.Errorf("reading callgrind's counts: %s has no name or summary (%v)", filepath.Base(f), err)
 		}
 		name, nf, ok := strings.Cut(string(desc[1]), "\t")
 		n, err1 := strconv.ParseInt(nf, 10, 64)
-		ins, err2 := strconv.ParseUint(string(sum[1]), 10, 64)
-		if !ok || err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("reading callgrind's counts: %s: %q, %q are no name, count and instructions", filepath.Base(f), desc[1], sum[1])
+		if !ok || err1 != nil {
+			return nil, fmt.Errorf("reading callgrind's counts: %s: %q is no name and count", filepath.Base(f), desc[1])
 		}
-		marks[name] = append(marks[name], Mark{N: n, Instructions: ins})
+		m := Mark{N: n, Instructions: ev["Ir"]}
+		if _, sim := ev["D1mr"]; sim {
+			m.Cycles = EstimatedCycles(ev)
+		}
+		marks[name] = append(marks[name], m)
 	}
 	return marks, nil
 }

@@ -14,7 +14,7 @@ func TestSensitive(t *testing.T) {
 	}
 	def, sens := DefaultConfig(), DefaultConfig()
 	sens.Sensitive()
-	want := verdict.Thresholds{Throughput: 3, Latency: 3, Memory: 3, Improvement: 3, Instructions: 2} // spelled out: AllAt is what is tested
+	want := verdict.Thresholds{Throughput: 3, Latency: 3, Memory: 3, Improvement: 3, Instructions: 2, Cycles: 3} // spelled out: AllAt is what is tested
 	if sens.Verdict.Thresholds != want || !sens.Adaptive || def.Adaptive {
 		t.Fatalf("sensitive: thresholds %+v, adaptive %v; default adaptive %v", sens.Verdict.Thresholds, sens.Adaptive, def.Adaptive)
 	}

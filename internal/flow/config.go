@@ -105,7 +105,8 @@ type Config struct {
 	// benchmark reads the confirmation's share from it). Default nil.
 	Stats *runner.Stats
 	// Measure is what gates (BENCH_MEASURE): MeasureTime, counted
-	// MeasureInstructions (with B/op and allocs/op), or MeasureBoth.
+	// MeasureInstructions (with B/op and allocs/op), MeasureCycles
+	// (those and estimated cycles), or MeasureBoth.
 	// Default MeasureTime.
 	Measure Measure
 	// Counter chooses the instruction counter (BENCH_COUNTER). Default
@@ -131,6 +132,9 @@ const (
 	MeasureTime         Measure = "time"         // timed runs: ns/op, MB/s, B/op, allocs/op
 	MeasureInstructions Measure = "instructions" // counted runs: instructions/op, B/op, allocs/op
 	MeasureBoth         Measure = "both"         // both, in every round; everything gates
+	// MeasureCycles counts like MeasureInstructions on valgrind's
+	// simulated cache: estimated-cycles/op gates besides them.
+	MeasureCycles Measure = "cycles"
 )
 
 // DefaultConfig is the configuration without any env var set.
@@ -222,3 +226,10 @@ func (c *Config) Quarantined() ([]quarantine.Entry, error) {
 	}
 	return quarantine.Load(path, time.Now())
 }
+
+// Counts reports whether m counts instructions; NoTime whether it
+// measures no time.
+func (m Measure) Counts() bool { return m != MeasureTime }
+
+// NoTime reports whether the rounds only count (instructions or cycles).
+func (m Measure) NoTime() bool { return m == MeasureInstructions || m == MeasureCycles }

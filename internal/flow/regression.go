@@ -59,7 +59,8 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 		return runErr
 	}
 	judged := verdict.Empty(cfg.VerdictOptions()).Settings
-	judged.Counted = cfg.Measure != MeasureTime
+	judged.Counted = cfg.Measure.Counts()
+	judged.Cycles = cfg.Measure == MeasureCycles
 	fmt.Fprintf(cfg.Stderr, "judging at thresholds %s\n", judged)
 	var cmp *verdict.Comparison
 	if res != nil && res.Measured == 0 && len(res.Unaffected) > 0 {
@@ -189,12 +190,21 @@ func (c *Config) RunTrees(ctx context.Context, makeTrees func(context.Context, s
 	// The counter is found before anything is materialized or built: a
 	// machine without one is told so at once.
 	var cnt counter.Counter
-	if c.Measure == MeasureInstructions || c.Measure == MeasureBoth {
+	if c.Measure.Counts() {
 		if strings.HasSuffix(c.Run.Time, "x") {
 			return nil, fmt.Errorf("BENCH_MEASURE=%s needs BENCH_TIME as a duration such as 100ms, not %s: the pilot chooses each benchmark's counted iterations", c.Measure, c.Run.Time)
 		}
-		if cnt, err = counter.Detect(c.Counter); err != nil {
+		kind := c.Counter
+		if c.Measure == MeasureCycles && kind == counter.Auto {
+			kind = counter.Cachegrind // the cache is simulated, never counted by hardware
+		}
+		if cnt, err = counter.Detect(kind); err != nil {
 			return nil, fmt.Errorf("BENCH_MEASURE=%s: %w", c.Measure, err)
+		}
+		if c.Measure == MeasureCycles {
+			if cnt, err = counter.WithCache(cnt); err != nil {
+				return nil, fmt.Errorf("BENCH_MEASURE=%s: %w", c.Measure, err)
+			}
 		}
 	}
 	tmp, release, err := scratch.New(c.TempDir)
@@ -237,7 +247,7 @@ func (c *Config) RunTrees(ctx context.Context, makeTrees func(context.Context, s
 	if n := len(entries); n > 0 {
 		prog.Note(fmt.Sprintf("%s: %d quarantined (not run, not gated), %d expired (gated again)", c.Quarantine, n-expired(entries), expired(entries)))
 	}
-	opts.Counter, opts.NoTime, opts.CountRounds, opts.Recount = cnt, c.Measure == MeasureInstructions, c.CountRounds, c.Recount
+	opts.Counter, opts.NoTime, opts.CountRounds, opts.Recount = cnt, c.Measure.NoTime(), c.CountRounds, c.Recount
 	if cnt != nil {
 		prog.Note(fmt.Sprintf("counting instructions with %s in %d rounds, both sides at once", plan.Counting(cnt).Name(), c.CountRounds))
 	}

@@ -13,8 +13,8 @@ const SensitivePct = 3
 // coin-flip verdict. Suite overrides still apply on top. bench:accuracy
 // measures the mode (README, "Accuracy").
 func (c *Config) Sensitive() {
-	instructions := c.Verdict.Thresholds.Instructions
+	counted := c.Verdict.Thresholds
 	c.Verdict.Thresholds = verdict.AllAt(SensitivePct)
-	c.Verdict.Thresholds.Instructions = instructions
+	c.Verdict.Thresholds.Instructions, c.Verdict.Thresholds.Cycles = counted.Instructions, counted.Cycles
 	c.Adaptive = true
 }

@@ -76,9 +76,9 @@ func Evidence(r *verdict.Row) string {
 	switch {
 	case r.Unverified:
 		return "unverified " + n
-	case r.Class == verdict.Instructions && r.SpreadPct.Finite():
+	case r.Class.Counted() && r.SpreadPct.Finite():
 		return fmt.Sprintf("counted ±%.2f%% %s", float64(r.SpreadPct), n)
-	case r.Class == verdict.Instructions:
+	case r.Class.Counted():
 		return "counted " + n
 	case r.P.Finite():
 		return fmt.Sprintf("p=%.3f %s", float64(r.P), n)

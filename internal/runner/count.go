@@ -32,6 +32,10 @@ const CountTarget = 30e6
 // InstructionsUnit is the unit counted runs report.
 const InstructionsUnit = "instructions/op"
 
+// CyclesUnit is the unit of estimated cycles (counter.EstimatedCycles),
+// written beside instructions/op when the counter simulates the cache.
+const CyclesUnit = "estimated-cycles/op"
+
 // DefaultCountRounds is how many rounds count instructions: three samples
 // a side, enough for near-deterministic counts.
 const DefaultCountRounds = 3
@@ -214,6 +218,9 @@ func (p *Plan) writeCount(out *bytes.Buffer, pk Package, dir string, u unit, sho
 		name = fmt.Sprintf("%s-%d", name, procs)
 	}
 	fmt.Fprintf(out, "%s\t%d\t%.1f %s", name, n, perOp, InstructionsUnit)
+	if counter.SimulatesCache(p.counter) {
+		fmt.Fprintf(out, "\t%.1f %s", (float64(long.Cycles)-float64(short.Cycles))/float64(n-short.N), CyclesUnit)
+	}
 	if p.noTime {
 		for i := 2; i+1 < len(line); i += 2 {
 			if line[i+1] == "B/op" || line[i+1] == "allocs/op" {
@@ -256,7 +263,7 @@ func (p *Plan) countRun(ctx context.Context, bin, dir string, u unit, pk Package
 	if r.Exit != nil {
 		return nil, []string{fmt.Sprintf("%s: the counted run exited with %v: %s", u.leaf, r.Exit, exitReason(r.Stderr, pk.Module))}
 	}
-	e := &counted{N: n, Instructions: r.Instructions}
+	e := &counted{N: n, Instructions: r.Instructions, Cycles: r.Cycles}
 	e.Fields, e.Config = resultOf(r.Stdout)
 	if key != "" {
 		p.countCache.put(key, e)

@@ -23,6 +23,9 @@ type counted struct {
 	Instructions uint64   `json:"instructions"`
 	Fields       []string `json:"fields,omitempty"`
 	Config       []string `json:"config,omitempty"`
+	// Cycles are the run's estimated cycles, when the counter
+	// simulates the cache.
+	Cycles uint64 `json:"cycles,omitempty"`
 	// Sum is a digest of the entry and the key it is kept under: an
 	// entry edited, truncated or moved to another key no longer matches
 	// it and is counted again.
@@ -32,7 +35,7 @@ type counted struct {
 // sum is the digest of e kept under key.
 func (e *counted) sum(key string) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%q\x00%d\x00%d\x00%q\x00%q", key, e.N, e.Instructions, e.Fields, e.Config)
+	fmt.Fprintf(h, "%q\x00%d\x00%d\x00%d\x00%q\x00%q", key, e.N, e.Instructions, e.Cycles, e.Fields, e.Config)
 	return fmt.Sprintf("%x", h.Sum(nil)[:16])
 }
 

@@ -67,7 +67,7 @@ func TestBadValues(t *testing.T) {
 		{"BENCH_HISTORY_DAYS", "0", "365"},
 		{"BENCH_TREND_MIN_CHANGE", "none", "15"},
 		{"BENCH_PACKAGES", "-toolexec=/tmp/x,./...", "./storage/..."},
-		{"BENCH_MEASURE", "cycles", "time, instructions, both"},
+		{"BENCH_MEASURE", "cpu", "time, instructions, cycles, both"},
 		{"BENCH_COUNTER", "pmu", "auto, perf, cachegrind"},
 		{"INSTRUCTIONS_THRESHOLD", "-1", "15"},
 		{"BENCH_INSTRUCTIONS_COUNT", "0", "3"},
@@ -127,7 +127,7 @@ func TestGoodValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := v.Config
-	if want := (verdict.Thresholds{Throughput: 3, Latency: 7, Memory: 3, Improvement: 3, Instructions: 2}); c.Verdict.Thresholds != want {
+	if want := (verdict.Thresholds{Throughput: 3, Latency: 7, Memory: 3, Improvement: 3, Instructions: 2, Cycles: 3}); c.Verdict.Thresholds != want {
 		t.Errorf("thresholds %+v, want %+v: sensitive mode, then the explicit latency", c.Verdict.Thresholds, want)
 	}
 	if c.Adaptive || c.Confirm || c.Run.Time != "500x" || c.Run.Count != 10 || c.Verdict.Correction != verdict.CorrectionHolm || c.Deadline != 5*time.Minute {

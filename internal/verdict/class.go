@@ -20,11 +20,22 @@ const (
 	// better. Its samples are near-deterministic, so it has a decision
 	// rule of its own (see decideCounted).
 	Instructions Class = "instructions"
-	Info         Class = "info" // a custom unit with no direction: shown, never gated
+	// Cycles is estimated-cycles/op: counted with valgrind's simulated
+	// cache (see counter.EstimatedCycles), judged like instructions.
+	Cycles Class = "cycles"
+	Info   Class = "info" // a custom unit with no direction: shown, never gated
 )
 
-// InstructionsUnit is the unit of counted instructions per operation.
-const InstructionsUnit = "instructions/op"
+// InstructionsUnit is the unit of counted instructions per operation;
+// CyclesUnit that of estimated cycles per operation.
+const (
+	InstructionsUnit = "instructions/op"
+	CyclesUnit       = "estimated-cycles/op"
+)
+
+// Counted reports whether the class is counted, not timed: its samples
+// are near-deterministic and decideCounted judges them.
+func (c Class) Counted() bool { return c == Instructions || c == Cycles }
 
 // timeUnit matches a numerator that measures time: sec, ns, us, µs, ms or s,
 // alone or as the last dash-separated word (p99-ns, wait-sec).
@@ -38,6 +49,8 @@ func Classify(unit string, better int) (Class, int) {
 	switch {
 	case unit == InstructionsUnit:
 		return Instructions, dir(better, -1)
+	case unit == CyclesUnit:
+		return Cycles, dir(better, -1)
 	case unit == "B/op" || unit == "allocs/op" || strings.HasSuffix(unit, "-B/op") || strings.HasSuffix(unit, "-allocs/op"):
 		return Memory, dir(better, -1)
 	case hasDen && den == "s":
@@ -70,6 +83,8 @@ func (c Class) Label() string {
 		return "Metric"
 	case Instructions:
 		return "Instructions"
+	case Cycles:
+		return "Estimated cycles"
 	}
 	return "Info"
 }

@@ -49,7 +49,8 @@ func Compare(base, current *Set, opts Options) (*Comparison, error) {
 	th := &benchmath.Thresholds{CompareAlpha: opts.Alpha}
 	for _, p := range pairs {
 		c.Rows = append(c.Rows, row(p, base, current, &opts, th))
-		c.Settings.Counted = c.Settings.Counted || c.Rows[len(c.Rows)-1].Class == Instructions
+		c.Settings.Counted = c.Settings.Counted || c.Rows[len(c.Rows)-1].Class.Counted()
+		c.Settings.Cycles = c.Settings.Cycles || c.Rows[len(c.Rows)-1].Class == Cycles
 	}
 	correct(c.Rows, opts.Correction)
 	for i := range c.Rows {
@@ -222,7 +223,7 @@ func judge(r *Row, p seriesPair, assume benchmath.Assumption, opts *Options, th 
 	default:
 		r.DeltaPct = Number(math.Inf(sign(cur - b)))
 	}
-	if class == Instructions {
+	if class.Counted() {
 		for _, ser := range []*Series{p.base, p.cur} {
 			if ser.Uncounted != "" {
 				r.Status, r.Reason = StatusNotCounted, "not counted: "+ser.Uncounted+"; only time can judge it"
@@ -332,7 +333,7 @@ func decide(r *Row, opts *Options) {
 		r.Status = StatusUndecided
 		return
 	}
-	if r.Class == Instructions {
+	if r.Class.Counted() {
 		decideCounted(r)
 		return
 	}

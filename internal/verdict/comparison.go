@@ -121,9 +121,10 @@ type Settings struct {
 	// AllowMissing is the pattern of benchmarks allowed to be missing on
 	// the current side.
 	AllowMissing string `json:"allow_missing,omitempty"`
-	// Counted is set when a row is counted instructions: String names
-	// their threshold too.
+	// Counted is set when a row is counted instructions, Cycles when one
+	// is estimated cycles: String names their thresholds too.
 	Counted bool `json:"counted,omitempty"`
+	Cycles  bool `json:"cycles,omitempty"`
 }
 
 // String is the thresholds and test a comparison was judged with:
@@ -134,6 +135,9 @@ func (s Settings) String() string {
 	counted := ""
 	if s.Counted {
 		counted = fmt.Sprintf(", instructions +%g%%", t.Instructions)
+	}
+	if s.Cycles {
+		counted += fmt.Sprintf(", estimated cycles +%g%%", t.Cycles)
 	}
 	return fmt.Sprintf("throughput -%g%%, latency +%g%%, memory +%g%%%s, improvement %g%%; alpha %g, correction %s",
 		t.Throughput, t.Latency, t.Memory, counted, t.Improvement, s.Alpha, s.Correction)

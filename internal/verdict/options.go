@@ -24,17 +24,20 @@ type Thresholds struct {
 	// Instructions is the largest allowed increase of instructions/op.
 	// Default 2.
 	Instructions float64 `json:"instructions_pct,omitempty"`
+	// Cycles is the largest allowed increase of estimated-cycles/op.
+	// Default 3.
+	Cycles float64 `json:"cycles_pct,omitempty"`
 }
 
 // AllAt returns thresholds with every field, improvement included, at pct
 // percent.
 func AllAt(pct float64) Thresholds {
-	return Thresholds{Throughput: pct, Latency: pct, Memory: pct, Improvement: pct, Instructions: pct}
+	return Thresholds{Throughput: pct, Latency: pct, Memory: pct, Improvement: pct, Instructions: pct, Cycles: pct}
 }
 
 // DefaultThresholds are the thresholds of the original Taskfile version,
 // and 2% for counted instructions.
-var DefaultThresholds = Thresholds{Throughput: 10, Latency: 20, Memory: 15, Improvement: 10, Instructions: 2}
+var DefaultThresholds = Thresholds{Throughput: 10, Latency: 20, Memory: 15, Improvement: 10, Instructions: 2, Cycles: 3}
 
 // For returns the regression threshold of a class and direction. A custom
 // unit ("other") uses the throughput threshold when higher is better and the
@@ -49,6 +52,8 @@ func (t Thresholds) For(c Class, better int) float64 {
 		return t.Memory
 	case Instructions:
 		return t.Instructions
+	case Cycles:
+		return t.Cycles
 	case Other:
 		if better > 0 {
 			return t.Throughput
@@ -71,6 +76,9 @@ func (t Thresholds) merge(o Thresholds) Thresholds {
 	if o.Improvement != 0 {
 		t.Improvement = o.Improvement
 	}
+	if o.Cycles != 0 {
+		t.Cycles = o.Cycles
+	}
 	if o.Instructions != 0 {
 		t.Instructions = o.Instructions
 	}
@@ -82,7 +90,7 @@ func (t Thresholds) Validate() error {
 	for _, f := range []struct {
 		name string
 		v    float64
-	}{{"throughput", t.Throughput}, {"latency", t.Latency}, {"memory", t.Memory}, {"improvement", t.Improvement}, {"instructions", t.Instructions}} {
+	}{{"throughput", t.Throughput}, {"latency", t.Latency}, {"memory", t.Memory}, {"improvement", t.Improvement}, {"instructions", t.Instructions}, {"cycles", t.Cycles}} {
 		if !(f.v > 0 && f.v < 1000) {
 			return fmt.Errorf("%s threshold %v%% is out of range: use a percentage above 0 and below 1000", f.name, f.v)
 		}
