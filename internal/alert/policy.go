@@ -22,15 +22,17 @@ type Policy struct {
 }
 
 // Outcome is the target's error for a send that returned err: with
-// Strict, err (naming what was sent: "culprit alerts"); else nil, after
-// saying on stderr that what stands (the verdict, the answer) stands.
-func (p Policy) Outcome(err error, what, stands string, stderr io.Writer) error {
+// Strict, err (naming what was sent: "culprit alerts", and how strict
+// mode was asked for: its setting); else nil, after saying on stderr
+// that what stands (the verdict, the answer) stands and how to be
+// strict.
+func (p Policy) Outcome(err error, what, stands, setting string, stderr io.Writer) error {
 	if err == nil {
 		return nil
 	}
 	if p.Strict {
-		return fmt.Errorf("%s failed (BENCH_ALERT_STRICT=1): %w", what, err)
+		return fmt.Errorf("%s failed (%s): %w", what, setting, err)
 	}
-	fmt.Fprintf(stderr, "%s failed; %s stands (set BENCH_ALERT_STRICT=1 to fail on this)\n", what, stands)
+	fmt.Fprintf(stderr, "%s failed; %s stands (set %s to fail on this)\n", what, stands, setting)
 	return nil
 }

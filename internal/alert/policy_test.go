@@ -23,13 +23,13 @@ func TestPolicy(t *testing.T) {
 	}
 	var b strings.Builder
 	sendErr := errors.New("slack: 500")
-	if err := (Policy{}).Outcome(sendErr, "culprit alerts", "the answer", &b); err != nil || b.String() != "culprit alerts failed; the answer stands (set BENCH_ALERT_STRICT=1 to fail on this)\n" {
+	if err := (Policy{}).Outcome(sendErr, "culprit alerts", "the answer", "STRICT=1", &b); err != nil || b.String() != "culprit alerts failed; the answer stands (set STRICT=1 to fail on this)\n" {
 		t.Errorf("lenient: %v, %q", err, b.String())
 	}
-	if err := (Policy{Strict: true}).Outcome(sendErr, "alerts", "the verdict", &b); !errors.Is(err, sendErr) || !strings.Contains(err.Error(), "BENCH_ALERT_STRICT=1") {
+	if err := (Policy{Strict: true}).Outcome(sendErr, "alerts", "the verdict", "STRICT=1", &b); !errors.Is(err, sendErr) || !strings.Contains(err.Error(), "STRICT=1") {
 		t.Errorf("strict: %v", err)
 	}
-	if err := (Policy{Strict: true}).Outcome(nil, "alerts", "the verdict", &b); err != nil {
+	if err := (Policy{Strict: true}).Outcome(nil, "alerts", "the verdict", "STRICT=1", &b); err != nil {
 		t.Errorf("no failure: %v", err)
 	}
 }

@@ -112,7 +112,7 @@ func alertCulprit(ctx context.Context, c *flow.Config, res *bisect.Result, md []
 		return nil
 	}
 	err := alert.SendCulprit(ctx, alert.Culprit{Good: res.Good.Hash, Bad: res.Bad.Hash, Headline: res.Headline(), Markdown: string(md)}, opts.Config, c.Stdout)
-	return opts.Outcome(err, "culprit alerts", "the answer", c.Stderr)
+	return opts.Outcome(err, "culprit alerts", "the answer", flow.AlertStrictSetting, c.Stderr)
 }
 
 // writeBisect writes bisect.json and bisect.md, prints the answer,

@@ -99,7 +99,7 @@ func WithCache(c Counter) (Counter, error) {
 		w.cache = true
 		return &w, nil
 	}
-	return nil, fmt.Errorf("%w, not %s: install valgrind and set BENCH_COUNTER=cachegrind (or auto where the kernel has no hardware counters)", ErrNoCache, c.Name())
+	return nil, fmt.Errorf("%w, not %s: count with valgrind (cachegrind)", ErrNoCache, c.Name())
 }
 
 // SimulatesCache reports whether c's runs carry estimated cycles.

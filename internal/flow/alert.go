@@ -12,6 +12,9 @@ import (
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
+// AlertStrictSetting is how a user makes a failed alert fail the target.
+const AlertStrictSetting = "BENCH_ALERT_STRICT=1"
+
 // AlertOptions configure Alert.
 type AlertOptions struct {
 	alert.Config
@@ -35,7 +38,7 @@ func Alert(ctx context.Context, cfg Config, opts AlertOptions) error {
 	}
 	_, err = alert.Send(ctx, cmp, md, opts.Config, cfg.Stdout)
 	AlertHint(cfg.Stdout, opts.Config)
-	return opts.Outcome(err, "alerts", "the verdict", cfg.Stderr)
+	return opts.Outcome(err, "alerts", "the verdict", AlertStrictSetting, cfg.Stderr)
 }
 
 // AlertHint names the settings of the channels that are not configured.

@@ -203,7 +203,7 @@ func (c *Config) RunTrees(ctx context.Context, makeTrees func(context.Context, s
 		}
 		if c.Measure == MeasureCycles {
 			if cnt, err = counter.WithCache(cnt); err != nil {
-				return nil, fmt.Errorf("BENCH_MEASURE=%s: %w", c.Measure, err)
+				return nil, fmt.Errorf("BENCH_MEASURE=%s: %w (BENCH_COUNTER=cachegrind, with valgrind installed)", c.Measure, err)
 			}
 		}
 	}

@@ -343,5 +343,5 @@ func alertFindings(ctx context.Context, c *flow.Config, findings []history.Findi
 	}
 	err := alert.SendChangePoints(ctx, cps, opts.Config, c.Stdout)
 	flow.AlertHint(c.Stdout, opts.Config)
-	return opts.Outcome(err, "change-point alerts", "the verdict", c.Stderr)
+	return opts.Outcome(err, "change-point alerts", "the verdict", flow.AlertStrictSetting, c.Stderr)
 }
