@@ -52,6 +52,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	mem := fs.Float64("memory-threshold", def.Thresholds.Memory, "allowed B/op and allocs/op increase, `percent`")
 	imp := fs.Float64("improvement-threshold", def.Thresholds.Improvement, "smallest change reported as an improvement, `percent`")
 	ins := fs.Float64("instructions-threshold", def.Thresholds.Instructions, "allowed instructions/op increase (counted instructions), `percent`")
+	cyc := fs.Float64("cycles-threshold", def.Thresholds.Cycles, "allowed estimated-cycles/op increase (simulated cache), `percent`")
 	alpha := fs.Float64("alpha", def.Alpha, "significance `level` of the Mann-Whitney U test")
 	correction := fs.String("correction", string(def.Correction), "multiple-comparison `control`: none, holm or bh")
 	allowMissing := fs.String("allow-missing", "", "benchmarks (a `regexp`) allowed to be missing from the current results")
@@ -84,7 +85,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return fail(fmt.Errorf("unknown -format %q: use text, markdown, json or html", *format))
 	}
 	opts := def
-	opts.Thresholds = verdict.Thresholds{Throughput: *tp, Latency: *lat, Memory: *mem, Improvement: *imp, Instructions: *ins}
+	opts.Thresholds = verdict.Thresholds{Throughput: *tp, Latency: *lat, Memory: *mem, Improvement: *imp, Instructions: *ins, Cycles: *cyc}
 	opts.Alpha = *alpha
 	opts.Correction = verdict.Correction(*correction)
 	opts.AllowMissing = *allowMissing
