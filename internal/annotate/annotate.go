@@ -136,15 +136,25 @@ func escapeProperty(s string) string {
 
 // A module finds files of the measured module.
 type module struct {
-	path string // module path, from go.mod
-	dir  string // module root
-	rel  string // module root relative to the repository root, slash separated
+	path  string                 // module path, from go.mod
+	dir   string                 // module root
+	rel   string                 // module root relative to the repository root, slash separated
+	found map[string]declaration // package and top-level benchmark -> where declared
 }
 
+// A declaration is where a benchmark function is declared.
+type declaration struct {
+	file string
+	line int
+}
+
+// moduleLine is go.mod's module line.
+var moduleLine = regexp.MustCompile(`(?m)^module\s+"?([^\s"]+)"?`)
+
 func newModule(opts Options) *module {
-	m := &module{dir: opts.ModuleDir}
+	m := &module{dir: opts.ModuleDir, found: map[string]declaration{}}
 	if b, err := os.ReadFile(filepath.Join(opts.ModuleDir, "go.mod")); err == nil {
-		if mm := regexp.MustCompile(`(?m)^module\s+"?([^\s"]+)"?`).FindSubmatch(b); mm != nil {
+		if mm := moduleLine.FindSubmatch(b); mm != nil {
 			m.path = string(mm[1])
 		}
 	}
@@ -164,8 +174,20 @@ func (m *module) repoPath(rel string) string {
 
 // benchmark finds the declaration of a benchmark's top-level function in
 // its package's test files: the repository path and line, or "" and 0.
+// Each is looked up once (a benchmark has a row per metric).
 func (m *module) benchmark(pkg, name string) (string, int) {
 	top, _, _ := strings.Cut(name, "/")
+	k := pkg + "\x00" + top
+	d, ok := m.found[k]
+	if !ok {
+		d.file, d.line = m.find(pkg, top)
+		m.found[k] = d
+	}
+	return d.file, d.line
+}
+
+// find reads the package's test files for func top's declaration.
+func (m *module) find(pkg, top string) (string, int) {
 	if m.path == "" || (pkg != m.path && !strings.HasPrefix(pkg, m.path+"/")) {
 		return "", 0
 	}

@@ -59,6 +59,8 @@ type Config struct {
 	// Run are the runner options (BENCH_FILTER, BENCH_SKIP, BENCH_TIME,
 	// BENCH_COUNT); the quarantine file's entries join Run.Skip.
 	Run runner.Options
+	// quarantined is the quarantine file as the last RunTrees read it.
+	quarantined []quarantine.Entry
 	// Annotate prints GitHub Actions annotations of the findings after
 	// the reports (GITHUB_ACTIONS=true). Default false.
 	Annotate bool

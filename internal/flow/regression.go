@@ -72,10 +72,9 @@ func Regression(ctx context.Context, cfg Config) (err error) {
 	if res != nil {
 		cmp.NotAffected = res.Unaffected
 	}
-	if entries, err := cfg.Quarantined(); err == nil {
-		cmp.Quarantined = entries
-		cmp.Warnings = append(cmp.Warnings, quarantine.Warnings(entries, cfg.Quarantine)...)
-	}
+	// As the run read it (RunTrees).
+	cmp.Quarantined = cfg.quarantined
+	cmp.Warnings = append(cmp.Warnings, quarantine.Warnings(cfg.quarantined, cfg.Quarantine)...)
 	if err := cfg.applyConfirmation(cmp, basePath, cfg.Path(CurrentFile)); err != nil {
 		return errors.Join(runErr, err)
 	}
@@ -187,8 +186,14 @@ func (c *Config) RunTrees(ctx context.Context, makeTrees func(context.Context, s
 			}
 		}()
 	}
-	// The counter is found before anything is materialized or built: a
-	// machine without one is told so at once.
+	// The quarantine file is read, and the counter found, before
+	// anything is materialized or built: a bad line or a machine without
+	// a counter is told so at once.
+	entries, err := c.Quarantined()
+	if err != nil {
+		return nil, err
+	}
+	c.quarantined = entries
 	var cnt counter.Counter
 	if c.Measure.Counts() {
 		if strings.HasSuffix(c.Run.Time, "x") {
@@ -239,13 +244,10 @@ func (c *Config) RunTrees(ctx context.Context, makeTrees func(context.Context, s
 		prog.Note("note: " + n)
 	}
 	opts := c.Run
-	entries, err := c.Quarantined()
-	if err != nil {
-		return nil, err
-	}
 	opts.Skip = quarantine.Skip(entries, c.Run.Skip)
 	if n := len(entries); n > 0 {
-		prog.Note(fmt.Sprintf("%s: %d quarantined (not run, not gated), %d expired (gated again)", c.Quarantine, n-expired(entries), expired(entries)))
+		gone := quarantine.Expired(entries)
+		prog.Note(fmt.Sprintf("%s: %d quarantined (not run, not gated), %d expired (gated again)", c.Quarantine, n-gone, gone))
 	}
 	opts.Counter, opts.NoTime, opts.CountRounds, opts.Recount = cnt, c.Measure.NoTime(), c.CountRounds, c.Recount
 	if cnt != nil {
@@ -271,17 +273,6 @@ func (c *Config) RunTrees(ctx context.Context, makeTrees func(context.Context, s
 		*c.Stats = plan.Stats
 	}
 	return res, err
-}
-
-// expired counts the entries past their date.
-func expired(entries []quarantine.Entry) int {
-	n := 0
-	for _, e := range entries {
-		if e.Expired {
-			n++
-		}
-	}
-	return n
 }
 
 // ignored are the directories a run writes into that may lie in a

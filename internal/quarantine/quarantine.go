@@ -117,3 +117,14 @@ func Warnings(entries []Entry, file string) []string {
 	}
 	return out
 }
+
+// Expired counts the entries past their date.
+func Expired(entries []Entry) int {
+	n := 0
+	for _, e := range entries {
+		if e.Expired {
+			n++
+		}
+	}
+	return n
+}

@@ -233,15 +233,6 @@ func pattern(g []unit) string {
 	return strings.Join(pat, "/")
 }
 
-// failedLeaves are what a failed run of u could have measured: its
-// benchmarks, or the one benchmark, or the whole package ("").
-func (u unit) failedLeaves() []string {
-	if len(u.leaves) > 0 {
-		return u.leaves
-	}
-	return []string{u.leaf}
-}
-
 // keeps reports whether a result line of benchmark name (without its -N
 // suffix) belongs to u's results: a batch keeps only its own benchmarks
 // (its pattern may select more, which ran for nothing).

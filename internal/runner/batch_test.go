@@ -87,7 +87,7 @@ func TestBatches(t *testing.T) {
 			}
 			var got [][]string
 			for _, b := range p.batches(tt.units) {
-				names := b.failedLeaves()
+				names := b.expected()
 				got = append(got, names)
 				if sel := selects(b.Bench, p.leaves[b.pkg]); !slices.Equal(sel, names) && !(len(names) == 1 && slices.Equal(sel, names)) {
 					t.Errorf("run %v: pattern %s selects %v", names, b.Bench, sel)
@@ -112,7 +112,7 @@ func TestBatchesKeepProfiledAndOneSidedApart(t *testing.T) {
 	}
 	var got []string
 	for _, b := range p.batches(units) {
-		got = append(got, strings.Join(b.failedLeaves(), "+"))
+		got = append(got, strings.Join(b.expected(), "+"))
 	}
 	if want := []string{"BenchmarkA+BenchmarkD", "BenchmarkB", "BenchmarkC"}; !slices.Equal(got, want) {
 		t.Errorf("runs %v, want %v", got, want)

@@ -314,9 +314,10 @@ func (w *lineWriter) done() (output, error) {
 	return w.o, nil
 }
 
-// A tailWriter keeps the first and the last bytes written to it (a run's
-// stderr: the panic and its stack are at the end, whatever was logged
-// before).
+// A tailWriter keeps the first and the last max bytes written to it (a
+// run's stderr: the panic and its stack are at the end, whatever was
+// logged before). The tail is trimmed once it holds twice max, so a
+// benchmark that logs line by line costs no copy per line.
 type tailWriter struct {
 	head, tail []byte
 	max        int
@@ -331,19 +332,23 @@ func (w *tailWriter) Write(p []byte) (int, error) {
 		p = p[k:]
 	}
 	w.tail = append(w.tail, p...)
-	if over := len(w.tail) - w.max; over > 0 {
+	if over := len(w.tail) - w.max; over > w.max {
 		w.dropped += int64(over)
 		w.tail = append(w.tail[:0:0], w.tail[over:]...)
 	}
 	return n, nil
 }
 
-// Bytes is what was kept: the head, then the tail.
+// Bytes is what was kept: the head, then the last max bytes.
 func (w *tailWriter) Bytes() []byte {
-	if w.dropped == 0 {
-		return append(append([]byte(nil), w.head...), w.tail...)
+	tail, dropped := w.tail, w.dropped
+	if over := len(tail) - w.max; over > 0 {
+		tail, dropped = tail[over:], dropped+int64(over)
 	}
-	return append(append(append([]byte(nil), w.head...), fmt.Sprintf("\n... %d bytes ...\n", w.dropped)...), w.tail...)
+	if dropped == 0 {
+		return append(append([]byte(nil), w.head...), tail...)
+	}
+	return append(append(append([]byte(nil), w.head...), fmt.Sprintf("\n... %d bytes ...\n", dropped)...), tail...)
 }
 
 // String is Bytes as a string.

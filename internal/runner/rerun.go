@@ -20,21 +20,21 @@ import (
 // maxReruns bounds the fresh processes one unit may take after crashes.
 const maxReruns = 1000
 
-// runUnit runs u on one side, appending its results to out and recording
-// what failed in res (what prefixes the messages: "profiling: "). When
-// the process dies, the rest runs again in fresh processes. It returns
-// the benchmarks with results; its error is the context's or a binary
-// that could not be started.
-func (p *Plan) runUnit(ctx context.Context, tr *Tree, pk Package, bin string, u unit, out *bytes.Buffer, res *Result, what string, prog Progress) ([]string, error) {
+// runUnit runs u on one side, appending its results to out, its time to
+// stats and recording what failed in res (what prefixes the messages:
+// "profiling: "). When the process dies, the rest runs again in fresh
+// processes. It returns the benchmarks with results; its error is the
+// context's or a binary that could not be started.
+func (p *Plan) runUnit(ctx context.Context, tr *Tree, pk Package, bin string, u unit, out *bytes.Buffer, stats *Stats, res *Result, what string, prog Progress) ([]string, error) {
 	var done []string
 	u.direct = p.direct && fixedN(u) > 0 && u.expected() != nil
 	for range maxReruns {
-		before := p.Stats
-		r, err := runBinary(ctx, bin, pkgDir(tr, pk), u, pk, out, &p.Stats)
-		p.Stats.Starts += p.startCost[bin]
-		p.Stats.addUntimed(u.Label, p.Stats.Exec-before.Exec-(p.Stats.Timed-before.Timed)-p.startCost[bin])
-		if err := ctx.Err(); err != nil {
-			return done, err
+		before := *stats
+		r, err := runBinary(ctx, bin, pkgDir(tr, pk), u, pk, out, stats)
+		stats.Starts += p.startCost[bin]
+		stats.addUntimed(u.Label, stats.Exec-before.Exec-(stats.Timed-before.Timed)-p.startCost[bin])
+		if cerr := ctx.Err(); cerr != nil {
+			return done, cerr
 		}
 		if err != nil {
 			return done, err

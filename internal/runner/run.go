@@ -71,10 +71,9 @@ var DefaultOptions = Options{Bench: ".", Time: "100ms", Count: 6}
 
 // A Result says what a run produced.
 type Result struct {
-	// Failures name benchmarks or binaries that failed, per side, as
-	// lines; Fails are the same, each apart.
-	Failures []string
-	Fails    []Failure
+	// Fails are the benchmarks or binaries that failed, per side, each
+	// once (Failures gives them as lines).
+	Fails []Failure
 	// failed holds, per tree and import path, the benchmarks whose run
 	// failed ("" for a run of the whole package).
 	failed map[string]map[string][]string
@@ -162,7 +161,7 @@ func (p *Plan) round(ctx context.Context, round int, label string, units []unit,
 			if err := ctx.Err(); err != nil {
 				return err, nil
 			}
-			if _, rerr := p.runUnit(ctx, tr, pk, bin, u, bufs[tr.Name], res, "", prog); rerr != nil {
+			if _, rerr := p.runUnit(ctx, tr, pk, bin, u, bufs[tr.Name], &p.Stats, res, "", prog); rerr != nil {
 				if err := ctx.Err(); err != nil {
 					return err, nil
 				}
@@ -236,15 +235,22 @@ func (r *Result) fail(tr *Tree, pk Package, what string, fails []string, prog Pr
 // says so, and marks its benchmark (or, unnamed, the package) failed.
 func (r *Result) failBench(tr *Tree, pk Package, what string, f failure, prog Progress) {
 	fl := Failure{Side: tr.Name, Pkg: pk.ImportPath, Benchmark: f.leaf, Msg: what + f.msg, Unreadable: f.unreadable}
-	msg := fl.String()
-	if !slices.Contains(r.Failures, msg) {
-		r.Failures = append(r.Failures, msg)
+	if !slices.Contains(r.Fails, fl) {
 		r.Fails = append(r.Fails, fl)
-		prog.Note("FAIL " + msg)
+		prog.Note("FAIL " + fl.String())
 	}
 	if what == "" {
 		r.markFailed(tr.Name, pk.ImportPath, f.leaf)
 	}
+}
+
+// Failures are the failures as lines: "current: pkg: BenchmarkX: msg".
+func (r *Result) Failures() []string {
+	out := make([]string, len(r.Fails))
+	for i, f := range r.Fails {
+		out[i] = f.String()
+	}
+	return out
 }
 
 func (r *Result) markFailed(tree, pkg, leaf string) {
@@ -341,7 +347,7 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	defer func() { p.Stats.Total = p.Stats.Build + time.Since(start) }()
 	res := &Result{Unaffected: p.Unaffected, Measured: len(p.Packages)}
 	for _, f := range p.Fails {
-		res.Fails, res.Failures = append(res.Fails, f), append(res.Failures, f.String())
+		res.Fails = append(res.Fails, f)
 		res.markFailed(f.Side, f.Pkg, f.Benchmark)
 	}
 	if len(p.Packages) == 0 { // every package left out as unaffected
@@ -421,8 +427,8 @@ func (p *Plan) afterRounds(ctx context.Context, opts Options, units []unit, bufs
 			return nil, err
 		}
 	}
-	if len(res.Failures) > 0 {
-		return res, fmt.Errorf("%w: %s", ErrBenchmarkFailed, strings.Join(res.Failures, "; "))
+	if len(res.Fails) > 0 {
+		return res, fmt.Errorf("%w: %s", ErrBenchmarkFailed, strings.Join(res.Failures(), "; "))
 	}
 	return res, nil
 }
@@ -600,13 +606,16 @@ func runBinary(ctx context.Context, bin, dir string, u unit, pk Package, out *by
 		}
 	}
 	expected := u.expected()
-	crash := crashOf(stderr.Bytes(), pk.Module)
+	var died crash
+	if runErr != nil { // a run that ended well has no panic to read
+		died = crashOf(stderr.Bytes(), pk.Module)
+	}
 	// A benchmark that failed (b.Fatal) makes the binary exit 1 after
 	// the others ran; a panic, os.Exit or the deadline ends it at once.
-	r.died = timedOut || (runErr != nil && (crash.what != "" || o.pending != "" || len(failed) == 0))
+	r.died = timedOut || (runErr != nil && (died.what != "" || o.pending != "" || len(failed) == 0))
 	culprit := ""
 	if r.died {
-		culprit = o.culprit(crash.bench, expected, failed)
+		culprit = o.culprit(died.bench, expected, failed)
 		var msg string
 		switch {
 		case timedOut:
@@ -614,8 +623,8 @@ func runBinary(ctx context.Context, bin, dir string, u unit, pk Package, out *by
 			if culprit == "" {
 				msg = "the run of -test.bench=" + u.Bench + " " + msg
 			}
-		case crash.what != "":
-			msg = crash.what
+		case died.what != "":
+			msg = died.what
 		default:
 			msg = fmt.Sprintf("test binary exited with %v: %s", runErr, lines.First(strings.TrimSpace(stderr.String()), 3))
 		}

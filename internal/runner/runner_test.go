@@ -97,7 +97,7 @@ func BenchmarkCrash(b *testing.B) { panic("kaboom") }
 	if !errors.Is(err, ErrBenchmarkFailed) {
 		t.Fatalf("err = %v, want ErrBenchmarkFailed", err)
 	}
-	failures := strings.Join(res.Failures, "\n")
+	failures := strings.Join(res.Failures(), "\n")
 	for _, want := range []string{"base: example.com/m/fails: BenchmarkBoom: failed", "current: example.com/m/fails: BenchmarkBoom: failed", "example.com/m/crash: BenchmarkCrash: panic: kaboom at crash/crash_test.go:5"} {
 		if !strings.Contains(failures, want) {
 			t.Errorf("failures lack %q:\n%s", want, failures)

@@ -125,10 +125,9 @@ func (p *Plan) pilot(ctx context.Context, bench string, pkgUnits []unit, res *Re
 // each benchmark cost, remembered for the next run if nothing failed.
 func (p *Plan) pilotRun(ctx context.Context, tr *Tree, pk Package, bin string, u unit, res *Result, prog Progress) ([]cost, error) {
 	var out bytes.Buffer
-	saved := p.Stats
+	var discard Stats // the pilot's runs are not the rounds'
 	failures := len(res.Fails)
-	_, err := p.runUnit(ctx, tr, pk, bin, u, &out, res, "", prog)
-	p.Stats = saved // the pilot's runs are not the rounds'
+	done, err := p.runUnit(ctx, tr, pk, bin, u, &out, &discard, res, "", prog)
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("benchmark run interrupted: %w", ctx.Err())
 	}
@@ -136,10 +135,7 @@ func (p *Plan) pilotRun(ctx context.Context, tr *Tree, pk Package, bin string, u
 		return nil, err
 	}
 	measured := nsPerOp(out.Bytes())
-	seen := make([]string, 0, len(measured))
-	for _, m := range measured {
-		seen = append(seen, m.Name)
-	}
+	seen := done // with a result, or (below) a failure
 	for _, f := range res.Fails[failures:] {
 		seen = append(seen, f.Benchmark)
 	}

@@ -205,8 +205,8 @@ func BenchmarkHang(b *testing.B) { time.Sleep(time.Hour) }
 	if interrupted, fatal := plan.round(context.Background(), 0, "round", []unit{u}, bufs, res, NewProgress(nil)); interrupted != nil || fatal != nil {
 		t.Fatal(interrupted, fatal)
 	}
-	if time.Since(start) > time.Minute || len(res.Failures) != 1 || !strings.Contains(res.Failures[0], "timed out") {
-		t.Errorf("failures %q after %s; want the hang named as timed out", res.Failures, time.Since(start))
+	if time.Since(start) > time.Minute || len(res.Failures()) != 1 || !strings.Contains(res.Failures()[0], "timed out") {
+		t.Errorf("failures %q after %s; want the hang named as timed out", res.Failures(), time.Since(start))
 	}
 }
 

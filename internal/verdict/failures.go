@@ -163,21 +163,36 @@ func (c *Comparison) Account(fails []Failure) {
 // "current: pkg: BenchmarkA, BenchmarkB and 7 more: msg". Real suites
 // fail many sub-benchmarks of one function for one cause.
 func GroupFailures(fails []Failure) []string {
-	type key struct{ side, pkg, msg string }
-	var order []key
-	names := map[key][]string{}
-	for _, f := range fails {
-		k := key{f.Side, f.Pkg, f.Msg}
+	return grouped(fails, func(f Failure) string { return f.Benchmark }, func(f Failure, b string) Failure { f.Benchmark = b; return f })
+}
+
+// GroupBroken are broken entries as lines, one per package, sides and
+// reason, as GroupFailures.
+func GroupBroken(bs []Broken) []string {
+	return grouped(bs, func(b Broken) string { return b.Benchmark }, func(b Broken, name string) Broken { b.Benchmark = name; return b })
+}
+
+// grouped is items as lines, one per group of items that differ only in
+// their benchmark (bench reads it, setBench writes it), its benchmarks
+// named together (Names).
+func grouped[T interface {
+	comparable
+	String() string
+}](items []T, bench func(T) string, setBench func(T, string) T) []string {
+	var order []T
+	names := map[T][]string{}
+	for _, it := range items {
+		k := setBench(it, "")
 		if _, ok := names[k]; !ok {
 			order = append(order, k)
 		}
-		if !slices.Contains(names[k], f.Benchmark) {
-			names[k] = append(names[k], f.Benchmark)
+		if b := bench(it); !slices.Contains(names[k], b) {
+			names[k] = append(names[k], b)
 		}
 	}
 	out := make([]string, len(order))
 	for i, k := range order {
-		out[i] = Failure{Side: k.side, Pkg: k.pkg, Benchmark: Names(names[k], 3), Msg: k.msg}.String()
+		out[i] = setBench(k, Names(names[k], 3)).String()
 	}
 	return out
 }
@@ -188,24 +203,4 @@ func Names(names []string, n int) string {
 		return strings.Join(names, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
-}
-
-// GroupBroken are broken entries as lines, one per package, sides and
-// reason, as GroupFailures.
-func GroupBroken(bs []Broken) []string {
-	type key struct{ pkg, sides, reason string }
-	var order []key
-	names := map[key][]string{}
-	for _, b := range bs {
-		k := key{b.Pkg, b.Sides, b.Reason}
-		if _, ok := names[k]; !ok {
-			order = append(order, k)
-		}
-		names[k] = append(names[k], b.Benchmark)
-	}
-	out := make([]string, len(order))
-	for i, k := range order {
-		out[i] = Broken{Pkg: k.pkg, Benchmark: Names(names[k], 3), Sides: k.sides, Reason: k.reason}.String()
-	}
-	return out
 }
