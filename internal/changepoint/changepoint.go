@@ -175,41 +175,64 @@ func ttest(a, b []float64) float64 {
 // merge keeps the candidates that, tested against the segments up to
 // their neighbours, reach the strict level and the minimum change: the
 // weakest failing candidate goes first, then the rest are tested again.
+// Removing a candidate changes only its two neighbours' segments, so only
+// they are tested again: on a long noisy series with thousands of
+// candidates, testing them all after each removal took minutes.
 func merge(x []float64, idx []int, o Options) []Point {
+	idx = slices.Clone(idx)
+	points := make([]Point, len(idx))
+	// fails marks the candidates that fail; score says how weak they are.
+	fails := make([]bool, len(idx))
+	score := make([]float64, len(idx))
+	test := func(k int) {
+		lo, hi := 0, len(x)
+		if k > 0 {
+			lo = idx[k-1]
+		}
+		if k+1 < len(idx) {
+			hi = idx[k+1]
+		}
+		c := idx[k]
+		left, right := x[lo:c], x[c:hi]
+		pt := Point{Index: c, P: ttest(left, right)}
+		pt.Before, pt.After = median(left), median(right)
+		if pt.Before != 0 {
+			pt.ChangePct = (pt.After/pt.Before - 1) * 100
+		}
+		points[k] = pt
+		ok := len(left) >= o.MinSegment && len(right) >= o.MinSegment && pt.P < o.P && math.Abs(pt.ChangePct) >= o.MinChangePct
+		fails[k] = !ok
+		if !ok {
+			// The weakest: highest p, then smallest change.
+			score[k] = pt.P + 1/(1+math.Abs(pt.ChangePct))
+			if len(left) < o.MinSegment || len(right) < o.MinSegment {
+				score[k] += 10
+			}
+		}
+	}
+	for k := range idx {
+		test(k)
+	}
 	for {
-		points := make([]Point, len(idx))
-		worst, worstScore := -1, 0.0
-		for k, c := range idx {
-			lo, hi := 0, len(x)
-			if k > 0 {
-				lo = idx[k-1]
-			}
-			if k+1 < len(idx) {
-				hi = idx[k+1]
-			}
-			left, right := x[lo:c], x[c:hi]
-			pt := Point{Index: c, P: ttest(left, right)}
-			pt.Before, pt.After = median(left), median(right)
-			if pt.Before != 0 {
-				pt.ChangePct = (pt.After/pt.Before - 1) * 100
-			}
-			points[k] = pt
-			ok := len(left) >= o.MinSegment && len(right) >= o.MinSegment && pt.P < o.P && math.Abs(pt.ChangePct) >= o.MinChangePct
-			if !ok {
-				// The weakest: highest p, then smallest change.
-				score := pt.P + 1/(1+math.Abs(pt.ChangePct))
-				if len(left) < o.MinSegment || len(right) < o.MinSegment {
-					score += 10
-				}
-				if worst < 0 || score > worstScore {
-					worst, worstScore = k, score
-				}
+		worst := -1
+		for k, sc := range score {
+			if fails[k] && (worst < 0 || sc > score[worst]) {
+				worst = k
 			}
 		}
 		if worst < 0 {
 			return points
 		}
 		idx = slices.Delete(idx, worst, worst+1)
+		points = slices.Delete(points, worst, worst+1)
+		score = slices.Delete(score, worst, worst+1)
+		fails = slices.Delete(fails, worst, worst+1)
+		if worst > 0 {
+			test(worst - 1)
+		}
+		if worst < len(idx) {
+			test(worst)
+		}
 	}
 }
 

@@ -1,9 +1,13 @@
 package changepoint
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
+
+	"github.com/benchgate/benchgate/internal/golden"
 )
 
 // series is n points around 100 with noise of sd percent, deterministic
@@ -104,4 +108,29 @@ func BenchmarkDetect1000(b *testing.B) {
 	for b.Loop() {
 		Detect(x, DefaultOptions)
 	}
+}
+
+// TestDetectFindsTheSame pins Detect's output on long noisy series with
+// steps, where the first pass proposes many candidates for the merge to
+// weigh. The golden file was written by the merge that tested every
+// candidate again after each removal; the one that tests only the
+// removed candidate's neighbours must agree.
+func TestDetectFindsTheSame(t *testing.T) {
+	var b strings.Builder
+	for seed := range uint64(6) {
+		x := series(3000+int(seed)*500, 1+float64(seed), seed+10, func(i int) float64 {
+			switch {
+			case i >= 2500:
+				return 0.9
+			case i >= 1000:
+				return 1.08
+			}
+			return 1
+		})
+		fmt.Fprintf(&b, "seed %d:\n", seed)
+		for _, p := range Detect(x, DefaultOptions) {
+			fmt.Fprintf(&b, "  %d %.6g -> %.6g (%+.4f%%) p=%.4g\n", p.Index, p.Before, p.After, p.ChangePct, p.P)
+		}
+	}
+	golden.Check(t, "detect.txt", []byte(b.String()))
 }

@@ -32,7 +32,7 @@ func Module(slowedLoops int, slowedAlloc bool) map[string]string {
 // package, 20ms runs and 6 rounds, results and scratch space in the
 // test's temporary directories; Stdout is the returned buffer, Stderr a
 // LockedBuffer.
-func Config(t *testing.T, dir string) (flow.Config, *bytes.Buffer) {
+func Config(t testing.TB, dir string) (flow.Config, *bytes.Buffer) {
 	cfg := flow.DefaultConfig()
 	cfg.Dir = dir
 	cfg.ResultsDir = filepath.Join(t.TempDir(), "results")

@@ -15,8 +15,10 @@ import (
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 	"github.com/go-git/go-git/v5/storage"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
@@ -32,7 +34,11 @@ type Store struct {
 	Skipped []string
 
 	repo *git.Repository
-	ref  plumbing.ReferenceName
+	// blobs reads run files: the repository's storage with a small object
+	// cache, as each run is read once (go-git's default cache kept 96 MB
+	// of them alive).
+	blobs storer.EncodedObjectStorer
+	ref   plumbing.ReferenceName
 	// beforeSwap, when set, runs between building a commit and moving the
 	// branch to it: tests use it to lose the race.
 	beforeSwap func()
@@ -46,9 +52,10 @@ func Open(repo *git.Repository, branch string) *Store {
 	if branch == "" {
 		branch = DefaultBranch
 	}
-	s := &Store{repo: repo, ref: plumbing.NewBranchReferenceName(branch)}
+	s := &Store{repo: repo, blobs: repo.Storer, ref: plumbing.NewBranchReferenceName(branch)}
 	if fs, ok := repo.Storer.(*filesystem.Storage); ok {
 		s.lockPath = filepath.Join(fs.Filesystem().Root(), "benchgate-history.lock")
+		s.blobs = filesystem.NewStorage(fs.Filesystem(), cache.NewObjectLRU(4*cache.MiByte))
 	}
 	return s
 }
@@ -187,12 +194,22 @@ func (s *Store) files(commit plumbing.Hash) (map[string]plumbing.Hash, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", s.ref.Short(), err)
 	}
+	// A tree walker, not Files(): that reads every blob just to list it.
 	files := map[string]plumbing.Hash{}
-	err = t.Files().ForEach(func(f *object.File) error {
-		files[f.Name] = f.Hash
-		return nil
-	})
-	return files, err
+	w := object.NewTreeWalker(t, true, nil)
+	defer w.Close()
+	for {
+		name, e, err := w.Next()
+		if errors.Is(err, io.EOF) {
+			return files, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", s.ref.Short(), err)
+		}
+		if e.Mode.IsFile() {
+			files[name] = e.Hash
+		}
+	}
 }
 
 func (s *Store) putBlob(b []byte) (plumbing.Hash, error) {
@@ -266,17 +283,29 @@ func (s *Store) buildTree(files map[string]plumbing.Hash) (plumbing.Hash, error)
 // schema) is skipped and named in Skipped: one bad file must not hide the
 // rest of the history.
 func (s *Store) Runs() ([]*Run, error) {
+	var runs []*Run
+	err := s.Each(func(r *Run) error {
+		runs = append(runs, r)
+		return nil
+	})
+	return runs, err
+}
+
+// Each calls fn with every run on the branch, in the order of their paths,
+// one at a time, so that a long history need not be held whole; bad files
+// are skipped as Runs does. An error of fn stops it and is returned.
+func (s *Store) Each(fn func(*Run) error) error {
 	s.Skipped = nil
 	ref, err := s.repo.Reference(s.ref, true)
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
-		return nil, nil
+		return nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", s.ref.Short(), err)
+		return fmt.Errorf("reading %s: %w", s.ref.Short(), err)
 	}
 	files, err := s.files(ref.Hash())
 	if err != nil {
-		return nil, err
+		return err
 	}
 	paths := make([]string, 0, len(files))
 	for p := range files {
@@ -285,20 +314,21 @@ func (s *Store) Runs() ([]*Run, error) {
 		}
 	}
 	slices.Sort(paths)
-	runs := make([]*Run, 0, len(paths))
 	for _, p := range paths {
 		r, err := s.read(files[p])
 		if err != nil {
 			s.Skipped = append(s.Skipped, fmt.Sprintf("skipped %s on %s: %v", p, s.ref.Short(), err))
 			continue
 		}
-		runs = append(runs, r)
+		if err := fn(r); err != nil {
+			return err
+		}
 	}
-	return runs, nil
+	return nil
 }
 
 func (s *Store) read(h plumbing.Hash) (*Run, error) {
-	obj, err := s.repo.Storer.EncodedObject(plumbing.BlobObject, h)
+	obj, err := s.blobs.EncodedObject(plumbing.BlobObject, h)
 	if err != nil {
 		return nil, err
 	}

@@ -88,40 +88,135 @@ var DefaultTrendOptions = TrendOptions{Options: changepoint.DefaultOptions, Drif
 // builds a series per benchmark metric and finds its change points and
 // drift within each epoch.
 func Analyze(runs []*Run, order map[string]int, o TrendOptions) ([]*Series, []Finding) {
-	runs = slices.Clone(runs)
-	runs = slices.DeleteFunc(runs, func(r *Run) bool { _, ok := order[r.Commit]; return !ok })
-	slices.SortStableFunc(runs, func(a, b *Run) int {
-		if c := cmp.Compare(order[a.Commit], order[b.Commit]); c != 0 {
+	a := NewAnalysis(order)
+	for _, r := range runs {
+		a.Add(r)
+	}
+	return a.Find(o)
+}
+
+// An Analysis gathers runs one at a time, keeping of each metric only its
+// summary (a Point), so that a long history is never held whole; Find
+// then orders the points and finds change points and drift as Analyze
+// does.
+type Analysis struct {
+	order map[string]int
+	runs  []runKey
+	// machines are the fingerprints seen, in order of appearance.
+	machines []string
+	byKey    map[seriesKey]*building
+	th       *benchmath.Thresholds
+}
+
+type seriesKey struct{ pkg, bench, unit string }
+
+// runKey is a run as the analysis keeps it: what orders it (its commit's
+// position, when it was recorded, the order it was added in) and what its
+// points name.
+type runKey struct {
+	pos      int
+	recorded time.Time
+	machine  int
+	commit   string
+	date     time.Time
+	id       string
+}
+
+// building is a series while runs are added, its points kept small until
+// Find (100,000 runs of 15 metrics are 1.5 million of them).
+type building struct {
+	s      *Series
+	points []smallPoint
+}
+
+// smallPoint is a Point while runs are added: its run, the metric's place
+// in that run, and the run's summary of the metric.
+type smallPoint struct {
+	run, metric int32
+	n           int32
+	median      float64
+	lo, hi      verdict.Number
+}
+
+// NewAnalysis starts an analysis of the runs of the commits in order.
+func NewAnalysis(order map[string]int) *Analysis {
+	return &Analysis{order: order, byKey: map[seriesKey]*building{}, th: &benchmath.Thresholds{CompareAlpha: 0.05}}
+}
+
+// Add summarizes one run; a run of a commit not in the order is left out.
+func (a *Analysis) Add(r *Run) {
+	pos, ok := a.order[r.Commit]
+	if !ok {
+		return
+	}
+	fp := r.Machine.Fingerprint()
+	m := slices.Index(a.machines, fp)
+	if m < 0 {
+		a.machines = append(a.machines, fp)
+		m = len(a.machines) - 1
+	}
+	ri := int32(len(a.runs))
+	a.runs = append(a.runs, runKey{pos: pos, recorded: r.Recorded, machine: m, commit: r.Commit, date: r.Date, id: r.ID})
+	for mi, met := range r.Metrics {
+		if len(met.Samples) == 0 {
+			continue
+		}
+		k := seriesKey{met.Pkg, met.Benchmark, met.Unit}
+		b := a.byKey[k]
+		if b == nil {
+			_, better := verdict.Classify(met.Unit, 0)
+			b = &building{s: &Series{Pkg: met.Pkg, Benchmark: met.Benchmark, Unit: met.Unit, Better: better}}
+			a.byKey[k] = b
+		}
+		sum := benchmath.AssumeNothing.Summary(benchmath.NewSample(slices.Clone(met.Samples), a.th), 0.95)
+		b.points = append(b.points, smallPoint{run: ri, metric: int32(mi), n: int32(len(met.Samples)), median: sum.Center, lo: verdict.Number(sum.Lo), hi: verdict.Number(sum.Hi)})
+	}
+}
+
+// compareRuns orders runs by commit position, then by when they were
+// recorded, then as they were added.
+func (a *Analysis) compareRuns(x, y int32) int {
+	rx, ry := &a.runs[x], &a.runs[y]
+	if c := cmp.Compare(rx.pos, ry.pos); c != 0 {
+		return c
+	}
+	if c := rx.recorded.Compare(ry.recorded); c != 0 {
+		return c
+	}
+	return cmp.Compare(x, y)
+}
+
+// Find orders each series' points by run, numbers its epochs in order of
+// appearance, and finds change points and drift within each epoch. The
+// series come in the order their first points do.
+func (a *Analysis) Find(o TrendOptions) ([]*Series, []Finding) {
+	var built []*building
+	for _, b := range a.byKey {
+		slices.SortStableFunc(b.points, func(x, y smallPoint) int { return a.compareRuns(x.run, y.run) })
+		b.s.Points = make([]Point, len(b.points))
+		seen := map[int]int{}
+		for i, sp := range b.points {
+			r := &a.runs[sp.run]
+			e, ok := seen[r.machine]
+			if !ok {
+				e = len(b.s.Epochs)
+				seen[r.machine] = e
+				b.s.Epochs = append(b.s.Epochs, a.machines[r.machine])
+			}
+			b.s.Points[i] = Point{Commit: r.commit, Date: r.date, RunID: r.id, Median: sp.median, Lo: sp.lo, Hi: sp.hi, N: int(sp.n), Epoch: e}
+		}
+		b.points = []smallPoint{b.points[0]} // the first, to order the series by; the rest is freed
+		built = append(built, b)
+	}
+	slices.SortFunc(built, func(x, y *building) int {
+		if c := a.compareRuns(x.points[0].run, y.points[0].run); c != 0 {
 			return c
 		}
-		return a.Recorded.Compare(b.Recorded)
+		return cmp.Compare(x.points[0].metric, y.points[0].metric)
 	})
-	type key struct{ pkg, bench, unit string }
-	byKey := map[key]*Series{}
-	var series []*Series
-	th := &benchmath.Thresholds{CompareAlpha: 0.05}
-	for _, r := range runs {
-		fp := r.Machine.Fingerprint()
-		for _, m := range r.Metrics {
-			if len(m.Samples) == 0 {
-				continue
-			}
-			k := key{m.Pkg, m.Benchmark, m.Unit}
-			s := byKey[k]
-			if s == nil {
-				_, better := verdict.Classify(m.Unit, 0)
-				s = &Series{Pkg: m.Pkg, Benchmark: m.Benchmark, Unit: m.Unit, Better: better}
-				byKey[k] = s
-				series = append(series, s)
-			}
-			epoch := slices.Index(s.Epochs, fp)
-			if epoch < 0 {
-				s.Epochs = append(s.Epochs, fp)
-				epoch = len(s.Epochs) - 1
-			}
-			sum := benchmath.AssumeNothing.Summary(benchmath.NewSample(slices.Clone(m.Samples), th), 0.95)
-			s.Points = append(s.Points, Point{Commit: r.Commit, Date: r.Date, RunID: r.ID, Median: sum.Center, Lo: verdict.Number(sum.Lo), Hi: verdict.Number(sum.Hi), N: len(m.Samples), Epoch: epoch})
-		}
+	series := make([]*Series, len(built))
+	for i, b := range built {
+		series[i] = b.s
 	}
 	var findings []Finding
 	for _, s := range series {

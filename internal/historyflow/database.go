@@ -29,7 +29,8 @@ func Export(ctx context.Context, cfg flow.Config, opts Options) error {
 		return err
 	}
 	defer unlock()
-	st, runs, err := branchRuns(&cfg, repo, opts.Branch)
+	var runs []*history.Run
+	st, err := eachBranchRun(ctx, &cfg, repo, opts.Branch, func(r *history.Run) { runs = append(runs, r) })
 	if err != nil {
 		return err
 	}
@@ -103,33 +104,41 @@ func recordInDatabase(ctx context.Context, c *flow.Config, h *historyDB, run *hi
 	return nil
 }
 
-// historyRuns are the runs Trend analyzes and where they come from: the
-// branch's, or with FromDatabase the database's.
-func historyRuns(ctx context.Context, c *flow.Config, repo *gitref.Repo, opts Options, h *historyDB) ([]*history.Run, string, error) {
+// eachRun calls fn with each run Trend analyzes, one at a time, and says
+// where they came from: the history branch, or the database with
+// FromDatabase. It stops when ctx is done.
+func eachRun(ctx context.Context, c *flow.Config, repo *gitref.Repo, opts Options, h *historyDB, fn func(*history.Run)) (string, error) {
 	if !opts.FromDatabase {
-		st, runs, err := branchRuns(c, repo, opts.Branch)
-		return runs, st.Branch(), err
+		st, err := eachBranchRun(ctx, c, repo, opts.Branch, fn)
+		return st.Branch(), err
 	}
 	if h.url == "" {
-		return nil, "", fmt.Errorf("BENCH_HISTORY=database needs BENCH_DATABASE_URL")
+		return "", fmt.Errorf("BENCH_HISTORY=database needs BENCH_DATABASE_URL")
 	}
 	db, err := h.open(ctx)
 	if err != nil {
-		return nil, "", err
+		return "", err
 	}
 	runs, err := db.Runs(ctx, h.repo)
-	return runs, "database " + h.repo, err
+	for _, r := range runs {
+		fn(r)
+	}
+	return "database " + h.repo, err
 }
 
-// branchRuns opens the history branch and reads its runs, warning about
-// the files it skipped.
-func branchRuns(c *flow.Config, repo *gitref.Repo, branch string) (*history.Store, []*history.Run, error) {
+// eachBranchRun opens the history branch and calls fn with each of its
+// runs, one at a time, warning about the files it skipped; it stops when
+// ctx is done.
+func eachBranchRun(ctx context.Context, c *flow.Config, repo *gitref.Repo, branch string, fn func(*history.Run)) (*history.Store, error) {
 	st := history.Open(repo.Repository(), branch)
-	runs, err := st.Runs()
+	err := st.Each(func(r *history.Run) error {
+		fn(r)
+		return ctx.Err()
+	})
 	for _, w := range st.Skipped {
 		fmt.Fprintln(c.Stderr, "warning: "+w)
 	}
-	return st, runs, err
+	return st, err
 }
 
 // saveFindings writes Trend's findings to the database, when there is

@@ -197,7 +197,10 @@ func Backfill(ctx context.Context, cfg flow.Config, opts Options) error {
 		return err
 	}
 	defer unlock()
-	st, runs, err := branchRuns(&cfg, repo, opts.Branch)
+	// Only which commits have a run matters here: the runs' metrics are
+	// dropped as they are read.
+	var runs []*history.Run
+	st, err := eachBranchRun(ctx, &cfg, repo, opts.Branch, func(r *history.Run) { runs = append(runs, &history.Run{Commit: r.Commit}) })
 	if err != nil {
 		return err
 	}
@@ -266,11 +269,17 @@ func Trend(ctx context.Context, cfg flow.Config, opts Options) error {
 	}
 	h := newHistoryDB(&cfg, opts)
 	defer h.close()
-	runs, source, err := historyRuns(ctx, &cfg, repo, opts, h)
+	// The runs are summarized as they are read: a long history is never
+	// held whole (100,000 runs took 1.7 GB that way).
+	a, runs := history.NewAnalysis(order), 0
+	source, err := eachRun(ctx, &cfg, repo, opts, h, func(r *history.Run) {
+		a.Add(r)
+		runs++
+	})
 	if err != nil {
 		return err
 	}
-	series, findings := history.Analyze(runs, order, opts.Trend)
+	series, findings := a.Find(opts.Trend)
 	acks, err := history.ReadAcks(filepath.Join(repo.Root(), opts.AckFile))
 	if err != nil {
 		return err
@@ -279,7 +288,7 @@ func Trend(ctx context.Context, cfg flow.Config, opts Options) error {
 	for _, f := range history.Acknowledge(findings, acks) {
 		open = append(open, fmt.Sprintf("%s %s at %s (%+.1f%%)", f.Kind, f.Series.Name(), verdict.ShortCommit(f.FirstBad), f.ChangePct))
 	}
-	tr := &report.Trend{Generated: time.Now().UTC(), Branch: source, Runs: len(runs), Series: series, Findings: findings}
+	tr := &report.Trend{Generated: time.Now().UTC(), Branch: source, Runs: runs, Series: series, Findings: findings}
 	if err := writeTrend(&cfg, tr); err != nil {
 		return err
 	}
@@ -300,7 +309,7 @@ func Trend(ctx context.Context, cfg flow.Config, opts Options) error {
 }
 
 func writeTrend(c *flow.Config, tr *report.Trend) error {
-	if err := atomicfile.Write(c.Path(flow.ChangePointsFile), func(w io.Writer) error { return report.JSONValue(w, tr) }); err != nil {
+	if err := atomicfile.Write(c.Path(flow.ChangePointsFile), func(w io.Writer) error { return report.TrendJSON(w, tr) }); err != nil {
 		return err
 	}
 	var md bytes.Buffer

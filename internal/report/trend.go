@@ -1,12 +1,15 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"github.com/benchgate/benchgate/internal/markdown"
 	"html/template"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,6 +34,90 @@ func JSONValue(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// TrendJSON writes t as JSONValue does, one series at a time: a long
+// history's file (100,000 runs make hundreds of MB) is never held whole.
+func TrendJSON(w io.Writer, t *Trend) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	// put writes v indented at depth (prefix) and then end.
+	put := func(prefix string, v any, end string) error {
+		buf.Reset()
+		enc.SetIndent(prefix, "  ")
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		_, err := bw.WriteString(end)
+		return err
+	}
+	bw.WriteString("{\n")
+	for _, f := range []struct {
+		name string
+		v    any
+	}{{"generated", t.Generated}, {"branch", t.Branch}, {"runs", t.Runs}} {
+		fmt.Fprintf(bw, "  %q: ", f.name)
+		if err := put("  ", f.v, ",\n"); err != nil {
+			return err
+		}
+	}
+	bw.WriteString(`  "series": `)
+	if len(t.Series) == 0 {
+		if err := put("  ", t.Series, ",\n"); err != nil {
+			return err
+		}
+	} else {
+		bw.WriteString("[\n")
+		for i, s := range t.Series {
+			end := ",\n"
+			if i == len(t.Series)-1 {
+				end = "\n"
+			}
+			bw.WriteString("    ")
+			if len(s.Points) == 0 {
+				if err := put("    ", s, end); err != nil {
+					return err
+				}
+				continue
+			}
+			// The series without its points ends in `"points": []`; its
+			// points follow one at a time (100,000 points encoded at once
+			// are tens of MB).
+			head := *s
+			head.Points = []history.Point{}
+			buf.Reset()
+			enc.SetIndent("    ", "  ")
+			if err := enc.Encode(&head); err != nil {
+				return err
+			}
+			const tail = "[]\n    }\n"
+			if !bytes.HasSuffix(buf.Bytes(), []byte(tail)) {
+				return fmt.Errorf("encoding series %s: unexpected end %q", s.Name(), buf.Bytes()[max(0, buf.Len()-20):])
+			}
+			bw.Write(buf.Bytes()[:buf.Len()-len(tail)])
+			bw.WriteString("[\n")
+			for k := range s.Points {
+				pend := ",\n"
+				if k == len(s.Points)-1 {
+					pend = "\n"
+				}
+				bw.WriteString("        ")
+				if err := put("        ", &s.Points[k], pend); err != nil {
+					return err
+				}
+			}
+			bw.WriteString("      ]\n    }" + end)
+		}
+		bw.WriteString("  ],\n")
+	}
+	bw.WriteString(`  "findings": `)
+	if err := put("  ", t.Findings, "\n}\n"); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 func (t *Trend) open() int {
@@ -150,6 +237,29 @@ func constant(s *history.Series) (float64, bool) {
 	return v, true
 }
 
+// maxMarks is the most runs (or groups of runs) a chart draws.
+const maxMarks = 720
+
+// groupRange is a group of points' lowest bound, highest bound (±Inf
+// when a point's interval is unbounded) and median of medians.
+func groupRange(g []history.Point) (lo, hi, med float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	meds := make([]float64, len(g))
+	for i, p := range g {
+		meds[i] = p.Median
+		if !p.Lo.Finite() || !p.Hi.Finite() {
+			lo, hi = math.Inf(-1), math.Inf(1)
+		}
+		lo, hi = math.Min(lo, float64(p.Lo)), math.Max(hi, float64(p.Hi))
+	}
+	slices.Sort(meds)
+	med = meds[len(meds)/2]
+	if len(meds)%2 == 0 {
+		med = (meds[len(meds)/2-1] + med) / 2
+	}
+	return lo, hi, med
+}
+
 // seriesSVG draws one series.
 func seriesSVG(s *history.Series, findings []history.Finding) string {
 	const width, height, padL, padR, padT, padB = 720.0, 130.0, 8.0, 8.0, 8.0, 16.0
@@ -191,12 +301,25 @@ func seriesSVG(s *history.Series, findings []history.Finding) string {
 			start = i
 		}
 	}
-	for i, p := range s.Points {
-		if p.Lo.Finite() && p.Hi.Finite() {
-			fmt.Fprintf(&b, `<line class="ci" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, x(float64(i)), y(float64(p.Lo)), x(float64(i)), y(float64(p.Hi)))
+	// A long series is drawn in groups of consecutive runs, at most
+	// maxMarks of them (more cannot be told apart at this width): each
+	// group's median of medians, its interval from the lowest bound to the
+	// highest. 100,000 runs drawn one by one made a page of hundreds of MB.
+	per := (n + maxMarks - 1) / maxMarks
+	for first := 0; first < n; first += per {
+		g := s.Points[first:min(first+per, n)]
+		at := float64(first) + float64(len(g)-1)/2
+		lo, hi, med := groupRange(g)
+		if !math.IsInf(lo, 0) && !math.IsInf(hi, 0) {
+			fmt.Fprintf(&b, `<line class="ci" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"/>`, x(at), y(lo), x(at), y(hi))
 		}
-		fmt.Fprintf(&b, `<circle class="run" cx="%.1f" cy="%.1f" r="2.5"><title>%s %s: %s</title></circle>`, x(float64(i)), y(p.Median),
-			template.HTMLEscapeString(verdict.ShortCommit(p.Commit)), p.Date.UTC().Format("2006-01-02"), Value(p.Median))
+		label := verdict.ShortCommit(g[0].Commit) + " " + g[0].Date.UTC().Format("2006-01-02")
+		if len(g) > 1 {
+			label = fmt.Sprintf("%d runs, %s %s to %s %s, median", len(g), verdict.ShortCommit(g[0].Commit), g[0].Date.UTC().Format("2006-01-02"),
+				verdict.ShortCommit(g[len(g)-1].Commit), g[len(g)-1].Date.UTC().Format("2006-01-02"))
+		}
+		fmt.Fprintf(&b, `<circle class="run" cx="%.1f" cy="%.1f" r="2.5"><title>%s: %s</title></circle>`, x(at), y(med),
+			template.HTMLEscapeString(label), Value(med))
 	}
 	for _, f := range findings {
 		cx := x(float64(f.Index) - 0.5)

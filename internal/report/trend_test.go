@@ -13,6 +13,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/golden"
 	"github.com/benchgate/benchgate/internal/history"
+	"github.com/benchgate/benchgate/internal/verdict"
 )
 
 // trendFixture is 30 runs: BenchmarkStep's ns/op 20% slower from run 20
@@ -121,5 +122,54 @@ func TestTrendHTMLFoldsStillSeries(t *testing.T) {
 	}
 	if strings.Contains(html, `data-name="example.com/svc/log.BenchmarkStep-2 B/op"`) {
 		t.Error("a still metric is drawn as a chart")
+	}
+}
+
+// TestTrendJSONAsJSONValue: the streaming writer of changepoints.json
+// writes exactly what the whole-value encoder does, with series, without,
+// and with markup in a name (not escaped, as JSONValue leaves it).
+func TestTrendJSONAsJSONValue(t *testing.T) {
+	full := trendFixture(t)
+	for name, tr := range map[string]*Trend{
+		"series":    full,
+		"one":       {Branch: "b", Runs: 1, Series: full.Series[:1]},
+		"no series": {Branch: "b<&>", Runs: 0},
+		"empty":     {Series: []*history.Series{}, Findings: []history.Finding{}},
+	} {
+		var want, got bytes.Buffer
+		if err := JSONValue(&want, tr); err != nil {
+			t.Fatal(err)
+		}
+		if err := TrendJSON(&got, tr); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%s: TrendJSON wrote\n%s\nJSONValue\n%s", name, got.String(), want.String())
+		}
+	}
+}
+
+// TestLongTrendChartIsBounded: a series of 100,000 runs draws at most
+// maxMarks marks, and a step in it still shows as two levels.
+func TestLongTrendChartIsBounded(t *testing.T) {
+	s := &history.Series{Pkg: "example.com/m", Benchmark: "BenchmarkLong", Unit: "ns/op", Better: -1, Epochs: []string{"m"}}
+	for i := range 100_000 {
+		v := 1000.0
+		if i >= 50_000 {
+			v = 2000
+		}
+		s.Points = append(s.Points, history.Point{Commit: fmt.Sprintf("%040x", i), Median: v, Lo: verdict.Number(v - 1), Hi: verdict.Number(v + 1), N: 10})
+	}
+	svg := seriesSVG(s, nil)
+	if n := strings.Count(svg, "<circle"); n > maxMarks || n < maxMarks/2 {
+		t.Errorf("%d marks drawn for 100,000 runs, want at most %d", n, maxMarks)
+	}
+	if len(svg) > 400_000 {
+		t.Errorf("chart of %d bytes", len(svg))
+	}
+	for _, want := range []string{"139 runs, 0000000 0001-01-01 to", ": 1000</title>", ": 2000</title>"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("chart lacks %q", want)
+		}
 	}
 }
