@@ -3,6 +3,7 @@ package counter
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"strconv"
@@ -37,7 +38,7 @@ func (c *cachegrind) Version() string {
 // irefs is cachegrind's summary line: "==123== I   refs:      9,551,939".
 var irefs = regexp.MustCompile(`(?m)^==\d+== I\s+refs:\s+([\d,]+)\s*$`)
 
-func (c *cachegrind) Run(ctx context.Context, bin string, args []string, dir string, extra []string) (*Run, error) {
+func (c *cachegrind) Run(ctx context.Context, bin string, args []string, dir string, extra []string, stdout io.Writer) (*Run, error) {
 	out, err := os.CreateTemp("", "benchgate-cachegrind-*.out")
 	if err != nil {
 		return nil, fmt.Errorf("counting instructions: %w", err)
@@ -49,7 +50,7 @@ func (c *cachegrind) Run(ctx context.Context, bin string, args []string, dir str
 		sim = cacheArgs
 	}
 	vargs := append(append(append([]string{"--tool=cachegrind"}, sim...), "--cachegrind-out-file="+out.Name(), bin), args...)
-	r, err := run(ctx, dir, env(extra, "cpu.rdtscp=off,asyncpreemptoff=1"), c.valgrind, vargs...)
+	r, err := run(ctx, dir, env(extra, "cpu.rdtscp=off,asyncpreemptoff=1"), stdout, c.valgrind, vargs...)
 	if err != nil {
 		return nil, err
 	}

@@ -10,11 +10,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/benchgate/benchgate/internal/lines"
 )
 
 // A Counter runs a program and counts the instructions it executed.
@@ -26,11 +29,16 @@ type Counter interface {
 	// environment, and counts its instructions (every thread's, user
 	// space only). The program runs with GOMAXPROCS=1, so that the Go
 	// runtime's own threads do the same work from run to run.
-	Run(ctx context.Context, bin string, args []string, dir string, env []string) (*Run, error)
+	// The program's stdout goes to stdout when it is not nil (Run.Stdout
+	// is then nil), so that a benchmark printing without end is read as
+	// it comes; its stderr is kept to its first and last 256 KiB.
+	Run(ctx context.Context, bin string, args []string, dir string, env []string, stdout io.Writer) (*Run, error)
 }
 
 // A Run is what one counted run gave.
 type Run struct {
+	// Stdout is what the program printed, unless Run was given a writer
+	// for it; Stderr its first and last 256 KiB.
 	Stdout, Stderr []byte
 	// Instructions is the count; 0 when the program did not run.
 	Instructions uint64
@@ -106,18 +114,26 @@ func env(extra []string, godebug string) []string {
 // run runs a program to its end (an interrupt, then a kill, when ctx
 // ends) and returns what it printed and how it exited; the error is for a
 // program that could not be started.
-func run(ctx context.Context, dir string, env []string, prog string, args ...string) (*Run, error) {
+func run(ctx context.Context, dir string, env []string, out io.Writer, prog string, args ...string) (*Run, error) {
 	cmd := exec.CommandContext(ctx, prog, args...)
 	cmd.Dir, cmd.Env = dir, env
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 3 * time.Second
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	var stdout bytes.Buffer
+	stderr := lines.HeadTail{Max: 256 << 10}
+	cmd.Stdout, cmd.Stderr = out, &stderr
+	if out == nil {
+		cmd.Stdout = &stdout
+	}
 	start := time.Now()
 	runErr := cmd.Run()
 	var exitErr *exec.ExitError
 	if runErr != nil && !errors.As(runErr, &exitErr) {
 		return nil, fmt.Errorf("running %s: %w", prog, runErr)
 	}
-	return &Run{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), Exit: runErr, Wall: time.Since(start)}, nil
+	r := &Run{Stderr: stderr.Bytes(), Exit: runErr, Wall: time.Since(start)}
+	if out == nil {
+		r.Stdout = stdout.Bytes()
+	}
+	return r, nil
 }

@@ -82,7 +82,7 @@ func TestCachegrindReproduces(t *testing.T) {
 	c := Valgrind(t)
 	bin := hashBinary(t)
 	count := func(n int) uint64 {
-		r, err := c.Run(context.Background(), bin, []string{"-test.run=^$", "-test.bench=^BenchmarkHash$", fmt.Sprintf("-test.benchtime=%dx", n)}, filepath.Dir(bin), nil)
+		r, err := c.Run(context.Background(), bin, []string{"-test.run=^$", "-test.bench=^BenchmarkHash$", fmt.Sprintf("-test.benchtime=%dx", n)}, filepath.Dir(bin), nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -116,7 +116,7 @@ func TestCachegrindCannotRun(t *testing.T) {
 	for _, c := range []Counter{c, marked} {
 		t.Run(c.Name(), func(t *testing.T) {
 			bad := filepath.Join(t.TempDir(), "gone.test")
-			_, err := c.Run(context.Background(), bad, nil, t.TempDir(), nil)
+			_, err := c.Run(context.Background(), bad, nil, t.TempDir(), nil, nil)
 			if err == nil || !strings.Contains(err.Error(), "valgrind could not run "+bad) || !strings.Contains(err.Error(), "No such file") {
 				t.Fatalf("err = %v, want valgrind's reason", err)
 			}
@@ -170,5 +170,37 @@ func TestEstimatedCycles(t *testing.T) {
 	}
 	if _, err := WithCache(&perfCounter{}); !errors.Is(err, ErrNoCache) {
 		t.Errorf("hardware counters with a simulated cache: %v", err)
+	}
+}
+
+// countingWriter counts what is written to it and keeps nothing.
+type countingWriter struct{ n int64 }
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.n += int64(len(p))
+	return len(p), nil
+}
+
+// TestOutputIsNotHeld: a counted program printing 20 MB to each of
+// stdout and stderr is still counted; its stdout goes to the writer as
+// it comes, and of its stderr only the ends are kept (the summary the
+// count is read from is at the end).
+func TestOutputIsNotHeld(t *testing.T) {
+	c := Valgrind(t)
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	script := "head -c 20000000 /dev/zero | tr '\\0' x; head -c 20000000 /dev/zero | tr '\\0' y >&2; echo done"
+	var out countingWriter
+	r, err := c.Run(context.Background(), sh, []string{"-c", script}, t.TempDir(), nil, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Instructions == 0 || out.n != 20_000_005 || r.Stdout != nil {
+		t.Errorf("count %d, %d bytes to the writer, %d kept: want a count, all 20,000,005 bytes passed on, none kept", r.Instructions, out.n, len(r.Stdout))
+	}
+	if n := len(r.Stderr); n > 600<<10 {
+		t.Errorf("%d bytes of stderr kept", n)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -231,7 +232,7 @@ var (
 	collected = regexp.MustCompile(`(?m)^==\d+== Collected : (\d+)`)
 )
 
-func (c *callgrind) Run(ctx context.Context, bin string, args []string, dir string, extra []string) (*Run, error) {
+func (c *callgrind) Run(ctx context.Context, bin string, args []string, dir string, extra []string, stdout io.Writer) (*Run, error) {
 	out, err := os.MkdirTemp("", "benchgate-callgrind-*")
 	if err != nil {
 		return nil, fmt.Errorf("counting instructions: %w", err)
@@ -242,7 +243,7 @@ func (c *callgrind) Run(ctx context.Context, bin string, args []string, dir stri
 		vargs = append(vargs, cacheArgs...)
 	}
 	vargs = append(append(vargs, bin), args...)
-	r, err := run(ctx, dir, env(append(extra, MarksEnv+"=1"), "cpu.rdtscp=off,asyncpreemptoff=1"), c.valgrind, vargs...)
+	r, err := run(ctx, dir, env(append(extra, MarksEnv+"=1"), "cpu.rdtscp=off,asyncpreemptoff=1"), stdout, c.valgrind, vargs...)
 	if err != nil {
 		return nil, err
 	}

@@ -88,7 +88,7 @@ func TestMarksCountEachBenchmark(t *testing.T) {
 	perOp := map[string][]float64{}
 	marks := func(counts string) map[string][]Mark {
 		t.Helper()
-		r, err := c.Run(context.Background(), bin, []string{"-test.run=^$", "-test.bench=^BenchmarkHash2?$", "-test.benchtime=1x"}, filepath.Dir(bin), []string{BenchTimeEnv + "=" + counts})
+		r, err := c.Run(context.Background(), bin, []string{"-test.run=^$", "-test.bench=^BenchmarkHash2?$", "-test.benchtime=1x"}, filepath.Dir(bin), []string{BenchTimeEnv + "=" + counts}, nil)
 		if err != nil || r.Exit != nil {
 			t.Fatalf("counting: %v, exit %v\n%s", err, r.Exit, r.Stderr)
 		}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"runtime"
 	"unsafe"
 
@@ -49,7 +50,7 @@ func (p *perfCounter) open() (int, error) {
 	return fd, nil
 }
 
-func (p *perfCounter) Run(ctx context.Context, bin string, args []string, dir string, extra []string) (*Run, error) {
+func (p *perfCounter) Run(ctx context.Context, bin string, args []string, dir string, extra []string, stdout io.Writer) (*Run, error) {
 	// The counter belongs to this thread; the child must be forked from
 	// it, so the goroutine stays on it until the child is gone.
 	runtime.LockOSThread()
@@ -59,7 +60,7 @@ func (p *perfCounter) Run(ctx context.Context, bin string, args []string, dir st
 		return nil, fmt.Errorf("counting instructions: %w", err)
 	}
 	defer unix.Close(fd)
-	r, err := run(ctx, dir, env(extra, ""), bin, args...)
+	r, err := run(ctx, dir, env(extra, ""), stdout, bin, args...)
 	if err != nil {
 		return nil, err
 	}

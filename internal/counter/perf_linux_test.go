@@ -27,7 +27,7 @@ func TestPerfCountsTheChild(t *testing.T) {
 		t.Skip("no sh")
 	}
 	run := func(script string) uint64 {
-		r, err := p.Run(context.Background(), sh, []string{"-c", script}, os.TempDir(), nil)
+		r, err := p.Run(context.Background(), sh, []string{"-c", script}, os.TempDir(), nil, nil)
 		if err != nil || r.Exit != nil {
 			t.Fatalf("%v %v", err, r.Exit)
 		}

@@ -253,7 +253,8 @@ func (p *Plan) countRun(ctx context.Context, bin, dir string, u unit, pk Package
 		}
 	}
 	args := []string{"-test.run=^$", "-test.bench=" + u.Bench, "-test.benchmem", "-test.count=1", fmt.Sprintf("-test.benchtime=%dx", n), "-test.timeout=" + max(u.Timeout, PackageTimeout).String()}
-	r, err := p.counter.Run(ctx, bin, args, dir, nil)
+	var stdout lineWriter
+	r, err := p.counter.Run(ctx, bin, args, dir, nil, &stdout)
 	if ctx.Err() != nil {
 		return nil, nil
 	}
@@ -264,7 +265,8 @@ func (p *Plan) countRun(ctx context.Context, bin, dir string, u unit, pk Package
 		return nil, []string{fmt.Sprintf("%s: the counted run exited with %v: %s", u.leaf, r.Exit, exitReason(r.Stderr, pk.Module))}
 	}
 	e := &counted{N: n, Instructions: r.Instructions, Cycles: r.Cycles}
-	e.Fields, e.Config = resultOf(r.Stdout)
+	o, _ := stdout.done()
+	e.Fields, e.Config = resultOf(o)
 	if key != "" {
 		p.countCache.put(key, e)
 	}
@@ -273,8 +275,7 @@ func (p *Plan) countRun(ctx context.Context, bin, dir string, u unit, pk Package
 
 // resultOf returns the fields of the one result line of a benchmark run's
 // output and its config lines.
-func resultOf(stdout []byte) (fields []string, config []string) {
-	o, _ := readOutput(stdout)
+func resultOf(o output) (fields []string, config []string) {
 	if n := len(o.results); n > 0 {
 		fields = strings.Fields(o.results[n-1])
 	}

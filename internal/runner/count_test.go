@@ -55,7 +55,8 @@ func helper(b *testing.B) { b.RunParallel(func(pb *testing.PB) {}) }
 // TestResultOf takes the one result line and the config lines of a
 // counted run's output.
 func TestResultOf(t *testing.T) {
-	f, cfg := resultOf([]byte("goos: linux\npkg: example.com/p\nBenchmarkA \t 10002\t 123 ns/op\t 64 B/op\t 1 allocs/op\nPASS\n"))
+	o, _ := readOutput([]byte("goos: linux\npkg: example.com/p\nBenchmarkA \t 10002\t 123 ns/op\t 64 B/op\t 1 allocs/op\nPASS\n"))
+	f, cfg := resultOf(o)
 	if len(f) != 8 || f[0] != "BenchmarkA" || f[5] != "B/op" || len(cfg) != 2 {
 		t.Errorf("fields %q config %q", f, cfg)
 	}

@@ -123,7 +123,8 @@ func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, pk Pack
 		timeout += max(g[i].Timeout, time.Minute)
 	}
 	args := []string{"-test.run=^$", "-test.bench=" + pattern(run), "-test.benchmem", "-test.count=1", "-test.benchtime=1x", "-test.timeout=" + max(timeout, PackageTimeout).String()}
-	r, err := p.counter.Run(ctx, bin, args, dir, []string{counter.BenchTimeEnv + "=" + strings.Join(counts, "\n")})
+	var stdout lineWriter
+	r, err := p.counter.Run(ctx, bin, args, dir, []string{counter.BenchTimeEnv + "=" + strings.Join(counts, "\n")}, &stdout)
 	if ctx.Err() != nil {
 		return nil
 	}
@@ -137,7 +138,8 @@ func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, pk Pack
 		}
 		return []string{fmt.Sprintf("%s: the counted run exited with %v: %s", what, r.Exit, exitReason(r.Stderr, pk.Module))}
 	}
-	fields, config := resultsOf(r.Stdout)
+	o, _ := stdout.done()
+	fields, config := resultsOf(o)
 	for _, i := range todo {
 		u, want := g[i], n(g[i])
 		m := lastMark(r.Marks[u.leaf], want)
@@ -162,9 +164,8 @@ func lastMark(runs []counter.Mark, n int64) *counter.Mark {
 
 // resultsOf returns the fields of each result line of a run's output, by
 // benchmark name without its -procs suffix, and its config lines.
-func resultsOf(stdout []byte) (fields map[string][]string, config []string) {
+func resultsOf(o output) (fields map[string][]string, config []string) {
 	fields = map[string][]string{}
-	o, _ := readOutput(stdout)
 	for _, line := range o.results {
 		fields[resultName(line)] = strings.Fields(line)
 	}

@@ -157,15 +157,4 @@ func TestOutputIsBounded(t *testing.T) {
 		t.Errorf("the line buffer kept %d bytes after the long line", c)
 	}
 
-	e := tailWriter{max: 256 << 10}
-	for range 100 {
-		e.Write(bytes.Repeat([]byte("log line\n"), 10000))
-	}
-	e.Write([]byte("panic: boom\n\ngoroutine 1 [running]:\n"))
-	if n := len(e.Bytes()); n > 600<<10 {
-		t.Errorf("stderr kept %d bytes", n)
-	}
-	if !strings.Contains(e.String(), "panic: boom") || !strings.HasPrefix(e.String(), "log line") {
-		t.Error("stderr lost its head or its panic")
-	}
 }

@@ -575,7 +575,7 @@ func runBinary(ctx context.Context, bin, dir string, u unit, pk Package, out *by
 	// What a run prints is read as it comes, and only what it needs is
 	// kept: a benchmark may print gigabytes.
 	var stdout lineWriter
-	stderr := tailWriter{max: 256 << 10}
+	stderr := lines.HeadTail{Max: 256 << 10}
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	runErr := cmd.Run()
