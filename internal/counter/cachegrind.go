@@ -65,7 +65,7 @@ func (c *cachegrind) Run(ctx context.Context, bin string, args []string, dir str
 	if err != nil {
 		return r, fmt.Errorf("reading cachegrind's counts: %w", err)
 	}
-	r.Cycles = EstimatedCycles(ev)
+	r.CacheCounts = cacheCounts(ev)
 	return r, nil
 }
 

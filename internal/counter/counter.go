@@ -42,9 +42,9 @@ type Run struct {
 	Stdout, Stderr []byte
 	// Instructions is the count; 0 when the program did not run.
 	Instructions uint64
-	// Cycles are the estimated cycles (EstimatedCycles), from a counter
+	// CacheCounts are the estimated cycles and misses, from a counter
 	// WithCache gives; 0 otherwise.
-	Cycles uint64
+	CacheCounts
 	// Exit is the program's exit error (nil on success).
 	Exit error
 	// Wall is its wall time.

@@ -37,6 +37,21 @@ const (
 	ramHitCycles = 35
 )
 
+// CacheCounts are what the simulated cache adds to a count.
+type CacheCounts struct {
+	// Cycles are the estimated cycles (EstimatedCycles).
+	Cycles uint64 `json:"cycles,omitempty"`
+	// L1Misses are the first-level misses (I1mr + D1mr + D1mw), LLMisses
+	// the last-level ones (ILmr + DLmr + DLmw): what the estimate weighs.
+	L1Misses uint64 `json:"l1_misses,omitempty"`
+	LLMisses uint64 `json:"ll_misses,omitempty"`
+}
+
+// cacheCounts reads the cache events of a run.
+func cacheCounts(ev map[string]uint64) CacheCounts {
+	return CacheCounts{Cycles: EstimatedCycles(ev), L1Misses: ev["I1mr"] + ev["D1mr"] + ev["D1mw"], LLMisses: ev["ILmr"] + ev["DLmr"] + ev["DLmw"]}
+}
+
 // EstimatedCycles weighs a run's cache events (valgrind's names: Ir, Dr,
 // Dw, I1mr, D1mr, D1mw, ILmr, DLmr, DLmw) into estimated cycles.
 func EstimatedCycles(ev map[string]uint64) uint64 {

@@ -259,8 +259,9 @@ func (c *callgrind) Run(ctx context.Context, bin string, args []string, dir stri
 type Mark struct {
 	N            int64
 	Instructions uint64
-	// Cycles are the run's estimated cycles, with the simulated cache.
-	Cycles uint64
+	// CacheCounts are the run's estimated cycles and misses, with the
+	// simulated cache.
+	CacheCounts
 }
 
 // readDumps reads the dumps in dir (cg.out.1, cg.out.2, …), each named
@@ -293,7 +294,7 @@ func readDumps(dir string) (map[string][]Mark, error) {
 		}
 		m := Mark{N: n, Instructions: ev["Ir"]}
 		if _, sim := ev["D1mr"]; sim {
-			m.Cycles = EstimatedCycles(ev)
+			m.CacheCounts = cacheCounts(ev)
 		}
 		marks[name] = append(marks[name], m)
 	}

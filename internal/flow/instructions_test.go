@@ -408,6 +408,15 @@ func TestCyclesSeeMemory(t *testing.T) {
 	if cyc.Base == nil || halfRangePct(cyc.Base.Samples) > 0.5 {
 		t.Errorf("the sequential walk's estimated cycles vary by more than 0.5%%: %v", cyc.Base)
 	}
+	// The misses the estimate weighs are in comparison.json beside it,
+	// shown and not gated: the strided walk misses both levels far more.
+	for _, unit := range []string{runner.L1MissesUnit, runner.LLMissesUnit} {
+		row, ok := byUnit[unit]
+		t.Logf("%s: %v -> %v", unit, row.Base, row.Current)
+		if !ok || row.Class != verdict.Info || row.Base == nil || row.Current == nil || row.Current.Center < 2*row.Base.Center {
+			t.Errorf("%s: %+v, want an info row whose current side misses more than twice as often", unit, row)
+		}
+	}
 	if !strings.HasSuffix(cmp.Current.Counter, "+cache") {
 		t.Errorf("counter %q does not say the cache was simulated", cmp.Current.Counter)
 	}

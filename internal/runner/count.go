@@ -36,6 +36,13 @@ const InstructionsUnit = "instructions/op"
 // written beside instructions/op when the counter simulates the cache.
 const CyclesUnit = "estimated-cycles/op"
 
+// L1MissesUnit and LLMissesUnit are the simulated cache's misses per op
+// that the estimate weighs: shown beside it, not gated.
+const (
+	L1MissesUnit = "l1-misses/op"
+	LLMissesUnit = "ll-misses/op"
+)
+
 // DefaultCountRounds is how many rounds count instructions: three samples
 // a side, enough for near-deterministic counts.
 const DefaultCountRounds = 3
@@ -219,7 +226,9 @@ func (p *Plan) writeCount(out *bytes.Buffer, pk Package, dir string, u unit, sho
 	}
 	fmt.Fprintf(out, "%s\t%d\t%.1f %s", name, n, perOp, InstructionsUnit)
 	if counter.SimulatesCache(p.counter) {
-		fmt.Fprintf(out, "\t%.1f %s", (float64(long.Cycles)-float64(short.Cycles))/float64(n-short.N), CyclesUnit)
+		per := func(l, s uint64) float64 { return (float64(l) - float64(s)) / float64(n-short.N) }
+		fmt.Fprintf(out, "\t%.1f %s\t%.2f %s\t%.2f %s", per(long.Cycles, short.Cycles), CyclesUnit,
+			per(long.L1Misses, short.L1Misses), L1MissesUnit, per(long.LLMisses, short.LLMisses), LLMissesUnit)
 	}
 	if p.noTime {
 		for i := 2; i+1 < len(line); i += 2 {
@@ -264,7 +273,7 @@ func (p *Plan) countRun(ctx context.Context, bin, dir string, u unit, pk Package
 	if r.Exit != nil {
 		return nil, []string{fmt.Sprintf("%s: the counted run exited with %v: %s", u.leaf, r.Exit, exitReason(r.Stderr, pk.Module))}
 	}
-	e := &counted{N: n, Instructions: r.Instructions, Cycles: r.Cycles}
+	e := &counted{N: n, Instructions: r.Instructions, CacheCounts: r.CacheCounts}
 	o, _ := stdout.done()
 	e.Fields, e.Config = resultOf(o)
 	if key != "" {

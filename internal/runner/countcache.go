@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+
+	"github.com/benchgate/benchgate/internal/counter"
 )
 
 // CountsFile is the file, in the binaries' directory, that keeps the
@@ -23,9 +25,9 @@ type counted struct {
 	Instructions uint64   `json:"instructions"`
 	Fields       []string `json:"fields,omitempty"`
 	Config       []string `json:"config,omitempty"`
-	// Cycles are the run's estimated cycles, when the counter
-	// simulates the cache.
-	Cycles uint64 `json:"cycles,omitempty"`
+	// CacheCounts are the run's estimated cycles and misses, when the
+	// counter simulates the cache.
+	counter.CacheCounts
 	// Sum is a digest of the entry and the key it is kept under: an
 	// entry edited, truncated or moved to another key no longer matches
 	// it and is counted again.
@@ -36,6 +38,9 @@ type counted struct {
 func (e *counted) sum(key string) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%q\x00%d\x00%d\x00%d\x00%q\x00%q", key, e.N, e.Instructions, e.Cycles, e.Fields, e.Config)
+	if e.L1Misses != 0 || e.LLMisses != 0 {
+		fmt.Fprintf(h, "\x00%d\x00%d", e.L1Misses, e.LLMisses)
+	}
 	return fmt.Sprintf("%x", h.Sum(nil)[:16])
 }
 
@@ -117,6 +122,10 @@ func (c *countCache) get(key string) (*counted, bool) {
 	defer c.mu.Unlock()
 	e, ok := c.Entries[key]
 	if !ok || e == nil || e.Instructions == 0 || e.N < 2 {
+		return nil, false
+	}
+	if e.Cycles != 0 && e.L1Misses == 0 {
+		// Kept before misses were: count it again, to have them.
 		return nil, false
 	}
 	if e.Sum != e.sum(key) {

@@ -146,7 +146,7 @@ func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, pk Pack
 		if m == nil || len(r.Marks[u.leaf]) != 1 || fields[u.leaf] == nil {
 			return []string{fmt.Sprintf("%s: the counted run has not one run of it of %d iterations but %v", u.leaf, want, r.Marks[u.leaf])}
 		}
-		runs[i] = &counted{N: want, Instructions: m.Instructions, Cycles: m.Cycles, Fields: fields[u.leaf], Config: config}
+		runs[i] = &counted{N: want, Instructions: m.Instructions, CacheCounts: m.CacheCounts, Fields: fields[u.leaf], Config: config}
 	}
 	return nil
 }
