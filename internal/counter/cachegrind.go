@@ -54,18 +54,26 @@ func (c *cachegrind) Run(ctx context.Context, bin string, args []string, dir str
 	if err != nil {
 		return nil, err
 	}
-	if r, err = readTotal(ctx, r, irefs, bin); err != nil || ctx.Err() != nil || !c.cache {
+	if r, err = readTotal(ctx, r, irefs, bin); err != nil || ctx.Err() != nil {
 		return r, err
 	}
 	b, err := os.ReadFile(out.Name())
 	if err != nil {
 		return r, fmt.Errorf("reading cachegrind's counts: %w", err)
 	}
+	work, err := runtimeWork(b)
+	if err != nil {
+		return r, fmt.Errorf("reading cachegrind's counts: %w", err)
+	}
+	r.Instructions -= min(work["Ir"], r.Instructions)
+	if !c.cache {
+		return r, nil
+	}
 	ev, err := readEvents(b)
 	if err != nil {
 		return r, fmt.Errorf("reading cachegrind's counts: %w", err)
 	}
-	r.CacheCounts = cacheCounts(ev)
+	r.CacheCounts = cacheCounts(without(ev, work))
 	return r, nil
 }
 

@@ -292,6 +292,11 @@ func readDumps(dir string) (map[string][]Mark, error) {
 		if !ok || err1 != nil {
 			return nil, fmt.Errorf("reading callgrind's counts: %s: %q is no name and count", filepath.Base(f), desc[1])
 		}
+		work, err := runtimeWork(b)
+		if err != nil {
+			return nil, fmt.Errorf("reading callgrind's counts: %s: %w", filepath.Base(f), err)
+		}
+		ev = without(ev, work)
 		m := Mark{N: n, Instructions: ev["Ir"]}
 		if _, sim := ev["D1mr"]; sim {
 			m.CacheCounts = cacheCounts(ev)

@@ -437,3 +437,86 @@ func halfRangePct(s []float64) float64 {
 	}
 	return 50 * (hi - lo) / (sum / float64(len(s)))
 }
+
+// allocModule is a package shaped as this repository's mempool suite:
+// sub-benchmarks that each allocate a buffer (4, 64 and 256 KiB) and copy
+// into it from a shared source, the 64 KiB one computing extra steps more.
+func allocModule(extra int) map[string]string {
+	return map[string]string{
+		"go.mod": "module example.com/alloc\n\ngo 1.21\n",
+		"alloc/alloc_test.go": fmt.Sprintf(`package alloc
+
+import (
+	"strconv"
+	"testing"
+)
+
+var (
+	sink []byte
+	acc  uint64
+)
+
+func work(n int) {
+	for i := 0; i < n; i++ {
+		acc = acc*31 + uint64(i)
+	}
+}
+
+func BenchmarkBuffer(b *testing.B) {
+	src := make([]byte, 256<<10)
+	for _, n := range []int{4 << 10, 64 << 10, 256 << 10} {
+		b.Run("size="+strconv.Itoa(n>>10)+"KiB", func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				buf := make([]byte, n)
+				copy(buf, src)
+				sink = buf
+				if n == 64<<10 {
+					work(%d)
+				}
+			}
+		})
+	}
+}
+`, extra),
+	}
+}
+
+// TestAllocatingCountsGate: counts of benchmarks allocating 4-256 KiB per
+// op are tight enough to gate (a long counted run allocates CountHeap,
+// and the runtime's page allocator and sweeper are left out): with a busy
+// loop per core, more computing in the 64 KiB one is a regression, exit
+// 1, and its unchanged neighbours are ok. Before, the pilot's cost of a
+// fresh heap made the counted runs a few dozen ops long, their counts
+// varied by ±6-21% (this repository's mempool suite), and the same change
+// passed, widened away (exit 0).
+func TestAllocatingCountsGate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and counts benchmarks under valgrind")
+	}
+	flowtest.NeedCounter(t)
+	r := testrepo.New(t)
+	c1 := r.Commit("first", allocModule(0))
+	r.Commit("compute more in the 64 KiB one", allocModule(1500))
+	busyLoops(t)
+	cfg, out := config(t, r.Dir)
+	cfg.Base = c1
+	cfg.Measure = flow.MeasureInstructions
+	cmp := mustRegress(t, cfg, out)
+	for _, row := range cmp.Rows {
+		if row.Unit != verdict.InstructionsUnit {
+			continue
+		}
+		name := strings.TrimSuffix(row.Benchmark, suffix(row.Benchmark))
+		t.Logf("%s: %s %+.2f%% at %.1f%% (base %v, current %v)", name, row.Status, float64(row.DeltaPct), float64(row.ThresholdPct), row.Base.Samples, row.Current.Samples)
+		switch name {
+		case "BenchmarkBuffer/size=64KiB":
+			if row.Status != verdict.StatusRegression {
+				t.Errorf("%s instructions/op: %s %+.2f%% at threshold %.1f%%, want a regression", name, row.Status, float64(row.DeltaPct), float64(row.ThresholdPct))
+			}
+		default:
+			if row.Status != verdict.StatusOK {
+				t.Errorf("%s instructions/op: %s %+.2f%% at threshold %.1f%%, want ok", name, row.Status, float64(row.DeltaPct), float64(row.ThresholdPct))
+			}
+		}
+	}
+}

@@ -19,10 +19,12 @@ import (
 // each benchmark of each test binary cost per op.
 const CostsFile = "costs.json"
 
-// A cost is one benchmark's measured ns/op.
+// A cost is one benchmark's measured ns/op and B/op.
 type cost struct {
 	Name string  `json:"name"`
 	NS   float64 `json:"ns_per_op"`
+	// Bytes is the B/op (0 when the run did not say).
+	Bytes float64 `json:"b_per_op,omitempty"`
 }
 
 // costCache remembers, per test binary (its Go build ID, so a binary
@@ -60,7 +62,8 @@ func costKey(bin, bench string) string {
 	if id == "" {
 		return ""
 	}
-	return fmt.Sprintf("%s|%s|%d|%s", binPlace(bin), id, runtime.NumCPU(), bench)
+	// "b": entries kept before B/op was are measured again.
+	return fmt.Sprintf("%s|%s|%d|b|%s", binPlace(bin), id, runtime.NumCPU(), bench)
 }
 
 func binPlace(bin string) string {
@@ -70,7 +73,7 @@ func binPlace(bin string) string {
 func (c *costCache) get(key string) ([]cost, bool) {
 	e, ok := c.Entries[key]
 	for _, x := range e {
-		if !(x.NS > 0 && x.NS < 1e15) || x.Name == "" { // NaN, negative, absurd: a damaged file
+		if !(x.NS > 0 && x.NS < 1e15) || x.Name == "" || x.Bytes < 0 { // NaN, negative, absurd: a damaged file
 			return nil, false
 		}
 	}

@@ -11,18 +11,25 @@ import (
 // timed runs, never fewer than 10.
 func TestCountN(t *testing.T) {
 	for _, tc := range []struct {
-		time string
-		ns   float64
-		want int64
+		time  string
+		ns    float64
+		bytes float64
+		want  int64
 	}{
-		{"100000x", 1000, 10001},   // 30M / 3,000 instructions per op
-		{"100x", 1000, 100},        // capped by the timed runs' count
-		{"5x", 1e6, 10},            // at least 10
-		{"1000000x", 0, 1000000},   // no pilot cost: the timed count
-		{"garbage", 100, 10},       // no count at all: the least
-		{"20000000x", 10, 1000001}, // a cheap op
+		{"100000x", 1000, 0, 10001},   // 30M / 3,000 instructions per op
+		{"100x", 1000, 0, 100},        // capped by the timed runs' count
+		{"5x", 1e6, 0, 10},            // at least 10
+		{"1000000x", 0, 0, 1000000},   // no pilot cost: the timed count
+		{"garbage", 100, 0, 10},       // no count at all: the least
+		{"20000000x", 10, 0, 1000001}, // a cheap op
+		// An allocating op: enough to allocate CountHeap, beyond the
+		// timed runs' count (the pilot's cost of 270µs is a fresh heap's).
+		{"370x", 270e3, 65536, 512},
+		{"370x", 27e3, 4096, 7408},    // at most 20x CountTarget's at the pilot's cost
+		{"1000000x", 100, 16, 100001}, // a small allocation: as any op
+		{"1000000x", 1000, 1 << 20, 10001},
 	} {
-		if got := countN(unit{Time: tc.time, ns: tc.ns}); got != tc.want {
+		if got := countN(unit{Time: tc.time, ns: tc.ns, bytes: tc.bytes}); got != tc.want {
 			t.Errorf("countN(%s, %gns) = %d, want %d", tc.time, tc.ns, got, tc.want)
 		}
 	}

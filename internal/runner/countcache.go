@@ -104,7 +104,7 @@ func (c *countCache) prefix(bin, dir string, ignore []string) string {
 		if digest, err := dirDigest(dir, ignore); err == nil {
 			// The runtime's settings change what a program does; the
 			// counter's version how it counts.
-			parts := []string{id, digest, c.counter, runtime.GOARCH, cpuModel()}
+			parts := []string{id, digest, c.counter, counter.Method, runtime.GOARCH, cpuModel()}
 			for _, v := range []string{"GOGC", "GOMEMLIMIT", "GODEBUG"} {
 				parts = append(parts, v+"="+os.Getenv(v))
 			}

@@ -104,8 +104,9 @@ type unit struct {
 	// Trees, when set, are the only sides that run it (a benchmark that
 	// one side lacks).
 	Trees []string
-	// ns is the pilot's cost of the benchmark per op (0 when unknown).
-	ns float64
+	// ns is the pilot's cost of the benchmark per op (0 when unknown),
+	// bytes what it allocated per op.
+	ns, bytes float64
 	// leaves are the benchmarks of a batch (see batches); nil otherwise.
 	leaves []string
 	// Skip is the -test.skip pattern: what BENCH_SKIP leaves out and,

@@ -71,6 +71,7 @@ type pilotCost struct {
 	name  string
 	trees []string
 	nsLog float64 // sum of log(ns/op) over trees
+	bytes float64 // the largest B/op over trees
 }
 
 // pilot runs (or, for an unchanged binary, remembers) each package's
@@ -114,6 +115,7 @@ func (p *Plan) pilot(ctx context.Context, bench string, pkgUnits []unit, res *Re
 				if !slices.Contains(c.trees, tr.Name) {
 					c.trees = append(c.trees, tr.Name)
 					c.nsLog += math.Log(max(m.NS, 1e-3))
+					c.bytes = max(c.bytes, m.Bytes)
 				}
 			}
 		}
@@ -156,7 +158,7 @@ func (p *Plan) leafUnits(costs []*pilotCost, target time.Duration) []unit {
 		ns := math.Exp(c.nsLog / float64(len(c.trees)))
 		n := int64(math.Max(1, math.Min(1e9, math.Round(float64(target.Nanoseconds())/ns))))
 		u := unit{pkg: c.pkg, leaf: c.name, Bench: LeafPattern(c.name), Time: fmt.Sprintf("%dx", n), Label: shortPkg(p.Packages[c.pkg].ImportPath) + " " + c.name,
-			Timeout: max(time.Minute, BenchmarkTimeout*target), ns: ns}
+			Timeout: max(time.Minute, BenchmarkTimeout*target), ns: ns, bytes: c.bytes}
 		if len(c.trees) < len(p.Trees) {
 			u.Trees = c.trees
 		}
@@ -243,20 +245,28 @@ func nsPerOp(out []byte) []cost {
 	o, _ := readOutput(out)
 	for _, line := range o.results {
 		f := strings.Split(line, "\t")
+		c := cost{Name: resultName(line)}
 		for _, pair := range f[2:] {
 			v, unit, ok := strings.Cut(strings.TrimSpace(pair), " ")
-			if !ok || unit != "ns/op" {
+			x, err := strconv.ParseFloat(v, 64)
+			if !ok || err != nil || !(x >= 0) || math.IsInf(x, 0) {
 				continue
 			}
-			if ns, err := strconv.ParseFloat(v, 64); err == nil && ns > 0 && !math.IsInf(ns, 0) {
-				name := resultName(line)
-				if j, ok := at[name]; ok {
-					costs[j].NS = ns
-				} else {
-					at[name] = len(costs)
-					costs = append(costs, cost{name, ns})
-				}
+			switch unit {
+			case "ns/op":
+				c.NS = x
+			case "B/op":
+				c.Bytes = x
 			}
+		}
+		if c.NS <= 0 {
+			continue
+		}
+		if j, ok := at[c.Name]; ok {
+			costs[j] = c
+		} else {
+			at[c.Name] = len(costs)
+			costs = append(costs, c)
 		}
 	}
 	return costs

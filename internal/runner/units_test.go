@@ -280,13 +280,13 @@ func TestBuildID(t *testing.T) {
 func TestCostCacheSave(t *testing.T) {
 	path := filepath.Join(t.TempDir(), CostsFile)
 	c := loadCosts(path)
-	c.put("base/a.test|id1|2|.", []cost{{"BenchmarkA", 10}})
-	c.put("base/b.test|id1|2|.", []cost{{"BenchmarkB", 20}})
+	c.put("base/a.test|id1|2|.", []cost{{Name: "BenchmarkA", NS: 10}})
+	c.put("base/b.test|id1|2|.", []cost{{Name: "BenchmarkB", NS: 20}})
 	if err := c.save(map[string]bool{"base/a.test|id1|2|.": true, "base/b.test|id1|2|.": true}); err != nil {
 		t.Fatal(err)
 	}
 	c = loadCosts(path)
-	c.put("base/a.test|id2|2|.", []cost{{"BenchmarkA", 40}})
+	c.put("base/a.test|id2|2|.", []cost{{Name: "BenchmarkA", NS: 40}})
 	if err := c.save(map[string]bool{"base/a.test|id2|2|.": true}); err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +300,7 @@ func TestCostCacheSave(t *testing.T) {
 	if _, ok := c.get("base/b.test|id1|2|."); !ok {
 		t.Error("b.test's entry was dropped")
 	}
-	c.put("base/c.test|id1|2|.", []cost{{"BenchmarkC", math.NaN()}})
+	c.put("base/c.test|id1|2|.", []cost{{Name: "BenchmarkC", NS: math.NaN()}})
 	if _, ok := c.get("base/c.test|id1|2|."); ok {
 		t.Error("a NaN cost was taken for known")
 	}
