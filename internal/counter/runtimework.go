@@ -46,7 +46,7 @@ var runtimeWorkFuncs = map[string]bool{
 
 // Method names how counts are taken, for caches of counts: it changes
 // when what a count includes does.
-const Method = "without the runtime's page allocator and sweeper"
+const Method = "without the runtime's page allocator and sweeper; GODEBUG=gcstoptheworld=1"
 
 // RuntimeWorkNote says in a line what a count leaves out, for reports.
 const RuntimeWorkNote = "counts leave out the runtime's page allocator and sweeper, whose share of an allocating benchmark's instructions the scheduler's clock decides (B/op and allocs/op gate allocation)"
