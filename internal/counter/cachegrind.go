@@ -50,7 +50,7 @@ func (c *cachegrind) Run(ctx context.Context, bin string, args []string, dir str
 		sim = cacheArgs
 	}
 	vargs := append(append(append([]string{"--tool=cachegrind"}, sim...), "--cachegrind-out-file="+out.Name(), bin), args...)
-	r, err := run(ctx, dir, env(extra, countGODEBUG), stdout, c.valgrind, vargs...)
+	r, err := run(ctx, dir, env(extra, valgrindGODEBUG), stdout, c.valgrind, vargs...)
 	if err != nil {
 		return nil, err
 	}

@@ -98,13 +98,16 @@ func Detect(k Kind) (Counter, error) {
 	})}, nil
 }
 
-// countGODEBUG is what counted runs add to GODEBUG: valgrind 3.19 cannot
-// run RDTSCP; timer signals would make counts depend on speed; and a
-// collection marks with the world stopped, so that how much is allocated
-// before the next one (and so how many a run holds) does not depend on
-// the scheduler's clock (make([]byte, 4<<10), 8,192 ops: ±1.9% between
-// runs with concurrent marking, ±0.84% without).
-const countGODEBUG = "cpu.rdtscp=off,asyncpreemptoff=1,gcstoptheworld=1"
+// What counted runs add to GODEBUG. Every counter: a collection marks
+// with the world stopped, so that how much is allocated before the next
+// one (and so how many a run holds) does not depend on the scheduler's
+// clock (make([]byte, 4<<10), 8,192 ops: ±1.9% between runs with
+// concurrent marking, ±0.84% without). Under valgrind besides: 3.19
+// cannot run RDTSCP, and timer signals would make counts depend on speed.
+const (
+	countGODEBUG    = "gcstoptheworld=1"
+	valgrindGODEBUG = "cpu.rdtscp=off,asyncpreemptoff=1," + countGODEBUG
+)
 
 // env is the environment of a counted run.
 func env(extra []string, godebug string) []string {

@@ -28,9 +28,6 @@ import (
 // cacheArgs are valgrind's flags for the simulated cache.
 var cacheArgs = []string{"--cache-sim=yes", "--I1=32768,8,64", "--D1=32768,8,64", "--LL=8388608,16,64"}
 
-// CacheGeometry says what cache the estimate simulates, for reports.
-const CacheGeometry = "I1 and D1 32 KiB 8-way, LL 8 MiB 16-way, 64-byte lines"
-
 // The weights of the estimate (iai-callgrind's).
 const (
 	llHitCycles  = 5

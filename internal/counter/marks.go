@@ -243,7 +243,7 @@ func (c *callgrind) Run(ctx context.Context, bin string, args []string, dir stri
 		vargs = append(vargs, cacheArgs...)
 	}
 	vargs = append(append(vargs, bin), args...)
-	r, err := run(ctx, dir, env(append(extra, MarksEnv+"=1"), countGODEBUG), stdout, c.valgrind, vargs...)
+	r, err := run(ctx, dir, env(append(extra, MarksEnv+"=1"), valgrindGODEBUG), stdout, c.valgrind, vargs...)
 	if err != nil {
 		return nil, err
 	}

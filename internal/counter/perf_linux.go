@@ -60,7 +60,7 @@ func (p *perfCounter) Run(ctx context.Context, bin string, args []string, dir st
 		return nil, fmt.Errorf("counting instructions: %w", err)
 	}
 	defer unix.Close(fd)
-	r, err := run(ctx, dir, env(extra, "gcstoptheworld=1"), stdout, bin, args...)
+	r, err := run(ctx, dir, env(extra, countGODEBUG), stdout, bin, args...)
 	if err != nil {
 		return nil, err
 	}

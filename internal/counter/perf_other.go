@@ -5,6 +5,7 @@ package counter
 import (
 	"context"
 	"errors"
+	"io"
 )
 
 type perfCounter struct{}
@@ -15,6 +16,6 @@ func newPerf() (*perfCounter, error) {
 	return nil, errors.New("hardware counters are read with perf_event_open, which only Linux has")
 }
 
-func (p *perfCounter) Run(context.Context, string, []string, string, []string) (*Run, error) {
+func (p *perfCounter) Run(context.Context, string, []string, string, []string, io.Writer) (*Run, error) {
 	return nil, errors.New("no perf_event_open here")
 }

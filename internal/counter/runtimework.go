@@ -48,9 +48,6 @@ var runtimeWorkFuncs = map[string]bool{
 // when what a count includes does.
 const Method = "without the runtime's page allocator and sweeper; GODEBUG=gcstoptheworld=1"
 
-// RuntimeWorkNote says in a line what a count leaves out, for reports.
-const RuntimeWorkNote = "counts leave out the runtime's page allocator and sweeper, whose share of an allocating benchmark's instructions the scheduler's clock decides (B/op and allocs/op gate allocation)"
-
 // runtimeWork sums, per event, the costs that a callgrind dump or a
 // cachegrind output file puts in the runtime's time-driven memory work:
 // code of runtimeWorkFiles (wherever it was inlined) and of
@@ -66,6 +63,7 @@ func runtimeWork(b []byte) (map[string]uint64, error) {
 		file      string
 		fn        string
 		skipNext  bool
+		inWork    bool // the cost lines that follow are the runtime's work
 		out       = map[string]uint64{}
 	)
 	// name reads a possibly compressed name: "(id) name" defines id,
@@ -98,10 +96,8 @@ func runtimeWork(b []byte) (map[string]uint64, error) {
 				skipNext = false
 				continue
 			}
-			if !runtimeWorkFiles[path.Base(file)] || !strings.Contains(file, "runtime") {
-				if !runtimeWorkFuncs[fn] {
-					continue
-				}
+			if !inWork {
+				continue
 			}
 			f := strings.Fields(line)
 			if len(f) <= positions {
@@ -146,6 +142,7 @@ func runtimeWork(b []byte) (map[string]uint64, error) {
 		case "calls":
 			skipNext = true
 		}
+		inWork = isRuntimeWork(file, fn)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
@@ -154,6 +151,12 @@ func runtimeWork(b []byte) (map[string]uint64, error) {
 		return nil, fmt.Errorf("no events line")
 	}
 	return out, nil
+}
+
+// isRuntimeWork reports whether code of file, in function fn, is the
+// runtime's time-driven memory work.
+func isRuntimeWork(file, fn string) bool {
+	return runtimeWorkFiles[path.Base(file)] && strings.Contains(file, "runtime") || runtimeWorkFuncs[fn]
 }
 
 // without subtracts the runtime's work from a run's events.

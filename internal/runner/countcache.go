@@ -37,10 +37,7 @@ type counted struct {
 // sum is the digest of e kept under key.
 func (e *counted) sum(key string) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%q\x00%d\x00%d\x00%d\x00%q\x00%q", key, e.N, e.Instructions, e.Cycles, e.Fields, e.Config)
-	if e.L1Misses != 0 || e.LLMisses != 0 {
-		fmt.Fprintf(h, "\x00%d\x00%d", e.L1Misses, e.LLMisses)
-	}
+	fmt.Fprintf(h, "%q\x00%d\x00%d\x00%d\x00%d\x00%d\x00%q\x00%q", key, e.N, e.Instructions, e.Cycles, e.L1Misses, e.LLMisses, e.Fields, e.Config)
 	return fmt.Sprintf("%x", h.Sum(nil)[:16])
 }
 
@@ -122,10 +119,6 @@ func (c *countCache) get(key string) (*counted, bool) {
 	defer c.mu.Unlock()
 	e, ok := c.Entries[key]
 	if !ok || e == nil || e.Instructions == 0 || e.N < 2 {
-		return nil, false
-	}
-	if e.Cycles != 0 && e.L1Misses == 0 {
-		// Kept before misses were: count it again, to have them.
 		return nil, false
 	}
 	if e.Sum != e.sum(key) {

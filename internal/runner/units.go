@@ -136,7 +136,7 @@ func (p *Plan) pilotRun(ctx context.Context, tr *Tree, pk Package, bin string, u
 	if err != nil {
 		return nil, err
 	}
-	measured := nsPerOp(out.Bytes())
+	measured := costsOf(out.Bytes())
 	seen := done // with a result, or (below) a failure
 	for _, f := range res.Fails[failures:] {
 		seen = append(seen, f.Benchmark)
@@ -236,10 +236,10 @@ func ExactPattern(names []string) string {
 	return strings.Join(pats, "|")
 }
 
-// nsPerOp returns the ns/op of each benchmark (name without its -N
-// suffix) in Go benchmark output, in the order they ran; with several
+// costsOf returns the ns/op and B/op of each benchmark (name without its
+// -N suffix) in Go benchmark output, in the order they ran; with several
 // lines of one benchmark, the last.
-func nsPerOp(out []byte) []cost {
+func costsOf(out []byte) []cost {
 	var costs []cost
 	at := map[string]int{}
 	o, _ := readOutput(out)
