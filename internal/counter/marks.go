@@ -15,19 +15,39 @@ import (
 )
 
 // Marks: a test binary built with Overlay counts each benchmark apart in
-// one process. The overlay adds two calls to package testing's runN,
-// around the benchmark function and outside its timer, that ask
-// callgrind (valgrind's client requests) to zero its counts before and to
-// dump them, named after the benchmark, after; and it lets
-// BenchTimeEnv give each benchmark its own iteration count. Without
-// MarksEnv the calls do nothing, so such a binary times as any other.
-// One callgrind process then counts every benchmark of a binary, where
-// cachegrind needs a process per benchmark and count: fewer valgrind
-// start-ups, the cost of counting under valgrind, and nothing of the
-// process's start (or of the other benchmarks) in a benchmark's count.
+// one process. The overlay adds calls to package testing's runN, around
+// the benchmark function and outside its timer, and to B.ResetTimer,
+// that ask callgrind (valgrind's client requests) to count a benchmark
+// from its first ResetTimer (b.Loop's first call makes one) and to dump
+// the counts, named after the benchmark, after it; and it lets
+// BenchTimeEnv give each benchmark its own iteration count. Callgrind
+// runs with its instrumentation off (--instr-atstart=no), so process
+// start and package setup run at valgrind's uninstrumented speed,
+// several times faster, and so does a benchmark's setup before its
+// ResetTimer unless EagerEnv names it (stopping and starting the
+// instrumentation costs a flush of valgrind's translations). A
+// benchmark that never calls ResetTimer is run once more, counted from
+// its start, after its cleanups. Only benchmarks with their own count
+// (BenchTimeEnv) are counted.
+// Without MarksEnv the calls do nothing, so such a binary times as any
+// other. One callgrind process then counts every benchmark of a binary,
+// where cachegrind needs a process per benchmark and count.
 
 // MarksEnv, set to 1, makes the marks talk to callgrind.
 const MarksEnv = "BENCHGATE_MARKS"
+
+// EagerEnv holds the names, a line each, of the benchmarks whose setup is
+// short enough to run instrumented: their runs start the instrumentation
+// before the benchmark function, sparing two flushes of valgrind's
+// translations (50-90ms a benchmark); they are still counted from
+// their first ResetTimer. The others stop it until then.
+const EagerEnv = "BENCHGATE_EAGER"
+
+// SetupsEnv names a file the marks append a line to per counted run:
+// "name\tsetup\tagain", its setup's wall time in nanoseconds (until its
+// first ResetTimer, or its first run's when it has none) and 1 when it
+// ran again for want of a ResetTimer.
+const SetupsEnv = "BENCHGATE_SETUPS"
 
 // BenchTimeEnv holds "name=N1,N2,…" lines: the benchmark named so (a
 // benchmark without sub-benchmarks, by its full name as -test.bench
@@ -48,10 +68,17 @@ var ErrNoMarks = errors.New("the marks do not fit this toolchain")
 const (
 	timedCall = "\tb.ResetTimer()\n\tb.StartTimer()\n\tb.benchFunc(b)\n\tb.StopTimer()\n"
 	firstRun  = "\t\tb.runN(1)\n"
+	resetFunc = "func (b *B) ResetTimer() {\n"
+	cleanups  = "func (c *common) runCleanup(ph panicHandling) (panicVal any) {\n"
 )
 
-// markedCall is timedCall with the marks around it.
-const markedCall = "\tbenchgateMark(false, b.name, 0)\n" + timedCall + "\tbenchgateMark(true, b.name, b.N)\n"
+// markedCall is timedCall with the marks around it, and run again when
+// the benchmark never started its count.
+const markedCall = "\tbenchgateMark(false, b)\n" + timedCall + "\tif benchgateAgain(b) {\n" + timedCall + "\t}\n\tbenchgateMark(true, b)\n"
+
+// markedReset is resetFunc starting the count of the benchmark waiting
+// for it.
+const markedReset = resetFunc + "\tbenchgateReset(b)\n"
 
 // markedFirst is firstRun running the benchmark's own count instead, as
 // if it were -benchtime=1x: Go's testing then keeps that run's result
@@ -67,8 +94,10 @@ package testing
 
 import (
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
+	"time"
 	"unsafe"
 )
 
@@ -90,24 +119,105 @@ var benchgateCounts = func() map[string][]int {
 
 var benchgateRuns = map[string]int{}
 
+// benchgateArmed is the counted benchmark whose count waits for its
+// first ResetTimer with the timer on; benchgateOn says callgrind
+// instruments; benchgateSince is when the armed benchmark started.
+var (
+	benchgateArmed *B
+	benchgateOn    bool
+	benchgateSince time.Time
+	benchgateSetup time.Duration
+	benchgateRedone bool
+)
+
+var benchgateEager = func() map[string]bool {
+	m := map[string]bool{}
+	for _, l := range strings.Split(os.Getenv("` + EagerEnv + `"), "\n") {
+		m[l] = l != ""
+	}
+	return m
+}()
+
 func benchgateRequest(args *[6]uintptr) uintptr
 
-// benchgateMark zeroes callgrind's counts (before) or dumps them under
-// the benchmark's name and b.N, "name\tN" (after).
-func benchgateMark(after bool, name string, n int) {
-	if !benchgateMarks {
-		return
-	}
-	var a [6]uintptr
-	if !after {
-		a[0] = 0x43540001 // CALLGRIND_ZERO_STATS
-		benchgateRequest(&a)
-		return
-	}
-	s := append([]byte(name+"\t"+strconv.Itoa(n)), 0)
-	a[0] = 0x43540003 // CALLGRIND_DUMP_STATS_AT
-	a[1] = uintptr(unsafe.Pointer(&s[0]))
+// callgrind's client requests (callgrind.h).
+const (
+	benchgateZero  = 0x43540001 // CALLGRIND_ZERO_STATS
+	benchgateDump  = 0x43540003 // CALLGRIND_DUMP_STATS_AT
+	benchgateStart = 0x43540004 // CALLGRIND_START_INSTRUMENTATION
+	benchgateStop  = 0x43540005 // CALLGRIND_STOP_INSTRUMENTATION
+)
+
+func benchgateCall(req uintptr) {
+	a := [6]uintptr{req}
 	benchgateRequest(&a)
+}
+
+// benchgateInstrument turns callgrind's instrumentation on, counts
+// zeroed, or off.
+func benchgateInstrument(on bool) {
+	switch {
+	case on && !benchgateOn:
+		benchgateCall(benchgateStart)
+	case !on && benchgateOn:
+		benchgateCall(benchgateStop)
+	}
+	benchgateOn = on
+	if on {
+		benchgateCall(benchgateZero)
+	}
+}
+
+// benchgateMark arms a counted benchmark's run (before: instrumented or
+// not, as EagerEnv says) or dumps its counts under its name and b.N,
+// "name\tN" (after). Benchmarks without their own count are not counted.
+func benchgateMark(after bool, b *B) {
+	if !benchgateMarks || len(benchgateCounts[b.name]) == 0 {
+		return
+	}
+	if !after {
+		benchgateInstrument(benchgateEager[b.name])
+		benchgateArmed, benchgateSince, benchgateRedone = b, time.Now(), false
+		return
+	}
+	if benchgateOn && benchgateArmed == nil {
+		s := append([]byte(b.name+"\t"+strconv.Itoa(b.N)), 0)
+		a := [6]uintptr{benchgateDump, uintptr(unsafe.Pointer(&s[0]))}
+		benchgateRequest(&a)
+	}
+	if path := os.Getenv("` + SetupsEnv + `"); path != "" {
+		again := "0"
+		if benchgateRedone {
+			again = "1"
+		}
+		if f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644); err == nil {
+			f.WriteString(b.name + "\t" + strconv.FormatInt(int64(benchgateSetup), 10) + "\t" + again + "\n")
+			f.Close()
+		}
+	}
+}
+
+// benchgateReset starts counting the armed benchmark at its first
+// ResetTimer with the timer on: what came before is its setup.
+func benchgateReset(b *B) {
+	if benchgateArmed == b && b.timerOn {
+		benchgateArmed, benchgateSetup = nil, time.Since(benchgateSince)
+		benchgateInstrument(true)
+	}
+}
+
+// benchgateAgain reports whether the armed benchmark b returned without
+// a ResetTimer, so was not counted: its cleanups then run, and it runs
+// again counted from its start.
+func benchgateAgain(b *B) bool {
+	if !benchgateMarks || benchgateArmed != b {
+		return false
+	}
+	benchgateArmed, benchgateSetup, benchgateRedone = nil, time.Since(benchgateSince), true
+	b.runCleanup(normalPanic)
+	runtime.GC()
+	benchgateInstrument(true)
+	return true
 }
 
 // benchgateFirst is the iteration count of the benchmark's first run: its
@@ -167,15 +277,18 @@ func Overlay(goroot, goarch, dir string) (string, error) {
 		return "", fmt.Errorf("%w: reading %s: %v", ErrNoMarks, src, err)
 	}
 	code := string(b)
-	for _, anchor := range []string{timedCall, firstRun} {
+	for _, anchor := range []string{timedCall, firstRun, resetFunc} {
 		if strings.Count(code, anchor) != 1 {
 			return "", fmt.Errorf("%w: %s has not the code the marks go into (%q)", ErrNoMarks, src, strings.TrimSpace(strings.SplitN(anchor, "\n", 2)[0]))
 		}
 	}
+	if t, err := os.ReadFile(filepath.Join(goroot, "src", "testing", "testing.go")); err != nil || !strings.Contains(string(t), cleanups) {
+		return "", fmt.Errorf("%w: testing.go has no %q (%v)", ErrNoMarks, strings.TrimSpace(cleanups), err)
+	}
 	if !strings.Contains(code, "type durationOrCountFlag struct {\n\td         time.Duration\n\tn         int\n") {
 		return "", fmt.Errorf("%w: %s has no durationOrCountFlag{d, n}", ErrNoMarks, src)
 	}
-	code = strings.Replace(strings.Replace(code, timedCall, markedCall, 1), firstRun, markedFirst, 1)
+	code = strings.NewReplacer(timedCall, markedCall, firstRun, markedFirst, resetFunc, markedReset).Replace(code)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("writing the marks: %w", err)
 	}
@@ -238,7 +351,7 @@ func (c *callgrind) Run(ctx context.Context, bin string, args []string, dir stri
 		return nil, fmt.Errorf("counting instructions: %w", err)
 	}
 	defer os.RemoveAll(out)
-	vargs := []string{"--tool=callgrind", "--callgrind-out-file=" + filepath.Join(out, "cg.out"), "--dump-instr=no", "--dump-line=no"}
+	vargs := []string{"--tool=callgrind", "--instr-atstart=no", "--callgrind-out-file=" + filepath.Join(out, "cg.out"), "--dump-instr=no", "--dump-line=no"}
 	if c.cache {
 		vargs = append(vargs, cacheArgs...)
 	}

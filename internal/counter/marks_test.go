@@ -3,6 +3,7 @@ package counter
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -14,7 +15,8 @@ import (
 
 // markedBinary builds hashBinary's package, with a second benchmark
 // (BenchmarkHash2 hashes 2 KiB) and a lazy million-iteration setup on
-// first use, with the marks (Overlay).
+// first use, and four that hash 1 KiB after ResetTimer or in b.Loop,
+// with and without a 100M-iteration setup, with the marks (Overlay).
 func markedBinary(t *testing.T) string {
 	t.Helper()
 	if runtime.GOARCH != "amd64" {
@@ -29,6 +31,52 @@ import (
 )
 
 var once sync.Once
+
+// setup is 100M multiply-adds: hundreds of millions of instructions.
+//
+//go:noinline
+func setup() {
+	for i := 0; i < 100000000; i++ {
+		sink += uint64(i) * sink
+	}
+}
+
+func hash1K() {
+	h := uint64(14695981039346656037)
+	for _, c := range data {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	sink += h
+}
+
+// afterReset and afterLoop run the same code with and without a setup.
+//
+//go:noinline
+func afterReset(b *testing.B, heavy bool) {
+	if heavy {
+		setup()
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		hash1K()
+	}
+}
+
+//go:noinline
+func afterLoop(b *testing.B, heavy bool) {
+	if heavy {
+		setup()
+	}
+	for b.Loop() {
+		hash1K()
+	}
+}
+
+func BenchmarkSetup(b *testing.B)       { afterReset(b, true) }
+func BenchmarkNoSetup(b *testing.B)     { afterReset(b, false) }
+func BenchmarkLoopSetup(b *testing.B)   { afterLoop(b, true) }
+func BenchmarkLoopNoSetup(b *testing.B) { afterLoop(b, false) }
 
 func BenchmarkHash2(b *testing.B) {
 	once.Do(func() {
@@ -123,6 +171,87 @@ func TestMarksCountEachBenchmark(t *testing.T) {
 	out, err := exec.Command(bin, "-test.run=^$", "-test.bench=^BenchmarkHash$", "-test.benchtime=3x").CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "\t       3\t") {
 		t.Errorf("the marked binary outside valgrind: %v\n%s", err, out)
+	}
+}
+
+// TestMarksLeaveOutSetup: a benchmark's count starts at its first
+// ResetTimer (b.Loop's first call makes one), so a run after a setup of
+// hundreds of millions of instructions counts what the same run without it
+// does, and so does the count per op; BenchmarkHash2, which never calls
+// ResetTimer, is still counted (run again, instrumented from its start).
+func TestMarksLeaveOutSetup(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a binary under valgrind")
+	}
+	c, _ := WithMarks(Valgrind(t))
+	bin := markedBinary(t)
+	names := []string{"BenchmarkHash2", "BenchmarkSetup", "BenchmarkNoSetup", "BenchmarkLoopSetup", "BenchmarkLoopNoSetup"}
+	setups := filepath.Join(t.TempDir(), "setups")
+	marks := func(n int, eager ...string) map[string][]Mark {
+		t.Helper()
+		var counts []string
+		for _, name := range names {
+			counts = append(counts, fmt.Sprintf("%s=%d", name, n))
+		}
+		env := []string{BenchTimeEnv + "=" + strings.Join(counts, "\n"), EagerEnv + "=" + strings.Join(eager, "\n"), SetupsEnv + "=" + setups}
+		r, err := c.Run(context.Background(), bin, []string{"-test.run=^$", "-test.bench=Hash2|Setup", "-test.benchtime=1x"}, filepath.Dir(bin), env, nil)
+		if err != nil || r.Exit != nil {
+			t.Fatalf("counting: %v, exit %v\n%s", err, r.Exit, r.Stderr)
+		}
+		return r.Marks
+	}
+	short := marks(2)
+	// What the marks said of each setup: the setups are the longest, and
+	// only BenchmarkHash2 ran again.
+	b, err := os.ReadFile(setups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := map[string]int64{}
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var name, again string
+		var ns int64
+		f := strings.Split(l, "\t")
+		if len(f) == 3 {
+			name, again = f[0], f[2]
+			fmt.Sscan(f[1], &ns)
+		}
+		took[name] = ns
+		if (again == "1") != (name == "BenchmarkHash2") {
+			t.Errorf("setups line %q: want again=1 for BenchmarkHash2 only", l)
+		}
+	}
+	if took["BenchmarkSetup"] < 5*took["BenchmarkNoSetup"] || took["BenchmarkLoopSetup"] < 5*took["BenchmarkLoopNoSetup"] {
+		t.Errorf("setups %v: want those with a setup five times longer", took)
+	}
+	long := marks(4002)
+	// Instrumented from the start (EagerEnv), the counts are the same.
+	eager := marks(4002, "BenchmarkNoSetup", "BenchmarkLoopNoSetup")
+	for _, name := range names[1:] {
+		if l, e := float64(long[name][0].Instructions), float64(eager[name][0].Instructions); math.Abs(e/l-1) > 0.002 {
+			t.Errorf("%s: %.0f instructions eager, %.0f not: want the same", name, e, l)
+		}
+	}
+	perOp := map[string]float64{}
+	for _, name := range names {
+		s, l := short[name], long[name]
+		if len(s) != 1 || len(l) != 1 || l[0].Instructions < s[0].Instructions {
+			t.Fatalf("%s: runs %v and %v, want one each, the longer counting more", name, s, l)
+		}
+		perOp[name] = float64(l[0].Instructions-s[0].Instructions) / 4000
+	}
+	t.Logf("instructions/op: %v", perOp)
+	for _, pair := range [][2]string{{"BenchmarkSetup", "BenchmarkNoSetup"}, {"BenchmarkLoopSetup", "BenchmarkLoopNoSetup"}} {
+		with, without := short[pair[0]][0].Instructions, short[pair[1]][0].Instructions
+		if math.Abs(float64(with)-float64(without)) > 0.05*float64(without) {
+			t.Errorf("%s: a run of 2 counts %d instructions, %s %d: want its setup (over 100M) left out", pair[0], with, pair[1], without)
+		}
+		if r := perOp[pair[0]] / perOp[pair[1]]; math.Abs(r-1) > 0.005 {
+			t.Errorf("%s: %.0f instructions/op, %s %.0f: want the same within 0.5%%", pair[0], perOp[pair[0]], pair[1], perOp[pair[1]])
+		}
+	}
+	if v := perOp["BenchmarkHash2"]; v < 10000 || v > 20000 {
+		t.Errorf("BenchmarkHash2: %.0f instructions/op, want about 14,000 (2 KiB of FNV-1a)", v)
 	}
 }
 

@@ -46,7 +46,7 @@ var runtimeWorkFuncs = map[string]bool{
 
 // Method names how counts are taken, for caches of counts: it changes
 // when what a count includes does.
-const Method = "without the runtime's page allocator and sweeper; GODEBUG=gcstoptheworld=1"
+const Method = "without the runtime's page allocator and sweeper; GODEBUG=gcstoptheworld=1; from the first ResetTimer"
 
 // runtimeWork sums, per event, the costs that a callgrind dump or a
 // cachegrind output file puts in the runtime's time-driven memory work:

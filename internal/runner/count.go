@@ -84,6 +84,61 @@ func countN(u unit) int64 {
 	return max(n, 10)
 }
 
+// A unitID names a benchmark unit across rounds: its package and leaf.
+type unitID struct {
+	pkg  int
+	leaf string
+}
+
+// countNFor is countN(u), shortened once u has been counted: the pilot's
+// cost guesses 3 instructions per nanosecond, where counts found 6-60
+// (this repository's suites on an AMD EPYC host: 585M instructions
+// counted where 30M were asked for), so later rounds run the iterations
+// CountTarget asks at the instructions per op counted, the most of the
+// sides. An allocating benchmark still allocates CountHeap, or as much
+// as its first count did. Only ever shorter than countN.
+func (p *Plan) countNFor(u unit) int64 {
+	n := countN(u)
+	p.countCostMu.Lock()
+	c := p.countCost[unitID{u.pkg, u.leaf}]
+	p.countCostMu.Unlock()
+	if c < 1 {
+		return n
+	}
+	m := int64(CountTarget/c) + 1
+	if u.bytes > 0 {
+		m = max(m, min(n, int64(math.Ceil(CountHeap/u.bytes))))
+	}
+	return min(n, max(m, 10))
+}
+
+// countedAt notes the instructions per op a unit was counted at in this
+// round: the next rounds' countNFor reads it, not this one's, whose
+// counts each side must agree on.
+func (p *Plan) countedAt(u unit, perOp float64) {
+	p.countCostMu.Lock()
+	defer p.countCostMu.Unlock()
+	if p.countNext == nil {
+		p.countNext = map[unitID]float64{}
+	}
+	id := unitID{u.pkg, u.leaf}
+	p.countNext[id] = max(p.countNext[id], perOp)
+}
+
+// nextCountRound makes the counts of the rounds so far what countNFor
+// reads.
+func (p *Plan) nextCountRound() {
+	p.countCostMu.Lock()
+	defer p.countCostMu.Unlock()
+	if p.countCost == nil {
+		p.countCost = map[unitID]float64{}
+	}
+	for id, c := range p.countNext {
+		p.countCost[id] = max(p.countCost[id], c)
+	}
+	clear(p.countNext)
+}
+
 // countRound counts every unit on every side once, as many at a time as
 // there are cores, and appends the results to each side's buffer in
 // unit order. With the marks, the units of a binary are counted together
@@ -107,6 +162,7 @@ func (p *Plan) countRound(ctx context.Context, round int, label string, units []
 	}
 	start := time.Now()
 	defer func() { p.Stats.Counted += time.Since(start) }()
+	p.nextCountRound()
 	next := make(chan *job)
 	var wg sync.WaitGroup
 	for range max(1, runtime.NumCPU()) {
@@ -193,7 +249,7 @@ func (p *Plan) count(ctx context.Context, bin, dir string, u unit, pk Package, r
 	if fails != nil || short == nil {
 		return fails
 	}
-	long, fails := p.countRun(ctx, bin, dir, u, pk, countN(u), p.longKey(key, round))
+	long, fails := p.countRun(ctx, bin, dir, u, pk, p.countNFor(u), p.longKey(key, round))
 	if fails != nil || long == nil {
 		return fails
 	}
@@ -234,6 +290,7 @@ func (p *Plan) writeCount(out *bytes.Buffer, pk Package, dir string, u unit, sho
 		return []string{fmt.Sprintf("%s: counted runs of %d and %d iterations give no count per op", u.leaf, short.N, n)}
 	}
 	perOp := (float64(long.Instructions) - float64(short.Instructions)) / float64(n-short.N)
+	p.countedAt(u, perOp)
 	fmt.Fprintf(out, "suite: %s\n", pk.Suite)
 	for _, c := range cfg {
 		out.WriteString(c + "\n")

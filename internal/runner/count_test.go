@@ -35,6 +35,41 @@ func TestCountN(t *testing.T) {
 	}
 }
 
+// TestCountNFor: once counted, a unit's later rounds run the iterations
+// CountTarget asks at the instructions per op counted (the most of its
+// sides, the rounds before this one), never more than countN, and an
+// allocating one still allocates CountHeap or what its first count did.
+func TestCountNFor(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		u      unit
+		counts []float64 // counted per op, by side, in earlier rounds
+		want   int64
+	}{
+		{"not counted yet", unit{Time: "1000000x", ns: 10}, nil, 1000000},
+		{"the pilot guessed 3 per ns, counts say 10", unit{Time: "1000000x", ns: 10}, []float64{100, 90}, 300001},
+		{"the most of the sides", unit{Time: "1000000x", ns: 10}, []float64{90, 300}, 100001},
+		{"never more than countN", unit{Time: "1000000x", ns: 10}, []float64{1}, 1000000},
+		{"at least 10", unit{Time: "1000000x", ns: 1e6}, []float64{1e9}, 10},
+		{"a small allocation keeps its first count below CountHeap", unit{Time: "1000000x", ns: 100, bytes: 16}, []float64{1000}, 100001},
+		{"an allocation past CountHeap shortens to it", unit{Time: "1000000x", ns: 100, bytes: 1024}, []float64{10000}, 32768},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &Plan{}
+			for _, c := range tc.counts {
+				p.countedAt(tc.u, c)
+			}
+			if got := p.countNFor(tc.u); tc.counts != nil && got != countN(tc.u) {
+				t.Errorf("within the round it was counted in: %d, want countN's %d", got, countN(tc.u))
+			}
+			p.nextCountRound()
+			if got := p.countNFor(tc.u); got != tc.want {
+				t.Errorf("countNFor = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
 // TestParallelBenchmarks finds the benchmark functions that call
 // RunParallel, and no other.
 func TestParallelBenchmarks(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/benchgate/benchgate/internal/counter"
 )
@@ -28,6 +29,11 @@ type counted struct {
 	// CacheCounts are the run's estimated cycles and misses, when the
 	// counter simulates the cache.
 	counter.CacheCounts
+	// Setup is, for a run counted with the marks, the wall time of the
+	// benchmark's setup before its first ResetTimer (of its first run
+	// when it has none, Again), not instrumented (counter.SetupsEnv).
+	Setup time.Duration `json:"setup_ns,omitempty"`
+	Again bool          `json:"again,omitempty"`
 	// Sum is a digest of the entry and the key it is kept under: an
 	// entry edited, truncated or moved to another key no longer matches
 	// it and is counted again.
@@ -37,7 +43,7 @@ type counted struct {
 // sum is the digest of e kept under key.
 func (e *counted) sum(key string) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%q\x00%d\x00%d\x00%d\x00%d\x00%d\x00%q\x00%q", key, e.N, e.Instructions, e.Cycles, e.L1Misses, e.LLMisses, e.Fields, e.Config)
+	fmt.Fprintf(h, "%q\x00%d\x00%d\x00%d\x00%d\x00%d\x00%q\x00%q\x00%d\x00%t", key, e.N, e.Instructions, e.Cycles, e.L1Misses, e.LLMisses, e.Fields, e.Config, e.Setup, e.Again)
 	return fmt.Sprintf("%x", h.Sum(nil)[:16])
 }
 

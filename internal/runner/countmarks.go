@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,7 +13,8 @@ import (
 )
 
 // Counted together: binaries built with the marks (counter.Overlay) are
-// counted under callgrind, which the marks zero before and dump after
+// counted under callgrind, which the marks start at a benchmark's first
+// ResetTimer (its setup before it runs uninstrumented) and dump after
 // each run of a benchmark function (named after it and its b.N), so one
 // process per binary, side and round counts all its benchmarks, each run
 // once with its own iteration count (counter.BenchTimeEnv: no b.N=1 run
@@ -83,14 +86,23 @@ func (p *Plan) countMarked(ctx context.Context, bin, dir string, g []unit, pk Pa
 		runs []*counted
 		keys []string
 		n    func(u unit) int64
+		long bool
 	}{
-		{needShort, shorts, shortKeys, func(unit) int64 { return 2 }},
-		{needLong, longs, longKeys, countN},
+		{needShort, shorts, shortKeys, func(unit) int64 { return 2 }, false},
+		{needLong, longs, longKeys, p.countNFor, true},
 	} {
 		if len(need.idx) == 0 {
 			continue
 		}
-		if fails := p.markedRun(ctx, bin, dir, g, pk, need.idx, need.n, need.runs); fails != nil {
+		// A long run instruments from the start the benchmarks whose
+		// short run showed a short setup and a ResetTimer.
+		var eager []string
+		for _, i := range need.idx {
+			if s := shorts[i]; need.long && s != nil && !s.Again && s.Setup < LazySetup {
+				eager = append(eager, g[i].leaf)
+			}
+		}
+		if fails := p.markedRun(ctx, bin, dir, g, pk, need.idx, need.n, need.runs, eager); fails != nil {
 			return fails
 		}
 		if ctx.Err() != nil {
@@ -113,7 +125,7 @@ func (p *Plan) countMarked(ctx context.Context, bin, dir string, g []unit, pk Pa
 // markedRun counts the units of g at indexes todo in one process, each
 // with the iteration count n gives, and sets their runs. It returns what
 // failed; nothing when the context ended.
-func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, pk Package, todo []int, n func(unit) int64, runs []*counted) []string {
+func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, pk Package, todo []int, n func(unit) int64, runs []*counted, eager []string) []string {
 	var counts []string
 	var run []unit
 	timeout := time.Duration(0)
@@ -123,8 +135,15 @@ func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, pk Pack
 		timeout += max(g[i].Timeout, time.Minute)
 	}
 	args := []string{"-test.run=^$", "-test.bench=" + pattern(run), "-test.benchmem", "-test.count=1", "-test.benchtime=1x", "-test.timeout=" + max(timeout, PackageTimeout).String()}
+	setups, err := os.CreateTemp("", "benchgate-setups-*")
+	if err != nil {
+		return []string{fmt.Sprintf("%s: %v", run[0].leaf, err)}
+	}
+	setups.Close()
+	defer os.Remove(setups.Name())
+	env := []string{counter.BenchTimeEnv + "=" + strings.Join(counts, "\n"), counter.EagerEnv + "=" + strings.Join(eager, "\n"), counter.SetupsEnv + "=" + setups.Name()}
 	var stdout lineWriter
-	r, err := p.counter.Run(ctx, bin, args, dir, []string{counter.BenchTimeEnv + "=" + strings.Join(counts, "\n")}, &stdout)
+	r, err := p.counter.Run(ctx, bin, args, dir, env, &stdout)
 	if ctx.Err() != nil {
 		return nil
 	}
@@ -148,7 +167,44 @@ func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, pk Pack
 		}
 		runs[i] = &counted{N: want, Instructions: m.Instructions, CacheCounts: m.CacheCounts, Fields: fields[u.leaf], Config: config}
 	}
+	readSetups(setups.Name(), g, todo, runs)
 	return nil
+}
+
+// LazySetup is the setup, timed not instrumented under valgrind, from
+// which a benchmark's long counted runs leave the instrumentation off
+// until its ResetTimer: instrumented, it would take about ten times as
+// long, where stopping and starting the instrumentation costs 50-90ms.
+const LazySetup = 20 * time.Millisecond
+
+// readSetups sets the Setup and Again of the runs at todo from the marks'
+// file (counter.SetupsEnv); a run it does not name keeps zero.
+func readSetups(path string, g []unit, todo []int, runs []*counted) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	type setup struct {
+		d     time.Duration
+		again bool
+	}
+	seen := map[string]setup{}
+	for _, l := range strings.Split(string(b), "\n") {
+		f := strings.Split(l, "\t")
+		if len(f) != 3 {
+			continue
+		}
+		ns, err := strconv.ParseInt(f[1], 10, 64)
+		if err != nil {
+			continue
+		}
+		seen[f[0]] = setup{time.Duration(ns), f[2] == "1"}
+	}
+	for _, i := range todo {
+		if s, ok := seen[g[i].leaf]; ok && runs[i] != nil {
+			runs[i].Setup, runs[i].Again = s.d, s.again
+		}
+	}
 }
 
 // lastMark is the last of a benchmark's runs with n iterations, nil when

@@ -143,6 +143,9 @@ type Plan struct {
 	countCache   *countCache                // counted runs of unchanged binaries, from run to run
 	mainRounds   bool                       // the main rounds are running (their counts are kept)
 	recount      bool                       // nothing counted before is reused
+	countCostMu  sync.Mutex
+	countCost    map[unitID]float64 // instructions per op a unit was counted at in earlier rounds, the most of its sides
+	countNext    map[unitID]float64 // the same, this round's (countRound moves them into countCost before the next)
 }
 
 // Stats say where a run's time went, to tell the runner's own overhead
