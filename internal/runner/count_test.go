@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // TestCountN: the long counted run covers about CountTarget instructions
@@ -101,5 +102,25 @@ func TestResultOf(t *testing.T) {
 	f, cfg := resultOf(o)
 	if len(f) != 8 || f[0] != "BenchmarkA" || f[5] != "B/op" || len(cfg) != 2 {
 		t.Errorf("fields %q config %q", f, cfg)
+	}
+}
+
+// TestReadSetups: the marks' setups file sets each named run's Setup and
+// Again; lines that cannot be read and benchmarks it does not name leave
+// zero.
+func TestReadSetups(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "setups")
+	text := "BenchmarkA\t25000000\t0\nBenchmarkB/x=1\t1200\t1\nBenchmarkC\tlots\t0\nnot a line\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g := []unit{{leaf: "BenchmarkA"}, {leaf: "BenchmarkB/x=1"}, {leaf: "BenchmarkC"}, {leaf: "BenchmarkD"}}
+	runs := []*counted{{}, {}, {}, {}}
+	readSetups(path, g, []int{0, 1, 2, 3}, runs)
+	want := []counted{{Setup: 25 * time.Millisecond}, {Setup: 1200, Again: true}, {}, {}}
+	for i, r := range runs {
+		if r.Setup != want[i].Setup || r.Again != want[i].Again {
+			t.Errorf("%s: setup %v again %v, want %v %v", g[i].leaf, r.Setup, r.Again, want[i].Setup, want[i].Again)
+		}
 	}
 }
