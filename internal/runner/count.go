@@ -208,27 +208,25 @@ func (p *Plan) countRound(ctx context.Context, round int, label string, units []
 // failed) one by one. It returns what failed and the benchmarks that did.
 func (p *Plan) countGroup(ctx context.Context, bin, dir string, g []unit, pk Package, round int, out *bytes.Buffer) (errs, failed []string) {
 	if p.marks {
-		var together bytes.Buffer
-		e := p.countMarked(ctx, bin, dir, g, pk, round, &together)
-		if e == nil {
-			out.Write(together.Bytes())
-			return nil, nil
+		// What a failed process left uncounted is counted together
+		// again; when nothing was counted, the first of them (they run
+		// in this order) is what fails, and the rest go on without it.
+		for rest := g; len(rest) > 0 && ctx.Err() == nil; {
+			left, runErrs, f, e := p.countMarked(ctx, bin, dir, rest, pk, round, out)
+			failed, errs = append(failed, f...), append(errs, e...)
+			if len(left) == len(rest) {
+				failed, errs = append(failed, left[0].leaf), append(errs, runErrs...)
+				left = left[1:]
+			}
+			rest = left
 		}
-		if len(g) == 1 {
-			return e, []string{g[0].leaf}
-		}
+		return errs, failed
 	}
 	for _, u := range g {
 		if ctx.Err() != nil {
 			return errs, failed
 		}
-		count := p.count
-		if p.marks {
-			count = func(ctx context.Context, bin, dir string, u unit, pk Package, round int, out *bytes.Buffer) []string {
-				return p.countMarked(ctx, bin, dir, []unit{u}, pk, round, out)
-			}
-		}
-		if e := count(ctx, bin, dir, u, pk, round, out); len(e) > 0 {
+		if e := p.count(ctx, bin, dir, u, pk, round, out); len(e) > 0 {
 			errs, failed = append(errs, e...), append(failed, u.leaf)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -60,10 +61,11 @@ func (p *Plan) countGroups(units []unit) [][]unit {
 }
 
 // countMarked counts g's units together: the short runs not kept from
-// before in one process, the round's long runs in another. It writes
-// nothing and returns what failed when a run failed (countGroup then
-// counts one by one).
-func (p *Plan) countMarked(ctx context.Context, bin, dir string, g []unit, pk Package, round int, out *bytes.Buffer) []string {
+// before in one process, the round's long runs in another, and writes
+// the results of the units both counted to out. It returns the units a
+// run failed to count (left), with what failed (runErrs), and the units
+// whose counts give no count per op (failed), with why (errs).
+func (p *Plan) countMarked(ctx context.Context, bin, dir string, g []unit, pk Package, round int, out *bytes.Buffer) (left []unit, runErrs, failed, errs []string) {
 	shorts, longs := make([]*counted, len(g)), make([]*counted, len(g))
 	shortKeys, longKeys := make([]string, len(g)), make([]string, len(g))
 	var needShort, needLong []int
@@ -91,7 +93,9 @@ func (p *Plan) countMarked(ctx context.Context, bin, dir string, g []unit, pk Pa
 		{needShort, shorts, shortKeys, func(unit) int64 { return 2 }, false},
 		{needLong, longs, longKeys, p.countNFor, true},
 	} {
-		if len(need.idx) == 0 {
+		// Only units whose short run counted go on to their long one.
+		idx := slices.DeleteFunc(slices.Clone(need.idx), func(i int) bool { return need.long && shorts[i] == nil })
+		if len(idx) == 0 {
 			continue
 		}
 		// A long run instruments from the start the benchmarks whose
@@ -101,34 +105,37 @@ func (p *Plan) countMarked(ctx context.Context, bin, dir string, g []unit, pk Pa
 		// of 2 and the run of N (and the two sides, whose setups are
 		// timed apart) must agree on.
 		var eager []string
-		for _, i := range need.idx {
-			if s := shorts[i]; need.long && !counter.SimulatesCache(p.counter) && s != nil && !s.Again && s.Setup < LazySetup {
+		for _, i := range idx {
+			if s := shorts[i]; need.long && !counter.SimulatesCache(p.counter) && !s.Again && s.Setup < LazySetup {
 				eager = append(eager, g[i].leaf)
 			}
 		}
-		if fails := p.markedRun(ctx, bin, dir, g, pk, need.idx, need.n, need.runs, eager); fails != nil {
-			return fails
-		}
+		runErrs = append(runErrs, p.markedRun(ctx, bin, dir, g, pk, idx, need.n, need.runs, eager)...)
 		if ctx.Err() != nil {
-			return []string{"interrupted"}
+			return g, []string{"interrupted"}, nil, nil
 		}
-		for _, i := range need.idx {
-			if need.keys[i] != "" {
+		for _, i := range idx {
+			if need.runs[i] != nil && need.keys[i] != "" {
 				p.countCache.put(need.keys[i], need.runs[i])
 			}
 		}
 	}
 	for i, u := range g {
+		if shorts[i] == nil || longs[i] == nil {
+			left = append(left, u)
+			continue
+		}
 		if e := p.writeCount(out, pk, dir, u, shorts[i], longs[i]); e != nil {
-			return e
+			failed, errs = append(failed, u.leaf), append(errs, e...)
 		}
 	}
-	return nil
+	return left, runErrs, failed, errs
 }
 
 // markedRun counts the units of g at indexes todo in one process, each
-// with the iteration count n gives, and sets their runs. It returns what
-// failed; nothing when the context ended.
+// with the iteration count n gives, and sets the runs of those it
+// counted, also when the process failed after them (a panic, a failed
+// benchmark). It returns what failed; nothing when the context ended.
 func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, pk Package, todo []int, n func(unit) int64, runs []*counted, eager []string) []string {
 	var counts []string
 	var run []unit
@@ -154,6 +161,19 @@ func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, pk Pack
 	if err != nil {
 		return []string{fmt.Sprintf("%s: %v", run[0].leaf, err)}
 	}
+	o, _ := stdout.done()
+	fields, config := resultsOf(o)
+	var fails []string
+	for _, i := range todo {
+		u, want := g[i], n(g[i])
+		m := lastMark(r.Marks[u.leaf], want)
+		if m == nil || len(r.Marks[u.leaf]) != 1 || fields[u.leaf] == nil {
+			fails = append(fails, fmt.Sprintf("%s: the counted run has not one run of it of %d iterations but %v", u.leaf, want, r.Marks[u.leaf]))
+			continue
+		}
+		runs[i] = &counted{N: want, Instructions: m.Instructions, CacheCounts: m.CacheCounts, Fields: fields[u.leaf], Config: config}
+	}
+	readSetups(setups.Name(), g, todo, runs)
 	if r.Exit != nil {
 		what := run[0].leaf
 		if len(run) > 1 {
@@ -161,18 +181,7 @@ func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, pk Pack
 		}
 		return []string{fmt.Sprintf("%s: the counted run exited with %v: %s", what, r.Exit, exitReason(r.Stderr, pk.Module))}
 	}
-	o, _ := stdout.done()
-	fields, config := resultsOf(o)
-	for _, i := range todo {
-		u, want := g[i], n(g[i])
-		m := lastMark(r.Marks[u.leaf], want)
-		if m == nil || len(r.Marks[u.leaf]) != 1 || fields[u.leaf] == nil {
-			return []string{fmt.Sprintf("%s: the counted run has not one run of it of %d iterations but %v", u.leaf, want, r.Marks[u.leaf])}
-		}
-		runs[i] = &counted{N: want, Instructions: m.Instructions, CacheCounts: m.CacheCounts, Fields: fields[u.leaf], Config: config}
-	}
-	readSetups(setups.Name(), g, todo, runs)
-	return nil
+	return fails
 }
 
 // LazySetup is the setup, timed not instrumented under valgrind, from

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/benchgate/benchgate/internal/counter"
 )
 
 // setupOnceFile has a leaf benchmark and a parent's sub-benchmarks that
@@ -112,6 +114,113 @@ func TestSetupOncePerRun(t *testing.T) {
 	for name, ns := range cur {
 		if len(ns) != rounds || strings.Join(ns, ",") != strings.Join(base[name], ",") {
 			t.Errorf("%s: counts %v on the current side, %v on the base, want %d the same", name, ns, base[name], rounds)
+		}
+	}
+}
+
+// groupFailFile's BenchmarkMid panics in counted runs of more than 2
+// iterations (the long ones), between two benchmarks that work; each
+// counted run of a benchmark notes its name in $BENCHGATE_TEST_SETUPS.
+const groupFailFile = `package work
+
+import (
+	"os"
+	"testing"
+)
+
+var sink uint64
+
+func note(b *testing.B) {
+	if os.Getenv("BENCHGATE_MARKS") != "1" || b.N <= 2 {
+		return
+	}
+	f, err := os.OpenFile(os.Getenv("BENCHGATE_TEST_SETUPS"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		panic(err)
+	}
+	f.WriteString(b.Name() + "\n")
+	f.Close()
+}
+
+func work(b *testing.B) {
+	note(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for j := 0; j < 1000; j++ {
+			sink += uint64(j) * 7
+		}
+	}
+}
+
+func BenchmarkA(b *testing.B) { work(b) }
+
+func BenchmarkMid(b *testing.B) {
+	if os.Getenv("BENCHGATE_MARKS") == "1" && b.N > 2 {
+		panic("counted")
+	}
+	work(b)
+}
+
+func BenchmarkC(b *testing.B) { work(b) }
+`
+
+// TestCountedGroupGoesOnAfterAFailure: when a benchmark panics in a
+// binary's counted process, the benchmarks counted before it are kept
+// and the rest are counted together again without it: each long run of
+// A and C once a round (not again one by one), Mid failed with its panic.
+func TestCountedGroupGoesOnAfterAFailure(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs test binaries under valgrind")
+	}
+	c, err := counter.Detect(counter.Cachegrind)
+	if err != nil {
+		t.Skipf("no valgrind: %v", err)
+	}
+	setups := filepath.Join(t.TempDir(), "setups")
+	t.Setenv("BENCHGATE_TEST_SETUPS", setups)
+	files := map[string]string{"go.mod": "module example.com/group\n\ngo 1.22\n", "work/work_test.go": groupFailFile}
+	var log bytes.Buffer
+	out := t.TempDir()
+	trees := []*Tree{
+		{Name: "base", Dir: writeTree(t, files), Out: filepath.Join(out, "base.txt"), Marks: true},
+		{Name: "current", Dir: writeTree(t, files), Out: filepath.Join(out, "current.txt"), Marks: true},
+	}
+	plan, err := Prepare(context.Background(), trees, []Suite{{Name: "s", Patterns: []string{"./..."}}}, t.TempDir(), NewProgress(&log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Counting(c).Name() != "callgrind" {
+		t.Skipf("the marks do not fit this toolchain: %s", strings.Join(plan.Notes, "; "))
+	}
+	const rounds = 2
+	res, err := plan.Run(context.Background(), Options{Bench: ".", Time: "20ms", Counter: c, CountRounds: rounds, NoTime: true}, NewProgress(&log))
+	if err == nil || res == nil {
+		t.Fatalf("err %v, want BenchmarkMid's failures\n%s", err, &log)
+	}
+	b, _ := os.ReadFile(setups)
+	runs := map[string]int{}
+	for _, l := range strings.Fields(string(b)) {
+		runs[l]++
+	}
+	for _, name := range []string{"BenchmarkA", "BenchmarkC"} {
+		if runs[name] != 2*rounds {
+			t.Errorf("%s: %d counted long runs, want %d (one a side and round)\n%s", name, runs[name], 2*rounds, b)
+		}
+	}
+	var mid []string
+	for _, f := range res.Fails {
+		if f.Benchmark == "BenchmarkMid" {
+			mid = append(mid, f.Side+": "+f.Msg)
+		}
+	}
+	if len(mid) != 2 || !strings.Contains(strings.Join(mid, " "), "panic: counted") {
+		t.Errorf("BenchmarkMid's failures: %q, want one a side with its panic\n%s", mid, &log)
+	}
+	for _, tr := range trees {
+		for name, ns := range iterations(t, tr.Out) {
+			if strings.HasPrefix(name, "BenchmarkMid") || len(ns) != rounds {
+				t.Errorf("%s: %s counted %d times, want A and C %d", tr.Name, name, len(ns), rounds)
+			}
 		}
 	}
 }
