@@ -32,13 +32,15 @@ type spec struct {
 	loops, next int  // loop count at the base and at the effect commit
 	alloc       bool // the effect commit allocates once per op
 	bytes       int  // SetBytes, for MB/s
+	allocs      int  // bytes both commits allocate per op
 }
 
 const baseLoops = 2000
 
 // specs are the fixture's benchmarks: steady ones, slowdowns from below to
 // far above the 20% latency threshold, an allocation, a throughput drop
-// twice the 10% threshold, and two improvements.
+// twice the 10% threshold, +10% work in a benchmark that allocates 4 KiB
+// per op (its count holds the collector's work), and two improvements.
 var specs = []spec{
 	{name: "Steady1", loops: baseLoops, next: baseLoops},
 	{name: "Steady2", loops: baseLoops, next: baseLoops},
@@ -55,6 +57,7 @@ var specs = []spec{
 	{name: "Slow100", loops: baseLoops, next: baseLoops * 2},
 	{name: "Alloc", loops: baseLoops, next: baseLoops, alloc: true},
 	{name: "Throughput", loops: baseLoops, next: baseLoops * 125 / 100, bytes: 4096},
+	{name: "AllocWork10", loops: baseLoops, next: baseLoops * 110 / 100, allocs: 4096},
 	{name: "Fast30", loops: baseLoops, next: baseLoops * 70 / 100},
 	{name: "Fast50", loops: baseLoops, next: baseLoops / 2},
 }
@@ -83,7 +86,7 @@ func Effects() []Effect {
 func source(effect bool, comment string) map[string]string {
 	spec := fixture.Spec{Comment: comment}
 	for _, s := range specs {
-		b := fixture.Bench{Name: s.name, Work: s.loops, SetBytes: int64(s.bytes)}
+		b := fixture.Bench{Name: s.name, Work: s.loops, SetBytes: int64(s.bytes), Alloc: s.allocs}
 		if effect {
 			b.Work = s.next
 			if s.alloc {
