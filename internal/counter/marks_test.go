@@ -228,7 +228,7 @@ func TestMarksLeaveOutSetup(t *testing.T) {
 	// Instrumented from the start (EagerEnv), the counts are the same.
 	eager := marks(4002, "BenchmarkNoSetup", "BenchmarkLoopNoSetup")
 	for _, name := range names[1:] {
-		if l, e := float64(long[name][0].Instructions), float64(eager[name][0].Instructions); math.Abs(e/l-1) > 0.002 {
+		if l, e := float64(long[name][0].Instructions), float64(eager[name][0].Instructions); math.Abs(e/l-1) > 0.005 {
 			t.Errorf("%s: %.0f instructions eager, %.0f not: want the same", name, e, l)
 		}
 	}
@@ -243,7 +243,9 @@ func TestMarksLeaveOutSetup(t *testing.T) {
 	t.Logf("instructions/op: %v", perOp)
 	for _, pair := range [][2]string{{"BenchmarkSetup", "BenchmarkNoSetup"}, {"BenchmarkLoopSetup", "BenchmarkLoopNoSetup"}} {
 		with, without := short[pair[0]][0].Instructions, short[pair[1]][0].Instructions
-		if math.Abs(float64(with)-float64(without)) > 0.05*float64(without) {
+		// The setup is over 300M instructions; a run of 2 is tens of
+		// thousands, give or take a few thousand with the scheduler.
+		if math.Abs(float64(with)-float64(without)) > 1e6 {
 			t.Errorf("%s: a run of 2 counts %d instructions, %s %d: want its setup (over 100M) left out", pair[0], with, pair[1], without)
 		}
 		if r := perOp[pair[0]] / perOp[pair[1]]; math.Abs(r-1) > 0.005 {
