@@ -175,6 +175,18 @@ func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, pk Pack
 	}
 	readSetups(setups.Name(), g, todo, runs)
 	if r.Exit != nil {
+		// Benchmarks that failed (b.Fatal, b.Error) say why on stdout.
+		var failed []string
+		for _, name := range o.failed {
+			msg := "failed"
+			if why := o.why[name]; why != "" {
+				msg = "failed: " + why
+			}
+			failed = append(failed, name+": "+msg)
+		}
+		if len(failed) > 0 {
+			return failed
+		}
 		what := run[0].leaf
 		if len(run) > 1 {
 			what = fmt.Sprintf("%s and %d more", what, len(run)-1)

@@ -158,3 +158,18 @@ func TestOutputIsBounded(t *testing.T) {
 	}
 
 }
+
+// TestExitReasonLeavesOutSysCPU: what golang.org/x/sys/cpu says of the
+// counted runs' own GODEBUG setting is no reason; valgrind's lines
+// neither; the first lines that are stay, three at most.
+func TestExitReasonLeavesOutSysCPU(t *testing.T) {
+	for _, tt := range []struct{ stderr, want string }{
+		{"GODEBUG sys/cpu: unknown cpu feature \"rdtscp\"\nGODEBUG sys/cpu: unknown cpu feature \"rdtscp\"\n", ""},
+		{"==12== Callgrind\nGODEBUG sys/cpu: unknown cpu feature \"rdtscp\"\nopen fixture: no such file\n", "open fixture: no such file"},
+		{"a\nb\nc\nd\n", "a | b | c"},
+	} {
+		if got := exitReason([]byte(tt.stderr), "example.com/m"); got != tt.want {
+			t.Errorf("exitReason(%q) = %q, want %q", tt.stderr, got, tt.want)
+		}
+	}
+}

@@ -119,7 +119,8 @@ func TestSetupOncePerRun(t *testing.T) {
 }
 
 // groupFailFile's BenchmarkMid panics in counted runs of more than 2
-// iterations (the long ones), between two benchmarks that work; each
+// iterations (the long ones), between two benchmarks that work, and
+// BenchmarkFatal calls b.Fatal in them; each
 // counted run of a benchmark notes its name in $BENCHGATE_TEST_SETUPS.
 const groupFailFile = `package work
 
@@ -162,12 +163,20 @@ func BenchmarkMid(b *testing.B) {
 }
 
 func BenchmarkC(b *testing.B) { work(b) }
+
+func BenchmarkFatal(b *testing.B) {
+	if os.Getenv("BENCHGATE_MARKS") == "1" && b.N > 2 {
+		b.Fatal("cannot open the fixture")
+	}
+	work(b)
+}
 `
 
 // TestCountedGroupGoesOnAfterAFailure: when a benchmark panics in a
 // binary's counted process, the benchmarks counted before it are kept
 // and the rest are counted together again without it: each long run of
-// A and C once a round (not again one by one), Mid failed with its panic.
+// A and C once a round (not again one by one), Mid failed with its panic
+// and Fatal with what it logged.
 func TestCountedGroupGoesOnAfterAFailure(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs test binaries under valgrind")
@@ -216,9 +225,14 @@ func TestCountedGroupGoesOnAfterAFailure(t *testing.T) {
 	if len(mid) != 2 || !strings.Contains(strings.Join(mid, " "), "panic: counted") {
 		t.Errorf("BenchmarkMid's failures: %q, want one a side with its panic\n%s", mid, &log)
 	}
+	for _, f := range res.Fails {
+		if f.Benchmark == "BenchmarkFatal" && !strings.Contains(f.Msg, "failed: work_test.go:") || strings.Contains(f.Msg, "GODEBUG") {
+			t.Errorf("%s: %q, want what it logged", f.Benchmark, f.Msg)
+		}
+	}
 	for _, tr := range trees {
 		for name, ns := range iterations(t, tr.Out) {
-			if strings.HasPrefix(name, "BenchmarkMid") || len(ns) != rounds {
+			if strings.HasPrefix(name, "BenchmarkMid") || strings.HasPrefix(name, "BenchmarkFatal") || len(ns) != rounds {
 				t.Errorf("%s: %s counted %d times, want A and C %d", tr.Name, name, len(ns), rounds)
 			}
 		}
