@@ -60,6 +60,26 @@ func BenchmarkParent(b *testing.B) {
 }
 `
 
+// markedPlan prepares a plan of two sides, each a module whose package
+// work has the test file src, built with the marks; its benchmarks may
+// note what they run in the file it returns ($BENCHGATE_TEST_SETUPS).
+func markedPlan(t *testing.T, src string, log *bytes.Buffer) (*Plan, []*Tree, string) {
+	t.Helper()
+	setups := filepath.Join(t.TempDir(), "setups")
+	t.Setenv("BENCHGATE_TEST_SETUPS", setups)
+	files := map[string]string{"go.mod": "module example.com/work\n\ngo 1.22\n", "work/work_test.go": src}
+	out := t.TempDir()
+	trees := []*Tree{
+		{Name: "base", Dir: writeTree(t, files), Out: filepath.Join(out, "base.txt"), Marks: true},
+		{Name: "current", Dir: writeTree(t, files), Out: filepath.Join(out, "current.txt"), Marks: true},
+	}
+	plan, err := Prepare(context.Background(), trees, []Suite{{Name: "s", Patterns: []string{"./..."}}}, t.TempDir(), NewProgress(log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan, trees, setups
+}
+
 // TestSetupOncePerRun: with the marks, each timed run starts a benchmark
 // at its count, so its setup runs once per measured run: no b.N=1 run
 // outside the pilot (Go's testing makes one before every run otherwise).
@@ -67,19 +87,8 @@ func TestSetupOncePerRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs test binaries")
 	}
-	setups := filepath.Join(t.TempDir(), "setups")
-	t.Setenv("BENCHGATE_TEST_SETUPS", setups)
-	files := map[string]string{"go.mod": "module example.com/once\n\ngo 1.22\n", "work/work_test.go": setupOnceFile}
 	var log bytes.Buffer
-	out := t.TempDir()
-	trees := []*Tree{
-		{Name: "base", Dir: writeTree(t, files), Out: filepath.Join(out, "base.txt"), Marks: true},
-		{Name: "current", Dir: writeTree(t, files), Out: filepath.Join(out, "current.txt"), Marks: true},
-	}
-	plan, err := Prepare(context.Background(), trees, []Suite{{Name: "s", Patterns: []string{"./..."}}}, t.TempDir(), NewProgress(&log))
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan, trees, setups := markedPlan(t, setupOnceFile, &log)
 	if !plan.marked["base"] || !plan.marked["current"] {
 		t.Skipf("the marks do not fit this toolchain: %s", strings.Join(plan.Notes, "; "))
 	}
@@ -185,19 +194,8 @@ func TestCountedGroupGoesOnAfterAFailure(t *testing.T) {
 	if err != nil {
 		t.Skipf("no valgrind: %v", err)
 	}
-	setups := filepath.Join(t.TempDir(), "setups")
-	t.Setenv("BENCHGATE_TEST_SETUPS", setups)
-	files := map[string]string{"go.mod": "module example.com/group\n\ngo 1.22\n", "work/work_test.go": groupFailFile}
 	var log bytes.Buffer
-	out := t.TempDir()
-	trees := []*Tree{
-		{Name: "base", Dir: writeTree(t, files), Out: filepath.Join(out, "base.txt"), Marks: true},
-		{Name: "current", Dir: writeTree(t, files), Out: filepath.Join(out, "current.txt"), Marks: true},
-	}
-	plan, err := Prepare(context.Background(), trees, []Suite{{Name: "s", Patterns: []string{"./..."}}}, t.TempDir(), NewProgress(&log))
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan, trees, setups := markedPlan(t, groupFailFile, &log)
 	if plan.Counting(c).Name() != "callgrind" {
 		t.Skipf("the marks do not fit this toolchain: %s", strings.Join(plan.Notes, "; "))
 	}
