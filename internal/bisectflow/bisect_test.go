@@ -305,6 +305,10 @@ func TestBisectBenchmarkAddedHalfway(t *testing.T) {
 		return nil
 	})
 	cfg, o := bisectConfig(t, r.Dir, c[0], c[16])
+	// Counted: what is checked is which benchmarks are followed, and a
+	// timed bisection on a loaded machine named commits 13 and 14 too.
+	flowtest.NeedCounter(t)
+	cfg.Measure = flow.MeasureInstructions
 	if err := bisectflow.Bisect(context.Background(), cfg, o); err != nil {
 		t.Fatalf("%v\n%s", err, cfg.Stderr)
 	}
