@@ -178,11 +178,7 @@ func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, pk Pack
 		// Benchmarks that failed (b.Fatal, b.Error) say why on stdout.
 		var failed []string
 		for _, name := range o.failed {
-			msg := "failed"
-			if why := o.why[name]; why != "" {
-				msg = "failed: " + why
-			}
-			failed = append(failed, name+": "+msg)
+			failed = append(failed, name+": "+o.failMsg(name))
 		}
 		if len(failed) > 0 {
 			return failed

@@ -46,6 +46,15 @@ type output struct {
 	lastFailed string
 }
 
+// failMsg says how benchmark name failed (--- FAIL): "failed", with the
+// first line it logged when it logged one.
+func (o output) failMsg(name string) string {
+	if why := o.why[name]; why != "" {
+		return "failed: " + why
+	}
+	return "failed"
+}
+
 // The failures of a benchmark that ran and left no result: with its
 // name printed (its numbers could not be read), and without (it skipped
 // itself, or its output hid its name too).

@@ -599,11 +599,7 @@ func runBinary(ctx context.Context, bin, dir string, u unit, pk Package, out *by
 	for _, f := range o.failed {
 		if !failed[f] && u.keeps(f) {
 			failed[f] = true
-			msg := "failed"
-			if why := o.why[f]; why != "" {
-				msg = "failed: " + why
-			}
-			r.fails = append(r.fails, failure{leaf: f, msg: msg})
+			r.fails = append(r.fails, failure{leaf: f, msg: o.failMsg(f)})
 		}
 	}
 	expected := u.expected()
