@@ -10,6 +10,7 @@ import (
 	"github.com/magefile/mage/mg"
 
 	"github.com/benchgate/benchgate/internal/accuracy"
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/settings"
 	"github.com/benchgate/benchgate/internal/targets"
@@ -31,8 +32,8 @@ func (Bench) Accuracy(ctx context.Context) error {
 	}
 	rep, err := accuracy.Run(ctx, accuracy.Configure(v.Accuracy.Reps, v.Accuracy.Methods, v.Accuracy.Load, v.Config.Run, os.Stderr))
 	if err != nil {
-		return flow.Exit(err)
+		return exit.Wrap(err)
 	}
 	rep.Print(os.Stdout)
-	return flow.Exit(rep.WriteFile(filepath.Join(v.Config.ResultsDir, "accuracy.txt")))
+	return exit.Wrap(rep.WriteFile(filepath.Join(v.Config.ResultsDir, "accuracy.txt")))
 }

@@ -24,14 +24,9 @@ import (
 	"os"
 
 	"github.com/benchgate/benchgate/internal/atomicfile"
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/verdict"
-)
-
-// Exit codes: 0 and 1 are verdict.Pass and verdict.Fail.
-const (
-	exitOK    = 0
-	exitUsage = 2
 )
 
 func main() {
@@ -63,13 +58,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
+			return exit.Code(nil)
 		}
-		return exitUsage
+		return exit.Code(err)
 	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "benchcmp: %v\n", err)
-		return exitUsage
+		return exit.Code(err) // bad input: no verdict
 	}
 	if fs.NArg() > 0 {
 		return fail(fmt.Errorf("unexpected argument %q: name the files with -baseline and -current", fs.Arg(0)))
@@ -106,7 +101,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
-	return int(cmp.Outcome())
+	return int(cmp.Outcome()) // what exit.Code gives for this comparison
 }
 
 var renderers = map[string]func(io.Writer, *verdict.Comparison) error{

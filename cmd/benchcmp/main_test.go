@@ -146,8 +146,8 @@ func TestUsageAndInputErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := runCmd(tt.args...)
-			if code != exitUsage {
-				t.Errorf("exit %d, want %d", code, exitUsage)
+			if code != int(verdict.NoVerdict) {
+				t.Errorf("exit %d, want %d", code, int(verdict.NoVerdict))
 			}
 			if out != "" {
 				t.Errorf("stdout should be empty, got %q", out)

@@ -16,14 +16,14 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/benchgate/benchgate/internal/lines"
 	"io"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 
-	"github.com/benchgate/benchgate/internal/flow"
+	"github.com/benchgate/benchgate/internal/exit"
+	"github.com/benchgate/benchgate/internal/lines"
 	"github.com/benchgate/benchgate/internal/targets"
 )
 
@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "benchgate %s: %s\n", t.Name, lines.Printable(err.Error()))
 	}
-	return flow.ExitCode(err)
+	return exit.Code(err)
 }
 
 func usage(w io.Writer) {

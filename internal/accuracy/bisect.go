@@ -17,6 +17,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/bisect"
 	"github.com/benchgate/benchgate/internal/bisectflow"
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/fixture"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/runner"
@@ -140,7 +141,7 @@ func (s *BisectScenario) run(ctx context.Context, dir string, hashes []string, r
 	cmpCfg.Confirm = false // a bisection step does not confirm either
 	cmpCfg.Recount = true  // a first count, and nothing kept for the bisection
 	start := time.Now()
-	if err := flow.Regression(ctx, cmpCfg); err != nil && !errors.Is(err, flow.ErrRegression) {
+	if err := flow.Regression(ctx, cmpCfg); err != nil && !errors.Is(err, exit.ErrRegression) {
 		return fmt.Errorf("comparing the ends of %q: %w", s.Name, err)
 	}
 	compare := time.Since(start)

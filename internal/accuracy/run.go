@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/changepoint"
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/history"
 	"github.com/benchgate/benchgate/internal/profile"
@@ -270,7 +271,7 @@ func (h *harness) benchgate(ctx context.Context, baseDir, target string, mode ga
 	start := time.Now()
 	err := flow.Regression(ctx, cfg)
 	wall := time.Since(start)
-	if err != nil && !errors.Is(err, flow.ErrRegression) {
+	if err != nil && !errors.Is(err, exit.ErrRegression) {
 		return sample{}, err
 	}
 	s := sample{wall: wall, confirm: stats.Confirm}

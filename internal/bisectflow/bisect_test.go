@@ -20,6 +20,7 @@ import (
 	"github.com/benchgate/benchgate/internal/alert"
 	"github.com/benchgate/benchgate/internal/bisect"
 	"github.com/benchgate/benchgate/internal/bisectflow"
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/fixture"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/flowtest"
@@ -124,8 +125,8 @@ func TestBisectOneStep(t *testing.T) {
 	err := bisectflow.Bisect(ctx, cfg, bisectflow.DefaultOptions)
 	cancel()
 	<-done
-	if !errors.Is(err, context.Canceled) || flow.ExitCode(err) != 2 {
-		t.Fatalf("interrupted bisection: err = %v (exit %d), want context.Canceled, exit 2", err, flow.ExitCode(err))
+	if !errors.Is(err, context.Canceled) || exit.Code(err) != 2 {
+		t.Fatalf("interrupted bisection: err = %v (exit %d), want context.Canceled, exit 2", err, exit.Code(err))
 	}
 	if _, err := os.Stat(filepath.Join(cfg.ResultsDir, bisectflow.BisectFile)); !os.IsNotExist(err) {
 		t.Errorf("an interrupted bisection wrote %s", bisectflow.BisectFile)
@@ -358,8 +359,8 @@ func TestBisectBadInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg, o := bisectConfig(t, r.Dir, tt.good, tt.bad)
 			err := bisectflow.Bisect(context.Background(), cfg, o)
-			if err == nil || !strings.Contains(err.Error(), tt.want) || flow.ExitCode(err) != 2 {
-				t.Errorf("err = %v (exit %d), want exit 2 with %q", err, flow.ExitCode(err), tt.want)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || exit.Code(err) != 2 {
+				t.Errorf("err = %v (exit %d), want exit 2 with %q", err, exit.Code(err), tt.want)
 			}
 			if m, _ := filepath.Glob(filepath.Join(cfg.ResultsDir, bisectflow.BisectDir, "*")); len(m) > 0 {
 				t.Errorf("measured %v", m)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/flowtest"
 	"github.com/benchgate/benchgate/internal/testrepo"
@@ -133,7 +134,7 @@ func TestEveryBenchmarkAccountedFor(t *testing.T) {
 	cfg.Base = c1
 	cfg.Measure = flow.MeasureInstructions
 	err := flow.Regression(context.Background(), cfg)
-	if code := flow.ExitCode(err); code != 1 || !errors.Is(err, flow.ErrRegression) {
+	if code := exit.Code(err); code != 1 || !errors.Is(err, exit.ErrRegression) {
 		t.Fatalf("exit %d, err %v; want 1, a regression\n%s\n%s", code, err, out, cfg.Stderr)
 	}
 	cmp, err := verdict.ReadComparison(filepath.Join(cfg.ResultsDir, flow.ComparisonFile))
@@ -172,7 +173,7 @@ func TestBrokenOnBothSidesPasses(t *testing.T) {
 	cfg.Base = c1
 	cfg.Measure = flow.MeasureInstructions
 	if err := flow.Regression(context.Background(), cfg); err != nil {
-		t.Fatalf("exit %d, err %v; want 0\n%s\n%s", flow.ExitCode(err), err, out, cfg.Stderr)
+		t.Fatalf("exit %d, err %v; want 0\n%s\n%s", exit.Code(err), err, out, cfg.Stderr)
 	}
 	cmp, err := verdict.ReadComparison(filepath.Join(cfg.ResultsDir, flow.ComparisonFile))
 	if err != nil {
@@ -251,7 +252,7 @@ func TestUnreadableResultIsAGap(t *testing.T) {
 	cfg, out := config(t, r.Dir)
 	cfg.Base = c1
 	err := flow.Regression(context.Background(), cfg)
-	if code := flow.ExitCode(err); code != 2 {
+	if code := exit.Code(err); code != 2 {
 		t.Fatalf("exit %d, err %v; want 2\n%s\n%s", code, err, out, cfg.Stderr)
 	}
 	cmp, err := verdict.ReadComparison(filepath.Join(cfg.ResultsDir, flow.ComparisonFile))
@@ -299,7 +300,7 @@ func TestPackageThatDoesNotBuild(t *testing.T) {
 		cfg.Measure = flow.MeasureInstructions
 		flowtest.NeedCounter(t)
 		if err := flow.Regression(context.Background(), cfg); err != nil {
-			t.Fatalf("exit %d, err %v; want 0\n%s\n%s", flow.ExitCode(err), err, out, cfg.Stderr)
+			t.Fatalf("exit %d, err %v; want 0\n%s\n%s", exit.Code(err), err, out, cfg.Stderr)
 		}
 		cmp, err := verdict.ReadComparison(filepath.Join(cfg.ResultsDir, flow.ComparisonFile))
 		if err != nil {
@@ -321,7 +322,7 @@ func TestPackageThatDoesNotBuild(t *testing.T) {
 		cfg, out := config(t, r.Dir)
 		cfg.Base = c1
 		err := flow.Regression(context.Background(), cfg)
-		if code := flow.ExitCode(err); code != 2 || !strings.Contains(fmt.Sprint(err), "the change broke it") {
+		if code := exit.Code(err); code != 2 || !strings.Contains(fmt.Sprint(err), "the change broke it") {
 			t.Fatalf("exit %d, err %v; want 2, the change broke it\n%s", code, err, out)
 		}
 		log := fmt.Sprint(cfg.Stderr)
@@ -349,7 +350,7 @@ func TestSkipAndQuarantine(t *testing.T) {
 	cfg.Measure = flow.MeasureInstructions
 	cfg.Run.Skip = "Fatal"
 	if err := flow.Regression(context.Background(), cfg); err != nil {
-		t.Fatalf("exit %d, err %v; want 0\n%s\n%s", flow.ExitCode(err), err, out, cfg.Stderr)
+		t.Fatalf("exit %d, err %v; want 0\n%s\n%s", exit.Code(err), err, out, cfg.Stderr)
 	}
 	cmp, err := verdict.ReadComparison(filepath.Join(cfg.ResultsDir, flow.ComparisonFile))
 	if err != nil {
@@ -376,7 +377,7 @@ func TestSkipAndQuarantine(t *testing.T) {
 	files["bench-quarantine.txt"] = "^BenchmarkMid$ someday because\n"
 	r.Write(files)
 	err = flow.Regression(context.Background(), cfg)
-	if code := flow.ExitCode(err); code != 2 || !strings.Contains(fmt.Sprint(err), `bench-quarantine.txt:1: "someday" is not a date`) {
+	if code := exit.Code(err); code != 2 || !strings.Contains(fmt.Sprint(err), `bench-quarantine.txt:1: "someday" is not a date`) {
 		t.Errorf("a bad quarantine file: exit %d, err %v; want 2 naming the line", code, err)
 	}
 }
@@ -399,7 +400,7 @@ func TestFilterThatMatchesNothing(t *testing.T) {
 	cfg.Base = c1
 	cfg.Run.Bench = "^(Sum64String|Sum64)$/^4B$"
 	err := flow.Regression(context.Background(), cfg)
-	if code := flow.ExitCode(err); code != 2 {
+	if code := exit.Code(err); code != 2 {
 		t.Fatalf("exit %d, err %v; want 2\n%s", code, err, out)
 	}
 	for _, want := range []string{`BENCH_FILTER="^(Sum64String|Sum64)$/^4B$": no benchmark matched the filter on either side`, "the first against the whole function name", `did you mean "^Benchmark(Sum64String|Sum64)$/^4B$"?`, "the benchmarks are BenchmarkSum64String, BenchmarkSum64"} {
@@ -452,10 +453,10 @@ func TestForgedOutputCannotReachTheTerminal(t *testing.T) {
 	cfg, out := config(t, r.Dir)
 	cfg.Base = c1
 	err := flow.Regression(context.Background(), cfg)
-	if code := flow.ExitCode(err); code != 2 {
+	if code := exit.Code(err); code != 2 {
 		t.Fatalf("exit %d, err %v; want 2\n%s\n%s", code, err, out, cfg.Stderr)
 	}
-	for what, text := range map[string]string{"stderr": fmt.Sprint(cfg.Stderr), "the error": flow.Exit(err).Error(), "stdout": out.String()} {
+	for what, text := range map[string]string{"stderr": fmt.Sprint(cfg.Stderr), "the error": exit.Wrap(err).Error(), "stdout": out.String()} {
 		if strings.Contains(text, "\x1b") || strings.Contains(text, "\x07") {
 			t.Errorf("%s holds an escape sequence:\n%q", what, text)
 		}

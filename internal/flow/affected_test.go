@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/testrepo"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -59,7 +60,7 @@ func TestAffectedPackagesOnly(t *testing.T) {
 			cfg, out := config(t, r.Dir)
 			cfg.Base, cfg.Affected = base, true
 			cfg.Run.Count = 3
-			if err := flow.Regression(context.Background(), cfg); flow.ExitCode(err) == 2 {
+			if err := flow.Regression(context.Background(), cfg); exit.Code(err) == 2 {
 				t.Fatalf("%v\n%s\n%s", err, out, cfg.Stderr)
 			}
 			cmp, err := verdict.ReadComparison(cfg.ResultsDir + "/" + flow.ComparisonFile)

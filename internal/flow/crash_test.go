@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/status"
 	"github.com/benchgate/benchgate/internal/testrepo"
@@ -50,7 +51,7 @@ func TestFailedBenchmarkGivesNoVerdict(t *testing.T) {
 	cfg, out := config(t, r.Dir)
 	cfg.Base = c1
 	err := flow.Regression(context.Background(), cfg)
-	if code := flow.ExitCode(err); code != 2 || errors.Is(err, flow.ErrMissing) || errors.Is(err, flow.ErrRegression) {
+	if code := exit.Code(err); code != 2 || errors.Is(err, exit.ErrMissing) || errors.Is(err, exit.ErrRegression) {
 		t.Fatalf("exit %d, err %v; want 2, no verdict\n%s", code, err, out)
 	}
 	assertStatus(t, cfg.ResultsDir, status.Error, 2)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/status"
 	"github.com/benchgate/benchgate/internal/testrepo"
@@ -30,7 +31,7 @@ func TestSavedResultsNeverHideARegression(t *testing.T) {
 	cfg, out := config(t, r.Dir)
 	for run := 1; run <= 2; run++ {
 		err := flow.Regression(context.Background(), cfg)
-		if code := flow.ExitCode(err); code != 1 {
+		if code := exit.Code(err); code != 1 {
 			t.Fatalf("run %d: exit %d (%v), want 1\n%s", run, code, err, out)
 		}
 		if _, err := os.Stat(filepath.Join(cfg.ResultsDir, flow.BaselineFile)); !os.IsNotExist(err) {
@@ -55,7 +56,7 @@ func TestMissingBenchmarkFails(t *testing.T) {
 	cfg, out := config(t, r.Dir)
 	cfg.Base = c1
 	err := flow.Regression(context.Background(), cfg)
-	if code := flow.ExitCode(err); code != 1 || !errors.Is(err, flow.ErrMissing) || !strings.Contains(err.Error(), "example.com/fixture/work.BenchmarkSlowed") {
+	if code := exit.Code(err); code != 1 || !errors.Is(err, exit.ErrMissing) || !strings.Contains(err.Error(), "example.com/fixture/work.BenchmarkSlowed") {
 		t.Fatalf("exit %d, err %v; want 1 naming example.com/fixture/work.BenchmarkSlowed\n%s", code, err, out)
 	}
 	if !strings.Contains(out.String(), "Missing on the current side: example.com/fixture/work.BenchmarkSlowed") {
@@ -86,48 +87,12 @@ func TestCurrentThatDoesNotCompileGivesNoVerdict(t *testing.T) {
 	cfg, out := config(t, r.Dir)
 	cfg.Base = c1
 	err := flow.Regression(context.Background(), cfg)
-	if code := flow.ExitCode(err); code != 2 || !strings.Contains(err.Error(), "undefinedThing") {
+	if code := exit.Code(err); code != 2 || !strings.Contains(err.Error(), "undefinedThing") {
 		t.Fatalf("exit %d, err %v; want 2 with the compiler's message\n%s", code, err, out)
 	}
 	st := assertStatus(t, cfg.ResultsDir, status.Error, 2)
 	if !strings.Contains(st.Error, "does not build") {
 		t.Errorf("status error %q does not say what failed", st.Error)
-	}
-}
-
-// TestExitCode maps errors to exit statuses, also through joins and
-// wrapping, and gives mage the status through ExitStatus.
-func TestExitCode(t *testing.T) {
-	tests := []struct {
-		name string
-		err  error
-		want int
-	}{
-		{"pass", nil, 0},
-		{"regression", flow.ErrRegression, 1},
-		{"missing", flow.ErrMissing, 1},
-		{"regression beside a failed benchmark", errors.Join(flow.ErrRegression, errors.New("benchmarks failed")), 1},
-		{"no verdict", flow.ErrNoVerdict, 2},
-		{"tool error", errors.New("git: reference not found"), 2},
-		{"interrupted", context.Canceled, 2},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := flow.ExitCode(tt.err); got != tt.want {
-				t.Errorf("ExitCode = %d, want %d", got, tt.want)
-			}
-			err := flow.Exit(tt.err)
-			if tt.err == nil {
-				if err != nil {
-					t.Errorf("Exit(nil) = %v", err)
-				}
-				return
-			}
-			es, ok := err.(interface{ ExitStatus() int })
-			if !ok || es.ExitStatus() != tt.want || !errors.Is(err, tt.err) {
-				t.Errorf("Exit(%v) = %#v, want ExitStatus %d wrapping the error", tt.err, err, tt.want)
-			}
-		})
 	}
 }
 
@@ -161,7 +126,7 @@ func TestBadFileBaseFoundFirst(t *testing.T) {
 			cfg, out := config(t, r.Dir)
 			cfg.Base = "file:" + base
 			err := flow.Regression(context.Background(), cfg)
-			if code := flow.ExitCode(err); code != 2 || !strings.Contains(err.Error(), "BENCH_BASE=file:"+base) {
+			if code := exit.Code(err); code != 2 || !strings.Contains(err.Error(), "BENCH_BASE=file:"+base) {
 				t.Fatalf("exit %d, err %v; want 2 naming the file\n%s", code, err, out)
 			}
 			if _, err := os.Stat(filepath.Join(cfg.ResultsDir, flow.CurrentFile)); !os.IsNotExist(err) {

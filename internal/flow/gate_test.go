@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/fixture"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/flowtest"
@@ -125,7 +126,7 @@ func TestSensitiveEndToEnd(t *testing.T) {
 	}
 	cfg.Base = flow.FileBasePrefix + saved
 	cfg.Stderr = &lockedBuffer{}
-	if err := flow.Regression(context.Background(), cfg); err != nil && !errors.Is(err, flow.ErrRegression) {
+	if err := flow.Regression(context.Background(), cfg); err != nil && !errors.Is(err, exit.ErrRegression) {
 		t.Fatal(err)
 	}
 	if stderr := cfg.Stderr.(*lockedBuffer).String(); !strings.Contains(stderr, "adaptive sampling needs both sides in one run") {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/lock"
 	"github.com/benchgate/benchgate/internal/testrepo"
@@ -53,7 +54,7 @@ func TestResultsDirectoryIsLocked(t *testing.T) {
 	defer held.Release()
 	for _, f := range []func(context.Context, flow.Config) error{flow.Regression, flow.SaveBaseline, flow.Quick} {
 		err := f(context.Background(), cfg)
-		if flow.ExitCode(err) != 2 || !errors.Is(err, lock.ErrHeld) || !strings.Contains(err.Error(), "another shell") {
+		if exit.Code(err) != 2 || !errors.Is(err, lock.ErrHeld) || !strings.Contains(err.Error(), "another shell") {
 			t.Errorf("err = %v; want exit 2 naming the holder", err)
 		}
 	}
@@ -107,7 +108,7 @@ func TestBaseToolchain(t *testing.T) {
 	cfg, out := config(t, r.Dir)
 	cfg.Base, cfg.BaseGo, cfg.Run.Count = "HEAD", other, 2
 	cfg.Confirm = false
-	if err := flow.Regression(context.Background(), cfg); err != nil && flow.ExitCode(err) == 2 {
+	if err := flow.Regression(context.Background(), cfg); err != nil && exit.Code(err) == 2 {
 		if strings.Contains(err.Error(), "toolchain") {
 			t.Skipf("%s cannot be fetched here: %v", other, err)
 		}
@@ -137,7 +138,7 @@ func TestDeadline(t *testing.T) {
 	cfg, out := config(t, r.Dir)
 	cfg.Base, cfg.Deadline = c1, 50*time.Millisecond
 	err := flow.Regression(context.Background(), cfg)
-	if flow.ExitCode(err) != 2 || !strings.Contains(err.Error(), "BENCH_DEADLINE") {
+	if exit.Code(err) != 2 || !strings.Contains(err.Error(), "BENCH_DEADLINE") {
 		t.Errorf("err = %v, want exit 2 naming BENCH_DEADLINE\n%s", err, out)
 	}
 	assertNoScratch(t, cfg.TempDir)

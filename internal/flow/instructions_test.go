@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/benchgate/benchgate/internal/counter"
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/fixture"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/flowtest"
@@ -124,7 +125,7 @@ func TestNoCounterIsNoVerdict(t *testing.T) {
 	cfg.Measure = flow.MeasureInstructions
 	t.Setenv("PATH", filepath.Dir(goBinary(t))) // go and git only: no valgrind
 	err := flow.Regression(context.Background(), cfg)
-	if code := flow.ExitCode(err); code != 2 || !errors.Is(err, counter.ErrUnavailable) || !strings.Contains(err.Error(), "apt-get install valgrind") {
+	if code := exit.Code(err); code != 2 || !errors.Is(err, counter.ErrUnavailable) || !strings.Contains(err.Error(), "apt-get install valgrind") {
 		t.Fatalf("exit %d, err %v; want 2 naming apt-get install valgrind\n%s", code, err, out)
 	}
 	if _, err := os.Stat(filepath.Join(cfg.ResultsDir, flow.CurrentFile)); !os.IsNotExist(err) {
@@ -178,7 +179,7 @@ func TestCountingNeedsADuration(t *testing.T) {
 	cfg.Measure = flow.MeasureInstructions
 	cfg.Run.Time = "1000x"
 	err := flow.Regression(context.Background(), cfg)
-	if code := flow.ExitCode(err); code != 2 || !strings.Contains(err.Error(), "needs BENCH_TIME as a duration") {
+	if code := exit.Code(err); code != 2 || !strings.Contains(err.Error(), "needs BENCH_TIME as a duration") {
 		t.Fatalf("exit %d, err %v\n%s", code, err, out)
 	}
 }
@@ -323,7 +324,7 @@ func TestCountsAcrossToolchains(t *testing.T) {
 	cfg.Base, cfg.BaseGo = c1, other
 	cfg.Measure = flow.MeasureInstructions
 	err := flow.Regression(context.Background(), cfg)
-	if code := flow.ExitCode(err); code == 2 {
+	if code := exit.Code(err); code == 2 {
 		t.Fatalf("no verdict: %v\n%s\n%s", err, out, cfg.Stderr)
 	}
 	cmp, rerr := verdict.ReadComparison(filepath.Join(cfg.ResultsDir, flow.ComparisonFile))

@@ -19,8 +19,8 @@ const ShardsDir = "shards"
 // status.json and comparison.json that Regression writes. A suite without
 // a shard, or whose shard ended in an error or died, is a gap named in the
 // reports: no verdict. Each shard's rows are judged again from their
-// samples (verdict.Rejudge) with cfg's thresholds. The error wraps ErrRegression or ErrMissing when a
-// shard's comparison fails, and ErrNoVerdict when there are gaps and
+// samples (verdict.Rejudge) with cfg's thresholds. The error wraps exit.ErrRegression or exit.ErrMissing when a
+// shard's comparison fails, and exit.ErrNoVerdict when there are gaps and
 // nothing failed.
 func Merge(cfg Config, dir string) error {
 	if dir == "" {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/benchgate/benchgate/internal/atomicfile"
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/status"
 	"github.com/benchgate/benchgate/internal/suite"
@@ -91,7 +92,7 @@ func TestMergeFailsClosed(t *testing.T) {
 				shard(t, dir, s.suite, s.state, s.exit, s.err, s.factor)
 			}
 			err := flow.Merge(cfg, "")
-			if code := flow.ExitCode(err); code != tt.exit {
+			if code := exit.Code(err); code != tt.exit {
 				t.Fatalf("exit %d (%v), want %d", code, err, tt.exit)
 			}
 			md, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, flow.MarkdownFile))
@@ -124,7 +125,7 @@ func TestMergeTrustsNoShard(t *testing.T) {
 		os.MkdirAll(sd, 0o755)
 		os.WriteFile(filepath.Join(sd, status.File), []byte(`{"suites": ["kafka"], "state": "ok", "compared": false}`), 0o644)
 		err := merge(t, suites, dir)
-		if code := flow.ExitCode(err); code != 2 || !strings.Contains(fmt.Sprint(err), "shard kafka says it ended ok but left no comparison") {
+		if code := exit.Code(err); code != 2 || !strings.Contains(fmt.Sprint(err), "shard kafka says it ended ok but left no comparison") {
 			t.Errorf("exit %d, err %v; want 2 naming the shard", code, err)
 		}
 	})
@@ -144,8 +145,8 @@ func TestMergeTrustsNoShard(t *testing.T) {
 		if err := atomicfile.Write(path, func(w io.Writer) error { return verdict.WriteJSON(w, c) }); err != nil {
 			t.Fatal(err)
 		}
-		if err := merge(t, suites, dir); flow.ExitCode(err) != 1 {
-			t.Errorf("exit %d (%v), want 1: the +347%% change judged again", flow.ExitCode(err), err)
+		if err := merge(t, suites, dir); exit.Code(err) != 1 {
+			t.Errorf("exit %d (%v), want 1: the +347%% change judged again", exit.Code(err), err)
 		}
 	})
 	t.Run("two shards claim one suite", func(t *testing.T) {
@@ -156,7 +157,7 @@ func TestMergeTrustsNoShard(t *testing.T) {
 			t.Fatal(err)
 		}
 		err := merge(t, suites, dir)
-		if code := flow.ExitCode(err); code != 2 || !strings.Contains(fmt.Sprint(err), "claims suite kafka, which another shard already covered") {
+		if code := exit.Code(err); code != 2 || !strings.Contains(fmt.Sprint(err), "claims suite kafka, which another shard already covered") {
 			t.Errorf("exit %d, err %v; want 2 naming the duplicate", code, err)
 		}
 	})

@@ -28,9 +28,9 @@ const FileBasePrefix = "file:"
 // interleaved with the current tree, or a saved results file
 // ("file:path"); when Base is empty, the merge base of HEAD and the main
 // branch. It writes status.json at the start and the end, and never
-// writes the saved baseline. Its error wraps ErrRegression or ErrMissing
+// writes the saved baseline. Its error wraps exit.ErrRegression or exit.ErrMissing
 // on a failing comparison and anything else when there is no verdict
-// (ExitCode maps it).
+// (exit.Code maps it).
 func Regression(ctx context.Context, cfg Config) (err error) {
 	unlock, err := cfg.Start("bench:regression")
 	if err != nil {

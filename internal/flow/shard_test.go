@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/runner"
 	"github.com/benchgate/benchgate/internal/status"
@@ -63,7 +64,7 @@ func TestShardsCoverEverythingOnce(t *testing.T) {
 		cfg.Shard = runner.Shard{Index: i, Total: 3}
 		cfg.ResultsDir = filepath.Join(shards, fmt.Sprintf("bench-%d", i))
 		err := flow.Regression(context.Background(), cfg)
-		if err != nil && !errors.Is(err, flow.ErrRegression) {
+		if err != nil && !errors.Is(err, exit.ErrRegression) {
 			t.Fatalf("shard %d: %v\n%s", i, err, cfg.Stderr)
 		}
 		cmp, rerr := verdict.ReadComparison(filepath.Join(cfg.ResultsDir, flow.ComparisonFile))
@@ -101,7 +102,7 @@ func TestShardsCoverEverythingOnce(t *testing.T) {
 		return err, cmp
 	}
 	err, cmp := merge()
-	if !errors.Is(err, flow.ErrRegression) || flow.ExitCode(err) != 1 {
+	if !errors.Is(err, exit.ErrRegression) || exit.Code(err) != 1 {
 		t.Fatalf("merge of 3 shards: %v, want the regression of p3", err)
 	}
 	regressed := false
@@ -125,8 +126,8 @@ func TestShardsCoverEverythingOnce(t *testing.T) {
 			cfg.Shards = n
 			err := flow.Merge(cfg, shards)
 			cmp, _ := verdict.ReadComparison(filepath.Join(cfg.ResultsDir, flow.ComparisonFile))
-			if flow.ExitCode(err) != 2 || !strings.Contains(strings.Join(cmp.Gaps, " "), fmt.Sprintf("shard %d/3 is absent", i)) {
-				t.Errorf("merge (BENCH_SHARDS %d) without shard %d: exit %d (%v), gaps %v; want 2 naming it", n, i, flow.ExitCode(err), err, cmp.Gaps)
+			if exit.Code(err) != 2 || !strings.Contains(strings.Join(cmp.Gaps, " "), fmt.Sprintf("shard %d/3 is absent", i)) {
+				t.Errorf("merge (BENCH_SHARDS %d) without shard %d: exit %d (%v), gaps %v; want 2 naming it", n, i, exit.Code(err), err, cmp.Gaps)
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/status"
 	"github.com/benchgate/benchgate/internal/suite"
 )
@@ -32,7 +33,7 @@ func (c *Config) startStatus() error {
 
 // endStatus records how the run ended.
 func (c *Config) endStatus(err error) {
-	code := ExitCode(err)
+	code := exit.Code(err)
 	st := status.Status{Suites: c.suiteNames(), State: status.StateOf(code), Exit: code, Shard: c.Shard.String()}
 	if err != nil {
 		st.Error = err.Error()

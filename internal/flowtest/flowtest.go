@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/benchgate/benchgate/internal/counter"
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/fixture"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/verdict"
@@ -50,7 +51,7 @@ func Config(t testing.TB, dir string) (flow.Config, *bytes.Buffer) {
 // the comparison it wrote.
 func MustRegress(t *testing.T, cfg flow.Config, out *bytes.Buffer) *verdict.Comparison {
 	t.Helper()
-	if err := flow.Regression(context.Background(), cfg); !errors.Is(err, flow.ErrRegression) {
+	if err := flow.Regression(context.Background(), cfg); !errors.Is(err, exit.ErrRegression) {
 		t.Fatalf("err = %v, want a regression\n%s", err, out)
 	}
 	cmp, err := verdict.ReadComparison(filepath.Join(cfg.ResultsDir, flow.ComparisonFile))

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/flowtest"
 	"github.com/benchgate/benchgate/internal/gitref"
@@ -80,7 +81,7 @@ func TestHistoryInDatabase(t *testing.T) {
 		o := opts
 		o.FromDatabase = fromDB
 		err := historyflow.Trend(ctx, cfg, o)
-		if flow.ExitCode(err) != 1 {
+		if exit.Code(err) != 1 {
 			t.Fatalf("trend (database %v): %v, want the worsening (exit 1)", fromDB, err)
 		}
 		tr := readTrend(t, cfg)
@@ -109,8 +110,8 @@ func TestHistoryInDatabase(t *testing.T) {
 			"export": func() error { return historyflow.Export(ctx, cfg, o) },
 			"trend":  func() error { o.FromDatabase = true; return historyflow.Trend(ctx, cfg, o) },
 		} {
-			if err := run(); flow.ExitCode(err) != 2 || !strings.Contains(fmt.Sprint(err), tt.want) {
-				t.Errorf("%s with %s: %v (exit %d), want exit 2 saying %q", name, tt.name, err, flow.ExitCode(err), tt.want)
+			if err := run(); exit.Code(err) != 2 || !strings.Contains(fmt.Sprint(err), tt.want) {
+				t.Errorf("%s with %s: %v (exit %d), want exit 2 saying %q", name, tt.name, err, exit.Code(err), tt.want)
 			}
 		}
 	}

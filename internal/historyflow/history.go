@@ -18,6 +18,7 @@ import (
 
 	"github.com/benchgate/benchgate/internal/alert"
 	"github.com/benchgate/benchgate/internal/atomicfile"
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/gitref"
 	"github.com/benchgate/benchgate/internal/history"
@@ -75,7 +76,7 @@ const (
 
 // ErrWorsened is wrapped by Trend's error when a worsening change point or
 // drift is not acknowledged; it counts as a regression (exit status 1).
-var ErrWorsened = fmt.Errorf("%w: the history has a worsening change point or drift", flow.ErrRegression)
+var ErrWorsened = fmt.Errorf("%w: the history has a worsening change point or drift", exit.ErrRegression)
 
 // Record stores a run of the committed HEAD on the history branch: the
 // current results when they were measured at HEAD on a clean working
@@ -248,7 +249,7 @@ func Backfill(ctx context.Context, cfg flow.Config, opts Options) error {
 	if len(todo) > 0 && len(skipped) == len(todo) {
 		// Nothing it was asked to record was recorded: a trend after it
 		// would have nothing new to say, and exit 0 would hide why.
-		return fmt.Errorf("%w: backfill recorded none of the %d commits it was asked to: %s", flow.ErrNoVerdict, len(todo), lines.Capped(reasons, 3))
+		return fmt.Errorf("%w: backfill recorded none of the %d commits it was asked to: %s", exit.ErrNoVerdict, len(todo), lines.Capped(reasons, 3))
 	}
 	return nil
 }
@@ -256,7 +257,7 @@ func Backfill(ctx context.Context, cfg flow.Config, opts Options) error {
 // Trend reads the history, finds change points and drift per benchmark
 // metric, and writes changepoints.json, trend.md and trend.html. Its error
 // wraps ErrWorsened when a worsening change point or drift is not
-// acknowledged, and flow.ErrNoVerdict when the history is too short to tell.
+// acknowledged, and exit.ErrNoVerdict when the history is too short to tell.
 func Trend(ctx context.Context, cfg flow.Config, opts Options) error {
 	unlock, repo, changes, err := startHistory(&cfg, "bench:trend", 0)
 	if err != nil {
@@ -303,7 +304,7 @@ func Trend(ctx context.Context, cfg flow.Config, opts Options) error {
 	case len(open) > 0:
 		return fmt.Errorf("%w: %s (accept an intended one in %s)", ErrWorsened, strings.Join(open, "; "), opts.AckFile)
 	case history.Longest(series) < minRuns:
-		return fmt.Errorf("%w: %d runs of HEAD's history on %s, too few to find a change (at least %d): run bench:backfill", flow.ErrNoVerdict, history.Longest(series), source, minRuns)
+		return fmt.Errorf("%w: %d runs of HEAD's history on %s, too few to find a change (at least %d): run bench:backfill", exit.ErrNoVerdict, history.Longest(series), source, minRuns)
 	}
 	return nil
 }

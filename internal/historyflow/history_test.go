@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/benchgate/benchgate/internal/changepoint"
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/flowtest"
 	"github.com/benchgate/benchgate/internal/history"
@@ -68,8 +69,8 @@ func TestBackfillAndTrend(t *testing.T) {
 	}
 
 	err := historyflow.Trend(context.Background(), cfg, opts)
-	if flow.ExitCode(err) != 1 || !strings.Contains(err.Error(), "BenchmarkSlowed") {
-		t.Fatalf("trend: %v (exit %d), want 1 naming Slowed\n%s", err, flow.ExitCode(err), out)
+	if exit.Code(err) != 1 || !strings.Contains(err.Error(), "BenchmarkSlowed") {
+		t.Fatalf("trend: %v (exit %d), want 1 naming Slowed\n%s", err, exit.Code(err), out)
 	}
 	var tr report.Trend
 	b, _ := os.ReadFile(filepath.Join(cfg.ResultsDir, flow.ChangePointsFile))
@@ -191,7 +192,7 @@ func TestBackfillThatRecordsNothingFails(t *testing.T) {
 	opts := historyflow.DefaultOptions
 	opts.Backfill = 3
 	err := historyflow.Backfill(context.Background(), cfg, opts)
-	if code := flow.ExitCode(err); code != 2 || !strings.Contains(fmt.Sprint(err), "backfill recorded none of the 3 commits") {
+	if code := exit.Code(err); code != 2 || !strings.Contains(fmt.Sprint(err), "backfill recorded none of the 3 commits") {
 		t.Fatalf("exit %d, err %v; want 2 naming why\n%s", code, err, cfg.Stderr)
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/benchgate/benchgate/internal/flow"
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/flowtest"
 	"github.com/benchgate/benchgate/internal/historyflow"
 	"github.com/benchgate/benchgate/internal/historygen"
@@ -31,7 +31,7 @@ func BenchmarkTrendLarge(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		err := historyflow.Trend(context.Background(), cfg, historyflow.DefaultOptions)
-		if flow.ExitCode(err) != 1 {
+		if exit.Code(err) != 1 {
 			b.Fatalf("trend: %v, want the step of BenchmarkLarge/case=0", err)
 		}
 	}

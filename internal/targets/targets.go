@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/benchgate/benchgate/internal/bisectflow"
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/historyflow"
 	"github.com/benchgate/benchgate/internal/profile"
@@ -25,7 +26,7 @@ type Target struct {
 	// Synopsis is the one line mage -l and benchgate help show.
 	Synopsis string
 	// Run does it for a repository with these suites (none: ./... or
-	// BENCH_PACKAGES). Its error's exit status (flow.ExitCode) is the
+	// BENCH_PACKAGES). Its error's exit status (exit.Code) is the
 	// target's: 0 pass, 1 regression, 2 no verdict or bad input.
 	Run func(ctx context.Context, suites []suite.Suite) error
 }
@@ -79,7 +80,7 @@ var Stderr io.Writer = os.Stderr
 func Load(uses settings.Use, suites []suite.Suite) (*settings.Values, error) {
 	v, err := settings.Load(settings.Environ, uses, suites)
 	if err != nil {
-		return nil, flow.Exit(err)
+		return nil, exit.Wrap(err)
 	}
 	for _, w := range settings.Unknown(os.Environ()) {
 		fmt.Fprintln(Stderr, "warning: "+w)
@@ -95,7 +96,7 @@ func run(ctx context.Context, suites []suite.Suite, uses settings.Use, do func(c
 	if err != nil {
 		return err
 	}
-	return flow.Exit(do(ctx, v))
+	return exit.Wrap(do(ctx, v))
 }
 
 // Regression is bench:regression: exit 0 pass, 1 regression or missing
@@ -193,5 +194,5 @@ func Bisect(ctx context.Context, suites []suite.Suite) error {
 func Env(_ context.Context, suites []suite.Suite) error {
 	settings.Describe(os.Stdout, settings.Environ, settings.All)
 	_, err := settings.Load(settings.Environ, settings.All, suites)
-	return flow.Exit(err)
+	return exit.Wrap(err)
 }

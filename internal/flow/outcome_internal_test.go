@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
@@ -33,7 +34,7 @@ func TestOutcomeError(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			err := outcomeError(&tc.c, "report.md", tc.runErr)
-			if got := ExitCode(err); got != tc.exit || got != int(tc.c.Outcome()) {
+			if got := exit.Code(err); got != tc.exit || got != int(tc.c.Outcome()) {
 				t.Errorf("exit %d, want %d (outcome %d): %v", got, tc.exit, tc.c.Outcome(), err)
 			}
 			if tc.says != "" && (err == nil || !strings.Contains(err.Error(), tc.says)) {
