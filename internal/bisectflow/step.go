@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -40,14 +39,11 @@ func newStepMeasurer(cfg flow.Config, repo *gitref.Repo, good gitref.Commit, dir
 	return m
 }
 
-// settingsKey names what a step's numbers depend on: the good end, what
-// runs, how, and how it is judged. A step measured otherwise is not
-// reused.
+// settingsKey names what a step's numbers depend on: the good end and
+// every measuring setting (flow.Config.MeasuringKey). A step measured
+// otherwise is not reused.
 func (m *stepMeasurer) settingsKey() string {
-	c := m.cfg
-	suites, _ := c.RunnerSuites()
-	v, _ := json.Marshal([]any{m.good.Hash.String(), suites, c.Run.Bench, c.Run.Time, c.Run.Count, c.Run.Separate, c.Measure, c.Counter, c.CountRounds, c.BaseGo, c.CurrentGo, c.VerdictOptions()})
-	sum := sha256.Sum256(v)
+	sum := sha256.Sum256([]byte(m.good.Hash.String() + "\x00" + m.cfg.MeasuringKey()))
 	return hex.EncodeToString(sum[:12])
 }
 

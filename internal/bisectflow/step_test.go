@@ -87,3 +87,34 @@ func TestStepsReuseTheGoodEndsCounts(t *testing.T) {
 		t.Errorf("measured again: %d rounds pooled, want %d", again.Rounds, 2*meas.Rounds)
 	}
 }
+
+// TestStepKey: a step measured with other settings is not reused. The
+// key once listed its settings by hand and left BENCH_SKIP and the
+// quarantine file out, so a step measured with a benchmark skipped was
+// reused by a bisection that measures it.
+func TestStepKey(t *testing.T) {
+	good := gitref.Commit{Rev: "good"}
+	key := func(edit func(*flow.Config)) string {
+		cfg := flow.DefaultConfig()
+		edit(&cfg)
+		return newStepMeasurer(cfg, nil, good, t.TempDir(), "").settingsKey()
+	}
+	same := key(func(*flow.Config) {})
+	for _, tc := range []struct {
+		name    string
+		edit    func(*flow.Config)
+		changed bool
+	}{
+		{"BENCH_SKIP", func(c *flow.Config) { c.Run.Skip = "BenchmarkSlow" }, true},
+		{"BENCH_QUARANTINE", func(c *flow.Config) { c.Quarantine = "other.txt" }, true},
+		{"BENCH_TIME", func(c *flow.Config) { c.Run.Time = "1s" }, true},
+		{"a threshold", func(c *flow.Config) { c.Verdict.Thresholds.Latency = 50 }, true},
+		{"BENCH_MEASURE", func(c *flow.Config) { c.Measure = flow.MeasureInstructions }, true},
+		{"BENCH_RESULTS_DIR", func(c *flow.Config) { c.ResultsDir = "elsewhere" }, false},
+		{"confirmation (off for steps)", func(c *flow.Config) { c.Confirm = !c.Confirm }, false},
+	} {
+		if got := key(tc.edit) != same; got != tc.changed {
+			t.Errorf("%s: key changed %v, want %v", tc.name, got, tc.changed)
+		}
+	}
+}
