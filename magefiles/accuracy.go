@@ -11,7 +11,6 @@ import (
 
 	"github.com/benchgate/benchgate/internal/accuracy"
 	"github.com/benchgate/benchgate/internal/exit"
-	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/settings"
 	"github.com/benchgate/benchgate/internal/targets"
 )
