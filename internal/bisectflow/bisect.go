@@ -6,14 +6,12 @@
 package bisectflow
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/benchgate/benchgate/internal/alert"
-	"github.com/benchgate/benchgate/internal/atomicfile"
 	"github.com/benchgate/benchgate/internal/bisect"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/gitref"
@@ -115,24 +113,14 @@ func alertCulprit(ctx context.Context, c *flow.Config, res *bisect.Result, md []
 	return opts.Outcome(err, "culprit alerts", "the answer", flow.AlertStrictSetting, c.Stderr)
 }
 
-// writeBisect writes bisect.json and bisect.md, prints the answer,
-// appends it to the step summary and returns the Markdown.
+// writeBisect publishes the answer (bisect.json, bisect.md, the text on
+// stdout) and returns its Markdown.
 func writeBisect(c *flow.Config, res *bisect.Result) ([]byte, error) {
-	if err := atomicfile.Write(c.Path(BisectFile), func(w io.Writer) error { return report.JSONValue(w, res) }); err != nil {
-		return nil, err
-	}
-	var md bytes.Buffer
-	if err := bisect.Markdown(&md, res); err != nil {
-		return nil, err
-	}
-	if err := atomicfile.WriteBytes(c.Path(BisectMarkdownFile), md.Bytes()); err != nil {
-		return nil, err
-	}
-	if err := bisect.Text(c.Stdout, res); err != nil {
-		return nil, err
-	}
-	fmt.Fprintf(c.Stderr, "wrote %s and %s\n", c.Path(BisectFile), c.Path(BisectMarkdownFile))
-	return md.Bytes(), c.AppendStepSummary(md.Bytes())
+	return c.Publish(flow.Publication{
+		JSON:     flow.Published{File: BisectFile, Write: func(w io.Writer) error { return report.JSONValue(w, res) }},
+		Markdown: flow.Published{File: BisectMarkdownFile, Write: func(w io.Writer) error { return bisect.Markdown(w, res) }},
+		Text:     func(w io.Writer) error { return bisect.Text(w, res) },
+	})
 }
 
 // forSteps is the configuration each step runs with: the gate's runner

@@ -5,44 +5,88 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/benchgate/benchgate/internal/atomicfile"
 	"github.com/benchgate/benchgate/internal/report"
 	"github.com/benchgate/benchgate/internal/verdict"
 )
 
-// publish writes comparison.json, report.md and report.html, prints the
-// text report, and appends the Markdown to the CI step summary when there
-// is one.
-func (c *Config) publish(cmp *verdict.Comparison) error {
-	if err := atomicfile.Write(c.Path(ComparisonFile), func(w io.Writer) error { return verdict.WriteJSON(w, cmp) }); err != nil {
-		return err
-	}
-	md, err := c.writeMarkdownHTML(cmp)
-	if err != nil {
-		return err
-	}
-	if err := report.Text(c.Stdout, cmp); err != nil {
-		return err
-	}
-	fmt.Fprintf(c.Stderr, "wrote %s, %s and %s\n", c.Path(ComparisonFile), c.Path(MarkdownFile), c.Path(HTMLFile))
-	return c.AppendStepSummary(md)
+// A Published file is one of a flow's outputs: its name in the results
+// directory and what writes it.
+type Published struct {
+	File  string
+	Write func(io.Writer) error
 }
 
-// writeMarkdownHTML writes report.md and report.html and returns the
-// Markdown.
-func (c *Config) writeMarkdownHTML(cmp *verdict.Comparison) ([]byte, error) {
+// Publication is what a flow publishes: the gate's comparison, the
+// trend, a bisection's answer.
+type Publication struct {
+	// JSON and Markdown are written, in that order; HTML too when its
+	// File is set.
+	JSON, Markdown, HTML Published
+	// Text, when set, prints the findings on Stdout.
+	Text func(io.Writer) error
+}
+
+// Publish writes p's files into the results directory, each whole or not
+// at all (atomicfile), prints its text, says on Stderr what it wrote and
+// appends the Markdown to the CI step summary when there is one. It
+// returns the Markdown. Every flow publishes through it.
+func (c *Config) Publish(p Publication) ([]byte, error) {
+	if err := atomicfile.Write(c.Path(p.JSON.File), p.JSON.Write); err != nil {
+		return nil, err
+	}
+	md, err := c.writeMarkdownHTML(p)
+	if err != nil {
+		return nil, err
+	}
+	if p.Text != nil {
+		if err := p.Text(c.Stdout); err != nil {
+			return nil, err
+		}
+	}
+	files := []string{c.Path(p.JSON.File), c.Path(p.Markdown.File)}
+	if p.HTML.File != "" {
+		files = append(files, c.Path(p.HTML.File))
+	}
+	fmt.Fprintf(c.Stderr, "wrote %s and %s\n", strings.Join(files[:len(files)-1], ", "), files[len(files)-1])
+	return md, c.AppendStepSummary(md)
+}
+
+// writeMarkdownHTML writes p's Markdown and HTML (when it has one) and
+// returns the Markdown.
+func (c *Config) writeMarkdownHTML(p Publication) ([]byte, error) {
 	var md bytes.Buffer
-	if err := report.Markdown(&md, cmp, markdownOptions()); err != nil {
+	if err := p.Markdown.Write(&md); err != nil {
 		return nil, err
 	}
-	if err := atomicfile.WriteBytes(c.Path(MarkdownFile), md.Bytes()); err != nil {
+	if err := atomicfile.WriteBytes(c.Path(p.Markdown.File), md.Bytes()); err != nil {
 		return nil, err
 	}
-	if err := atomicfile.Write(c.Path(HTMLFile), func(w io.Writer) error { return report.HTML(w, cmp, report.DefaultHTMLOptions) }); err != nil {
-		return nil, err
+	if p.HTML.File != "" {
+		if err := atomicfile.Write(c.Path(p.HTML.File), p.HTML.Write); err != nil {
+			return nil, err
+		}
 	}
 	return md.Bytes(), nil
+}
+
+// comparison is the gate's publication of cmp: comparison.json,
+// report.md, report.html and the text report.
+func comparison(cmp *verdict.Comparison) Publication {
+	return Publication{
+		JSON:     Published{ComparisonFile, func(w io.Writer) error { return verdict.WriteJSON(w, cmp) }},
+		Markdown: Published{MarkdownFile, func(w io.Writer) error { return report.Markdown(w, cmp, markdownOptions()) }},
+		HTML:     Published{HTMLFile, func(w io.Writer) error { return report.HTML(w, cmp, report.DefaultHTMLOptions) }},
+		Text:     func(w io.Writer) error { return report.Text(w, cmp) },
+	}
+}
+
+// publish publishes the gate's comparison.
+func (c *Config) publish(cmp *verdict.Comparison) error {
+	_, err := c.Publish(comparison(cmp))
+	return err
 }
 
 // markdownOptions are the Markdown report's options for the gate's own

@@ -59,7 +59,7 @@ func (c *Config) reportInput(ctx context.Context) (*verdict.Comparison, error) {
 
 // writeReports writes report.html and report.md and prints their paths.
 func (c *Config) writeReports(cmp *verdict.Comparison, opts ReportOptions) error {
-	if _, err := c.writeMarkdownHTML(cmp); err != nil {
+	if _, err := c.writeMarkdownHTML(comparison(cmp)); err != nil {
 		return err
 	}
 	htmlPath, mdPath := c.Path(HTMLFile), c.Path(MarkdownFile)

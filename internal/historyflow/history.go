@@ -6,7 +6,6 @@
 package historyflow
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,7 +16,6 @@ import (
 	"time"
 
 	"github.com/benchgate/benchgate/internal/alert"
-	"github.com/benchgate/benchgate/internal/atomicfile"
 	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/flow"
 	"github.com/benchgate/benchgate/internal/gitref"
@@ -309,25 +307,15 @@ func Trend(ctx context.Context, cfg flow.Config, opts Options) error {
 	return nil
 }
 
+// writeTrend publishes the trend: changepoints.json, trend.md and
+// trend.html.
 func writeTrend(c *flow.Config, tr *report.Trend) error {
-	if err := atomicfile.Write(c.Path(flow.ChangePointsFile), func(w io.Writer) error { return report.TrendJSON(w, tr) }); err != nil {
-		return err
-	}
-	var md bytes.Buffer
-	if err := report.TrendMarkdown(&md, tr); err != nil {
-		return err
-	}
-	if err := atomicfile.WriteBytes(c.Path(TrendMarkdownFile), md.Bytes()); err != nil {
-		return err
-	}
-	if err := atomicfile.Write(c.Path(TrendHTMLFile), func(w io.Writer) error { return report.TrendHTML(w, tr) }); err != nil {
-		return err
-	}
-	if err := c.AppendStepSummary(md.Bytes()); err != nil {
-		return err
-	}
-	fmt.Fprintf(c.Stderr, "wrote %s, %s and %s\n", c.Path(flow.ChangePointsFile), c.Path(TrendMarkdownFile), c.Path(TrendHTMLFile))
-	return nil
+	_, err := c.Publish(flow.Publication{
+		JSON:     flow.Published{File: flow.ChangePointsFile, Write: func(w io.Writer) error { return report.TrendJSON(w, tr) }},
+		Markdown: flow.Published{File: TrendMarkdownFile, Write: func(w io.Writer) error { return report.TrendMarkdown(w, tr) }},
+		HTML:     flow.Published{File: TrendHTMLFile, Write: func(w io.Writer) error { return report.TrendHTML(w, tr) }},
+	})
+	return err
 }
 
 // alertFindings sends the unacknowledged worsenings to the configured
