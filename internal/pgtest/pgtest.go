@@ -60,10 +60,14 @@ func Bin() string {
 }
 
 // Start starts a server for t, with password authentication on TCP; it
-// is stopped when t ends. Without PostgreSQL the test is skipped, or
+// is stopped when t ends. Under -short the test is skipped (a server
+// takes seconds to start). Without PostgreSQL it is skipped too, or
 // fails under CI=true (CI must install it: .ci/run does).
 func Start(t testing.TB) *Server {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("starts a PostgreSQL server (-short)")
+	}
 	bin := Bin()
 	if bin == "" {
 		if os.Getenv("CI") == "true" {
