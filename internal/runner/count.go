@@ -49,14 +49,15 @@ const (
 const DefaultCountRounds = 3
 
 // CountHeap is what a long counted run of an allocating benchmark
-// allocates at least: enough for several collections at the runtime's
-// smallest heap goal (4 MiB), so that its count per op holds the
-// collector's share steadily. The pilot's short runs of an allocating
+// allocates at least: two collections at the runtime's smallest heap
+// goal (4 MiB), so that its count per op holds the collector's share
+// steadily. 32 MiB cost a first count of this repository's suites
+// 1.9-2.2x a timed run (docs/measurements.md). The pilot's short runs of an allocating
 // benchmark pay a fresh heap's page faults, so its cost per op said 15-20x
 // too much (make([]byte, 64<<10): 230-307µs against 15.7µs), and a count
 // of 38 iterations had no collection in some runs and one in others
 // (instructions per op ±6-21% between runs; ±0.27% at 512 iterations).
-const CountHeap = 32 << 20
+const CountHeap = 8 << 20
 
 // CountLargeAlloc is the B/op from which CountHeap applies: below it an
 // op's own work outweighs what it allocates, its count per op varied by
@@ -66,8 +67,8 @@ const CountHeap = 32 << 20
 const CountLargeAlloc = 1 << 10
 
 // countN is the iteration count of a unit's long counted run: enough ops
-// for CountTarget instructions at an estimated 3 instructions per
-// nanosecond of the pilot's cost, at most the timed runs' count, at
+// for CountTarget instructions at the instructions per nanosecond of the
+// pilot's cost that perNs guesses, at most the timed runs' count, at
 // least 10; for a benchmark allocating CountLargeAlloc or more per op,
 // enough to allocate CountHeap (at most 20x CountTarget's iterations).
 func countN(u unit) int64 {
@@ -76,12 +77,27 @@ func countN(u unit) int64 {
 		return 10
 	}
 	if u.ns > 0 {
-		n = min(n, int64(CountTarget/(3*u.ns))+1)
+		n = min(n, int64(CountTarget/(perNs(u.ns)*u.ns))+1)
 		if u.bytes >= CountLargeAlloc {
-			n = max(n, min(int64(math.Ceil(CountHeap/u.bytes)), int64(20*CountTarget/(3*u.ns))+1))
+			n = max(n, min(int64(math.Ceil(CountHeap/u.bytes)), int64(20*CountTarget/(perNs(u.ns)*u.ns))+1))
 		}
 	}
 	return max(n, 10)
+}
+
+// perNs guesses the instructions per nanosecond of an op that the pilot
+// timed at ns: 10 for an op under 200ns, 3 for a longer one. Counted, this
+// repository's suites on an AMD EPYC host ran 4.1-18.7 instructions per
+// ns below 200ns (tight loops), 0.2-8.2 above (allocation, I/O, cache
+// misses). A guess below the real figure makes the first round count up
+// to 6x CountTarget (later rounds take N from its counts, countNFor); one
+// above it counts less than CountTarget in every round (12M at the least
+// here, where the counter's noise of ±5k a run is 0.04%).
+func perNs(ns float64) float64 {
+	if ns < 200 {
+		return 10
+	}
+	return 3
 }
 
 // A unitID names a benchmark unit across rounds: its package and leaf.
@@ -95,8 +111,9 @@ type unitID struct {
 // (this repository's suites on an AMD EPYC host: 585M instructions
 // counted where 30M were asked for), so later rounds run the iterations
 // CountTarget asks at the instructions per op counted, the most of the
-// sides. An allocating benchmark still allocates CountHeap, or as much
-// as its first count did. Only ever shorter than countN.
+// sides. A benchmark allocating CountLargeAlloc or more per op still
+// allocates CountHeap, or as much as its first count did (as countN
+// holds it). Only ever shorter than countN.
 func (p *Plan) countNFor(u unit) int64 {
 	n := countN(u)
 	p.countCostMu.Lock()
@@ -106,7 +123,7 @@ func (p *Plan) countNFor(u unit) int64 {
 		return n
 	}
 	m := int64(CountTarget/c) + 1
-	if u.bytes > 0 {
+	if u.bytes >= CountLargeAlloc {
 		m = max(m, min(n, int64(math.Ceil(CountHeap/u.bytes))))
 	}
 	return min(n, max(m, 10))

@@ -8,7 +8,7 @@ import (
 )
 
 // TestCountN: the long counted run covers about CountTarget instructions
-// at 3 per nanosecond of the pilot's cost, never more iterations than the
+// at perNs instructions per nanosecond of the pilot's cost, never more iterations than the
 // timed runs, never fewer than 10.
 func TestCountN(t *testing.T) {
 	for _, tc := range []struct {
@@ -17,17 +17,19 @@ func TestCountN(t *testing.T) {
 		bytes float64
 		want  int64
 	}{
-		{"100000x", 1000, 0, 10001},   // 30M / 3,000 instructions per op
-		{"100x", 1000, 0, 100},        // capped by the timed runs' count
-		{"5x", 1e6, 0, 10},            // at least 10
-		{"1000000x", 0, 0, 1000000},   // no pilot cost: the timed count
-		{"garbage", 100, 0, 10},       // no count at all: the least
-		{"20000000x", 10, 0, 1000001}, // a cheap op
+		{"100000x", 1000, 0, 10001},  // 30M / 3,000 instructions per op
+		{"100x", 1000, 0, 100},       // capped by the timed runs' count
+		{"5x", 1e6, 0, 10},           // at least 10
+		{"1000000x", 0, 0, 1000000},  // no pilot cost: the timed count
+		{"garbage", 100, 0, 10},      // no count at all: the least
+		{"20000000x", 10, 0, 300001}, // an op under 200ns: 10 instructions per ns
+		{"20000000x", 200, 0, 50001}, // 3 from 200ns
 		// An allocating op: enough to allocate CountHeap, beyond the
 		// timed runs' count (the pilot's cost of 270µs is a fresh heap's).
-		{"370x", 270e3, 65536, 512},
-		{"370x", 27e3, 4096, 7408},    // at most 20x CountTarget's at the pilot's cost
-		{"1000000x", 100, 16, 100001}, // a small allocation: as any op
+		{"370x", 270e3, 65536, 128},
+		{"370x", 27e3, 4096, 2048},
+		{"370x", 100e3, 1024, 2001},  // at most 20x CountTarget's at the pilot's cost
+		{"1000000x", 100, 16, 30001}, // a small allocation: as any op
 		{"1000000x", 1000, 1 << 20, 10001},
 	} {
 		if got := countN(unit{Time: tc.time, ns: tc.ns, bytes: tc.bytes}); got != tc.want {
@@ -47,13 +49,14 @@ func TestCountNFor(t *testing.T) {
 		counts []float64 // counted per op, by side, in earlier rounds
 		want   int64
 	}{
-		{"not counted yet", unit{Time: "1000000x", ns: 10}, nil, 1000000},
-		{"the pilot guessed 3 per ns, counts say 10", unit{Time: "1000000x", ns: 10}, []float64{100, 90}, 300001},
-		{"the most of the sides", unit{Time: "1000000x", ns: 10}, []float64{90, 300}, 100001},
-		{"never more than countN", unit{Time: "1000000x", ns: 10}, []float64{1}, 1000000},
+		{"not counted yet", unit{Time: "1000000x", ns: 1000}, nil, 10001},
+		{"the pilot guessed 3 per ns, counts say 10", unit{Time: "1000000x", ns: 1000}, []float64{10000, 9000}, 3001},
+		{"the most of the sides", unit{Time: "1000000x", ns: 1000}, []float64{9000, 30000}, 1001},
+		{"never more than countN", unit{Time: "1000000x", ns: 1000}, []float64{1}, 10001},
 		{"at least 10", unit{Time: "1000000x", ns: 1e6}, []float64{1e9}, 10},
-		{"a small allocation keeps its first count below CountHeap", unit{Time: "1000000x", ns: 100, bytes: 16}, []float64{1000}, 100001},
-		{"an allocation past CountHeap shortens to it", unit{Time: "1000000x", ns: 100, bytes: 1024}, []float64{10000}, 32768},
+		{"a small allocation shortens as any op", unit{Time: "1000000x", ns: 1000, bytes: 16}, []float64{1e5}, 301},
+		{"a large allocation keeps CountHeap", unit{Time: "1000000x", ns: 1000, bytes: 1024}, []float64{1e5}, 8192},
+		{"an allocation past CountHeap shortens to it", unit{Time: "1000000x", ns: 100, bytes: 1024}, []float64{10000}, 8192},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := &Plan{}
