@@ -9,11 +9,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/benchgate/benchgate/internal/busy"
 	"github.com/benchgate/benchgate/internal/changepoint"
 	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/flow"
@@ -162,7 +162,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	for _, load := range loads {
 		stop := func() {}
 		if load == LoadBusy {
-			if stop, err = busyLoops(); err != nil {
+			if stop, err = busy.Loops(); err != nil {
 				return nil, err
 			}
 		}
@@ -175,26 +175,6 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	rep.History = HistoryScenario(pool(aa), changepoint.DefaultOptions, history.DefaultTrendOptions.DriftPct)
 	rep.Bisect = bisected
 	return rep, nil
-}
-
-// busyLoops starts one busy loop per core; stop ends them.
-func busyLoops() (stop func(), err error) {
-	var cmds []*exec.Cmd
-	stop = func() {
-		for _, c := range cmds {
-			c.Process.Kill()
-			c.Wait()
-		}
-	}
-	for range runtime.NumCPU() {
-		c := exec.Command("sh", "-c", "while :; do :; done")
-		if err := c.Start(); err != nil {
-			stop()
-			return nil, fmt.Errorf("starting a busy loop: %w", err)
-		}
-		cmds = append(cmds, c)
-	}
-	return stop, nil
 }
 
 // reps runs every method Reps times in one machine state.

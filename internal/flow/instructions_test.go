@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/benchgate/benchgate/internal/busy"
 	"github.com/benchgate/benchgate/internal/counter"
 	"github.com/benchgate/benchgate/internal/exit"
 	"github.com/benchgate/benchgate/internal/fixture"
@@ -40,13 +41,11 @@ func countedRepo(t *testing.T, slowed int, msg string) (*testrepo.Repo, string) 
 // the test ends.
 func busyLoops(t *testing.T) {
 	t.Helper()
-	for range runtime.NumCPU() {
-		cmd := exec.Command("sh", "-c", "while :; do :; done")
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	stop, err := busy.Loops()
+	if err != nil {
+		t.Fatal(err)
 	}
+	t.Cleanup(stop)
 }
 
 // TestInstructionsUnderLoad: with BENCH_MEASURE=instructions and a busy
