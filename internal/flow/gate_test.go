@@ -266,8 +266,12 @@ func TestProfileDiffNamesTheCause(t *testing.T) {
 		t.Fatalf("%d profile diffs, want 1", len(cmp.Profiles))
 	}
 	d := cmp.Profiles[0]
-	if len(d.CPUFlat) == 0 || !(strings.Contains(d.CPUFlat[0].Function, "fnv") || strings.Contains(d.CPUFlat[0].Function, "work.Hash")) {
-		t.Errorf("top CPU increase %+v, want the FNV hashing", d.CPUFlat)
+	// The module's view: a sample's time goes to the nearest function of
+	// the module on its stack. The flat view's top line is a timing
+	// accident on a loaded machine: a profile of a few samples there had
+	// runtime.asyncPreempt above fnv's Write (both in Hash).
+	if len(d.CPUModule) == 0 || d.CPUModule[0].Function != fixture.Package+".Hash" {
+		t.Errorf("top CPU increase in the module %+v, want %s.Hash (flat: %+v)", d.CPUModule, fixture.Package, d.CPUFlat)
 	}
 	line := strings.Count(fixture.Library[:strings.Index(fixture.Library, "return make(")], "\n") + 1
 	if len(d.Memory) == 0 || d.Memory[0].Function != fixture.Package+".Encode" || !strings.HasSuffix(d.Memory[0].File, "work/work.go") || d.Memory[0].Line != int64(line) {
