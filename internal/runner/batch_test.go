@@ -201,14 +201,12 @@ func TestSetupOncePerProcess(t *testing.T) {
 	// twins', its count then did not fit their batch, and a round took
 	// 3 processes a side. Which counts share a process is what this test
 	// checks, from given costs.
-	for _, tr := range trees {
-		for _, pk := range plan.Packages {
-			plan.costs.put(costKey(plan.bins[tr.Name][pk.ImportPath], "."), []cost{
-				{Name: "BenchmarkP/a", NS: 3000}, {Name: "BenchmarkP/b", NS: 3000}, {Name: "BenchmarkP/c", NS: 3000},
-				{Name: "BenchmarkA", NS: 7500}, {Name: "BenchmarkB", NS: 7500},
-			})
+	knownCosts(plan, func(*Tree) []cost {
+		return []cost{
+			{Name: "BenchmarkP/a", NS: 3000}, {Name: "BenchmarkP/b", NS: 3000}, {Name: "BenchmarkP/c", NS: 3000},
+			{Name: "BenchmarkA", NS: 7500}, {Name: "BenchmarkB", NS: 7500},
 		}
-	}
+	})
 	const rounds = 3
 	if _, err := plan.Run(context.Background(), Options{Bench: ".", Time: "20ms", Count: rounds}, NewProgress(&log)); err != nil {
 		t.Fatal(err)
@@ -260,6 +258,18 @@ func TestStatsLine(t *testing.T) {
 	for _, tt := range tests {
 		if got := tt.s.String(); !strings.Contains(got, tt.want) || strings.Contains(got, tt.not) {
 			t.Errorf("%+v: %q, want %q and no %q", tt.s, got, tt.want, tt.not)
+		}
+	}
+}
+
+// knownCosts gives plan's binaries the pilot's costs an earlier run would
+// have left (run with -test.bench=.): no pilot runs, and the counts, the
+// batches and the process starts follow from the costs, not from how
+// loaded the machine is.
+func knownCosts(plan *Plan, costs func(*Tree) []cost) {
+	for _, tr := range plan.Trees {
+		for _, pk := range plan.Packages {
+			plan.costs.put(costKey(plan.bins[tr.Name][pk.ImportPath], "."), costs(tr))
 		}
 	}
 }
