@@ -45,10 +45,7 @@ func Code(err error) int {
 // Wrap returns err as an error whose ExitStatus method gives Code(err),
 // which is how mage chooses its exit status; nil stays nil.
 func Wrap(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &exitError{err: err, code: Code(err)}
+	return With(err, verdict.Outcome(Code(err)))
 }
 
 // With returns err with the exit status of outcome o, decided elsewhere
