@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/benchgate/benchgate/internal/atomicfile"
@@ -78,6 +80,27 @@ func (c *costCache) get(key string) ([]cost, bool) {
 		}
 	}
 	return e, ok && key != "" && len(e) > 0
+}
+
+// earlier returns the costs an earlier build of the binary keyed so left
+// (the same place, CPUs and pattern, another build ID): a guess of what
+// its benchmarks cost now.
+func (c *costCache) earlier(key string) []cost {
+	place, rest, ok := strings.Cut(key, "|")
+	_, rest, ok2 := strings.Cut(rest, "|")
+	if !ok || !ok2 {
+		return nil
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.Entries)) {
+		kp, kr, _ := strings.Cut(k, "|")
+		_, kr, _ = strings.Cut(kr, "|")
+		if kp == place && kr == rest && k != key {
+			if e, ok := c.get(k); ok {
+				return e
+			}
+		}
+	}
+	return nil
 }
 
 // put records the costs of a whole pilot run.

@@ -161,6 +161,11 @@ type Stats struct {
 	// costs it reused instead of running them.
 	Pilot                     time.Duration
 	PilotKnown, PilotBinaries int
+	// PilotGuided binaries' pilots ran each benchmark once, at a count
+	// from costs known before (an earlier build's, or the other side's);
+	// PilotTwice binaries' ran each benchmark at b.N=1 and then the fast
+	// ones at their count (see pilotRun).
+	PilotGuided, PilotTwice int
 	// Exec is the wall time of the test binaries, start to exit.
 	Exec time.Duration
 	// Timed is the time the benchmarks' timed loops took, as their
@@ -235,8 +240,18 @@ func (s Stats) String() string {
 	if s.Pilot > 0 {
 		pilot = ", the pilot " + d(s.Pilot)
 	}
+	var how []string
 	if s.PilotKnown > 0 {
-		pilot += fmt.Sprintf(" (%d of %d binaries' costs known from an earlier run)", s.PilotKnown, s.PilotBinaries)
+		how = append(how, fmt.Sprintf("%d of %d binaries' costs known from an earlier run", s.PilotKnown, s.PilotBinaries))
+	}
+	if s.PilotGuided > 0 {
+		how = append(how, fmt.Sprintf("%d run once at counts from known costs", s.PilotGuided))
+	}
+	if s.PilotTwice > 0 {
+		how = append(how, fmt.Sprintf("%d run at b.N=1, then at their counts", s.PilotTwice))
+	}
+	if len(how) > 0 {
+		pilot += " (" + strings.Join(how, ", ") + ")"
 	}
 	if s.Exec == 0 && s.Counted > 0 { // instructions only: no timed runs to account for
 		rest := ""

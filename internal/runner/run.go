@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"slices"
@@ -117,6 +118,10 @@ type unit struct {
 	// count: its setup is paid once per run. Only for binaries built
 	// with the marks.
 	direct bool
+	// counts, when set, are the benchmarks (by full name) that run once
+	// at their own count (counter.BenchTimeEnv); the others run as Time
+	// says. Only for binaries built with the marks (the pilot's).
+	counts map[string]int64
 }
 
 // expected are the benchmarks a run of u must give results for, in the
@@ -552,7 +557,13 @@ func runBinary(ctx context.Context, bin, dir string, u unit, pk Package, out *by
 	}
 	benchtime := u.Time
 	env := os.Environ()
-	if n := fixedN(u); u.direct && n > 0 {
+	if len(u.counts) > 0 {
+		var counts []string
+		for _, name := range slices.Sorted(maps.Keys(u.counts)) {
+			counts = append(counts, fmt.Sprintf("%s=%d", name, u.counts[name]))
+		}
+		env = append(env, counter.BenchTimeEnv+"="+strings.Join(counts, "\n"))
+	} else if n := fixedN(u); u.direct && n > 0 {
 		var counts []string
 		for _, e := range u.expected() {
 			counts = append(counts, fmt.Sprintf("%s=%d", e, n))

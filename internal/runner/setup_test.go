@@ -108,9 +108,10 @@ func TestSetupOncePerRun(t *testing.T) {
 				}
 			}
 		}
-		// The pilot's ramp makes one b.N=1 run per side; the rounds none.
-		if first != 2 {
-			t.Errorf("%s: %d setups at b.N=1, want 2 (the pilot's, one per side)", what, first)
+		// The pilot's first pass makes one b.N=1 run, on the side it
+		// measures first; the rounds none.
+		if first != 1 {
+			t.Errorf("%s: %d setups at b.N=1, want 1 (the pilot's first pass)", what, first)
 		}
 		if counted < 2*rounds {
 			t.Errorf("%s: %d setups at a count, want at least %d", what, counted, 2*rounds)
@@ -125,6 +126,82 @@ func TestSetupOncePerRun(t *testing.T) {
 			t.Errorf("%s: counts %v on the current side, %v on the base, want %d the same", name, ns, base[name], rounds)
 		}
 	}
+}
+
+// setupsOf counts the setups the file at path notes, per benchmark: all,
+// and those at b.N=1.
+func setupsOf(t *testing.T, path string) (all, first map[string]int) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, first = map[string]int{}, map[string]int{}
+	for _, l := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(l); len(f) == 2 {
+			all[f[0]]++
+			if f[1] == "1" {
+				first[f[0]]++
+			}
+		}
+	}
+	return all, first
+}
+
+// TestPilotPaysSetupOnce: with the marks, the pilot runs each benchmark
+// function (and so its setup) on a first run at b.N=1 and then at counts
+// until a run takes half the pilot's time (pilotPasses at most) on the
+// side it measures first, and once on the other, at the count the first
+// side's cost gives, where Go's b.N ramp pays it at every step on each
+// side (6-7 times here); not at all when the binaries are unchanged; once
+// for a changed binary, at the count its earlier build's costs give. The
+// rounds pay it once per run.
+func TestPilotPaysSetupOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs test binaries")
+	}
+	setups := filepath.Join(t.TempDir(), "setups")
+	t.Setenv("BENCHGATE_TEST_SETUPS", setups)
+	files := map[string]string{"go.mod": "module example.com/work\n\ngo 1.22\n", "work/work_test.go": setupOnceFile}
+	out, binDir := t.TempDir(), t.TempDir()
+	trees := []*Tree{
+		{Name: "base", Dir: writeTree(t, files), Out: filepath.Join(out, "base.txt"), Marks: true},
+		{Name: "current", Dir: writeTree(t, files), Out: filepath.Join(out, "current.txt"), Marks: true},
+	}
+	const rounds = 2
+	var log bytes.Buffer
+	run := func(name string, lo, hi, atOne int, wantLine string) {
+		t.Helper()
+		os.Remove(setups)
+		plan, err := Prepare(context.Background(), trees, []Suite{{Name: "s", Patterns: []string{"./..."}}}, binDir, NewProgress(&log))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !plan.marked["base"] || !plan.marked["current"] {
+			t.Skipf("the marks do not fit this toolchain: %s", strings.Join(plan.Notes, "; "))
+		}
+		if _, err := plan.Run(context.Background(), Options{Bench: ".", Time: "20ms", Count: rounds}, NewProgress(&log)); err != nil {
+			t.Fatalf("%v\n%s", err, &log)
+		}
+		got, first := setupsOf(t, setups)
+		for _, what := range []string{"leaf", "sub-a", "sub-b"} {
+			if pilot := got[what] - 2*rounds; pilot < lo || pilot > hi {
+				t.Errorf("%s: %s: %d setups, want %d in the rounds and %d to %d in the pilot", name, what, got[what], 2*rounds, lo, hi)
+			}
+			if first[what] != atOne {
+				t.Errorf("%s: %s: %d setups at b.N=1, want %d", name, what, first[what], atOne)
+			}
+		}
+		if line := plan.Stats.String(); !strings.Contains(line, wantLine) {
+			t.Errorf("%s: the last line does not say %q: %s", name, wantLine, line)
+		}
+	}
+	run("first run", 3, pilotPasses+1, 1, "(1 run once at counts from known costs, 1 run at b.N=1, then at their counts)")
+	run("unchanged", 0, 0, 0, "(2 of 2 binaries' costs known from an earlier run)")
+	if err := os.WriteFile(filepath.Join(trees[1].Dir, "work", "more_test.go"), []byte("package work\n\nfunc init() { sink++ }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run("current changed", 1, 1, 0, "(1 of 2 binaries' costs known from an earlier run, 1 run once at counts from known costs)")
 }
 
 // groupFailFile's BenchmarkMid panics in counted runs of more than 2

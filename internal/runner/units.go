@@ -56,7 +56,7 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 	}
 	prog.Note(note)
 	prog.Start(p.steps(pkgUnits) - known)
-	costs, err := p.pilot(ctx, opts.Bench, pkgUnits, res, prog)
+	costs, err := p.pilot(ctx, opts.Bench, pkgUnits, pilot, res, prog)
 	if err != nil {
 		return nil, err
 	}
@@ -75,14 +75,15 @@ type pilotCost struct {
 }
 
 // pilot runs (or, for an unchanged binary, remembers) each package's
-// benchmarks once per side and returns their costs in first-seen order.
-// A filter of several levels also says which of the base's benchmarks it
-// left out.
-func (p *Plan) pilot(ctx context.Context, bench string, pkgUnits []unit, res *Result, prog Progress) ([]*pilotCost, error) {
+// benchmarks once per side for about dur each and returns their costs in
+// first-seen order. A filter of several levels also says which of the
+// base's benchmarks it left out.
+func (p *Plan) pilot(ctx context.Context, bench string, pkgUnits []unit, dur time.Duration, res *Result, prog Progress) ([]*pilotCost, error) {
 	var order []*pilotCost
 	for _, u := range pkgUnits {
 		pk := p.Packages[u.pkg]
 		byName := map[string]*pilotCost{}
+		var before []cost // the package's costs as an earlier side measured them
 		for _, tr := range p.Trees {
 			bin := p.bins[tr.Name][pk.ImportPath]
 			if bin == "" {
@@ -91,11 +92,16 @@ func (p *Plan) pilot(ctx context.Context, bench string, pkgUnits []unit, res *Re
 			measured, ok := p.costs.get(p.costKeys[bin])
 			if !ok {
 				prog.Step(fmt.Sprintf("pilot %s %s", u.Label, tr.Name))
+				guess := p.costs.earlier(p.costKeys[bin])
+				if guess == nil {
+					guess = before
+				}
 				var err error
-				if measured, err = p.pilotRun(ctx, tr, pk, bin, u, res, prog); err != nil {
+				if measured, err = p.pilotRun(ctx, tr, pk, bin, u, guess, dur, res, prog); err != nil {
 					return nil, err
 				}
 			}
+			before = measured
 			if tr == p.Trees[0] {
 				var ran []string
 				for _, m := range measured {
@@ -123,31 +129,109 @@ func (p *Plan) pilot(ctx context.Context, bench string, pkgUnits []unit, res *Re
 	return order, nil
 }
 
-// pilotRun runs one side's package once for the pilot and returns what
-// each benchmark cost, remembered for the next run if nothing failed.
-func (p *Plan) pilotRun(ctx context.Context, tr *Tree, pk Package, bin string, u unit, res *Result, prog Progress) ([]cost, error) {
+// pilotRun measures what each of one side's benchmarks of a package costs
+// per op, over about dur, and remembers it for the next run if nothing
+// failed. Go's testing finds the iteration count for dur by running each
+// benchmark function again and again (b.N=1, then up to 100x more each
+// time), paying its setup each time. Where the marks are in every side's
+// binaries (p.direct), the benchmarks whose cost a guess gives (an earlier
+// build's, or the side measured before) run once, at the count that
+// takes dur at that cost. With no guess, a first pass runs every
+// benchmark once at b.N=1, and those whose run took under half of dur run
+// again at the count their last cost gives, as Go's ramp would, up to
+// pilotPasses runs in all.
+func (p *Plan) pilotRun(ctx context.Context, tr *Tree, pk Package, bin string, u unit, guess []cost, dur time.Duration, res *Result, prog Progress) ([]cost, error) {
+	first := u
+	ramp := p.direct && len(guess) == 0
+	switch {
+	case ramp:
+		first.Time = "1x"
+		p.Stats.PilotTwice++
+	case p.direct:
+		first.counts = pilotCounts(guess, dur)
+		p.Stats.PilotGuided++
+	}
+	measured, clean, err := p.pilotPass(ctx, tr, pk, bin, first, res, prog)
+	if err != nil {
+		return nil, err
+	}
+	last, counts := measured, map[string]int64{} // a count of 0 is b.N=1
+	for pass := 1; ramp && pass < pilotPasses; pass++ {
+		var short []cost
+		var names []string
+		for _, m := range last {
+			if float64(max(counts[m.Name], 1))*m.NS < float64(dur.Nanoseconds())/2 {
+				short, names = append(short, m), append(names, m.Name)
+			}
+		}
+		if len(short) == 0 {
+			break
+		}
+		next := u
+		next.Bench, next.Time, next.leaves, next.counts = ExactPattern(names), "1x", names, pilotCounts(short, dur)
+		got, clean2, err := p.pilotPass(ctx, tr, pk, bin, next, res, prog)
+		if err != nil {
+			return nil, err
+		}
+		measured, clean, last, counts = mergeCosts(measured, got), clean && clean2, got, next.counts
+	}
+	if clean {
+		p.costs.put(p.costKeys[bin], measured)
+	}
+	return measured, nil
+}
+
+// pilotPasses is how many times at most the pilot runs a benchmark
+// function on a side it has no guess for, with the marks (see pilotRun).
+const pilotPasses = 4
+
+// pilotPass runs one side's package once for the pilot and returns what
+// each benchmark cost, and whether nothing failed.
+func (p *Plan) pilotPass(ctx context.Context, tr *Tree, pk Package, bin string, u unit, res *Result, prog Progress) ([]cost, bool, error) {
 	var out bytes.Buffer
 	var discard Stats // the pilot's runs are not the rounds'
 	failures := len(res.Fails)
 	done, err := p.runUnit(ctx, tr, pk, bin, u, &out, &discard, res, "", prog)
 	if ctx.Err() != nil {
-		return nil, fmt.Errorf("benchmark run interrupted: %w", ctx.Err())
+		return nil, false, fmt.Errorf("benchmark run interrupted: %w", ctx.Err())
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	measured := costsOf(out.Bytes())
-	seen := done // with a result, or (below) a failure
-	for _, f := range res.Fails[failures:] {
-		seen = append(seen, f.Benchmark)
+	if u.expected() == nil { // a whole package: what did not run is named
+		seen := done // with a result, or (below) a failure
+		for _, f := range res.Fails[failures:] {
+			seen = append(seen, f.Benchmark)
+		}
+		for _, name := range vanished(ctx, bin, pkgDir(tr, pk), u.Bench, u.Skip, seen) {
+			res.failBench(tr, pk, "", failure{leaf: name, msg: noResult}, prog)
+		}
 	}
-	for _, name := range vanished(ctx, bin, pkgDir(tr, pk), u.Bench, u.Skip, seen) {
-		res.failBench(tr, pk, "", failure{leaf: name, msg: noResult}, prog)
+	return costsOf(out.Bytes()), len(res.Fails) == failures, nil
+}
+
+// pilotCounts gives each benchmark of costs the iteration count that takes
+// about dur at its cost per op: at least 1, at most 1e9.
+func pilotCounts(costs []cost, dur time.Duration) map[string]int64 {
+	counts := map[string]int64{}
+	for _, c := range costs {
+		counts[c.Name] = int64(math.Max(1, math.Min(1e9, math.Round(float64(dur.Nanoseconds())/c.NS))))
 	}
-	if len(res.Fails) == failures {
-		p.costs.put(p.costKeys[bin], measured)
+	return counts
+}
+
+// mergeCosts is costs with the benchmarks that again measured replaced,
+// in costs' order.
+func mergeCosts(costs, again []cost) []cost {
+	out := slices.Clone(costs)
+	for _, a := range again {
+		for i := range out {
+			if out[i].Name == a.Name {
+				out[i] = a
+			}
+		}
 	}
-	return measured, nil
+	return out
 }
 
 // leafUnits makes a unit of each benchmark, with the iteration count that
