@@ -56,6 +56,14 @@ const SetupsEnv = "BENCHGATE_SETUPS"
 // it runs (-test.count=2) N2, and so on; the last count stays.
 const BenchTimeEnv = "BENCHGATE_BENCHTIME"
 
+// WallEnv names a file the marks append a line to per run of a
+// benchmark function when set, counting or not: "name\tN\twall\tsetup\ttimed",
+// the run's wall time, its setup's (until its first ResetTimer with the
+// timer on; 0 without one) and its timed time, in nanoseconds. What is
+// left of the wall time is what the benchmark does with its timer
+// stopped in the loop (b.StopTimer around work each iteration).
+const WallEnv = "BENCHGATE_WALL"
+
 // ErrNoMarks is wrapped by Overlay's error when the toolchain's testing
 // package is not the one the marks fit (its code changed, or this is not
 // amd64): count with a process per benchmark instead.
@@ -71,6 +79,9 @@ const (
 	resetFunc = "func (b *B) ResetTimer() {\n"
 	cleanups  = "func (c *common) runCleanup(ph panicHandling) (panicVal any) {\n"
 )
+
+// durationField is common's timed duration, which the marks read.
+var durationField = regexp.MustCompile(`\n\tduration +time\.Duration\n`)
 
 // markedCall is timedCall with the marks around it, and run again when
 // the benchmark never started its count.
@@ -118,6 +129,36 @@ var benchgateCounts = func() map[string][]int {
 }()
 
 var benchgateRuns = map[string]int{}
+
+// benchgateWall is WallEnv's file; benchgateWalls holds, per benchmark
+// function running, when it was called and when its first ResetTimer
+// with the timer on came.
+var (
+	benchgateWall  = os.Getenv("` + WallEnv + `")
+	benchgateWalls = map[*B]*[2]time.Time{}
+)
+
+// benchgateWallMark notes the start of a run of b's function (before) or
+// appends its line to benchgateWall (after).
+func benchgateWallMark(after bool, b *B) {
+	if !after {
+		benchgateWalls[b] = &[2]time.Time{time.Now()}
+		return
+	}
+	w := benchgateWalls[b]
+	if w == nil {
+		return
+	}
+	delete(benchgateWalls, b)
+	wall, setup := time.Since(w[0]), time.Duration(0)
+	if !w[1].IsZero() {
+		setup = w[1].Sub(w[0])
+	}
+	if f, err := os.OpenFile(benchgateWall, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644); err == nil {
+		f.WriteString(b.name + "\t" + strconv.Itoa(b.N) + "\t" + strconv.FormatInt(int64(wall), 10) + "\t" + strconv.FormatInt(int64(setup), 10) + "\t" + strconv.FormatInt(int64(b.duration), 10) + "\n")
+		f.Close()
+	}
+}
 
 // benchgateArmed is the counted benchmark whose count waits for its
 // first ResetTimer with the timer on; benchgateOn says callgrind
@@ -172,6 +213,9 @@ func benchgateInstrument(on bool) {
 // not, as EagerEnv says) or dumps its counts under its name and b.N,
 // "name\tN" (after). Benchmarks without their own count are not counted.
 func benchgateMark(after bool, b *B) {
+	if benchgateWall != "" {
+		benchgateWallMark(after, b)
+	}
 	if !benchgateMarks || len(benchgateCounts[b.name]) == 0 {
 		return
 	}
@@ -200,6 +244,9 @@ func benchgateMark(after bool, b *B) {
 // benchgateReset starts counting the armed benchmark at its first
 // ResetTimer with the timer on: what came before is its setup.
 func benchgateReset(b *B) {
+	if w := benchgateWalls[b]; w != nil && b.timerOn && w[1].IsZero() {
+		w[1] = time.Now()
+	}
 	if benchgateArmed == b && b.timerOn {
 		benchgateArmed, benchgateSetup = nil, time.Since(benchgateSince)
 		benchgateInstrument(true)
@@ -284,6 +331,8 @@ func Overlay(goroot, goarch, dir string) (string, error) {
 	}
 	if t, err := os.ReadFile(filepath.Join(goroot, "src", "testing", "testing.go")); err != nil || !strings.Contains(string(t), cleanups) {
 		return "", fmt.Errorf("%w: testing.go has no %q (%v)", ErrNoMarks, strings.TrimSpace(cleanups), err)
+	} else if !durationField.Match(t) {
+		return "", fmt.Errorf("%w: testing.go's common has no duration field", ErrNoMarks)
 	}
 	if !strings.Contains(code, "type durationOrCountFlag struct {\n\td         time.Duration\n\tn         int\n") {
 		return "", fmt.Errorf("%w: %s has no durationOrCountFlag{d, n}", ErrNoMarks, src)

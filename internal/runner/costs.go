@@ -27,6 +27,9 @@ type cost struct {
 	NS   float64 `json:"ns_per_op"`
 	// Bytes is the B/op (0 when the run did not say).
 	Bytes float64 `json:"b_per_op,omitempty"`
+	// Untimed is the wall time per op the benchmark spent with its timer
+	// stopped inside its loop, in ns (0 when none or not known).
+	Untimed float64 `json:"untimed_ns_per_op,omitempty"`
 }
 
 // costCache remembers, per test binary (its Go build ID, so a binary
@@ -64,8 +67,9 @@ func costKey(bin, bench string) string {
 	if id == "" {
 		return ""
 	}
-	// "b": entries kept before B/op was are measured again.
-	return fmt.Sprintf("%s|%s|%d|b|%s", binPlace(bin), id, runtime.NumCPU(), bench)
+	// "w": entries kept before B/op and the untimed time were are
+	// measured again.
+	return fmt.Sprintf("%s|%s|%d|w|%s", binPlace(bin), id, runtime.NumCPU(), bench)
 }
 
 func binPlace(bin string) string {
@@ -75,7 +79,7 @@ func binPlace(bin string) string {
 func (c *costCache) get(key string) ([]cost, bool) {
 	e, ok := c.Entries[key]
 	for _, x := range e {
-		if !(x.NS > 0 && x.NS < 1e15) || x.Name == "" || x.Bytes < 0 { // NaN, negative, absurd: a damaged file
+		if !(x.NS > 0 && x.NS < 1e15) || x.Name == "" || x.Bytes < 0 || !(x.Untimed >= 0 && x.Untimed < 1e15) { // NaN, negative, absurd: a damaged file
 			return nil, false
 		}
 	}

@@ -122,6 +122,9 @@ type unit struct {
 	// at their own count (counter.BenchTimeEnv); the others run as Time
 	// says. Only for binaries built with the marks (the pilot's).
 	counts map[string]int64
+	// wall, when set, is the file the marks note each run's wall, setup
+	// and timed time in (counter.WallEnv): the pilot's.
+	wall string
 }
 
 // expected are the benchmarks a run of u must give results for, in the
@@ -557,6 +560,9 @@ func runBinary(ctx context.Context, bin, dir string, u unit, pk Package, out *by
 	}
 	benchtime := u.Time
 	env := os.Environ()
+	if u.wall != "" {
+		env = append(env, counter.WallEnv+"="+u.wall)
+	}
 	if len(u.counts) > 0 {
 		var counts []string
 		for _, name := range slices.Sorted(maps.Keys(u.counts)) {

@@ -3,10 +3,13 @@ package runner
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/benchgate/benchgate/internal/counter"
 )
@@ -371,5 +374,104 @@ func TestConfirmationCountsShortRunsAgain(t *testing.T) {
 	b, _ := os.ReadFile(setups)
 	if got, want := strings.Count(string(b), "short"), 2+2*confirm; got != want {
 		t.Errorf("%d short counted runs, want %d: one a side in the main rounds, one a side and confirmation round\n%s", got, want, &log)
+	}
+}
+
+// TestIterationsFor: the count for a run of d from the timed cost per op,
+// bounded by MaxWall x d in all for a benchmark that stops its timer in
+// its loop.
+func TestIterationsFor(t *testing.T) {
+	ms := time.Millisecond
+	tests := []struct {
+		name        string
+		d           time.Duration
+		ns, untimed float64
+		want        int64
+	}{
+		{"timed only", 100 * ms, 1000, 0, 100000},
+		{"a little untimed", 100 * ms, 1000, 1000, 100000},
+		{"mostly untimed", 100 * ms, 30000, 300000, 909},
+		{"slower than d", 100 * ms, 5e8, 0, 1},
+		{"untimed slower than d", 100 * ms, 10, 1e9, 1},
+		{"at most 1e9", time.Second, 0.1, 0, 1e9},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := iterationsFor(tt.d, tt.ns, tt.untimed); got != tt.want {
+				t.Errorf("iterationsFor(%s, %g, %g) = %d, want %d", tt.d, tt.ns, tt.untimed, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestUntimedOf: the marks' wall file gives, per benchmark's last run,
+// its wall time per op outside its setup and its timed time; damaged
+// lines are passed over.
+func TestUntimedOf(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "wall")
+	os.WriteFile(path, []byte("BenchmarkA\t10\t5000\t1000\t2000\n"+
+		"BenchmarkA\t100\t50000\t1000\t9000\n"+ // the last run counts
+		"BenchmarkB/x=1\t4\t100\t0\t400\n"+ // timed longer than the wall: none
+		"BenchmarkC\t0\t100\t0\t0\n"+ // no iterations
+		"BenchmarkD\t10\t-5\t0\t0\n"+ // negative
+		"BenchmarkE\tten\t100\t0\t0\n"+
+		"BenchmarkF\t1\t2\n"), 0o644)
+	got := untimedOf(path)
+	want := map[string]float64{"BenchmarkA": 400, "BenchmarkB/x=1": 0}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("untimedOf = %v, want %v", got, want)
+	}
+}
+
+// stopTimerFile's benchmark stops its timer for 2ms of sleep in every
+// iteration around a timed op of a few microseconds: Go's testing counts
+// only the timed part, so at 20ms a run it would run thousands of
+// iterations, many seconds a run.
+const stopTimerFile = `package work
+
+import (
+	"testing"
+	"time"
+)
+
+var sink uint64
+
+func BenchmarkStops(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		time.Sleep(2 * time.Millisecond)
+		b.StartTimer()
+		for j := 0; j < 3000; j++ {
+			sink = sink*31 + uint64(j)
+		}
+	}
+}
+`
+
+// TestStopTimerRunsStayShort: with the marks, the pilot notes a
+// benchmark's untimed time per op, and its rounds run few enough
+// iterations that a run takes about MaxWall x the benchtime in all,
+// where the timed cost alone gives thousands (tens of seconds a run).
+func TestStopTimerRunsStayShort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs test binaries")
+	}
+	var log bytes.Buffer
+	plan, trees, _ := markedPlan(t, stopTimerFile, &log)
+	if !plan.marked["base"] || !plan.marked["current"] {
+		t.Skipf("the marks do not fit this toolchain: %s", strings.Join(plan.Notes, "; "))
+	}
+	if _, err := plan.Run(context.Background(), Options{Bench: ".", Time: "20ms", Count: 2}, NewProgress(&log)); err != nil {
+		t.Fatalf("%v\n%s", err, &log)
+	}
+	// 3 x 20ms in runs of at least 2ms an iteration: at most 30.
+	for _, tr := range trees {
+		for name, ns := range iterations(t, tr.Out) {
+			for _, n := range ns {
+				if k, _ := strconv.Atoi(n); k < 1 || k > 30 {
+					t.Errorf("%s: %s ran %s iterations, want 1 to 30 (3 x 20ms at 2ms or more each)", tr.Name, name, n)
+				}
+			}
+		}
 	}
 }

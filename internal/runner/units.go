@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -67,11 +68,12 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 // A pilotCost is one benchmark's cost as the pilot measured it, over the
 // sides that have it.
 type pilotCost struct {
-	pkg   int
-	name  string
-	trees []string
-	nsLog float64 // sum of log(ns/op) over trees
-	bytes float64 // the largest B/op over trees
+	pkg     int
+	name    string
+	trees   []string
+	nsLog   float64 // sum of log(ns/op) over trees
+	bytes   float64 // the largest B/op over trees
+	untimed float64 // the largest untimed ns/op over trees (see cost)
 }
 
 // pilot runs (or, for an unchanged binary, remembers) each package's
@@ -122,6 +124,7 @@ func (p *Plan) pilot(ctx context.Context, bench string, pkgUnits []unit, dur tim
 					c.trees = append(c.trees, tr.Name)
 					c.nsLog += math.Log(max(m.NS, 1e-3))
 					c.bytes = max(c.bytes, m.Bytes)
+					c.untimed = max(c.untimed, m.Untimed)
 				}
 			}
 		}
@@ -160,7 +163,7 @@ func (p *Plan) pilotRun(ctx context.Context, tr *Tree, pk Package, bin string, u
 		var short []cost
 		var names []string
 		for _, m := range last {
-			if float64(max(counts[m.Name], 1))*m.NS < float64(dur.Nanoseconds())/2 {
+			if float64(max(counts[m.Name], 1))*(m.NS+m.Untimed) < float64(dur.Nanoseconds())/2 {
 				short, names = append(short, m), append(names, m.Name)
 			}
 		}
@@ -191,6 +194,15 @@ func (p *Plan) pilotPass(ctx context.Context, tr *Tree, pk Package, bin string, 
 	var out bytes.Buffer
 	var discard Stats // the pilot's runs are not the rounds'
 	failures := len(res.Fails)
+	if p.direct {
+		f, err := os.CreateTemp("", "benchgate-wall-*")
+		if err != nil {
+			return nil, false, fmt.Errorf("pilot: %w", err)
+		}
+		f.Close()
+		defer os.Remove(f.Name())
+		u.wall = f.Name()
+	}
 	done, err := p.runUnit(ctx, tr, pk, bin, u, &out, &discard, res, "", prog)
 	if ctx.Err() != nil {
 		return nil, false, fmt.Errorf("benchmark run interrupted: %w", ctx.Err())
@@ -207,17 +219,64 @@ func (p *Plan) pilotPass(ctx context.Context, tr *Tree, pk Package, bin string, 
 			res.failBench(tr, pk, "", failure{leaf: name, msg: noResult}, prog)
 		}
 	}
-	return costsOf(out.Bytes()), len(res.Fails) == failures, nil
+	measured := costsOf(out.Bytes())
+	if u.wall != "" {
+		untimed := untimedOf(u.wall)
+		for i := range measured {
+			measured[i].Untimed = untimed[measured[i].Name]
+		}
+	}
+	return measured, len(res.Fails) == failures, nil
+}
+
+// untimedOf reads the marks' file of wall times (counter.WallEnv): per
+// benchmark, from its last run, the wall time per op it spent neither in
+// setup nor timed: what it does with its timer stopped in its loop.
+func untimedOf(path string) map[string]float64 {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	out := map[string]float64{}
+	for _, l := range strings.Split(string(b), "\n") {
+		f := strings.Split(l, "\t")
+		if len(f) != 5 {
+			continue
+		}
+		var v [4]int64
+		ok := true
+		for i := range v {
+			v[i], err = strconv.ParseInt(f[i+1], 10, 64)
+			ok = ok && err == nil && v[i] >= 0
+		}
+		if !ok || v[0] <= 0 {
+			continue
+		}
+		out[f[0]] = float64(max(v[1]-v[2]-v[3], 0)) / float64(v[0])
+	}
+	return out
 }
 
 // pilotCounts gives each benchmark of costs the iteration count that takes
-// about dur at its cost per op: at least 1, at most 1e9.
+// about dur at its cost per op (MaxWall x dur in all, with its untimed
+// time): at least 1, at most 1e9.
 func pilotCounts(costs []cost, dur time.Duration) map[string]int64 {
 	counts := map[string]int64{}
 	for _, c := range costs {
-		counts[c.Name] = int64(math.Max(1, math.Min(1e9, math.Round(float64(dur.Nanoseconds())/c.NS))))
+		counts[c.Name] = iterationsFor(dur, c.NS, c.Untimed)
 	}
 	return counts
+}
+
+// iterationsFor is the iteration count that makes a run take about d at
+// ns per op timed, or MaxWall x d in all with untimed ns per op spent with
+// the timer stopped in the loop: at least 1, at most 1e9.
+func iterationsFor(d time.Duration, ns, untimed float64) int64 {
+	n := math.Max(1, math.Min(1e9, math.Round(float64(d.Nanoseconds())/ns)))
+	if untimed > 0 {
+		n = math.Max(1, math.Min(n, math.Round(MaxWall*float64(d.Nanoseconds())/(ns+untimed))))
+	}
+	return int64(n)
 }
 
 // mergeCosts is costs with the benchmarks that again measured replaced,
@@ -234,13 +293,21 @@ func mergeCosts(costs, again []cost) []cost {
 	return out
 }
 
+// MaxWall bounds the wall time of a run of a benchmark that stops its
+// timer inside its loop (b.StopTimer around work each iteration): its
+// iteration count keeps the run's timed and untimed time within MaxWall
+// times the benchtime. Go's testing counts only the timed time, so such
+// a run took up to 11x the benchtime on the user's suites.
+const MaxWall = 3
+
 // leafUnits makes a unit of each benchmark, with the iteration count that
-// makes a run take about target at the sides' geometric mean cost.
+// makes a run take about target at the sides' geometric mean cost, or
+// MaxWall x target in all for one that stops its timer in its loop.
 func (p *Plan) leafUnits(costs []*pilotCost, target time.Duration) []unit {
 	var units []unit
 	for _, c := range costs {
 		ns := math.Exp(c.nsLog / float64(len(c.trees)))
-		n := int64(math.Max(1, math.Min(1e9, math.Round(float64(target.Nanoseconds())/ns))))
+		n := iterationsFor(target, ns, c.untimed)
 		u := unit{pkg: c.pkg, leaf: c.name, Bench: LeafPattern(c.name), Time: fmt.Sprintf("%dx", n), Label: shortPkg(p.Packages[c.pkg].ImportPath) + " " + c.name,
 			Timeout: max(time.Minute, BenchmarkTimeout*target), ns: ns, bytes: c.bytes}
 		if len(c.trees) < len(p.Trees) {
