@@ -159,11 +159,9 @@ func TestEveryBenchmarkAccountedFor(t *testing.T) {
 	}
 }
 
-// TestBrokenOnBothSidesPasses: the same module, unchanged, counted:
-// exit 0, the logging benchmark's row present (ok, or undecided: under
-// two busy loops its count once moved by +120% in the main rounds, not
-// in confirmation's fresh counts), the panicking and failing ones listed
-// as broken.
+// TestBrokenOnBothSidesPasses: the same module, unchanged, counted
+// (no load disturbs the verdict): exit 0, the logging benchmark's row
+// present, the panicking and failing ones listed as broken.
 func TestBrokenOnBothSidesPasses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs benchmarks")
@@ -185,11 +183,11 @@ func TestBrokenOnBothSidesPasses(t *testing.T) {
 	found := false
 	for _, row := range cmp.Rows {
 		if strings.HasPrefix(row.Benchmark, "BenchmarkChatty") && row.Unit == "instructions/op" {
-			found = row.Status == verdict.StatusOK || row.Status == verdict.StatusUndecided
+			found = row.Status == verdict.StatusOK
 		}
 	}
 	if !found {
-		t.Errorf("no ok or undecided instructions/op row of BenchmarkChatty\n%s", out)
+		t.Errorf("no ok instructions/op row of BenchmarkChatty\n%s", out)
 	}
 }
 

@@ -255,13 +255,12 @@ func (p *Plan) countGroup(ctx context.Context, bin, dir string, g []unit, pk Pac
 // instructions/op (and, when time is not measured, B/op and allocs/op of
 // the long run) to out. It returns what failed. The short run counts
 // what does not depend on N (start, package setup, the benchmark's own
-// setup): about the same every time, so the main rounds count it once
-// per binary and benchmark, not every round (confirmation counts it
-// again, see shortKey); an unchanged binary's counts of the main rounds
-// come from the cache (see countCache).
+// setup): the same every time, so it is counted once per binary and
+// benchmark, not every round; an unchanged binary's counts of the main
+// rounds come from the cache (see countCache).
 func (p *Plan) count(ctx context.Context, bin, dir string, u unit, pk Package, round int, out *bytes.Buffer) []string {
 	key := p.countKey(bin, dir, u)
-	short, fails := p.countRun(ctx, bin, dir, u, pk, 2, p.shortKey(key))
+	short, fails := p.countRun(ctx, bin, dir, u, pk, 2, key+"|short")
 	if fails != nil || short == nil {
 		return fails
 	}
@@ -281,20 +280,6 @@ func (p *Plan) countKey(bin, dir string, u unit) string {
 		}
 	}
 	return noKeep + bin + "|" + u.Bench // kept for this run only
-}
-
-// shortKey is the key of a benchmark's short counted run: the main
-// rounds share one; confirmation counts its own (""), so that a short
-// count that something on the machine disturbed (a count of code that
-// waits on the clock or the scheduler moves with the load) is not in the
-// evidence twice: under two busy loops, one side's shared short count
-// made a benchmark that logs to stdout +120% in the main rounds and
-// again in confirmation.
-func (p *Plan) shortKey(key string) string {
-	if p.mainRounds {
-		return key + "|short"
-	}
-	return ""
 }
 
 // longKey is the key of a round's long counted run: only the main rounds'

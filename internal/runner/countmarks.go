@@ -25,8 +25,7 @@ import (
 // first of the benchmark in its process, so lazy work on first use is in
 // both and cancels, and so does its setup. Process start, package setup
 // and the other benchmarks are outside its dumps. The runs of 2 are
-// counted once per binary, in a process of their own (in the main
-// rounds; confirmation counts its own, see shortKey).
+// counted once per binary, in a process of their own.
 
 // countGroups are the units counted together: with the marks, those of
 // one package, the same sides and the same name depth (a -test.bench
@@ -72,7 +71,7 @@ func (p *Plan) countMarked(ctx context.Context, bin, dir string, g []unit, pk Pa
 	var needShort, needLong []int
 	for i, u := range g {
 		key := p.countKey(bin, dir, u)
-		shortKeys[i], longKeys[i] = p.shortKey(key), p.longKey(key, round)
+		shortKeys[i], longKeys[i] = key+"|short", p.longKey(key, round)
 		var ok bool
 		if shorts[i], ok = p.countCache.get(shortKeys[i]); !ok {
 			needShort = append(needShort, i)

@@ -317,66 +317,6 @@ func TestCountedGroupGoesOnAfterAFailure(t *testing.T) {
 	}
 }
 
-// shortRunsFile's BenchmarkA notes each of its counted runs of 2
-// iterations (the short ones) in $BENCHGATE_TEST_SETUPS.
-const shortRunsFile = `package work
-
-import (
-	"os"
-	"testing"
-)
-
-var sink uint64
-
-func BenchmarkA(b *testing.B) {
-	if os.Getenv("BENCHGATE_MARKS") == "1" && b.N == 2 {
-		f, err := os.OpenFile(os.Getenv("BENCHGATE_TEST_SETUPS"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-		if err != nil {
-			panic(err)
-		}
-		f.WriteString("short\n")
-		f.Close()
-	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		for j := 0; j < 1000; j++ {
-			sink += uint64(j) * 7
-		}
-	}
-}
-`
-
-// TestConfirmationCountsShortRunsAgain: the main rounds count a
-// benchmark's short run once a side; each confirmation round counts its
-// own, so that a short count the machine disturbed is not in the
-// evidence twice.
-func TestConfirmationCountsShortRunsAgain(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs test binaries under valgrind")
-	}
-	c, err := counter.Detect(counter.Cachegrind)
-	if err != nil {
-		t.Skipf("no valgrind: %v", err)
-	}
-	var log bytes.Buffer
-	plan, _, setups := markedPlan(t, shortRunsFile, &log)
-	if plan.Counting(c).Name() != "callgrind" {
-		t.Skipf("the marks do not fit this toolchain: %s", strings.Join(plan.Notes, "; "))
-	}
-	const rounds, confirm = 2, 2
-	sel := func(map[string][]byte) (map[string][]string, error) {
-		return map[string][]string{"example.com/work/work": {"BenchmarkA"}}, nil
-	}
-	opts := Options{Bench: ".", Time: "20ms", Counter: c, CountRounds: rounds, NoTime: true, Confirm: &Confirm{Select: sel, Count: confirm}}
-	if _, err := plan.Run(context.Background(), opts, NewProgress(&log)); err != nil {
-		t.Fatalf("%v\n%s", err, &log)
-	}
-	b, _ := os.ReadFile(setups)
-	if got, want := strings.Count(string(b), "short"), 2+2*confirm; got != want {
-		t.Errorf("%d short counted runs, want %d: one a side in the main rounds, one a side and confirmation round\n%s", got, want, &log)
-	}
-}
-
 // TestIterationsFor: the count for a run of d from the timed cost per op,
 // bounded by MaxWall x d in all for a benchmark that stops its timer in
 // its loop.
