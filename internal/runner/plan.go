@@ -161,11 +161,10 @@ type Stats struct {
 	// costs it reused instead of running them.
 	Pilot                     time.Duration
 	PilotKnown, PilotBinaries int
-	// PilotGuided binaries' pilots ran each benchmark once, at a count
-	// from costs known before (an earlier build's, or the other side's);
-	// PilotTwice binaries' ran each benchmark at b.N=1 and then the fast
-	// ones at their count (see pilotRun).
-	PilotGuided, PilotTwice int
+	// PilotGuided binaries' pilots ran each benchmark known before once,
+	// at a count from its cost (an earlier build's, or the other side's;
+	// see pilotRun).
+	PilotGuided int
 	// Exec is the wall time of the test binaries, start to exit.
 	Exec time.Duration
 	// Timed is the time the benchmarks' timed loops took, as their
@@ -246,9 +245,6 @@ func (s Stats) String() string {
 	}
 	if s.PilotGuided > 0 {
 		how = append(how, fmt.Sprintf("%d run once at counts from known costs", s.PilotGuided))
-	}
-	if s.PilotTwice > 0 {
-		how = append(how, fmt.Sprintf("%d run at b.N=1, then at their counts", s.PilotTwice))
 	}
 	if len(how) > 0 {
 		pilot += " (" + strings.Join(how, ", ") + ")"

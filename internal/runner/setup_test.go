@@ -30,7 +30,8 @@ func note(what string, n int) {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Fprintf(f, "%s %d\n", what, n)
+	wd, _ := os.Getwd()
+	fmt.Fprintf(f, "%s %d %s\n", what, n, wd)
 	f.Close()
 }
 
@@ -103,7 +104,7 @@ func TestSetupOncePerRun(t *testing.T) {
 	for _, what := range []string{"leaf", "sub-a", "sub-b"} {
 		first, counted := 0, 0
 		for _, l := range strings.Split(string(b), "\n") {
-			if f := strings.Fields(l); len(f) == 2 && f[0] == what {
+			if f := strings.Fields(l); len(f) == 3 && f[0] == what {
 				if f[1] == "1" {
 					first++
 				} else {
@@ -111,10 +112,10 @@ func TestSetupOncePerRun(t *testing.T) {
 				}
 			}
 		}
-		// The pilot's first pass makes one b.N=1 run, on the side it
-		// measures first; the rounds none.
+		// The pilot's ramp makes one b.N=1 run, on the side it measures
+		// first (the other runs once at its count); the rounds none.
 		if first != 1 {
-			t.Errorf("%s: %d setups at b.N=1, want 1 (the pilot's first pass)", what, first)
+			t.Errorf("%s: %d setups at b.N=1, want 1 (the pilot's ramp on the side it measures first)", what, first)
 		}
 		if counted < 2*rounds {
 			t.Errorf("%s: %d setups at a count, want at least %d", what, counted, 2*rounds)
@@ -131,9 +132,9 @@ func TestSetupOncePerRun(t *testing.T) {
 	}
 }
 
-// setupsOf counts the setups the file at path notes, per benchmark: all,
-// and those at b.N=1.
-func setupsOf(t *testing.T, path string) (all, first map[string]int) {
+// setupsOf counts the setups the file at path notes, per benchmark, of
+// the side whose tree is dir: all, and those at b.N=1.
+func setupsOf(t *testing.T, path, dir string) (all, first map[string]int) {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -141,7 +142,7 @@ func setupsOf(t *testing.T, path string) (all, first map[string]int) {
 	}
 	all, first = map[string]int{}, map[string]int{}
 	for _, l := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(l); len(f) == 2 {
+		if f := strings.Fields(l); len(f) == 3 && strings.HasPrefix(f[2], dir+string(filepath.Separator)) {
 			all[f[0]]++
 			if f[1] == "1" {
 				first[f[0]]++
@@ -151,14 +152,12 @@ func setupsOf(t *testing.T, path string) (all, first map[string]int) {
 	return all, first
 }
 
-// TestPilotPaysSetupOnce: with the marks, the pilot runs each benchmark
-// function (and so its setup) on a first run at b.N=1 and then at counts
-// until a run takes half the pilot's time (pilotPasses at most) on the
-// side it measures first, and once on the other, at the count the first
-// side's cost gives, where Go's b.N ramp pays it at every step on each
-// side (6-7 times here); not at all when the binaries are unchanged; once
-// for a changed binary, at the count its earlier build's costs give. The
-// rounds pay it once per run.
+// TestPilotPaysSetupOnce: with the marks, the side the pilot measures
+// second runs each benchmark function (and so its setup) once, at the
+// count the first side's cost gives, where Go's b.N ramp pays it at every
+// step (b.N=1, then more); not at all when the binaries are unchanged;
+// once for a changed binary, at the count its earlier build's costs give.
+// The rounds pay it once per run.
 func TestPilotPaysSetupOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs test binaries")
@@ -173,7 +172,9 @@ func TestPilotPaysSetupOnce(t *testing.T) {
 	}
 	const rounds = 2
 	var log bytes.Buffer
-	run := func(name string, lo, hi, atOne int, wantLine string) {
+	// want is, per side, the pilot's runs of each benchmark: -1 for Go's
+	// ramp (b.N=1 once, and at least one more).
+	run := func(name string, want [2]int, wantLine string) {
 		t.Helper()
 		os.Remove(setups)
 		plan, err := Prepare(context.Background(), trees, []Suite{{Name: "s", Patterns: []string{"./..."}}}, binDir, NewProgress(&log))
@@ -186,25 +187,28 @@ func TestPilotPaysSetupOnce(t *testing.T) {
 		if _, err := plan.Run(context.Background(), Options{Bench: ".", Time: "20ms", Count: rounds}, NewProgress(&log)); err != nil {
 			t.Fatalf("%v\n%s", err, &log)
 		}
-		got, first := setupsOf(t, setups)
-		for _, what := range []string{"leaf", "sub-a", "sub-b"} {
-			if pilot := got[what] - 2*rounds; pilot < lo || pilot > hi {
-				t.Errorf("%s: %s: %d setups, want %d in the rounds and %d to %d in the pilot", name, what, got[what], 2*rounds, lo, hi)
-			}
-			if first[what] != atOne {
-				t.Errorf("%s: %s: %d setups at b.N=1, want %d", name, what, first[what], atOne)
+		for i, tr := range trees {
+			got, first := setupsOf(t, setups, tr.Dir)
+			for _, what := range []string{"leaf", "sub-a", "sub-b"} {
+				pilot := got[what] - rounds
+				switch {
+				case want[i] < 0 && (pilot < 2 || first[what] != 1):
+					t.Errorf("%s: %s %s: %d pilot runs, %d at b.N=1; want Go's ramp: one at b.N=1 and more", name, tr.Name, what, pilot, first[what])
+				case want[i] >= 0 && (pilot != want[i] || first[what] != 0):
+					t.Errorf("%s: %s %s: %d pilot runs, %d at b.N=1; want %d, none at b.N=1", name, tr.Name, what, pilot, first[what], want[i])
+				}
 			}
 		}
 		if line := plan.Stats.String(); !strings.Contains(line, wantLine) {
 			t.Errorf("%s: the last line does not say %q: %s", name, wantLine, line)
 		}
 	}
-	run("first run", 3, pilotPasses+1, 1, "(1 run once at counts from known costs, 1 run at b.N=1, then at their counts)")
-	run("unchanged", 0, 0, 0, "(2 of 2 binaries' costs known from an earlier run)")
+	run("first run", [2]int{-1, 1}, "(1 run once at counts from known costs)")
+	run("unchanged", [2]int{0, 0}, "(2 of 2 binaries' costs known from an earlier run)")
 	if err := os.WriteFile(filepath.Join(trees[1].Dir, "work", "more_test.go"), []byte("package work\n\nfunc init() { sink++ }\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	run("current changed", 1, 1, 0, "(1 of 2 binaries' costs known from an earlier run, 1 run once at counts from known costs)")
+	run("current changed", [2]int{0, 1}, "(1 of 2 binaries' costs known from an earlier run, 1 run once at counts from known costs)")
 }
 
 // groupFailFile's BenchmarkMid panics in counted runs of more than 2

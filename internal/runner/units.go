@@ -138,55 +138,25 @@ func (p *Plan) pilot(ctx context.Context, bench string, pkgUnits []unit, dur tim
 // benchmark function again and again (b.N=1, then up to 100x more each
 // time), paying its setup each time. Where the marks are in every side's
 // binaries (p.direct), the benchmarks whose cost a guess gives (an earlier
-// build's, or the side measured before) run once, at the count that
-// takes dur at that cost. With no guess, a first pass runs every
-// benchmark once at b.N=1, and those whose run took under half of dur run
-// again at the count their last cost gives, as Go's ramp would, up to
-// pilotPasses runs in all.
+// build's, or the side measured before) run once instead, at the count
+// that takes dur at that cost; the others go through Go's ramp. (A first
+// pass at b.N=1 for the benchmarks with no guess was tried and left: one
+// op under load can take a scheduler's time slice, and a benchmark's own
+// output printed before its name, as b.N=1 runs it, reads as a result.)
 func (p *Plan) pilotRun(ctx context.Context, tr *Tree, pk Package, bin string, u unit, guess []cost, dur time.Duration, res *Result, prog Progress) ([]cost, error) {
-	first := u
-	ramp := p.direct && len(guess) == 0
-	switch {
-	case ramp:
-		first.Time = "1x"
-		p.Stats.PilotTwice++
-	case p.direct:
-		first.counts = pilotCounts(guess, dur)
+	if p.direct && len(guess) > 0 {
+		u.counts = pilotCounts(guess, dur)
 		p.Stats.PilotGuided++
 	}
-	measured, clean, err := p.pilotPass(ctx, tr, pk, bin, first, res, prog)
+	measured, clean, err := p.pilotPass(ctx, tr, pk, bin, u, res, prog)
 	if err != nil {
 		return nil, err
-	}
-	last, counts := measured, map[string]int64{} // a count of 0 is b.N=1
-	for pass := 1; ramp && pass < pilotPasses; pass++ {
-		var short []cost
-		var names []string
-		for _, m := range last {
-			if float64(max(counts[m.Name], 1))*(m.NS+m.Untimed) < float64(dur.Nanoseconds())/2 {
-				short, names = append(short, m), append(names, m.Name)
-			}
-		}
-		if len(short) == 0 {
-			break
-		}
-		next := u
-		next.Bench, next.Time, next.leaves, next.counts = ExactPattern(names), "1x", names, pilotCounts(short, dur)
-		got, clean2, err := p.pilotPass(ctx, tr, pk, bin, next, res, prog)
-		if err != nil {
-			return nil, err
-		}
-		measured, clean, last, counts = mergeCosts(measured, got), clean && clean2, got, next.counts
 	}
 	if clean {
 		p.costs.put(p.costKeys[bin], measured)
 	}
 	return measured, nil
 }
-
-// pilotPasses is how many times at most the pilot runs a benchmark
-// function on a side it has no guess for, with the marks (see pilotRun).
-const pilotPasses = 4
 
 // pilotPass runs one side's package once for the pilot and returns what
 // each benchmark cost, and whether nothing failed.
@@ -277,20 +247,6 @@ func iterationsFor(d time.Duration, ns, untimed float64) int64 {
 		n = math.Max(1, math.Min(n, math.Round(MaxWall*float64(d.Nanoseconds())/(ns+untimed))))
 	}
 	return int64(n)
-}
-
-// mergeCosts is costs with the benchmarks that again measured replaced,
-// in costs' order.
-func mergeCosts(costs, again []cost) []cost {
-	out := slices.Clone(costs)
-	for _, a := range again {
-		for i := range out {
-			if out[i].Name == a.Name {
-				out[i] = a
-			}
-		}
-	}
-	return out
 }
 
 // MaxWall bounds the wall time of a run of a benchmark that stops its

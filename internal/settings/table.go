@@ -78,7 +78,7 @@ var Table = []Setting{
 		Doc: "the checked-in quarantine file (in BENCH_DIR): lines of pattern, until-date, reason; its benchmarks are not run nor gated until that date, and every report lists them",
 		set: text(func(v *Values) *string { return &v.Config.Quarantine })},
 	{Name: "BENCH_TIME", Default: "100ms", Uses: Run,
-		Doc: "how long one run of a benchmark takes (-benchtime: a duration, or Nx iterations)",
+		Doc: "how long one run of a benchmark takes (-benchtime: a duration, or Nx iterations; at most 3x that with its timer stopped)",
 		set: func(s string, v *Values) error {
 			if err := checkBenchtime(s); err != nil {
 				return err
