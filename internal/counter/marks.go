@@ -244,8 +244,10 @@ func benchgateMark(after bool, b *B) {
 // benchgateReset starts counting the armed benchmark at its first
 // ResetTimer with the timer on: what came before is its setup.
 func benchgateReset(b *B) {
-	if w := benchgateWalls[b]; w != nil && b.timerOn && w[1].IsZero() {
-		w[1] = time.Now()
+	if benchgateWall != "" && b.timerOn {
+		if w := benchgateWalls[b]; w != nil && w[1].IsZero() {
+			w[1] = time.Now()
+		}
 	}
 	if benchgateArmed == b && b.timerOn {
 		benchgateArmed, benchgateSetup = nil, time.Since(benchgateSince)

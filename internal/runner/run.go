@@ -563,19 +563,20 @@ func runBinary(ctx context.Context, bin, dir string, u unit, pk Package, out *by
 	if u.wall != "" {
 		env = append(env, counter.WallEnv+"="+u.wall)
 	}
-	if len(u.counts) > 0 {
-		var counts []string
-		for _, name := range slices.Sorted(maps.Keys(u.counts)) {
-			counts = append(counts, fmt.Sprintf("%s=%d", name, u.counts[name]))
-		}
-		env = append(env, counter.BenchTimeEnv+"="+strings.Join(counts, "\n"))
-	} else if n := fixedN(u); u.direct && n > 0 {
-		var counts []string
+	counts := u.counts
+	if n := fixedN(u); len(counts) == 0 && u.direct && n > 0 {
+		counts = map[string]int64{}
 		for _, e := range u.expected() {
-			counts = append(counts, fmt.Sprintf("%s=%d", e, n))
+			counts[e] = n
 		}
-		env = append(env, counter.BenchTimeEnv+"="+strings.Join(counts, "\n"))
 		benchtime = "1x" // each expected benchmark's one run is at its count
+	}
+	if len(counts) > 0 {
+		var lines []string
+		for _, name := range slices.Sorted(maps.Keys(counts)) {
+			lines = append(lines, fmt.Sprintf("%s=%d", name, counts[name]))
+		}
+		env = append(env, counter.BenchTimeEnv+"="+strings.Join(lines, "\n"))
 	}
 	args := append([]string{"-test.run=^$", "-test.bench=" + u.Bench, "-test.benchmem", "-test.count=1",
 		"-test.benchtime=" + benchtime, "-test.timeout=" + timeout.String()}, u.Extra...)
