@@ -356,7 +356,7 @@ func (p *Plan) countRun(ctx context.Context, bin, dir string, u unit, pk Package
 		}
 	}
 	args := []string{"-test.run=^$", "-test.bench=" + u.Bench, "-test.benchmem", "-test.count=1", fmt.Sprintf("-test.benchtime=%dx", n), "-test.timeout=" + max(u.Timeout, PackageTimeout).String()}
-	var stdout lineWriter
+	stdout := lineWriter{o: output{listed: listedCheck(ctx, bin, dir, []string{u.leaf})}}
 	r, err := p.counter.Run(ctx, bin, args, dir, nil, &stdout)
 	if ctx.Err() != nil {
 		return nil, nil
@@ -369,6 +369,9 @@ func (p *Plan) countRun(ctx context.Context, bin, dir string, u unit, pk Package
 	}
 	e := &counted{N: n, Instructions: r.Instructions, CacheCounts: r.CacheCounts}
 	o, _ := stdout.done()
+	if len(o.foreign) > 0 {
+		return nil, []string{fmt.Sprintf("%s: %s", u.leaf, foreignMsg(o.foreign[0].name))}
+	}
 	e.Fields, e.Config = resultOf(o)
 	if key != "" {
 		p.countCache.put(key, e)

@@ -153,7 +153,11 @@ func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, pk Pack
 	setups.Close()
 	defer os.Remove(setups.Name())
 	env := []string{counter.BenchTimeEnv + "=" + strings.Join(counts, "\n"), counter.EagerEnv + "=" + strings.Join(eager, "\n"), counter.SetupsEnv + "=" + setups.Name()}
-	var stdout lineWriter
+	var leaves []string
+	for _, u := range run {
+		leaves = append(leaves, u.leaf)
+	}
+	stdout := lineWriter{o: output{listed: listedCheck(ctx, bin, dir, leaves)}}
 	r, err := p.counter.Run(ctx, bin, args, dir, env, &stdout)
 	if ctx.Err() != nil {
 		return nil
@@ -164,8 +168,17 @@ func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, pk Pack
 	o, _ := stdout.done()
 	fields, config := resultsOf(o)
 	var fails []string
+	for _, f := range o.foreign {
+		if f.by == "" {
+			fails = append(fails, fmt.Sprintf("%s: %s", run[0].leaf, foreignMsg(f.name)))
+		}
+	}
 	for _, i := range todo {
 		u, want := g[i], n(g[i])
+		if j := slices.IndexFunc(o.foreign, func(f foreignLine) bool { return f.by == u.leaf }); j >= 0 {
+			fails = append(fails, fmt.Sprintf("%s: %s", u.leaf, foreignMsg(o.foreign[j].name)))
+			continue
+		}
 		m := lastMark(r.Marks[u.leaf], want)
 		if m == nil || len(r.Marks[u.leaf]) != 1 || fields[u.leaf] == nil {
 			fails = append(fails, fmt.Sprintf("%s: the counted run has not one run of it of %d iterations but %v", u.leaf, want, r.Marks[u.leaf]))

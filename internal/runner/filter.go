@@ -3,10 +3,12 @@ package runner
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/benchgate/benchgate/internal/lines"
@@ -57,7 +59,7 @@ func unselected(ctx context.Context, bin, dir, pattern string, ran []string) []s
 		return nil
 	}
 	var missed []string
-	for _, name := range listBenchmarks(ctx, bin, dir) {
+	for _, name := range benchmarksOf(ctx, bin, dir) {
 		if !top.MatchString(name) {
 			continue
 		}
@@ -94,6 +96,61 @@ func listBenchmarks(ctx context.Context, bin, dir string) []string {
 	return names
 }
 
+// listedCheck reports whether a top-level benchmark name is one of
+// bin's, for reading its output (output.listed). The tops of expected
+// (full names) are taken as listed; another name makes bin list its
+// benchmarks, once. With nothing expected (a whole package's run) the
+// list is taken now, before the run, so that listing does not run beside
+// a measured run. A binary that cannot list has every name taken.
+func listedCheck(ctx context.Context, bin, dir string, expected []string) func(top string) bool {
+	known := map[string]bool{}
+	for _, e := range expected {
+		top, _, _ := strings.Cut(e, "/")
+		known[top] = true
+	}
+	if len(expected) == 0 {
+		benchmarksOf(ctx, bin, dir)
+	}
+	return func(top string) bool {
+		if known[top] {
+			return true
+		}
+		names := benchmarksOf(ctx, bin, dir)
+		return names == nil || slices.Contains(names, top)
+	}
+}
+
+// benchmarksOf is listBenchmarks once per binary (its path, size and time: a
+// rebuilt binary is listed again) and directory: a listing runs the
+// package's TestMain, which may be costly.
+func benchmarksOf(ctx context.Context, bin, dir string) []string {
+	fi, err := os.Stat(bin)
+	if err != nil {
+		return nil
+	}
+	key := fmt.Sprintf("%s\x00%d\x00%d\x00%s", bin, fi.Size(), fi.ModTime().UnixNano(), dir)
+	lists.Lock()
+	defer lists.Unlock()
+	if names, ok := lists.of[key]; ok {
+		return names
+	}
+	names := listBenchmarks(ctx, bin, dir)
+	if names == nil {
+		return nil // not kept: a listing cut short by ctx is tried again
+	}
+	if lists.of == nil {
+		lists.of = map[string][]string{}
+	}
+	lists.of[key] = names
+	return names
+}
+
+// lists are benchmarksOf's answers.
+var lists struct {
+	sync.Mutex
+	of map[string][]string
+}
+
 // vanished names the top-level benchmarks of bin that a one-level
 // pattern selects, skip does not leave out, and that left no trace in a
 // run (seen: the benchmarks with a result or a failure, without -N): Go
@@ -110,7 +167,7 @@ func vanished(ctx context.Context, bin, dir, pattern, skip string, seen []string
 	}
 	skipped := topSkipped(skip)
 	var out []string
-	for _, name := range listBenchmarks(ctx, bin, dir) {
+	for _, name := range benchmarksOf(ctx, bin, dir) {
 		if !sel.MatchString(name) || skipped(name) {
 			continue
 		}
@@ -155,7 +212,7 @@ func (p *Plan) noMatch(ctx context.Context, opts Options) error {
 	for _, tr := range p.Trees {
 		for _, pk := range p.Packages {
 			if bin := p.bins[tr.Name][pk.ImportPath]; bin != "" {
-				for _, n := range listBenchmarks(ctx, bin, pkgDir(tr, pk)) {
+				for _, n := range benchmarksOf(ctx, bin, pkgDir(tr, pk)) {
 					if !slices.Contains(names, n) {
 						names = append(names, n)
 					}

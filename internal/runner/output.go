@@ -44,6 +44,55 @@ type output struct {
 	why    map[string]string
 	// lastFailed is the failure whose log lines may follow.
 	lastFailed string
+
+	// listed reports whether a top-level benchmark is the binary's
+	// (-test.list); nil when not known. A line that reads as a
+	// benchmark's name or result but names none of them is not Go's:
+	// see foreign.
+	listed func(top string) bool
+	// foreign are the lines that read as another benchmark's name, one
+	// the binary does not have, each with the benchmark that printed it:
+	// the one running, or, for a line printed before a name (a
+	// benchmark's b.N=1 run, or its only run at 1x, happens before Go
+	// prints its name), the next one that starts. That benchmark's
+	// result is not read: its output cannot be told from Go's.
+	foreign []foreignLine
+}
+
+// A foreignLine is a line that reads as the name or result of a
+// benchmark the binary does not have.
+type foreignLine struct {
+	// name is the benchmark name the line gives, as printed.
+	name string
+	// by is the benchmark (without -N) that printed it; "" when none
+	// started before or after it.
+	by string
+}
+
+// doubted reports whether a foreign line was blamed on benchmark name
+// (without -N).
+func (o *output) doubted(name string) bool {
+	return slices.ContainsFunc(o.foreign, func(f foreignLine) bool { return f.by == name })
+}
+
+// isForeign reports whether a printed benchmark name is not one of the
+// binary's: its top level is not listed.
+func (o *output) isForeign(name string) bool {
+	if o.listed == nil {
+		return false
+	}
+	top, _, _ := strings.Cut(trimProcs(name), "/")
+	return !o.listed(top)
+}
+
+// blame gives the foreign lines waiting for a benchmark to start to
+// name (without -N).
+func (o *output) blame(name string) {
+	for i := range o.foreign {
+		if o.foreign[i].by == "" {
+			o.foreign[i].by = name
+		}
+	}
 }
 
 // failMsg says how benchmark name failed (--- FAIL): "failed", with the
@@ -62,6 +111,13 @@ const (
 	unreadable = "its name was printed but no numbers that can be read followed (its own output in the way?)"
 	noResult   = "ran but printed no result (b.Skip, or its own output in the way)"
 )
+
+// foreignMsg is the failure of a benchmark that printed a line that
+// reads as benchmark name's result, a benchmark its binary does not
+// have.
+func foreignMsg(name string) string {
+	return fmt.Sprintf("printed a line that reads as a result of %q, a benchmark this binary does not have: its own numbers cannot be told from what it printed", trimProcs(name))
+}
 
 var (
 	configLine = regexp.MustCompile(`^[a-z][^\s:]*: `)
@@ -112,6 +168,15 @@ func (o *output) line(line string) {
 	}
 	if m := nameStart.FindStringSubmatchIndex(line); m != nil {
 		name := line[m[2]:m[3]]
+		if o.isForeign(name) {
+			by := ""
+			if o.pending != "" {
+				by = trimProcs(o.pending)
+			}
+			o.foreign = append(o.foreign, foreignLine{name: name, by: by})
+			return
+		}
+		o.blame(trimProcs(name))
 		o.started = append(o.started, trimProcs(name))
 		o.pending = name
 		line = line[m[1]:]
@@ -123,7 +188,9 @@ func (o *output) line(line string) {
 		return
 	}
 	if m := numbers.FindStringSubmatchIndex(line); m != nil {
-		o.results = append(o.results, o.pending+"\t"+line[m[2]:m[3]]+line[m[4]:m[5]])
+		if !o.doubted(trimProcs(o.pending)) {
+			o.results = append(o.results, o.pending+"\t"+line[m[2]:m[3]]+line[m[4]:m[5]])
+		}
 		o.pending = ""
 	}
 }
@@ -322,6 +389,11 @@ func (w *lineWriter) done() (output, error) {
 		w.o.line(string(w.buf))
 	}
 	w.buf = nil
+	// A foreign line after the last result is blamed on the last
+	// benchmark that started: fail closed, as no one can say whose it is.
+	if n := len(w.o.started); n > 0 {
+		w.o.blame(w.o.started[n-1])
+	}
 	if w.long > 0 {
 		return w.o, fmt.Errorf("%d lines over %d MiB passed over", w.long, maxLine>>20)
 	}

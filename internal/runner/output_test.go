@@ -80,6 +80,67 @@ func TestReadOutput(t *testing.T) {
 	}
 }
 
+// TestForeignLines: a line that reads as the name or result of a
+// benchmark the binary does not list is not Go's; the benchmark that
+// printed it (the one running, or, before any name, the next to start;
+// after the last result, the last) has no result that is read: whose
+// output is adulterated is not judged.
+func TestForeignLines(t *testing.T) {
+	const forged = "BenchmarkX\x1b[2J::error::f \t 10\t 5 ns/op\n"
+	tops := func(top string) bool { return top == "BenchmarkForge" || top == "BenchmarkB" }
+	tests := []struct {
+		name    string
+		out     string
+		tops    func(string) bool
+		results []string
+		by      []string // the benchmark each foreign line is blamed on
+	}{
+		{name: "printed in its only run, before its name (1x, or b.N=1 took the benchtime)",
+			out: "\n" + forged + "BenchmarkForge-2 \t 1\t 900 ns/op\nBenchmarkB-2 \t 10\t 7 ns/op\n", tops: tops,
+			results: []string{"BenchmarkB-2\t10\t 7 ns/op"}, by: []string{"BenchmarkForge"}},
+		{name: "printed after its name, before its numbers",
+			out: "BenchmarkForge-2 \t\n" + forged + "  100\t 50 ns/op\nBenchmarkB-2 \t 10\t 7 ns/op\n", tops: tops,
+			results: []string{"BenchmarkB-2\t10\t 7 ns/op"}, by: []string{"BenchmarkForge"}},
+		{name: "printed after the last result",
+			out: "BenchmarkB-2 \t 10\t 7 ns/op\n" + forged, tops: tops,
+			by: []string{"BenchmarkB"}},
+		{name: "printed and nothing started",
+			out: forged, tops: tops, by: []string{""}},
+		{name: "a listed benchmark's sub-benchmark is its own",
+			out: "BenchmarkB/size=1-2 \t 10\t 7 ns/op\n", tops: tops,
+			results: []string{"BenchmarkB/size=1-2\t10\t 7 ns/op"}},
+		{name: "without the list, read as before",
+			out:     "\n" + forged + "BenchmarkForge-2 \t 1\t 900 ns/op\n",
+			results: []string{"BenchmarkX\x1b[2J::error::f\t10\t 5 ns/op", "BenchmarkForge-2\t1\t 900 ns/op"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := lineWriter{o: output{listed: tt.tops}}
+			w.Write([]byte(tt.out))
+			o, err := w.done()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var by []string
+			for _, f := range o.foreign {
+				by = append(by, f.by)
+			}
+			if !slices.Equal(by, tt.by) {
+				t.Errorf("foreign lines blamed on %q, want %q", by, tt.by)
+			}
+			var kept []string
+			for _, r := range o.results {
+				if !o.doubted(resultName(r)) {
+					kept = append(kept, r)
+				}
+			}
+			if !slices.Equal(kept, tt.results) {
+				t.Errorf("results read:\n%q\nwant\n%q", kept, tt.results)
+			}
+		})
+	}
+}
+
 // TestCrashOf names the panic and where in the module it happened, and
 // the benchmark whose closure was on the stack.
 func TestCrashOf(t *testing.T) {

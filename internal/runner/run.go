@@ -593,7 +593,7 @@ func runBinary(ctx context.Context, bin, dir string, u unit, pk Package, out *by
 	cmd.WaitDelay = 3 * time.Second
 	// What a run prints is read as it comes, and only what it needs is
 	// kept: a benchmark may print gigabytes.
-	var stdout lineWriter
+	stdout := lineWriter{o: output{listed: listedCheck(ctx, bin, dir, u.expected())}}
 	stderr := lines.HeadTail{Max: 256 << 10}
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
@@ -618,6 +618,12 @@ func runBinary(ctx context.Context, bin, dir string, u unit, pk Package, out *by
 		if !failed[f] && u.keeps(f) {
 			failed[f] = true
 			r.fails = append(r.fails, failure{leaf: f, msg: o.failMsg(f)})
+		}
+	}
+	for _, f := range o.foreign {
+		if !failed[f.by] && (f.by == "" || u.keeps(f.by)) {
+			failed[f.by] = true
+			r.fails = append(r.fails, failure{leaf: f.by, msg: foreignMsg(f.name), unreadable: true})
 		}
 	}
 	expected := u.expected()
@@ -655,7 +661,7 @@ func runBinary(ctx context.Context, bin, dir string, u unit, pk Package, out *by
 		name := resultName(line)
 		// The benchmark that died may have printed numbers as its
 		// goroutine panicked: they measure nothing.
-		if !u.keeps(name) || name == culprit {
+		if !u.keeps(name) || name == culprit || o.doubted(name) {
 			continue
 		}
 		r.done = append(r.done, name)
