@@ -106,6 +106,62 @@ type unitID struct {
 	leaf string
 }
 
+// CountFloor is the instructions a long counted run covers at the least.
+// countN takes its iterations from the pilot's time, which a loaded
+// machine can inflate by orders of magnitude: one op of about 1µs that
+// took a time slice of 10ms gave countN 10 iterations. A run of 2 is
+// counted once per binary, so what disturbed it is in every round's count
+// per op, divided by N-2: under two busy loops a logging benchmark's
+// runs of 2 differed by about 30k instructions, and at 10 iterations its
+// 6,015 instructions per op counted 2,242 on one side and 4,952 on the
+// other (a false alarm, confirmed). 3M instructions hold such a
+// disturbance to 1% of a count per op, half the default threshold.
+const CountFloor = CountTarget / 10
+
+// MaxCountGrowth is how many times its iterations a long counted run
+// is raised to at most to reach CountFloor: a benchmark whose ops grow
+// costlier with N is not run for ever.
+const MaxCountGrowth = 1000
+
+// MaxFloorWall bounds a raised long counted run at the pilot's time per
+// op: a benchmark that waits (a sleep, a rate limiter, the network) does
+// few instructions in a long time, and its wait is not made shorter by
+// the counter. 5s lets an op of 6,000 instructions that a loaded pilot
+// timed at 10ms reach CountFloor.
+const MaxFloorWall = 5 * time.Second
+
+// refloor is the iterations a long counted run is counted again at, when
+// it covered under a quarter of CountFloor at the instructions per op it
+// and the run of 2 (short) give: enough for CountFloor, at most
+// MaxCountGrowth times its own and MaxFloorWall at the pilot's ns per
+// op. 0 when it covered enough (every run whose count came from a pilot
+// that timed it right, unless its ops wait: countN asks for CountTarget
+// at 3-10 instructions per ns, where CPU-bound ops run 0.2 or more) or
+// would not be longer.
+func refloor(short, long *counted, ns float64) int64 {
+	if short == nil || long == nil || long.N <= short.N {
+		return 0
+	}
+	perOp := (float64(long.Instructions) - float64(short.Instructions)) / float64(long.N-short.N)
+	if !(perOp >= 1) || float64(long.N)*perOp >= CountFloor/4 {
+		return 0
+	}
+	return raise(long.N, perOp, ns)
+}
+
+// raise is n raised to CountFloor's iterations at perOp instructions,
+// within MaxCountGrowth and MaxFloorWall at ns; 0 when that is not more.
+func raise(n int64, perOp, ns float64) int64 {
+	m := min(int64(CountFloor/perOp)+1, MaxCountGrowth*n)
+	if ns > 0 {
+		m = min(m, int64(float64(MaxFloorWall)/ns))
+	}
+	if m <= n {
+		return 0
+	}
+	return m
+}
+
 // countNFor is countN(u), shortened once u has been counted: the pilot's
 // cost guesses 3 instructions per nanosecond, where counts found 6-60
 // (this repository's suites on an AMD EPYC host: 585M instructions
@@ -113,7 +169,8 @@ type unitID struct {
 // CountTarget asks at the instructions per op counted, the most of the
 // sides. A benchmark allocating CountLargeAlloc or more per op still
 // allocates CountHeap, or as much as its first count did (as countN
-// holds it). Only ever shorter than countN.
+// holds it). Only ever shorter than countN, or than what CountFloor asks
+// at the count per op where countN fell short of it (refloor).
 func (p *Plan) countNFor(u unit) int64 {
 	n := countN(u)
 	p.countCostMu.Lock()
@@ -121,6 +178,9 @@ func (p *Plan) countNFor(u unit) int64 {
 	p.countCostMu.Unlock()
 	if c < 1 {
 		return n
+	}
+	if float64(n)*c < CountFloor/4 {
+		n = max(n, raise(n, c, u.ns))
 	}
 	m := int64(CountTarget/c) + 1
 	if u.bytes >= CountLargeAlloc {
@@ -267,6 +327,14 @@ func (p *Plan) count(ctx context.Context, bin, dir string, u unit, pk Package, r
 	long, fails := p.countRun(ctx, bin, dir, u, pk, p.countNFor(u), p.longKey(key, round))
 	if fails != nil || long == nil {
 		return fails
+	}
+	if n := refloor(short, long, u.ns); n > 0 {
+		if long, fails = p.countRun(ctx, bin, dir, u, pk, n, ""); fails != nil || long == nil {
+			return fails
+		}
+		if k := p.longKey(key, round); k != "" {
+			p.countCache.put(k, long)
+		}
 	}
 	return p.writeCount(out, pk, dir, u, short, long)
 }

@@ -40,7 +40,8 @@ func TestCountN(t *testing.T) {
 
 // TestCountNFor: once counted, a unit's later rounds run the iterations
 // CountTarget asks at the instructions per op counted (the most of its
-// sides, the rounds before this one), never more than countN, and an
+// sides, the rounds before this one), never more than countN unless
+// that fell short of CountFloor, and an
 // allocating one still allocates CountHeap or what its first count did.
 func TestCountNFor(t *testing.T) {
 	for _, tc := range []struct {
@@ -52,11 +53,16 @@ func TestCountNFor(t *testing.T) {
 		{"not counted yet", unit{Time: "1000000x", ns: 1000}, nil, 10001},
 		{"the pilot guessed 3 per ns, counts say 10", unit{Time: "1000000x", ns: 1000}, []float64{10000, 9000}, 3001},
 		{"the most of the sides", unit{Time: "1000000x", ns: 1000}, []float64{9000, 30000}, 1001},
-		{"never more than countN", unit{Time: "1000000x", ns: 1000}, []float64{1}, 10001},
+		{"never more than countN", unit{Time: "1000000x", ns: 1000}, []float64{1000}, 10001},
 		{"at least 10", unit{Time: "1000000x", ns: 1e6}, []float64{1e9}, 10},
 		{"a small allocation shortens as any op", unit{Time: "1000000x", ns: 1000, bytes: 16}, []float64{1e5}, 301},
 		{"a large allocation keeps CountHeap", unit{Time: "1000000x", ns: 1000, bytes: 1024}, []float64{1e5}, 8192},
 		{"an allocation past CountHeap shortens to it", unit{Time: "1000000x", ns: 100, bytes: 1024}, []float64{10000}, 8192},
+		// A pilot fooled by a loaded machine (1µs timed at 10ms) gave
+		// countN 10: later rounds run what CountFloor asks.
+		{"raised to CountFloor", unit{Time: "2x", ns: 10e6}, []float64{6000, 6015}, 499},
+		{"raised at most MaxFloorWall at the pilot's time", unit{Time: "2x", ns: 10e6}, []float64{2}, 500},
+		{"raised at most MaxCountGrowth times", unit{Time: "2x", ns: 1e5}, []float64{2}, 10 * MaxCountGrowth},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := &Plan{}
@@ -69,6 +75,35 @@ func TestCountNFor(t *testing.T) {
 			p.nextCountRound()
 			if got := p.countNFor(tc.u); got != tc.want {
 				t.Errorf("countNFor = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestRefloor: a long counted run under a quarter of CountFloor is
+// counted again at CountFloor's iterations (at most MaxCountGrowth times
+// its own, and MaxFloorWall at the pilot's time per op); one that covered
+// enough, or gives no count per op, is not.
+func TestRefloor(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		short, long *counted
+		ns          float64 // the pilot's time per op
+		want        int64
+	}{
+		{"10 iterations of 6,000", &counted{N: 2, Instructions: 1e6}, &counted{N: 10, Instructions: 1e6 + 8*6000}, 10e6, 500},
+		{"disturbed run of 2: counted low, raised further", &counted{N: 2, Instructions: 1e6 + 30000}, &counted{N: 10, Instructions: 1e6 + 8*6000}, 0, 1334},
+		{"enough", &counted{N: 2, Instructions: 1e6}, &counted{N: 200, Instructions: 1e6 + 198*6000}, 0, 0},
+		{"a cheap op: at most MaxCountGrowth times", &counted{N: 2, Instructions: 1e6}, &counted{N: 10, Instructions: 1e6 + 8*10}, 0, 10 * MaxCountGrowth},
+		{"an op that waits: at most MaxFloorWall at the pilot's time", &counted{N: 2, Instructions: 1e6}, &counted{N: 10, Instructions: 1e6 + 8*2000}, 100e6, 50},
+		{"an op that waits longer than MaxFloorWall: not again", &counted{N: 2, Instructions: 1e6}, &counted{N: 10, Instructions: 1e6 + 8*2000}, 1e9, 0},
+		{"no count per op", &counted{N: 2, Instructions: 1e6}, &counted{N: 10, Instructions: 1e6 - 1}, 0, 0},
+		{"not longer than the run of 2", &counted{N: 2, Instructions: 1e6}, &counted{N: 2, Instructions: 1e6}, 0, 0},
+		{"no run", nil, &counted{N: 10}, 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := refloor(tc.short, tc.long, tc.ns); got != tc.want {
+				t.Errorf("refloor = %d, want %d", got, tc.want)
 			}
 		})
 	}

@@ -61,7 +61,8 @@ func (p *Plan) countGroups(units []unit) [][]unit {
 }
 
 // countMarked counts g's units together: the short runs not kept from
-// before in one process, the round's long runs in another, and writes
+// before in one process, the round's long runs in another (and those far
+// short of CountFloor again, in a third: refloor), and writes
 // the results of the units both counted to out. It returns the units a
 // run failed to count (left), with what failed (runErrs), and the units
 // whose counts give no count per op (failed), with why (errs).
@@ -83,20 +84,13 @@ func (p *Plan) countMarked(ctx context.Context, bin, dir string, g []unit, pk Pa
 			needLong = append(needLong, i)
 		}
 	}
-	for _, need := range []struct {
-		idx  []int
-		runs []*counted
-		keys []string
-		n    func(u unit) int64
-		long bool
-	}{
-		{needShort, shorts, shortKeys, func(unit) int64 { return 2 }, false},
-		{needLong, longs, longKeys, p.countNFor, true},
-	} {
+	// run counts the units at idx (their short runs, or their long ones
+	// at n's iterations) and keeps what it counted.
+	run := func(idx []int, runs []*counted, keys []string, n func(unit) int64, long bool) (interrupted bool) {
 		// Only units whose short run counted go on to their long one.
-		idx := slices.DeleteFunc(slices.Clone(need.idx), func(i int) bool { return need.long && shorts[i] == nil })
+		idx = slices.DeleteFunc(slices.Clone(idx), func(i int) bool { return long && shorts[i] == nil })
 		if len(idx) == 0 {
-			continue
+			return false
 		}
 		// A long run instruments from the start the benchmarks whose
 		// short run showed a short setup and a ResetTimer. Not with the
@@ -106,19 +100,37 @@ func (p *Plan) countMarked(ctx context.Context, bin, dir string, g []unit, pk Pa
 		// timed apart) must agree on.
 		var eager []string
 		for _, i := range idx {
-			if s := shorts[i]; need.long && !counter.SimulatesCache(p.counter) && !s.Again && s.Setup < LazySetup {
+			if s := shorts[i]; long && !counter.SimulatesCache(p.counter) && !s.Again && s.Setup < LazySetup {
 				eager = append(eager, g[i].leaf)
 			}
 		}
-		runErrs = append(runErrs, p.markedRun(ctx, bin, dir, g, pk, idx, need.n, need.runs, eager)...)
+		runErrs = append(runErrs, p.markedRun(ctx, bin, dir, g, pk, idx, n, runs, eager)...)
 		if ctx.Err() != nil {
-			return g, []string{"interrupted"}, nil, nil
+			return true
 		}
 		for _, i := range idx {
-			if need.runs[i] != nil && need.keys[i] != "" {
-				p.countCache.put(need.keys[i], need.runs[i])
+			if runs[i] != nil && keys[i] != "" {
+				p.countCache.put(keys[i], runs[i])
 			}
 		}
+		return false
+	}
+	if run(needShort, shorts, shortKeys, func(unit) int64 { return 2 }, false) ||
+		run(needLong, longs, longKeys, p.countNFor, true) {
+		return g, []string{"interrupted"}, nil, nil
+	}
+	// A long run far short of CountFloor (its count from a pilot whose
+	// time a loaded machine inflated) is counted again, at CountFloor.
+	again := map[string]int64{}
+	var low []int
+	for i, u := range g {
+		if n := refloor(shorts[i], longs[i], u.ns); n > 0 {
+			again[u.leaf] = n
+			low = append(low, i)
+		}
+	}
+	if run(low, longs, longKeys, func(u unit) int64 { return again[u.leaf] }, true) {
+		return g, []string{"interrupted"}, nil, nil
 	}
 	for i, u := range g {
 		if shorts[i] == nil || longs[i] == nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -319,6 +320,97 @@ func TestCountedGroupGoesOnAfterAFailure(t *testing.T) {
 			}
 		}
 	}
+}
+
+// fooledFile is a benchmark of about 6,000 instructions an op that
+// logs to stdout at its first op, as the logging benchmark of the
+// flow's tests does.
+const fooledFile = `package work
+
+import (
+	"fmt"
+	"testing"
+)
+
+var sink uint64
+
+func BenchmarkChatty(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if i == 0 {
+			fmt.Println("first message")
+		}
+		for j := 0; j < 1000; j++ {
+			sink += uint64(j) * 7
+		}
+	}
+}
+`
+
+// TestCountFloorAfterAFooledPilot: a pilot that timed an op of about a
+// microsecond at 10ms (one op that took a time slice on a loaded
+// machine) gives countN 10 iterations, where what disturbed a side's run
+// of 2 weighs on its count per op divided by 8. The long runs are
+// counted at CountFloor's iterations instead, in every round, and the
+// sides agree.
+func TestCountFloorAfterAFooledPilot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs test binaries under valgrind")
+	}
+	c, err := counter.Detect(counter.Cachegrind)
+	if err != nil {
+		t.Skipf("no valgrind: %v", err)
+	}
+	var log bytes.Buffer
+	plan, trees, _ := markedPlan(t, fooledFile, &log)
+	if plan.Counting(c).Name() != "callgrind" {
+		t.Skipf("the marks do not fit this toolchain: %s", strings.Join(plan.Notes, "; "))
+	}
+	knownCosts(plan, func(*Tree) []cost { return []cost{{Name: "BenchmarkChatty", NS: 10e6}} })
+	const rounds = 2
+	if _, err := plan.Run(context.Background(), Options{Bench: ".", Time: "20ms", Counter: c, CountRounds: rounds, NoTime: true}, NewProgress(&log)); err != nil {
+		t.Fatalf("%v\n%s", err, &log)
+	}
+	perOp := map[string][]float64{}
+	for _, tr := range trees {
+		for _, ns := range iterations(t, tr.Out) {
+			if len(ns) != rounds {
+				t.Fatalf("%s: counted %d times, want %d\n%s", tr.Name, len(ns), rounds, &log)
+			}
+			for _, n := range ns {
+				if v, _ := strconv.Atoi(n); v < 256 {
+					t.Errorf("%s: a long run of %d iterations, want CountFloor's (3M at about 6,000 an op: 256 or more)", tr.Name, v)
+				}
+			}
+		}
+		perOp[tr.Name] = instructionsOf(t, tr.Out)
+	}
+	for i := range perOp["base"] {
+		b, cur := perOp["base"][i], perOp["current"][i]
+		if d := math.Abs(cur-b) / b; d > 0.02 {
+			t.Errorf("round %d: %.0f and %.0f instructions/op, %.1f%% apart, want within 2%%", i+1, b, cur, 100*d)
+		}
+	}
+}
+
+// instructionsOf is the instructions/op of each result line in path.
+func instructionsOf(t *testing.T, path string) []float64 {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []float64
+	o, _ := readOutput(b)
+	for _, line := range o.results {
+		f := strings.Fields(line)
+		for i := 2; i+1 < len(f); i += 2 {
+			if f[i+1] == "instructions/op" {
+				v, _ := strconv.ParseFloat(f[i], 64)
+				out = append(out, v)
+			}
+		}
+	}
+	return out
 }
 
 // TestIterationsFor: the count for a run of d from the timed cost per op,
