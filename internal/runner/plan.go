@@ -137,6 +137,7 @@ type Plan struct {
 	separate     bool            // no batches
 	direct       bool            // every side's binaries have the marks: timed runs start each benchmark at its count
 	skip         string          // -test.skip of every whole-package run
+	took         tookNs          // what each benchmark took an op in the round under way (see shorten)
 	parallelOnce sync.Once
 	parallelMu   sync.Mutex
 	parallel     map[string]map[string]bool // package dir -> benchmarks that use RunParallel

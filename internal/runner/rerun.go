@@ -43,6 +43,9 @@ func (p *Plan) runUnit(ctx context.Context, tr *Tree, pk Package, bin string, u 
 			res.failBench(tr, pk, what, f, prog)
 		}
 		done = append(done, r.done...)
+		for name, ns := range r.took {
+			p.took.note(u.pkg, name, ns)
+		}
 		next, ok := u.rest(r)
 		if !ok {
 			return done, nil

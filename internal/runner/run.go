@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"os/exec"
 	"slices"
@@ -106,8 +107,9 @@ type unit struct {
 	// one side lacks).
 	Trees []string
 	// ns is the pilot's cost of the benchmark per op (0 when unknown),
-	// bytes what it allocated per op.
-	ns, bytes float64
+	// bytes what it allocated per op, untimed the wall time per op it
+	// spent with its timer stopped in its loop.
+	ns, bytes, untimed float64
 	// leaves are the benchmarks of a batch (see batches); nil otherwise.
 	leaves []string
 	// Skip is the -test.skip pattern: what BENCH_SKIP leaves out and,
@@ -381,10 +383,15 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	prog.Start(p.roundSteps(units, 0, opts.Count))
 	var interrupted error
 	p.mainRounds, p.recount = true, opts.Recount
+	target, _ := time.ParseDuration(opts.Time)
 	for round := 0; round < opts.Count && interrupted == nil; round++ {
 		var fatal error
+		p.took.clear()
 		if interrupted, fatal = p.round(ctx, round, fmt.Sprintf("round %d/%d", round+1, opts.Count), units, bufs, res, prog); fatal != nil {
 			return nil, fatal
+		}
+		if interrupted == nil && round+1 < opts.Count {
+			p.shorten(units, target, prog)
 		}
 	}
 	p.mainRounds = false
@@ -522,6 +529,8 @@ type ran struct {
 	rest []string
 	// died is set when the process did not end normally.
 	died bool
+	// took are the ns/op of the benchmarks in done.
+	took map[string]float64
 }
 
 // A failure is one benchmark that failed in a run, and how.
@@ -665,6 +674,12 @@ func runBinary(ctx context.Context, bin, dir string, u unit, pk Package, out *by
 			continue
 		}
 		r.done = append(r.done, name)
+		if ns := nsPerOp(line); ns > 0 {
+			if r.took == nil {
+				r.took = map[string]float64{}
+			}
+			r.took[name] = ns
+		}
 		stats.Timed += timed(line)
 		out.WriteString(line)
 		out.WriteByte('\n')
@@ -712,12 +727,20 @@ func timed(line string) time.Duration {
 	if len(f) < 4 {
 		return 0
 	}
-	n, err1 := strconv.ParseFloat(f[1], 64)
+	n, err := strconv.ParseFloat(f[1], 64)
+	if err != nil {
+		return 0
+	}
+	return time.Duration(n * nsPerOp(line))
+}
+
+// nsPerOp is the ns/op of a result line; 0 when it has none.
+func nsPerOp(line string) float64 {
+	f := strings.Fields(line)
 	for i := 2; i+1 < len(f); i += 2 {
 		if f[i+1] == "ns/op" {
-			ns, err2 := strconv.ParseFloat(f[i], 64)
-			if err1 == nil && err2 == nil {
-				return time.Duration(n * ns)
+			if ns, err := strconv.ParseFloat(f[i], 64); err == nil && ns >= 0 && !math.IsInf(ns, 0) {
+				return ns
 			}
 		}
 	}

@@ -265,7 +265,7 @@ func (p *Plan) leafUnits(costs []*pilotCost, target time.Duration) []unit {
 		ns := math.Exp(c.nsLog / float64(len(c.trees)))
 		n := iterationsFor(target, ns, c.untimed)
 		u := unit{pkg: c.pkg, leaf: c.name, Bench: LeafPattern(c.name), Time: fmt.Sprintf("%dx", n), Label: shortPkg(p.Packages[c.pkg].ImportPath) + " " + c.name,
-			Timeout: max(time.Minute, BenchmarkTimeout*target), ns: ns, bytes: c.bytes}
+			Timeout: max(time.Minute, BenchmarkTimeout*target), ns: ns, bytes: c.bytes, untimed: c.untimed}
 		if len(c.trees) < len(p.Trees) {
 			u.Trees = c.trees
 		}

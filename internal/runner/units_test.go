@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -315,5 +316,70 @@ func TestCostCacheSave(t *testing.T) {
 	c.put("base/c.test|id1|2|.", []cost{{Name: "BenchmarkC", NS: math.NaN()}})
 	if _, ok := c.get("base/c.test|id1|2|."); ok {
 		t.Error("a NaN cost was taken for known")
+	}
+}
+
+// growingFile is a benchmark whose ops cost about 1ns for its first 1M
+// iterations and about 600ns after (a rate limiter past its burst): a
+// pilot sees only the cheap ones, and a round's count runs millions of
+// the costly ones.
+const growingFile = `package work
+
+import "testing"
+
+var sink uint64
+
+func BenchmarkGrowing(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if i < 1000000 {
+			sink += uint64(i)
+			continue
+		}
+		for j := 0; j < 400; j++ {
+			sink += uint64(j) * 7
+		}
+	}
+}
+`
+
+// TestOverrunShortensLaterRounds: a benchmark whose first round ran far
+// over the benchtime (its cost grows with N) runs, in the later rounds, the
+// count that round's cost gives, the same on both sides, and the run says
+// so.
+func TestOverrunShortensLaterRounds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs test binaries")
+	}
+	files := map[string]string{"go.mod": "module example.com/work\n\ngo 1.22\n", "work/work_test.go": growingFile}
+	out := t.TempDir()
+	trees := []*Tree{
+		{Name: "base", Dir: writeTree(t, files), Out: filepath.Join(out, "base.txt")},
+		{Name: "current", Dir: writeTree(t, files), Out: filepath.Join(out, "current.txt")},
+	}
+	var log bytes.Buffer
+	plan, err := Prepare(context.Background(), trees, []Suite{{Name: "s", Patterns: []string{"./..."}}}, t.TempDir(), NewProgress(&log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The pilot's cost, as an earlier run left it: 10ns an op gives the
+	// rounds 2M iterations, 1M of them costly (about 0.6s, 30x 20ms).
+	knownCosts(plan, func(*Tree) []cost { return []cost{{Name: "BenchmarkGrowing", NS: 10}} })
+	if _, err := plan.Run(context.Background(), Options{Bench: ".", Time: "20ms", Count: 3}, NewProgress(&log)); err != nil {
+		t.Fatalf("%v\n%s", err, &log)
+	}
+	var base, cur []string // BenchmarkGrowing's, its one benchmark
+	for name, ns := range iterations(t, trees[0].Out) {
+		base, cur = ns, iterations(t, trees[1].Out)[name]
+	}
+	if len(base) != 3 || strings.Join(base, " ") != strings.Join(cur, " ") {
+		t.Fatalf("iterations base %v, current %v: want the same 3 counts\n%s", base, cur, &log)
+	}
+	first, _ := strconv.Atoi(base[0])
+	later, _ := strconv.Atoi(base[1])
+	if first != 2000000 || later >= first/10 || base[1] != base[2] {
+		t.Errorf("iterations %v: want 2M in the first round (the pilot's cost), then two alike and far shorter\n%s", base, &log)
+	}
+	if !strings.Contains(log.String(), "the next rounds run "+base[1]+" on both sides") {
+		t.Errorf("the run does not say it shortened the later rounds:\n%s", &log)
 	}
 }
