@@ -224,33 +224,40 @@ func (p *Plan) markedRun(ctx context.Context, bin, dir string, g []unit, pk Pack
 const LazySetup = 20 * time.Millisecond
 
 // readSetups sets the Setup and Again of the runs at todo from the marks'
-// file (counter.SetupsEnv); a run it does not name keeps zero.
+// file (counter.SetupsEnv: a benchmark, its setup in ns, 1 when it had no
+// ResetTimer); a run it does not name keeps zero.
 func readSetups(path string, g []unit, todo []int, runs []*counted) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return
-	}
-	type setup struct {
-		d     time.Duration
-		again bool
-	}
-	seen := map[string]setup{}
-	for _, l := range strings.Split(string(b), "\n") {
-		f := strings.Split(l, "\t")
-		if len(f) != 3 {
+	notes := readNotes(path, 2)
+	for _, i := range todo {
+		f, ok := notes[g[i].leaf]
+		if !ok || runs[i] == nil {
 			continue
 		}
-		ns, err := strconv.ParseInt(f[1], 10, 64)
+		ns, err := strconv.ParseInt(f[0], 10, 64)
 		if err != nil {
 			continue
 		}
-		seen[f[0]] = setup{time.Duration(ns), f[2] == "1"}
+		runs[i].Setup, runs[i].Again = time.Duration(ns), f[1] == "1"
 	}
-	for _, i := range todo {
-		if s, ok := seen[g[i].leaf]; ok && runs[i] != nil {
-			runs[i].Setup, runs[i].Again = s.d, s.again
+}
+
+// readNotes reads a file the marks write, one line per run of a
+// benchmark: its name, then n tab-separated fields. It returns each
+// benchmark's fields from its last line of that shape; other lines (a
+// run cut short, a damaged file) are passed over. A file that cannot be
+// read has none.
+func readNotes(path string, n int) map[string][]string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	out := map[string][]string{}
+	for _, l := range strings.Split(string(b), "\n") {
+		if f := strings.Split(l, "\t"); len(f) == n+1 {
+			out[f[0]] = f[1:]
 		}
 	}
+	return out
 }
 
 // lastMark is the last of a benchmark's runs with n iterations, nil when

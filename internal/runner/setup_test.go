@@ -459,6 +459,34 @@ func TestUntimedOf(t *testing.T) {
 	}
 }
 
+// TestReadNotes: the marks' notes give each benchmark's fields from its
+// last line of the shape asked; lines of another shape are passed over,
+// and the setups' reader takes the setup and whether it had no
+// ResetTimer from them.
+func TestReadNotes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "setups")
+	os.WriteFile(path, []byte("BenchmarkA\t5\t0\n"+
+		"BenchmarkA\t7000000\t0\n"+ // the last run counts
+		"BenchmarkB/x=1\t9\t1\n"+
+		"BenchmarkC\t1\n"+ // cut short
+		"BenchmarkD\tnine\t0\n"+
+		"\n"), 0o644)
+	got := readNotes(path, 2)
+	want := map[string][]string{"BenchmarkA": {"7000000", "0"}, "BenchmarkB/x=1": {"9", "1"}, "BenchmarkD": {"nine", "0"}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("readNotes = %v, want %v", got, want)
+	}
+	g := []unit{{leaf: "BenchmarkA"}, {leaf: "BenchmarkB/x=1"}, {leaf: "BenchmarkC"}, {leaf: "BenchmarkD"}}
+	runs := []*counted{{}, {}, {}, {}}
+	readSetups(path, g, []int{0, 1, 2, 3}, runs)
+	if runs[0].Setup != 7*time.Millisecond || runs[0].Again || runs[1].Setup != 9 || !runs[1].Again || runs[2].Setup != 0 || runs[3].Setup != 0 {
+		t.Errorf("setups %+v %+v %+v %+v", *runs[0], *runs[1], *runs[2], *runs[3])
+	}
+	if readNotes(filepath.Join(t.TempDir(), "none"), 2) != nil {
+		t.Error("a file that cannot be read has notes")
+	}
+}
+
 // stopTimerFile's benchmark stops its timer for 2ms of sleep in every
 // iteration around a timed op of a few microseconds: Go's testing counts
 // only the timed part, so at 20ms a run it would run thousands of

@@ -203,26 +203,23 @@ func (p *Plan) pilotPass(ctx context.Context, tr *Tree, pk Package, bin string, 
 // benchmark, from its last run, the wall time per op it spent neither in
 // setup nor timed: what it does with its timer stopped in its loop.
 func untimedOf(path string) map[string]float64 {
-	b, err := os.ReadFile(path)
-	if err != nil {
+	notes := readNotes(path, 4)
+	if notes == nil {
 		return nil
 	}
 	out := map[string]float64{}
-	for _, l := range strings.Split(string(b), "\n") {
-		f := strings.Split(l, "\t")
-		if len(f) != 5 {
-			continue
-		}
+	for name, f := range notes {
 		var v [4]int64
 		ok := true
 		for i := range v {
-			v[i], err = strconv.ParseInt(f[i+1], 10, 64)
+			var err error
+			v[i], err = strconv.ParseInt(f[i], 10, 64)
 			ok = ok && err == nil && v[i] >= 0
 		}
 		if !ok || v[0] <= 0 {
 			continue
 		}
-		out[f[0]] = float64(max(v[1]-v[2]-v[3], 0)) / float64(v[0])
+		out[name] = float64(max(v[1]-v[2]-v[3], 0)) / float64(v[0])
 	}
 	return out
 }
