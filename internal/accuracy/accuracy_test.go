@@ -70,7 +70,7 @@ func TestRunSmoke(t *testing.T) {
 				continue
 			}
 			if (e.Benchmark == "BenchmarkSlow100" || e.Unit == "allocs/op") && gate.Detected[e] != 1 {
-				t.Errorf("%s missed %s %s %+.0f%%", name, e.Benchmark, e.Unit, e.Pct)
+				t.Errorf("%s missed %s %s %+.0f%%:\n%s", name, e.Benchmark, e.Unit, e.Pct, strings.Join(gate.Notes, "\n"))
 			}
 		}
 	}
