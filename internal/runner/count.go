@@ -142,11 +142,18 @@ func refloor(short, long *counted, ns float64) int64 {
 	if short == nil || long == nil || long.N <= short.N {
 		return 0
 	}
-	perOp := (float64(long.Instructions) - float64(short.Instructions)) / float64(long.N-short.N)
+	perOp := perOpOf(short, long)
 	if !(perOp >= 1) || float64(long.N)*perOp >= CountFloor/4 {
 		return 0
 	}
 	return raise(long.N, perOp, ns)
+}
+
+// perOpOf is the instructions per op of a long counted run and the run
+// of 2: their difference over the difference of their iterations (which
+// the caller makes sure is positive).
+func perOpOf(short, long *counted) float64 {
+	return (float64(long.Instructions) - float64(short.Instructions)) / float64(long.N-short.N)
 }
 
 // raise is n raised to CountFloor's iterations at perOp instructions,
@@ -372,7 +379,7 @@ func (p *Plan) writeCount(out *bytes.Buffer, pk Package, dir string, u unit, sho
 	if n <= short.N {
 		return []string{fmt.Sprintf("%s: counted runs of %d and %d iterations give no count per op", u.leaf, short.N, n)}
 	}
-	perOp := (float64(long.Instructions) - float64(short.Instructions)) / float64(n-short.N)
+	perOp := perOpOf(short, long)
 	p.countedAt(u, perOp)
 	fmt.Fprintf(out, "suite: %s\n", pk.Suite)
 	for _, c := range cfg {

@@ -85,6 +85,25 @@ func markedPlan(t *testing.T, src string, log *bytes.Buffer) (*Plan, []*Tree, st
 	return plan, trees, setups
 }
 
+// countedPlan is markedPlan for a test that counts under callgrind with
+// the marks, and the counter; it skips the test in -short, without
+// valgrind, or where the marks do not fit the toolchain.
+func countedPlan(t *testing.T, src string, log *bytes.Buffer) (*Plan, []*Tree, string, counter.Counter) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs test binaries under valgrind")
+	}
+	c, err := counter.Detect(counter.Cachegrind)
+	if err != nil {
+		t.Skipf("no valgrind: %v", err)
+	}
+	plan, trees, setups := markedPlan(t, src, log)
+	if plan.Counting(c).Name() != "callgrind" {
+		t.Skipf("the marks do not fit this toolchain: %s", strings.Join(plan.Notes, "; "))
+	}
+	return plan, trees, setups, c
+}
+
 // TestSetupOncePerRun: with the marks, each timed run starts a benchmark
 // at its count, so its setup runs once per measured run: no b.N=1 run
 // outside the pilot (Go's testing makes one before every run otherwise).
@@ -272,18 +291,8 @@ func BenchmarkFatal(b *testing.B) {
 // A and C once a round (not again one by one), Mid failed with its panic
 // and Fatal with what it logged.
 func TestCountedGroupGoesOnAfterAFailure(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs test binaries under valgrind")
-	}
-	c, err := counter.Detect(counter.Cachegrind)
-	if err != nil {
-		t.Skipf("no valgrind: %v", err)
-	}
 	var log bytes.Buffer
-	plan, trees, setups := markedPlan(t, groupFailFile, &log)
-	if plan.Counting(c).Name() != "callgrind" {
-		t.Skipf("the marks do not fit this toolchain: %s", strings.Join(plan.Notes, "; "))
-	}
+	plan, trees, setups, c := countedPlan(t, groupFailFile, &log)
 	const rounds = 2
 	res, err := plan.Run(context.Background(), Options{Bench: ".", Time: "20ms", Counter: c, CountRounds: rounds, NoTime: true}, NewProgress(&log))
 	if err == nil || res == nil {
@@ -353,18 +362,8 @@ func BenchmarkChatty(b *testing.B) {
 // counted at CountFloor's iterations instead, in every round, and the
 // sides agree.
 func TestCountFloorAfterAFooledPilot(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs test binaries under valgrind")
-	}
-	c, err := counter.Detect(counter.Cachegrind)
-	if err != nil {
-		t.Skipf("no valgrind: %v", err)
-	}
 	var log bytes.Buffer
-	plan, trees, _ := markedPlan(t, fooledFile, &log)
-	if plan.Counting(c).Name() != "callgrind" {
-		t.Skipf("the marks do not fit this toolchain: %s", strings.Join(plan.Notes, "; "))
-	}
+	plan, trees, _, c := countedPlan(t, fooledFile, &log)
 	knownCosts(plan, func(*Tree) []cost { return []cost{{Name: "BenchmarkChatty", NS: 10e6}} })
 	const rounds = 2
 	if _, err := plan.Run(context.Background(), Options{Bench: ".", Time: "20ms", Counter: c, CountRounds: rounds, NoTime: true}, NewProgress(&log)); err != nil {
