@@ -64,6 +64,17 @@ const BenchTimeEnv = "BENCHGATE_BENCHTIME"
 // stopped in the loop (b.StopTimer around work each iteration).
 const WallEnv = "BENCHGATE_WALL"
 
+// RampEnv, set to a time in nanoseconds, changes Go's b.N ramp for the
+// benchmarks with no count of their own (BenchTimeEnv) whose b.N=1 run
+// spent at least that long in setup (before its first ResetTimer, as
+// WallEnv notes it): they run once more, at the count the b.N=1 run
+// predicts for -test.benchtime (Go's 1.2x margin, without its cap of 100x
+// growth per run), instead of up to 100x more each time with the setup
+// paid each time. A b.N=1 run that predicts under 100 iterations (one op
+// that took over a hundredth of the benchtime: a slow op, or one a
+// scheduler's time slice fooled) keeps Go's ramp. Needs WallEnv.
+const RampEnv = "BENCHGATE_RAMP"
+
 // ErrNoMarks is wrapped by Overlay's error when the toolchain's testing
 // package is not the one the marks fit (its code changed, or this is not
 // amd64): count with a process per benchmark instead.
@@ -138,6 +149,14 @@ var (
 	benchgateWalls = map[*B]*[2]time.Time{}
 )
 
+// benchgateRamp is RampEnv's setup time (0: Go's ramp); benchgateLast and
+// benchgateLastSetup are the benchmark whose run ended last and its setup.
+var (
+	benchgateRamp, _   = strconv.ParseInt(os.Getenv("` + RampEnv + `"), 10, 64)
+	benchgateLast      *B
+	benchgateLastSetup time.Duration
+)
+
 // benchgateWallMark notes the start of a run of b's function (before) or
 // appends its line to benchgateWall (after).
 func benchgateWallMark(after bool, b *B) {
@@ -154,6 +173,7 @@ func benchgateWallMark(after bool, b *B) {
 	if !w[1].IsZero() {
 		setup = w[1].Sub(w[0])
 	}
+	benchgateLast, benchgateLastSetup = b, setup
 	if f, err := os.OpenFile(benchgateWall, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644); err == nil {
 		f.WriteString(b.name + "\t" + strconv.Itoa(b.N) + "\t" + strconv.FormatInt(int64(wall), 10) + "\t" + strconv.FormatInt(int64(setup), 10) + "\t" + strconv.FormatInt(int64(b.duration), 10) + "\n")
 		f.Close()
@@ -288,6 +308,13 @@ func benchgateFirst(b *B) int {
 func benchgateRan(b *B) {
 	if len(benchgateCounts[b.name]) > 0 {
 		b.benchTime.n = 1
+		return
+	}
+	// RampEnv: one more run, at the count the b.N=1 run predicts.
+	if benchgateRamp > 0 && b.benchTime.n == 0 && benchgateLast == b && int64(benchgateLastSetup) >= benchgateRamp && b.duration > 0 {
+		if n := int64(b.benchTime.d) / int64(b.duration) * 6 / 5; n >= 100 {
+			b.benchTime.n = int(min(n, 1e9))
+		}
 	}
 }
 `

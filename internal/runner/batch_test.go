@@ -250,6 +250,7 @@ func TestStatsLine(t *testing.T) {
 		{counted, "10s total: building 1s (10%), the pilot 1s (10%), counting instructions 8s (80%)", "benchmark runs"},
 		// The pilot says how much it reused.
 		{Stats{Build: time.Second, Pilot: time.Second, PilotKnown: 3, PilotBinaries: 10, Exec: 8 * time.Second, Timed: 6 * time.Second, Total: 10 * time.Second}, "the pilot 1s (10%) (3 of 10 binaries' costs known from an earlier run)", "counting"},
+		{Stats{Build: time.Second, Pilot: time.Second, PilotBinaries: 10, PilotTwins: 5, Exec: 8 * time.Second, Timed: 6 * time.Second, Total: 10 * time.Second}, "the pilot 1s (10%) (5 the same on both sides, measured on one)", "counting"},
 		// Profiling is in the account of an instructions-only run too.
 		{Stats{Build: time.Second, Pilot: time.Second, Counted: 5 * time.Second, Profile: 3 * time.Second, Total: 10 * time.Second}, "counting instructions 5s (50%); profiling took 3s (30%)", "benchmark runs"},
 		// Writing a large base tree is in the account (it was not).

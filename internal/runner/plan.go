@@ -127,6 +127,7 @@ type Plan struct {
 	goVersion map[string]string            // tree name -> the Go that built it
 	marked    map[string]bool              // tree name -> its binaries have the counting marks
 	leaves    map[int][]string             // package -> its benchmarks, as the pilot found them
+	twins     map[string]string            // binary -> the first side's of its package, when the same (see twin)
 	dropped   []string                     // packages left out: broken on both sides
 	ignore    []string                     // directories left out of package digests (Selection.Ignore)
 
@@ -166,6 +167,9 @@ type Stats struct {
 	// at a count from its cost (an earlier build's, or the other side's;
 	// see pilotRun).
 	PilotGuided int
+	// PilotTwins binaries took the costs the first side's pilot measured:
+	// the same binary and package files (see twin).
+	PilotTwins int
 	// Exec is the wall time of the test binaries, start to exit.
 	Exec time.Duration
 	// Timed is the time the benchmarks' timed loops took, as their
@@ -246,6 +250,9 @@ func (s Stats) String() string {
 	}
 	if s.PilotGuided > 0 {
 		how = append(how, fmt.Sprintf("%d run once at counts from known costs", s.PilotGuided))
+	}
+	if s.PilotTwins > 0 {
+		how = append(how, fmt.Sprintf("%d the same on both sides, measured on one", s.PilotTwins))
 	}
 	if len(how) > 0 {
 		pilot += " (" + strings.Join(how, ", ") + ")"

@@ -127,6 +127,10 @@ type unit struct {
 	// wall, when set, is the file the marks note each run's wall, setup
 	// and timed time in (counter.WallEnv): the pilot's.
 	wall string
+	// ramp, when set (with wall), is the setup time from which a
+	// benchmark's b.N=1 run sets its one more run's count, instead of
+	// Go's ramp (counter.RampEnv): the pilot's.
+	ramp time.Duration
 }
 
 // expected are the benchmarks a run of u must give results for, in the
@@ -571,6 +575,9 @@ func runBinary(ctx context.Context, bin, dir string, u unit, pk Package, out *by
 	env := os.Environ()
 	if u.wall != "" {
 		env = append(env, counter.WallEnv+"="+u.wall)
+		if u.ramp > 0 {
+			env = append(env, fmt.Sprintf("%s=%d", counter.RampEnv, u.ramp.Nanoseconds()))
+		}
 	}
 	counts := u.counts
 	if n := fixedN(u); len(counts) == 0 && u.direct && n > 0 {

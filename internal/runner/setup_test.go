@@ -3,6 +3,7 @@ package runner
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -85,6 +86,20 @@ func markedPlan(t *testing.T, src string, log *bytes.Buffer) (*Plan, []*Tree, st
 	return plan, trees, setups
 }
 
+// timedPlan is markedPlan for a test that times runs with the marks; it
+// skips the test in -short or where the marks do not fit the toolchain.
+func timedPlan(t *testing.T, src string, log *bytes.Buffer) (*Plan, []*Tree, string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs test binaries")
+	}
+	plan, trees, setups := markedPlan(t, src, log)
+	if !plan.marked["base"] || !plan.marked["current"] {
+		t.Skipf("the marks do not fit this toolchain: %s", strings.Join(plan.Notes, "; "))
+	}
+	return plan, trees, setups
+}
+
 // countedPlan is markedPlan for a test that counts under callgrind with
 // the marks, and the counter; it skips the test in -short, without
 // valgrind, or where the marks do not fit the toolchain.
@@ -108,14 +123,8 @@ func countedPlan(t *testing.T, src string, log *bytes.Buffer) (*Plan, []*Tree, s
 // at its count, so its setup runs once per measured run: no b.N=1 run
 // outside the pilot (Go's testing makes one before every run otherwise).
 func TestSetupOncePerRun(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs test binaries")
-	}
 	var log bytes.Buffer
-	plan, trees, setups := markedPlan(t, setupOnceFile, &log)
-	if !plan.marked["base"] || !plan.marked["current"] {
-		t.Skipf("the marks do not fit this toolchain: %s", strings.Join(plan.Notes, "; "))
-	}
+	plan, trees, setups := timedPlan(t, setupOnceFile, &log)
 	const rounds = 3
 	if _, err := plan.Run(context.Background(), Options{Bench: ".", Time: "20ms", Count: rounds}, NewProgress(&log)); err != nil {
 		t.Fatalf("%v\n%s", err, &log)
@@ -194,7 +203,7 @@ func TestPilotPaysSetupOnce(t *testing.T) {
 	var log bytes.Buffer
 	// want is, per side, the pilot's runs of each benchmark: -1 for Go's
 	// ramp (b.N=1 once, and at least one more).
-	run := func(name string, want [2]int, wantLine string) {
+	run := func(name, binDir string, want [2]int, wantLine string) {
 		t.Helper()
 		os.Remove(setups)
 		plan, err := Prepare(context.Background(), trees, []Suite{{Name: "s", Patterns: []string{"./..."}}}, binDir, NewProgress(&log))
@@ -223,12 +232,14 @@ func TestPilotPaysSetupOnce(t *testing.T) {
 			t.Errorf("%s: the last line does not say %q: %s", name, wantLine, line)
 		}
 	}
-	run("first run", [2]int{-1, 1}, "(1 run once at counts from known costs)")
-	run("unchanged", [2]int{0, 0}, "(2 of 2 binaries' costs known from an earlier run)")
+	// The sides' binaries are the same (an A/A): one pilot serves both.
+	run("first run", binDir, [2]int{-1, 0}, "(1 the same on both sides, measured on one)")
+	run("unchanged", binDir, [2]int{0, 0}, "(2 of 2 binaries' costs known from an earlier run)")
 	if err := os.WriteFile(filepath.Join(trees[1].Dir, "work", "more_test.go"), []byte("package work\n\nfunc init() { sink++ }\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	run("current changed", [2]int{0, 1}, "(1 of 2 binaries' costs known from an earlier run, 1 run once at counts from known costs)")
+	run("current changed", binDir, [2]int{0, 1}, "(1 of 2 binaries' costs known from an earlier run, 1 run once at counts from known costs)")
+	run("first run, the sides differ", t.TempDir(), [2]int{-1, 1}, "(1 run once at counts from known costs)")
 }
 
 // groupFailFile's BenchmarkMid panics in counted runs of more than 2
@@ -536,5 +547,157 @@ func TestStopTimerRunsStayShort(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestTwinPilotFailsOnItsOwn: where the sides' binaries are the same but
+// the first side's pilot did not run clean, the other side runs its own
+// pilot, so that a broken benchmark is known broken on both sides (not on
+// the base only, which an A/A cannot be).
+func TestTwinPilotFailsOnItsOwn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs test binaries")
+	}
+	var log bytes.Buffer
+	plan, trees, setups := markedPlan(t, `package work
+
+import (
+	"fmt"
+	"os"
+	"testing"
+)
+
+var sink int
+
+func note(b *testing.B) {
+	f, err := os.OpenFile(os.Getenv("BENCHGATE_TEST_SETUPS"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		panic(err)
+	}
+	wd, _ := os.Getwd()
+	fmt.Fprintf(f, "%s %d %s\n", b.Name(), b.N, wd)
+	f.Close()
+}
+
+func BenchmarkOK(b *testing.B) {
+	note(b)
+	for i := 0; i < b.N; i++ {
+		sink += i
+	}
+}
+
+func BenchmarkBroken(b *testing.B) {
+	note(b)
+	b.Fatal("broken")
+}
+`, &log)
+	if plan.twin(trees[1], plan.Packages[0]) == "" {
+		t.Fatalf("the sides' binaries of one source are not twins:\n%s", &log)
+	}
+	res, err := plan.Run(context.Background(), Options{Bench: ".", Time: "10ms", Count: 1}, NewProgress(&log))
+	if !errors.Is(err, ErrBenchmarkFailed) {
+		t.Fatalf("Run: %v, want %v\n%s", err, ErrBenchmarkFailed, &log)
+	}
+	for _, tr := range trees {
+		if !res.Failed(tr.Name, "example.com/work/work", "BenchmarkBroken") {
+			t.Errorf("BenchmarkBroken is not failed on %s\n%s", tr.Name, &log)
+		}
+	}
+	// On the current side BenchmarkOK runs in the round only: its cost is
+	// the base's.
+	got, _ := setupsOf(t, setups, trees[1].Dir)
+	if got["BenchmarkOK"] != 1 || got["BenchmarkBroken"] == 0 {
+		t.Errorf("current side: BenchmarkOK ran %d times, BenchmarkBroken %d; want 1 (the round), and its own pilot's\n%s", got["BenchmarkOK"], got["BenchmarkBroken"], &log)
+	}
+	if plan.Stats.PilotTwins != 1 || !strings.Contains(log.String(), "its costs, and the 1 benchmarks that failed there run here") {
+		t.Errorf("%d twins took the first side's costs; want 1, and a note saying so\n%s", plan.Stats.PilotTwins, &log)
+	}
+}
+
+// rampFile's benchmarks note "name N elapsed-ns dir" per run of their
+// function in $BENCHGATE_TEST_SETUPS: BenchmarkHeavy after 30ms of setup,
+// BenchmarkLight after none; both spin for a few microseconds an op.
+const rampFile = `package work
+
+import (
+	"fmt"
+	"os"
+	"testing"
+	"time"
+)
+
+var sink uint64
+
+func work(b *testing.B, setup time.Duration) {
+	time.Sleep(setup)
+	b.ResetTimer()
+	for range b.N {
+		for i := 0; i < 3000; i++ {
+			sink = sink*31 + uint64(i)
+		}
+	}
+	b.StopTimer()
+	f, err := os.OpenFile(os.Getenv("BENCHGATE_TEST_SETUPS"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		panic(err)
+	}
+	wd, _ := os.Getwd()
+	fmt.Fprintf(f, "%s %d %d %s\n", b.Name(), b.N, b.Elapsed().Nanoseconds(), wd)
+	f.Close()
+}
+
+func BenchmarkHeavy(b *testing.B) { work(b, 30*time.Millisecond) }
+
+func BenchmarkLight(b *testing.B) { work(b, 0) }
+`
+
+// TestPilotRampForSetup: in the pilot, a benchmark whose setup takes
+// longer than the pilot's run goes from its b.N=1 run straight to the
+// count that run predicts (counter.RampEnv): its setup is paid twice, not
+// at every step of Go's ramp (b.N=1, 100, then more). One whose b.N=1 op
+// took over a hundredth of the pilot's time (a loaded machine) keeps Go's
+// ramp, and so does one with no setup.
+func TestPilotRampForSetup(t *testing.T) {
+	var log bytes.Buffer
+	plan, trees, setups := timedPlan(t, rampFile, &log)
+	const benchtime = 200 * time.Millisecond // a pilot of 10ms
+	pilot := benchtime / PilotFraction
+	if _, err := plan.Run(context.Background(), Options{Bench: ".", Time: benchtime.String(), Count: 1}, NewProgress(&log)); err != nil {
+		t.Fatalf("%v\n%s", err, &log)
+	}
+	b, err := os.ReadFile(setups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The pilot's runs, on the base side (the current side's binary is
+	// the same: it takes the base's costs), in order, and the rounds' one
+	// run a side.
+	runs := map[string][][2]int64{}
+	for _, l := range strings.Split(string(b), "\n") {
+		f := strings.Fields(l)
+		if len(f) != 4 || !strings.HasPrefix(f[3], trees[0].Dir+string(filepath.Separator)) {
+			continue
+		}
+		n, _ := strconv.ParseInt(f[1], 10, 64)
+		ns, _ := strconv.ParseInt(f[2], 10, 64)
+		runs[f[0]] = append(runs[f[0]], [2]int64{n, ns})
+	}
+	for name, rs := range runs {
+		rs = rs[:len(rs)-1] // the round's
+		if len(rs) < 2 || rs[0][0] != 1 {
+			t.Errorf("%s: pilot runs (N, ns) %v, want b.N=1 first and more", name, rs)
+			continue
+		}
+		jumped := len(rs) == 2 && rs[1][0] >= 100
+		fast := rs[0][1] < pilot.Nanoseconds()/120 // the b.N=1 op predicts 100 or more
+		switch {
+		case name == "BenchmarkHeavy" && fast && !jumped:
+			t.Errorf("%s: pilot runs (N, ns) %v: a setup of 30ms paid %d times in a %s pilot; want 2 (b.N=1, then the count it predicts)", name, rs, len(rs), pilot)
+		case name == "BenchmarkLight" && fast && rs[1][0] != 100:
+			t.Errorf("%s: pilot runs (N, ns) %v; want Go's ramp (b.N=1, 100, then as the runs say) for a benchmark with no setup", name, rs)
+		}
+	}
+	if len(runs) != 2 {
+		t.Errorf("runs of %d benchmarks noted, want 2:\n%s", len(runs), b)
 	}
 }

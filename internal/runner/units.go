@@ -38,7 +38,7 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 	pkgUnits := p.packageUnits(opts.Bench, pilot.String(), nil)
 	// A binary unchanged since the last run (same Go build ID) needs no
 	// pilot: its costs are remembered.
-	known := 0
+	known, twins := 0, 0
 	for _, u := range pkgUnits {
 		pk := p.Packages[u.pkg]
 		for _, tr := range p.Trees {
@@ -46,6 +46,8 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 				p.costKeys[bin] = costKey(bin, opts.Bench)
 				if _, ok := p.costs.get(p.costKeys[bin]); ok {
 					known++
+				} else if p.twin(tr, pk) != "" {
+					twins++
 				}
 			}
 		}
@@ -55,8 +57,11 @@ func (p *Plan) units(ctx context.Context, opts Options, res *Result, prog Progre
 	if known > 0 {
 		note += fmt.Sprintf(" (%d of %d binaries unchanged since the last run: their costs are known)", known, len(p.costKeys))
 	}
+	if twins > 0 {
+		note += fmt.Sprintf(" (%d binaries the same on both sides: measured on one)", twins)
+	}
 	prog.Note(note)
-	prog.Start(p.steps(pkgUnits) - known)
+	prog.Start(p.steps(pkgUnits) - known - twins)
 	costs, err := p.pilot(ctx, opts.Bench, pkgUnits, pilot, res, prog)
 	if err != nil {
 		return nil, err
@@ -85,26 +90,25 @@ func (p *Plan) pilot(ctx context.Context, bench string, pkgUnits []unit, dur tim
 	for _, u := range pkgUnits {
 		pk := p.Packages[u.pkg]
 		byName := map[string]*pilotCost{}
-		var before []cost // the package's costs as an earlier side measured them
+		var before []cost        // the package's costs as an earlier side measured them
+		var firstFails []Failure // what failed in the first side's pilot of it
 		for _, tr := range p.Trees {
 			bin := p.bins[tr.Name][pk.ImportPath]
 			if bin == "" {
 				continue
 			}
-			measured, ok := p.costs.get(p.costKeys[bin])
-			if !ok {
-				prog.Step(fmt.Sprintf("pilot %s %s", u.Label, tr.Name))
-				guess := p.costs.earlier(p.costKeys[bin])
-				if guess == nil {
-					guess = before
-				}
-				var err error
-				if measured, err = p.pilotRun(ctx, tr, pk, bin, u, guess, dur, res, prog); err != nil {
-					return nil, err
-				}
+			at := len(res.Fails)
+			measured, err := p.sidePilot(ctx, tr, pk, bin, u, before, firstFails, dur, res, prog)
+			if err != nil {
+				return nil, err
 			}
 			before = measured
 			if tr == p.Trees[0] {
+				for _, f := range res.Fails[at:] {
+					if f.Side == tr.Name && f.Pkg == pk.ImportPath {
+						firstFails = append(firstFails, f)
+					}
+				}
 				var ran []string
 				for _, m := range measured {
 					ran = append(ran, m.Name)
@@ -132,6 +136,95 @@ func (p *Plan) pilot(ctx context.Context, bench string, pkgUnits []unit, dur tim
 	return order, nil
 }
 
+// sidePilot gives one side's costs of a package's benchmarks: those an
+// earlier run measured for the same binary, or those of the first side
+// when the binaries are twins (see twinPilot), or else its pilot's, with
+// before (the side measured before) as the guess of a first run.
+func (p *Plan) sidePilot(ctx context.Context, tr *Tree, pk Package, bin string, u unit, before []cost, firstFails []Failure, dur time.Duration, res *Result, prog Progress) ([]cost, error) {
+	if measured, ok := p.costs.get(p.costKeys[bin]); ok {
+		return measured, nil
+	}
+	if twin := p.twin(tr, pk); twin != "" {
+		return p.twinPilot(ctx, tr, pk, bin, u, twin, before, firstFails, dur, res, prog)
+	}
+	prog.Step(fmt.Sprintf("pilot %s %s", u.Label, tr.Name))
+	guess := p.costs.earlier(p.costKeys[bin])
+	if guess == nil {
+		guess = before
+	}
+	return p.pilotRun(ctx, tr, pk, bin, u, guess, dur, res, prog)
+}
+
+// twinPilot gives the costs of a side whose binary is the first side's
+// twin: the first side's. Where the first side's pilot failed somewhere,
+// the benchmarks that failed run again here, since a failure is each
+// side's own (a flaky benchmark may pass here, and the report tells
+// broken on both sides from broken on the base only); a package that
+// failed as a whole runs again whole.
+func (p *Plan) twinPilot(ctx context.Context, tr *Tree, pk Package, bin string, u unit, twin string, before []cost, firstFails []Failure, dur time.Duration, res *Result, prog Progress) ([]cost, error) {
+	if measured, ok := p.costs.get(p.costKeys[twin]); ok {
+		p.costs.put(p.costKeys[bin], measured)
+		p.Stats.PilotTwins++
+		return measured, nil
+	}
+	var failed []string
+	for _, f := range firstFails {
+		if f.Benchmark == "" { // the package failed as a whole
+			failed = nil
+			break
+		}
+		if !slices.Contains(failed, f.Benchmark) {
+			failed = append(failed, f.Benchmark)
+		}
+	}
+	if len(failed) == 0 {
+		prog.Note(fmt.Sprintf("pilot %s %s: the same binary as on %s, whose pilot failed as a whole: measured again", u.Label, tr.Name, p.Trees[0].Name))
+		return p.pilotRun(ctx, tr, pk, bin, u, before, dur, res, prog)
+	}
+	prog.Note(fmt.Sprintf("pilot %s %s: the same binary as on %s: its costs, and the %d benchmarks that failed there run here", u.Label, tr.Name, p.Trees[0].Name, len(failed)))
+	v := u
+	v.Bench = ExactPattern(failed)
+	if p.direct {
+		v.ramp = dur
+	}
+	again, clean, err := p.pilotPass(ctx, tr, pk, bin, v, res, prog)
+	if err != nil {
+		return nil, err
+	}
+	measured := append(slices.Clone(before), again...)
+	if clean {
+		p.costs.put(p.costKeys[bin], measured)
+	}
+	p.Stats.PilotTwins++
+	return measured, nil
+}
+
+// twin returns the binary of pk on the first side when tr is another side
+// whose binary has the same Go build ID (the same content: builds are
+// reproducible) and whose package directory holds the same files: its
+// benchmarks cost the same, so one pilot serves both. "" otherwise.
+func (p *Plan) twin(tr *Tree, pk Package) string {
+	first := p.Trees[0]
+	if tr == first {
+		return ""
+	}
+	a, b := p.bins[first.Name][pk.ImportPath], p.bins[tr.Name][pk.ImportPath]
+	if a == "" || b == "" {
+		return ""
+	}
+	if t, ok := p.twins[b]; ok {
+		return t
+	}
+	if p.twins == nil {
+		p.twins = map[string]string{}
+	}
+	p.twins[b] = ""
+	if id := buildID(a); id != "" && id == buildID(b) && sameDir(pkgDir(first, pk), pkgDir(tr, pk), p.ignore) {
+		p.twins[b] = a
+	}
+	return p.twins[b]
+}
+
 // pilotRun measures what each of one side's benchmarks of a package costs
 // per op, over about dur, and remembers it for the next run if nothing
 // failed. Go's testing finds the iteration count for dur by running each
@@ -139,7 +232,9 @@ func (p *Plan) pilot(ctx context.Context, bench string, pkgUnits []unit, dur tim
 // time), paying its setup each time. Where the marks are in every side's
 // binaries (p.direct), the benchmarks whose cost a guess gives (an earlier
 // build's, or the side measured before) run once instead, at the count
-// that takes dur at that cost; the others go through Go's ramp. (A first
+// that takes dur at that cost; the others go through Go's ramp, except
+// that one whose setup took longer than dur runs once more at the count
+// its b.N=1 run predicts, if that is 100 or more (counter.RampEnv). (A first
 // pass at b.N=1 for the benchmarks with no guess was tried and left: one
 // op under load can take a scheduler's time slice, and a benchmark's own
 // output printed before its name, as b.N=1 runs it, reads as a result.)
@@ -147,6 +242,9 @@ func (p *Plan) pilotRun(ctx context.Context, tr *Tree, pk Package, bin string, u
 	if p.direct && len(guess) > 0 {
 		u.counts = pilotCounts(guess, dur)
 		p.Stats.PilotGuided++
+	}
+	if p.direct {
+		u.ramp = dur // a setup longer than the pilot's run is paid twice, not three or four times
 	}
 	measured, clean, err := p.pilotPass(ctx, tr, pk, bin, u, res, prog)
 	if err != nil {
