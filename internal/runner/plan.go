@@ -139,6 +139,7 @@ type Plan struct {
 	direct       bool            // every side's binaries have the marks: timed runs start each benchmark at its count
 	skip         string          // -test.skip of every whole-package run
 	took         tookNs          // what each benchmark took an op in the round under way (see shorten)
+	target       time.Duration   // the benchtime of the main rounds as a duration (0 for Nx)
 	parallelOnce sync.Once
 	parallelMu   sync.Mutex
 	parallel     map[string]map[string]bool // package dir -> benchmarks that use RunParallel

@@ -162,27 +162,67 @@ func (p *Plan) round(ctx context.Context, round int, label string, units []unit,
 		return nil, nil
 	}
 	for i, u := range p.batches(units) {
-		pk := p.Packages[u.pkg]
 		order := slices.Clone(p.Trees)
 		if (round+i)%2 == 1 {
 			slices.Reverse(order)
 		}
-		for _, tr := range order {
-			bin := p.bins[tr.Name][pk.ImportPath]
-			if bin == "" || (u.Trees != nil && !slices.Contains(u.Trees, tr.Name)) {
+		first := true
+		for j, tr := range order {
+			if !p.runs(tr, u) {
 				continue
 			}
 			prog.Step(fmt.Sprintf("%s %s %s", label, u.Label, tr.Name))
-			if err := ctx.Err(); err != nil {
-				return err, nil
+			watch := first && len(p.Trees) > 1 && p.mainRounds && p.target > 0 && fixedN(u) > 0
+			first = false
+			out := bufs[tr.Name]
+			var held bytes.Buffer
+			if watch {
+				out = &held
 			}
-			if _, rerr := p.runUnit(ctx, tr, pk, bin, u, bufs[tr.Name], &p.Stats, res, "", prog); rerr != nil {
-				if err := ctx.Err(); err != nil {
-					return err, nil
+			interrupted, fatal = p.runOn(ctx, tr, u, out, res, prog)
+			if watch && (interrupted != nil || fatal != nil) {
+				bufs[tr.Name].Write(held.Bytes())
+			}
+			if interrupted != nil || fatal != nil {
+				return interrupted, fatal
+			}
+			if !watch {
+				continue
+			}
+			// Runs that overran on the side that ran first: the other
+			// sides run them at the count their cost gives, not at one
+			// that takes as long again (see overrun.go).
+			over := p.shorten(units, p.target, &u, prog)
+			bufs[tr.Name].Write(withoutResults(held.Bytes(), u.pkg, over))
+			if len(over) > 0 {
+				if interrupted, fatal = p.rerunOverran(ctx, label, units, u, over, order[j:], bufs, res, prog); interrupted != nil || fatal != nil {
+					return interrupted, fatal
 				}
-				return nil, rerr
+				break
 			}
 		}
+	}
+	return nil, nil
+}
+
+// runs reports whether unit u runs on side tr: its package has a binary
+// there, and the unit is not limited to other sides.
+func (p *Plan) runs(tr *Tree, u unit) bool {
+	return p.bins[tr.Name][p.Packages[u.pkg].ImportPath] != "" && (u.Trees == nil || slices.Contains(u.Trees, tr.Name))
+}
+
+// runOn runs unit u on side tr into out: the context's error when
+// interrupted, a fatal error when the binary could not be started.
+func (p *Plan) runOn(ctx context.Context, tr *Tree, u unit, out *bytes.Buffer, res *Result, prog Progress) (interrupted, fatal error) {
+	if err := ctx.Err(); err != nil {
+		return err, nil
+	}
+	pk := p.Packages[u.pkg]
+	if _, rerr := p.runUnit(ctx, tr, pk, p.bins[tr.Name][pk.ImportPath], u, out, &p.Stats, res, "", prog); rerr != nil {
+		if err := ctx.Err(); err != nil {
+			return err, nil
+		}
+		return nil, rerr
 	}
 	return nil, nil
 }
@@ -388,6 +428,7 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 	var interrupted error
 	p.mainRounds, p.recount = true, opts.Recount
 	target, _ := time.ParseDuration(opts.Time)
+	p.target = target
 	for round := 0; round < opts.Count && interrupted == nil; round++ {
 		var fatal error
 		p.took.clear()
@@ -395,7 +436,7 @@ func (p *Plan) Run(ctx context.Context, opts Options, prog Progress) (*Result, e
 			return nil, fatal
 		}
 		if interrupted == nil && round+1 < opts.Count {
-			p.shorten(units, target, prog)
+			p.shorten(units, target, nil, prog)
 		}
 	}
 	p.mainRounds = false
