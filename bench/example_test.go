@@ -149,7 +149,8 @@ func readFile(t *testing.T, p string) string {
 }
 
 // TestCIJudgesAsMageDoes: a module whose suite table gives its suite a
-// latency threshold of 150% and a 2x slowdown: go -C magefiles tool mage
+// latency threshold of 400% and a 2x slowdown (150% failed once: a loaded
+// machine timed the 2x at +152%): go -C magefiles tool mage
 // bench:regression passes (exit 0), and so does the CI path as gate.yml
 // runs it (the measuring job's Mage targets as shard 1/1, then the pinned
 // benchgate's merge of that shard, which holds no suite table); the
@@ -168,7 +169,7 @@ package main
 import "github.com/benchgate/benchgate/bench"
 
 func init() {
-	bench.Suites = []bench.Suite{{Name: "work", Packages: []string{"./work"}, Thresholds: bench.Thresholds{Latency: 150}}}
+	bench.Suites = []bench.Suite{{Name: "work", Packages: []string{"./work"}, Thresholds: bench.Thresholds{Latency: 400}}}
 }
 `,
 	})
@@ -197,7 +198,7 @@ func init() {
 		return 0, string(b)
 	}
 	if code, out := run(nil, "go", "-C", "magefiles", "tool", "mage", "-w", "..", "bench:regression"); code != 0 {
-		t.Fatalf("go tool mage bench:regression: exit %d, want 0 (the suite's 150%% latency threshold)\n%s", code, out)
+		t.Fatalf("go tool mage bench:regression: exit %d, want 0 (the suite's 400%% latency threshold)\n%s", code, out)
 	}
 	// CI: the measuring job's Mage targets as shard 1/1, then the merge.
 	shard := filepath.Join(t.TempDir(), "shard")
