@@ -239,3 +239,9 @@ func pattern(g []unit) string {
 func (u unit) keeps(name string) bool {
 	return len(u.leaves) == 0 || slices.Contains(u.leaves, name)
 }
+
+// holds reports whether the benchmark unit v is one a run of u runs: u's
+// one benchmark, or one of its batch.
+func (u unit) holds(v unit) bool {
+	return v.pkg == u.pkg && slices.Contains(u.expected(), v.leaf)
+}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -77,7 +76,7 @@ func (p *Plan) shorten(units []unit, target time.Duration, only *unit, prog Prog
 	}
 	var over map[unitID]bool
 	for i, u := range units {
-		if only != nil && (u.pkg != only.pkg || !slices.Contains(only.expected(), u.leaf)) {
+		if only != nil && !only.holds(u) {
 			continue
 		}
 		n := fixedN(u)
@@ -113,7 +112,7 @@ func (p *Plan) shorten(units []unit, target time.Duration, only *unit, prog Prog
 func (p *Plan) rerunOverran(ctx context.Context, label string, units []unit, u unit, over map[unitID]bool, sides []*Tree, bufs map[string]*bytes.Buffer, res *Result, prog Progress) (interrupted, fatal error) {
 	var rest, again []unit
 	for _, v := range units {
-		if v.pkg != u.pkg || !slices.Contains(u.expected(), v.leaf) {
+		if !u.holds(v) {
 			continue
 		}
 		if over[unitID{v.pkg, v.leaf}] {

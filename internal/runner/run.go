@@ -127,10 +127,6 @@ type unit struct {
 	// wall, when set, is the file the marks note each run's wall, setup
 	// and timed time in (counter.WallEnv): the pilot's.
 	wall string
-	// ramp, when set (with wall), is the setup time from which a
-	// benchmark's b.N=1 run sets its one more run's count, instead of
-	// Go's ramp (counter.RampEnv): the pilot's.
-	ramp time.Duration
 }
 
 // expected are the benchmarks a run of u must give results for, in the
@@ -180,20 +176,19 @@ func (p *Plan) round(ctx context.Context, round int, label string, units []unit,
 				out = &held
 			}
 			interrupted, fatal = p.runOn(ctx, tr, u, out, res, prog)
-			if watch && (interrupted != nil || fatal != nil) {
-				bufs[tr.Name].Write(held.Bytes())
+			// Runs that overran on the side that ran first: the other
+			// sides run them at the count their cost gives, not at one
+			// that takes as long again (see overrun.go).
+			var over map[unitID]bool
+			if watch && interrupted == nil && fatal == nil {
+				over = p.shorten(units, p.target, &u, prog)
+			}
+			if watch {
+				bufs[tr.Name].Write(withoutResults(held.Bytes(), u.pkg, over))
 			}
 			if interrupted != nil || fatal != nil {
 				return interrupted, fatal
 			}
-			if !watch {
-				continue
-			}
-			// Runs that overran on the side that ran first: the other
-			// sides run them at the count their cost gives, not at one
-			// that takes as long again (see overrun.go).
-			over := p.shorten(units, p.target, &u, prog)
-			bufs[tr.Name].Write(withoutResults(held.Bytes(), u.pkg, over))
 			if len(over) > 0 {
 				if interrupted, fatal = p.rerunOverran(ctx, label, units, u, over, order[j:], bufs, res, prog); interrupted != nil || fatal != nil {
 					return interrupted, fatal
@@ -616,8 +611,10 @@ func runBinary(ctx context.Context, bin, dir string, u unit, pk Package, out *by
 	env := os.Environ()
 	if u.wall != "" {
 		env = append(env, counter.WallEnv+"="+u.wall)
-		if u.ramp > 0 {
-			env = append(env, fmt.Sprintf("%s=%d", counter.RampEnv, u.ramp.Nanoseconds()))
+		// A setup longer than the pilot's run is paid twice, not at
+		// every step of Go's ramp.
+		if d, err := time.ParseDuration(u.Time); err == nil && d > 0 {
+			env = append(env, fmt.Sprintf("%s=%d", counter.RampEnv, d.Nanoseconds()))
 		}
 	}
 	counts := u.counts

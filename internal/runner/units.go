@@ -184,9 +184,6 @@ func (p *Plan) twinPilot(ctx context.Context, tr *Tree, pk Package, bin string, 
 	prog.Note(fmt.Sprintf("pilot %s %s: the same binary as on %s: its costs, and the %d benchmarks that failed there run here", u.Label, tr.Name, p.Trees[0].Name, len(failed)))
 	v := u
 	v.Bench = ExactPattern(failed)
-	if p.direct {
-		v.ramp = dur
-	}
 	again, clean, err := p.pilotPass(ctx, tr, pk, bin, v, res, prog)
 	if err != nil {
 		return nil, err
@@ -242,9 +239,6 @@ func (p *Plan) pilotRun(ctx context.Context, tr *Tree, pk Package, bin string, u
 	if p.direct && len(guess) > 0 {
 		u.counts = pilotCounts(guess, dur)
 		p.Stats.PilotGuided++
-	}
-	if p.direct {
-		u.ramp = dur // a setup longer than the pilot's run is paid twice, not three or four times
 	}
 	measured, clean, err := p.pilotPass(ctx, tr, pk, bin, u, res, prog)
 	if err != nil {
